@@ -1,0 +1,3 @@
+from nlp.cli.main import main
+
+main()

@@ -1,0 +1,21 @@
+"""Where the CLI speaks: Rich consoles for stdout and stderr, created on demand."""
+
+from __future__ import annotations
+
+from rich.console import Console
+
+
+def out() -> Console:
+    return Console(highlight=False, soft_wrap=True)
+
+
+def err() -> Console:
+    return Console(stderr=True, highlight=False, soft_wrap=True)
+
+
+def fail(message: str, code: int = 1) -> None:
+    """Print a one-line usage error and exit; no traceback for user mistakes."""
+    import typer
+
+    err().print(f"[bold red]error:[/] {message}", markup=True)
+    raise typer.Exit(code)

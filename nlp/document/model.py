@@ -1,0 +1,108 @@
+"""Frozen records for documents, spans, sentences and tables.
+
+Every offset is a Python string index into ``Document.text`` (the cleaned text), end exclusive,
+as SCHEME §1 requires. Values are ``Decimal`` so that normalisation never rounds through float.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+from decimal import Decimal
+from typing import Any
+
+LABELS: tuple[str, ...] = ("AMOUNT", "RATE", "COUNT", "MEASURE")
+KINDS: tuple[str, ...] = ("problem", "recommendation", "none")
+CATEGORIES: tuple[str, ...] = (
+    "budget_compilation",
+    "budget_execution",
+    "contract_rigor",
+    "data_collection",
+    "performance_targets",
+    "implementation_planning",
+    "project_decision",
+    "supervision",
+    "satisfaction_survey",
+    "staff_capacity",
+)
+CATEGORY_NAMES_ZH: dict[str, str] = {
+    "budget_compilation": "预算编制",
+    "budget_execution": "预算执行",
+    "contract_rigor": "合同管理",
+    "data_collection": "资料与数据",
+    "performance_targets": "绩效目标",
+    "implementation_planning": "实施方案",
+    "project_decision": "项目决策",
+    "supervision": "监督管理",
+    "satisfaction_survey": "满意度调查",
+    "staff_capacity": "人员能力",
+}
+OPS: tuple[str, ...] = (">=", "<=", ">", "<", "=")
+
+
+@dataclass(frozen=True)
+class Span:
+    """A quantity: label plus its normalized value (SCHEME §1)."""
+
+    start: int
+    end: int
+    label: str
+    value: Decimal | None = None
+    unit: str | None = None
+    op: str | None = None
+    approx: bool = False
+    value_max: Decimal | None = None
+    score: float | None = None
+
+    def with_score(self, score: float | None) -> Span:
+        return replace(self, score=score)
+
+
+@dataclass(frozen=True)
+class Sentence:
+    """A sentence with its issue kind and categories (SCHEME §2).
+
+    ``category_scores`` holds a model's confidence per category; gold leaves it empty.
+    """
+
+    start: int
+    end: int
+    kind: str | None = None
+    categories: tuple[str, ...] = ()
+    kind_score: float | None = None
+    category_scores: dict[str, float] = field(default_factory=dict)
+    section: str | None = None
+
+
+@dataclass(frozen=True)
+class TableCell:
+    text: str
+    start: int | None = None
+    end: int | None = None
+
+
+@dataclass(frozen=True)
+class Table:
+    """A table as rows of cells; offsets point at the table's rendering in the text."""
+
+    rows: tuple[tuple[TableCell, ...], ...]
+    start: int | None = None
+    end: int | None = None
+    caption: str | None = None
+
+
+@dataclass(frozen=True)
+class Document:
+    """One report: cleaned text plus everything found in it."""
+
+    id: str
+    text: str
+    meta: dict[str, Any] = field(default_factory=dict)
+    spans: tuple[Span, ...] = ()
+    sentences: tuple[Sentence, ...] = ()
+    tables: tuple[Table, ...] = ()
+
+    def span_text(self, span: Span | Sentence) -> str:
+        return self.text[span.start : span.end]
+
+    def replace(self, **changes: Any) -> Document:
+        return replace(self, **changes)

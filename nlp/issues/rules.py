@@ -1,0 +1,75 @@
+"""The transparent baseline: keyword rules from the scheme, plus the section a sentence is in.
+
+Kind comes from cue words (problem cues, imperative openings for recommendations); the
+section heading above the sentence breaks ties. Categories come from topic keywords. A problem
+or recommendation with no category keyword falls back to ``none``: the scheme requires at least
+one category for those kinds, and an uncategorised guess is more often a false alarm.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field, replace
+from functools import lru_cache
+from importlib import resources
+
+import yaml
+
+from nlp.document.model import CATEGORIES, Document, Sentence
+
+
+@dataclass(frozen=True, eq=False)
+class KeywordRules:
+    problem: tuple[re.Pattern[str], ...]
+    recommendation: tuple[re.Pattern[str], ...]
+    not_problem: tuple[re.Pattern[str], ...]
+    categories: dict[str, tuple[re.Pattern[str], ...]]
+
+
+@lru_cache(maxsize=4)
+def load_keywords(path: str | None = None) -> KeywordRules:
+    text = (
+        resources.files("nlp.issues").joinpath("keywords.yaml").read_text("utf-8")
+        if path is None
+        else open(path, encoding="utf-8").read()
+    )
+    data = yaml.safe_load(text)
+    compile_all = lambda items: tuple(re.compile(p) for p in items)  # noqa: E731
+    return KeywordRules(
+        problem=compile_all(data["kind"]["problem"]),
+        recommendation=compile_all(data["kind"]["recommendation"]),
+        not_problem=compile_all(data["kind"].get("not_problem", [])),
+        categories={key: compile_all(data["categories"].get(key, [])) for key in CATEGORIES},
+    )
+
+
+def _hits(patterns: tuple[re.Pattern[str], ...], text: str) -> int:
+    return sum(1 for p in patterns if p.search(text))
+
+
+@dataclass
+class RuleClassifier:
+    rules: KeywordRules = field(default_factory=load_keywords)
+    name: str = "rules"
+
+    def classify(self, doc: Document) -> list[Sentence]:
+        return [self.classify_sentence(doc.text[s.start : s.end], s) for s in doc.sentences]
+
+    def classify_sentence(self, text: str, sentence: Sentence) -> Sentence:
+        categories = tuple(k for k, pats in self.rules.categories.items() if _hits(pats, text))
+        kind = self._kind(text, sentence.section) if categories else "none"
+        if kind == "none":
+            categories = ()
+        scores = {k: 1.0 for k in categories}
+        return replace(sentence, kind=kind, categories=categories, kind_score=1.0, category_scores=scores)
+
+    def _kind(self, text: str, section: str | None) -> str:
+        problem = _hits(self.rules.problem, text) and not _hits(self.rules.not_problem, text)
+        recommend = _hits(self.rules.recommendation, text)
+        if problem and recommend:
+            return "recommendation" if section == "recommendation" else "problem"
+        if problem:
+            return "problem"
+        if recommend and section in ("recommendation", "problem"):
+            return "recommendation"
+        return "none"

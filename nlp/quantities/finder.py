@@ -1,0 +1,201 @@
+"""Find quantity candidates in text; resolving their values is the normalizer's job.
+
+Patterns come from the grammar file. A candidate records the pieces the normalizer needs
+(numerals, multiplier, unit, comparator, markers) and the label its unit implies. Filters from
+the grammar drop dates, ordinals, names and idioms. Overlaps are settled longest-first.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, replace
+from functools import lru_cache
+
+from nlp.quantities.grammar import Grammar, load_grammar
+
+UNIT_GROUPS: tuple[tuple[str, str], ...] = (
+    ("u_pw", "RATE"),
+    ("u_ps", "RATE"),
+    ("u_rt", "RATE"),
+    ("u_cur", "AMOUNT"),
+    ("u_me", "MEASURE"),
+    ("u_ct", "COUNT"),
+)
+_CLAUSE_END = "。；;！？!?\n"
+MONEY_CUE_WINDOW = 30
+
+
+@dataclass(frozen=True)
+class Candidate:
+    start: int
+    end: int
+    label: str
+    rule: str
+    number: str
+    number_max: str | None = None
+    multiplier: str = ""
+    unit: str = ""
+    comparator: str | None = None
+    approx_marker: bool = False
+    denominator: str | None = None
+    multiplier_max: str | None = None
+
+
+def _alt(items: tuple[str, ...] | list[str]) -> str:
+    return "(?:" + "|".join(re.escape(i) for i in items) + ")"
+
+
+@dataclass(frozen=True)
+class Patterns:
+    general: re.Pattern[str]
+    fraction: re.Pattern[str]
+    bare_money: re.Pattern[str]
+    terms: re.Pattern[str]
+    fixed: re.Pattern[str]
+
+
+@lru_cache(maxsize=8)
+def compile_patterns(grammar: Grammar) -> Patterns:
+    g = grammar.expand
+    units = (
+        f"(?:(?P<u_pw>{_alt(grammar.percent_words)})|(?P<u_ps>{_alt(grammar.percent_symbols)})"
+        f"|(?P<u_rt>倍|成)|(?P<u_cur>{_alt(grammar.currency)})"
+        f"|(?P<u_me>{_alt(grammar.measure_units)})(?![A-Za-z])|(?P<u_ct>{_alt(grammar.count_classifiers)}))"
+    )
+    general = g(
+        r"(?P<cmp>{comparator})?{space}(?P<n1>{number})(?P<a1>余|多|来)?"
+        r"(?:{space}(?P<sep>{range_sep}){space}(?P<n2>{number})(?P<a2>余|多|来)?)?"
+        r"{space}(?P<mult>{multiplier})?(?P<a3>余|多)?{space}"
+    ) + units
+    fraction = g(
+        r"(?P<cmp>{comparator})?(?:(?P<pre>百分之|千分之|万分之)(?P<fn>{number})"
+        r"|(?P<fd>{number})分之(?P<fn2>{number}))"
+    )
+    bare_money = g(r"(?P<n1>[0-9０-９]+(?:[.．][0-9０-９]+)?{space}(?P<mult>万|亿)|{chinese_number})(?P<a1>余|多)?")
+    fixed = re.compile(r"(?P<half>一半)|(?P<full>百分之?百)")
+    return Patterns(
+        general=re.compile(general),
+        fraction=re.compile(fraction),
+        bare_money=re.compile(bare_money),
+        terms=re.compile(_alt(grammar.terms)) if grammar.terms else re.compile(r"(?!x)x"),
+        fixed=fixed,
+    )
+
+
+def find_candidates(text: str, grammar: Grammar | None = None) -> list[Candidate]:
+    """All accepted candidates in ``text``, sorted, not overlapping."""
+    grammar = grammar or load_grammar()
+    patterns = compile_patterns(grammar)
+    found = list(_general(text, patterns)) + list(_fractions(text, patterns)) + list(_fixed(text, patterns))
+    found += list(_bare_money(text, patterns, grammar))
+    found = [c for c in found if _keep(text, c, grammar)]
+    found = _without_terms(text, found, patterns)
+    return _merge_ranges(text, _resolve_overlaps(found), grammar)
+
+
+def _general(text: str, patterns: Patterns):  # type: ignore[no-untyped-def]
+    for m in patterns.general.finditer(text):
+        group, label = next((name, lab) for name, lab in UNIT_GROUPS if m.group(name))
+        number = m.group("n1")
+        if number in ("万", "亿", "萬", "億") and not (m.group("a1") or m.group("a3")):
+            continue
+        start = m.start("cmp") if m.group("cmp") else m.start("n1")
+        yield Candidate(
+            start=start,
+            end=m.end(),
+            label=label,
+            rule=group,
+            number=number,
+            number_max=m.group("n2"),
+            multiplier=m.group("mult") or "",
+            unit=m.group(group),
+            comparator=m.group("cmp"),
+            approx_marker=bool(m.group("a1") or m.group("a2") or m.group("a3")),
+        )
+
+
+def _fractions(text: str, patterns: Patterns):  # type: ignore[no-untyped-def]
+    for m in patterns.fraction.finditer(text):
+        start = m.start("cmp") if m.group("cmp") else m.start()
+        if m.group("pre"):
+            base = {"百分之": "100", "千分之": "1000", "万分之": "10000"}[m.group("pre")]
+            yield Candidate(start, m.end(), "RATE", "fraction", m.group("fn"), comparator=m.group("cmp"), denominator=base)
+        else:
+            yield Candidate(start, m.end(), "RATE", "fraction", m.group("fn2"), comparator=m.group("cmp"), denominator=m.group("fd"))
+
+
+def _fixed(text: str, patterns: Patterns):  # type: ignore[no-untyped-def]
+    for m in patterns.fixed.finditer(text):
+        number = "50" if m.group("half") else "100"
+        yield Candidate(m.start(), m.end(), "RATE", "fixed", number, unit="%")
+
+
+def _bare_money(text: str, patterns: Patterns, grammar: Grammar):  # type: ignore[no-untyped-def]
+    for m in patterns.bare_money.finditer(text):
+        number = m.group("n1")
+        if not any(ch in number for ch in "万亿萬億") or number in ("万", "亿"):
+            continue
+        if not _money_context(text, m.start(), grammar):
+            continue
+        mult = m.group("mult") or ""
+        digits = number[: len(number) - len(mult)] if mult else number
+        yield Candidate(m.start(), m.end(), "AMOUNT", "bare_money", digits.strip(), multiplier=mult,
+                        unit="元", approx_marker=bool(m.group("a1")))
+
+
+def _money_context(text: str, start: int, grammar: Grammar) -> bool:
+    window = text[max(0, start - MONEY_CUE_WINDOW) : start]
+    for stop in _CLAUSE_END:
+        window = window.rsplit(stop, 1)[-1]
+    if any(cue in window for cue in grammar.not_money_cues):
+        return False
+    return any(cue in window for cue in grammar.money_cues)
+
+
+def _keep(text: str, c: Candidate, grammar: Grammar) -> bool:
+    before = text[max(0, c.start - 4) : c.start]
+    if any(before.endswith(word) for word in grammar.not_after):
+        return False
+    if c.label == "COUNT" and any(text.startswith(w, c.end) for w in grammar.count_not_before):
+        return False
+    if c.number == "一" and not c.multiplier and any(before.endswith(w) for w in grammar.yi_not_after):
+        return False
+    if c.rule == "u_rt" and c.unit == "成" and not _chinese_or_short(c.number):
+        return False
+    return True
+
+
+def _chinese_or_short(number: str) -> bool:
+    return not number.isascii() or len(number) <= 2
+
+
+def _without_terms(text: str, found: list[Candidate], patterns: Patterns) -> list[Candidate]:
+    blocked = [(m.start(), m.end()) for m in patterns.terms.finditer(text)]
+    if not blocked:
+        return found
+    return [c for c in found if not any(s < c.end and c.start < e for s, e in blocked)]
+
+
+def _resolve_overlaps(found: list[Candidate]) -> list[Candidate]:
+    chosen: list[Candidate] = []
+    for c in sorted(found, key=lambda c: (-(c.end - c.start), c.start)):
+        if all(c.end <= o.start or o.end <= c.start for o in chosen):
+            chosen.append(c)
+    return sorted(chosen, key=lambda c: c.start)
+
+
+def _merge_ranges(text: str, found: list[Candidate], grammar: Grammar) -> list[Candidate]:
+    """「30万元-50万元」 and 「90%～100%」: two quantities joined by a range mark are one span."""
+    sep = re.compile(grammar.expand(r"{space}{range_sep}{space}"))
+    merged: list[Candidate] = []
+    for c in found:
+        if merged:
+            prev = merged[-1]
+            gap = text[prev.end : c.start]
+            if (prev.label == c.label and prev.unit == c.unit and prev.number_max is None
+                    and c.number_max is None and prev.rule == c.rule and sep.fullmatch(gap)):
+                merged[-1] = replace(prev, end=c.end, number_max=c.number, multiplier_max=c.multiplier,
+                                     approx_marker=prev.approx_marker or c.approx_marker)
+                continue
+        merged.append(c)
+    return merged

@@ -1,0 +1,17 @@
+"""Build the quantity extractor a model folder's meta names."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from nlp.tagger import QuantityExtractor
+
+
+def load_extractor(folder: Path, settings: dict[str, Any]) -> QuantityExtractor:
+    backend = settings.get("backend", "rules")
+    if backend == "rules":
+        from nlp.quantities.rules import RuleExtractor
+
+        return RuleExtractor()
+    raise ValueError(f"{folder}: unknown quantity backend {backend!r}")

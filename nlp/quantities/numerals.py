@@ -1,0 +1,121 @@
+"""Numerals to Decimal: Arabic (full-width, separators), Chinese (大写 too) and mixed forms.
+
+Handles 3.5万, 13万2 (=132000), 3万4000, 两千万, 一万二千, 五十五点五, 千万 and the
+adjacent-digit ranges 两三 / 三四十. ``几`` stands for an unknown digit and is read as 1 (the
+lower bound of "a few") with the result marked approximate. Only Decimal arithmetic is used.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+
+_FULLWIDTH = str.maketrans("０１２３４５６７８９．，", "0123456789.,")
+_DIGITS = {
+    "零": 0, "〇": 0, "一": 1, "壹": 1, "二": 2, "两": 2, "贰": 2, "三": 3, "叁": 3, "四": 4, "肆": 4,
+    "五": 5, "伍": 5, "六": 6, "陆": 6, "七": 7, "柒": 7, "八": 8, "捌": 8, "九": 9, "玖": 9, "几": 1,
+}
+_SMALL = {"十": 10, "拾": 10, "百": 100, "佰": 100, "千": 1000, "仟": 1000, "廿": 20, "卅": 30}
+_LARGE = {"万": 10**4, "萬": 10**4, "亿": 10**8, "億": 10**8}
+_SPACES = " \u00a0\u3000"
+
+
+class NumeralError(ValueError):
+    """Text that the grammar took for a numeral but that has no value."""
+
+
+@dataclass(frozen=True)
+class Numeral:
+    value: Decimal
+    value_max: Decimal | None = None
+    approx: bool = False
+
+
+def parse_numeral(text: str) -> Numeral:
+    cleaned = "".join(ch for ch in text.translate(_FULLWIDTH) if ch not in _SPACES).replace(",", "")
+    if not cleaned:
+        raise NumeralError(f"empty numeral {text!r}")
+    approx = "几" in cleaned
+    if (pair := _adjacent_range(cleaned)) is not None:
+        return Numeral(pair[0], pair[1], approx)
+    return Numeral(_value(cleaned), None, approx)
+
+
+def _adjacent_range(text: str) -> tuple[Decimal, Decimal] | None:
+    """两三 → (2, 3); 三四十 → (30, 40); 一两万 → (10000, 20000)."""
+    for index in range(len(text) - 1):
+        a, b = text[index], text[index + 1]
+        if a in _DIGITS and b in _DIGITS and a not in "零〇几" and b not in "零〇几":
+            low_digit, high_digit = _DIGITS[a], _DIGITS[b]
+            if high_digit == low_digit + 1 or (a == "一" and b == "两"):
+                rest = text[index + 2 :]
+                head = text[:index]
+                low = _value(head + a + rest)
+                high = _value(head + b + rest)
+                return low, high
+    return None
+
+
+def _value(text: str) -> Decimal:
+    if "点" in text:
+        whole, _, decimals = text.partition("点")
+        fraction = "".join(str(_DIGITS[ch]) for ch in decimals if ch in _DIGITS)
+        return _value(whole or "零") + Decimal("0." + (fraction or "0"))
+    tokens = _tokens(text)
+    total = Decimal(0)
+    section = Decimal(0)
+    number: Decimal | None = None
+    last_multiplier = 1
+    for kind, value in tokens:
+        if kind == "num":
+            number = value
+        elif kind == "small":
+            section += (number if number is not None else Decimal(1)) * value
+            number, last_multiplier = None, int(value)
+        else:
+            section += number if number is not None else Decimal(0)
+            total = (total + (section or Decimal(1))) * value if value > 10**4 else total + (section or Decimal(1)) * value
+            section, number, last_multiplier = Decimal(0), None, int(value)
+    if number is not None:
+        number = _abbreviated_tail(tokens, number, last_multiplier)
+        section += number
+    return total + section
+
+
+def _abbreviated_tail(tokens: list[tuple[str, Decimal]], number: Decimal, last_multiplier: int) -> Decimal:
+    """13万2 means 132000 and 一百二 means 120: a lone final digit after a multiplier is scaled."""
+    if len(tokens) >= 2 and tokens[-2][0] != "num" and last_multiplier >= 100:
+        raw = tokens[-1][1]
+        if raw == raw.to_integral_value() and 0 < raw < 10 and _single_digit(tokens[-1]):
+            return number * (last_multiplier // 10)
+    return number
+
+
+def _single_digit(token: tuple[str, Decimal]) -> bool:
+    return len(str(token[1])) == 1
+
+
+def _tokens(text: str) -> list[tuple[str, Decimal]]:
+    tokens: list[tuple[str, Decimal]] = []
+    index = 0
+    while index < len(text):
+        ch = text[index]
+        if ch.isascii() and (ch.isdigit() or ch == "."):
+            end = index
+            while end < len(text) and text[end].isascii() and (text[end].isdigit() or text[end] == "."):
+                end += 1
+            tokens.append(("num", Decimal(text[index:end])))
+            index = end
+            continue
+        if ch in _DIGITS:
+            tokens.append(("num", Decimal(_DIGITS[ch])))
+        elif ch in _SMALL:
+            tokens.append(("small", Decimal(_SMALL[ch])))
+        elif ch in _LARGE:
+            tokens.append(("large", Decimal(_LARGE[ch])))
+        else:
+            raise NumeralError(f"{ch!r} is not part of a numeral in {text!r}")
+        index += 1
+    if not tokens:
+        raise NumeralError(f"no numeral in {text!r}")
+    return tokens

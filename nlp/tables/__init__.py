@@ -1,0 +1,1 @@
+"""Tables recovered from documents: structure here, typed budget rows in later modules."""
