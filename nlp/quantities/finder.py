@@ -135,7 +135,7 @@ def _bare_money(text: str, patterns: Patterns, grammar: Grammar):  # type: ignor
         number = m.group("n1")
         if not any(ch in number for ch in "万亿萬億") or number in ("万", "亿"):
             continue
-        if not _money_context(text, m.start(), grammar):
+        if not _money_context(text, m.start(), m.end(), grammar):
             continue
         mult = m.group("mult") or ""
         digits = number[: len(number) - len(mult)] if mult else number
@@ -143,13 +143,14 @@ def _bare_money(text: str, patterns: Patterns, grammar: Grammar):  # type: ignor
                         unit="元", approx_marker=bool(m.group("a1")))
 
 
-def _money_context(text: str, start: int, grammar: Grammar) -> bool:
+def _money_context(text: str, start: int, end: int, grammar: Grammar) -> bool:
     window = text[max(0, start - MONEY_CUE_WINDOW) : start]
     for stop in _CLAUSE_END:
         window = window.rsplit(stop, 1)[-1]
     if any(cue in window for cue in grammar.not_money_cues):
         return False
-    return any(cue in window for cue in grammar.money_cues)
+    after = text[end : end + 8]
+    return any(cue in window for cue in grammar.money_cues) or any(cue in after for cue in grammar.money_cues_after)
 
 
 def _keep(text: str, c: Candidate, grammar: Grammar) -> bool:
@@ -162,7 +163,43 @@ def _keep(text: str, c: Candidate, grammar: Grammar) -> bool:
         return False
     if c.rule == "u_rt" and c.unit == "成" and not _chinese_or_short(c.number):
         return False
-    return True
+    return _keep_classifier(text, c, grammar) and _keep_numeral(text, c)
+
+
+def _keep_classifier(text: str, c: Candidate, grammar: Grammar) -> bool:
+    if c.label != "COUNT":
+        return True
+    if text[c.end - 1 : c.end + 1] in grammar.classifier_word_blocks:
+        return False
+    chinese = not any(ch.isdigit() for ch in c.number)
+    if chinese and c.unit in grammar.ordinal_classifiers:
+        return False
+    return not any(text.startswith(form, c.start) for form in grammar.ordinal_forms)
+
+
+_FINANCIAL = set("壹贰叁肆伍陆柒捌玖拾佰仟")
+_QUOTES = {"“": "”", "「": "」", "\"": "\""}
+QUOTED_MAX = 8
+
+
+def _keep_numeral(text: str, c: Candidate) -> bool:
+    """大写 numerals belong to money; a Chinese numeral inside a short quoted phrase is a slogan."""
+    if _FINANCIAL & set(c.number) and c.label != "AMOUNT":
+        return False
+    if any(ch.isdigit() for ch in c.number):
+        return True
+    return not _inside_short_quote(text, c.start, c.end)
+
+
+def _inside_short_quote(text: str, start: int, end: int) -> bool:
+    left = text[max(0, start - QUOTED_MAX) : start]
+    for opening, closing in _QUOTES.items():
+        at = left.rfind(opening)
+        if at >= 0 and closing not in left[at + 1 :]:
+            close = text.find(closing, end, end + QUOTED_MAX)
+            if close >= 0:
+                return True
+    return False
 
 
 def _chinese_or_short(number: str) -> bool:

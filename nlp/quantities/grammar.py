@@ -33,6 +33,10 @@ class Grammar:
     terms: tuple[str, ...]
     yi_not_after: tuple[str, ...]
     money_cues: tuple[str, ...]
+    money_cues_after: tuple[str, ...]
+    classifier_word_blocks: frozenset[str]
+    ordinal_classifiers: tuple[str, ...]
+    ordinal_forms: tuple[str, ...]
     not_money_cues: tuple[str, ...]
 
     def expand(self, pattern: str) -> str:
@@ -67,6 +71,10 @@ def grammar_from_dict(data: dict[str, Any]) -> Grammar:
         terms=_unique_longest_first(filters["terms"]),
         yi_not_after=_unique_longest_first(filters["yi_not_after"]),
         money_cues=_unique_longest_first(filters["money_cues"]),
+        money_cues_after=_unique_longest_first(filters["money_cues_after"]),
+        classifier_word_blocks=frozenset(data["classifier_word_blocks"]),
+        ordinal_classifiers=tuple(data["ordinal_classifiers"]),
+        ordinal_forms=tuple(data["ordinal_forms"]),
         not_money_cues=_unique_longest_first(filters["not_money_cues"]),
     )
 

@@ -66,16 +66,18 @@ def _value(text: str) -> Decimal:
     section = Decimal(0)
     number: Decimal | None = None
     last_multiplier = 1
+    seen = False  # whether the current section has any digit or small multiplier yet
     for kind, value in tokens:
         if kind == "num":
-            number = value
+            number, seen = value, True
         elif kind == "small":
             section += (number if number is not None else Decimal(1)) * value
-            number, last_multiplier = None, int(value)
+            number, last_multiplier, seen = None, int(value), True
         else:
             section += number if number is not None else Decimal(0)
-            total = (total + (section or Decimal(1))) * value if value > 10**4 else total + (section or Decimal(1)) * value
-            section, number, last_multiplier = Decimal(0), None, int(value)
+            part = section if seen else Decimal(1)
+            total = (total + part) * value if value > 10**4 else total + part * value
+            section, number, last_multiplier, seen = Decimal(0), None, int(value), False
     if number is not None:
         number = _abbreviated_tail(tokens, number, last_multiplier)
         section += number
