@@ -56,7 +56,7 @@ def run_tagging(tagger: Tagger, paths: list[str], output: Path, errors_path: Pat
             else:
                 errs.write(error_line(result.source, result.error or "unreadable") + "\n")
                 errs.flush()
-                Console(stderr=True, highlight=False).print(f"{result.source}: {result.error}", markup=False)
+                Console(stderr=True, highlight=False, soft_wrap=True).print(f"{result.source}: {result.error}", markup=False)
     summary.seconds = time.perf_counter() - started
     os.replace(partial, output)
     if summary.failed == 0:

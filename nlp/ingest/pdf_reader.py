@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from io import BytesIO
 
 from nlp.ingest.errors import IngestError
@@ -15,20 +16,27 @@ def read_pdf(data: bytes, path: str) -> Extracted:
     from pdfminer.pdfdocument import PDFEncryptionError, PDFPasswordIncorrect
     from pdfminer.pdfparser import PDFSyntaxError
 
+    logging.getLogger("pdfminer").setLevel(logging.ERROR)
     try:
         with pdfplumber.open(BytesIO(data)) as pdf:
             pages = [page.extract_text() or "" for page in pdf.pages]
-    except (PDFPasswordIncorrect, PDFEncryptionError) as exc:
-        raise IngestError(path, "encrypted PDF: remove the password and try again") from exc
-    except PDFSyntaxError as exc:
-        raise IngestError(path, f"not a readable PDF (truncated or damaged: {exc})") from exc
-    except Exception as exc:  # pdfminer raises bare exceptions on many damaged files
-        if "password" in str(exc).lower() or "encrypt" in type(exc).__name__.lower():
+    except Exception as exc:  # pdfplumber wraps pdfminer's errors; look through the chain
+        chain = _causes(exc)
+        if any(isinstance(e, (PDFPasswordIncorrect, PDFEncryptionError)) for e in chain):
             raise IngestError(path, "encrypted PDF: remove the password and try again") from exc
-        raise IngestError(path, f"not a readable PDF ({type(exc).__name__}: {exc})") from exc
+        if any(isinstance(e, PDFSyntaxError) for e in chain):
+            raise IngestError(path, "not a readable PDF (truncated or damaged)") from exc
+        raise IngestError(path, f"not a readable PDF ({type(chain[-1]).__name__})") from exc
     text = "\n".join(pages)
     if not text.strip():
         raise IngestError(path, "PDF has no text layer (scanned?): run OCR first")
     if text.count(CID_MARK) > 3:
         raise IngestError(path, "PDF text comes out as (cid:…) glyph codes: its fonts have no Unicode map; run OCR")
     return Extracted(text, "pdf")
+
+
+def _causes(exc: BaseException) -> list[BaseException]:
+    chain = [exc]
+    while (nxt := chain[-1].__cause__ or chain[-1].__context__) is not None and nxt not in chain:
+        chain.append(nxt)
+    return chain + [a for e in chain for a in getattr(e, "args", ()) if isinstance(a, BaseException)]

@@ -20,5 +20,5 @@ class RuleExtractor:
         for candidate in find_candidates(text, self.grammar):
             span = normalize(text, candidate, self.grammar)
             if span is not None:
-                spans.append(span)
+                spans.append(span.with_score(1.0))
         return spans

@@ -1,0 +1,25 @@
+"""Shared fixtures: the five reports and their gold, located relative to this repository."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+RAW = ROOT / "corpus" / "raw"
+GOLD = ROOT / "corpus" / "gold"
+
+
+@pytest.fixture(scope="session")
+def report_paths() -> list[Path]:
+    paths = sorted(RAW.glob("*.txt"))
+    assert len(paths) == 5
+    return paths
+
+
+@pytest.fixture(scope="session")
+def gold_docs():
+    from nlp.document.jsonl import read_documents
+
+    return [d for f in sorted(GOLD.glob("*.jsonl")) for d in read_documents(f)]

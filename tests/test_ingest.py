@@ -1,0 +1,177 @@
+"""Ingestion of every format, encodings, artifact cleaning and the bad-input cases."""
+
+from __future__ import annotations
+
+import zipfile
+from io import BytesIO
+from pathlib import Path
+
+import pytest
+
+from nlp.ingest.clean import clean
+from nlp.ingest.decode import decode_text
+from nlp.ingest.errors import IngestError
+from nlp.ingest.reader import read_bytes, read_file, sniff_format
+from pdf_fixtures import cid_pdf, image_only_pdf, text_pdf
+
+REPORT_LINE = "年度资金安排4414.344467万元，实际支付4414.344467万元，执行率为100%。"
+
+
+def docx_bytes() -> bytes:
+    from docx import Document
+
+    document = Document()
+    document.add_paragraph("一、项目概况")
+    document.add_paragraph(REPORT_LINE)
+    table = document.add_table(rows=3, cols=3)
+    for r, row in enumerate([["项目", "预算（万元）", "执行率"], ["城市管理\n办公室", "405.81", "97.83%"], ["合计", "", ""]]):
+        for c, value in enumerate(row):
+            table.cell(r, c).text = value
+    table.cell(2, 1).merge(table.cell(2, 2)).text = "405.81"
+    document.add_paragraph("二、存在的问题")
+    buffer = BytesIO()
+    document.save(buffer)
+    return buffer.getvalue()
+
+
+def test_utf8_with_and_without_bom() -> None:
+    plain = REPORT_LINE.encode("utf-8")
+    assert read_bytes(plain, "a.txt").text == REPORT_LINE
+    doc = read_bytes(b"\xef\xbb\xbf" + plain, "b.txt")
+    assert doc.text == REPORT_LINE and doc.meta["encoding"] == "utf-8"
+
+
+@pytest.mark.parametrize("encoding", ["utf-16", "utf-16-be"])
+def test_utf16_by_bom(encoding: str) -> None:
+    data = REPORT_LINE.encode(encoding)
+    if encoding == "utf-16-be":
+        data = b"\xfe\xff" + data
+    assert read_bytes(data, "u16.txt").text == REPORT_LINE
+
+
+def test_gbk_and_gb18030_dense_report(report_paths: list[Path]) -> None:
+    text = report_paths[1].read_text("utf-8")
+    gbk = text.replace("≥", "").replace("㎡", "").encode("gbk", errors="ignore")
+    doc = read_bytes(gbk, "gbk.txt")
+    assert doc.meta["encoding"] == "gb18030"
+    assert "月坛街道办事处" in doc.text and "绩效跟踪" in doc.text
+    gb18030 = "劲松改造面积59600㎡，满意度≥95%。".encode("gb18030")
+    assert read_bytes(gb18030, "gb.txt").text == "劲松改造面积59600㎡，满意度≥95%。"
+
+
+def test_decode_gives_up_clearly_on_binary() -> None:
+    with pytest.raises(IngestError, match="binary"):
+        decode_text(bytes(range(256)) * 8, "x.txt")
+
+
+def test_cleaning_removes_bookmarks_and_keeps_source_offsets() -> None:
+    source = "[bookmark: _Toc36719771][bookmark: _GoBack]劲松街道\r\n预算\x0c100万元"
+    cleaned = clean(source)
+    assert cleaned.text == "劲松街道\n预算100万元"
+    start = cleaned.text.index("100万元")
+    assert source[cleaned.source_offset(start) : cleaned.source_offset(start) + 5] == "100万元"
+    assert all(source[cleaned.offsets[i]] == ch or ch == "\n" for i, ch in enumerate(cleaned.text))
+
+
+def test_cleaning_does_not_normalise_width_or_units() -> None:
+    assert clean("面积59600㎡，比例９８％").text == "面积59600㎡，比例９８％"
+
+
+def test_real_report_is_cleaned_and_split(report_paths: list[Path]) -> None:
+    doc = read_file(report_paths[0])
+    assert "[bookmark" not in doc.text
+    assert doc.meta["unit"] == "劲松街道办事处" and doc.meta["year"] == 2021
+    assert doc.meta["sha256"] and doc.meta["format"] == "txt"
+    line = "年度资金安排 4414.344467万元，实际支付 4414.344467万元，执行率为100%。"
+    sentence = next(s for s in doc.sentences if doc.text[s.start : s.end].endswith(line))
+    assert doc.text[sentence.start : sentence.end].startswith("2019年老旧小区")
+
+
+def test_docx_paragraphs_and_tables_in_order(tmp_path: Path) -> None:
+    path = tmp_path / "r.docx"
+    path.write_bytes(docx_bytes())
+    doc = read_file(path)
+    assert doc.meta["format"] == "docx"
+    assert doc.text.index("一、项目概况") < doc.text.index("项目\t预算（万元）\t执行率") < doc.text.index("二、存在的问题")
+    table = doc.tables[0]
+    assert [c.text for c in table.rows[1]] == ["城市管理 办公室", "405.81", "97.83%"]
+    assert [c.text for c in table.rows[2]] == ["合计", "405.81"]  # merged cell appears once
+    for row in table.rows:
+        for cell in row:
+            assert doc.text[cell.start : cell.end] == cell.text
+
+
+def test_doc_extension_that_is_really_docx(tmp_path: Path) -> None:
+    path = tmp_path / "old.doc"
+    path.write_bytes(docx_bytes())
+    assert "405.81" in read_file(path).text
+
+
+def test_pdf_text_layer(tmp_path: Path) -> None:
+    path = tmp_path / "r.pdf"
+    path.write_bytes(text_pdf(["年度资金安排100万元。", "满意度≥95%"]))
+    doc = read_file(path)
+    assert doc.meta["format"] == "pdf"
+    assert "年度资金安排100万元。" in doc.text and "满意度≥95%" in doc.text
+
+
+@pytest.mark.parametrize(
+    ("name", "data", "reason"),
+    [
+        ("empty.txt", b"", "empty file"),
+        ("blank.txt", b"  \n\n ", "empty file"),
+        ("nul.txt", b"abc\x00\x01\x02def", "binary file"),
+        ("fake.docx", b"not a zip at all", "truncated or damaged .docx"),
+        ("fake.pdf", b"hello", "truncated or damaged .pdf"),
+        ("zip.docx", None, "not a Word document"),
+        ("trunc.docx", "truncated-docx", "not a readable .docx"),
+        ("scan.pdf", "image-pdf", "no text layer"),
+        ("cid.pdf", "cid-pdf", "(cid:"),
+        ("locked.pdf", "encrypted-pdf", "encrypted PDF"),
+        ("trunc.pdf", "truncated-pdf", "not a readable PDF"),
+        ("locked.docx", "encrypted-docx", "encrypted Word document"),
+    ],
+)
+def test_bad_input_gives_one_clear_reason(name: str, data, reason: str) -> None:  # type: ignore[no-untyped-def]
+    data = _bad_bytes(data)
+    with pytest.raises(IngestError) as info:
+        read_bytes(data, name)
+    assert reason in info.value.reason
+    assert "\n" not in str(info.value)
+
+
+def _bad_bytes(kind):  # type: ignore[no-untyped-def]
+    if isinstance(kind, bytes):
+        return kind
+    if kind is None:
+        buffer = BytesIO()
+        with zipfile.ZipFile(buffer, "w") as archive:
+            archive.writestr("hello.txt", "hi")
+        return buffer.getvalue()
+    full_docx, full_pdf = docx_bytes(), text_pdf(["年度资金安排100万元。"])
+    return {
+        "truncated-docx": full_docx[: len(full_docx) // 2],
+        "image-pdf": image_only_pdf(),
+        "cid-pdf": cid_pdf(),
+        "encrypted-pdf": text_pdf(["secret"], encrypt="pw"),
+        "truncated-pdf": full_pdf[: len(full_pdf) // 2],
+        "encrypted-docx": b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 64 + "EncryptedPackage".encode("utf-16-le"),
+    }[kind]
+
+
+def test_missing_file_and_folder(tmp_path: Path) -> None:
+    with pytest.raises(IngestError, match="no such file"):
+        read_file(tmp_path / "nope.txt")
+    with pytest.raises(IngestError, match="folder"):
+        read_file(tmp_path)
+
+
+def test_legacy_doc_without_libreoffice_says_what_to_install(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("PATH", "/nonexistent")
+    with pytest.raises(IngestError, match="LibreOffice"):
+        read_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 512, "old.doc")
+
+
+def test_sniffing_prefers_magic_bytes_to_extension() -> None:
+    assert sniff_format(b"%PDF-1.4 ...", "report.txt") == "pdf"
+    assert sniff_format("预算".encode(), "report.docx.txt") == "txt"

@@ -1,0 +1,114 @@
+"""Every validator message, on small documents written in the test, and the CLI exit codes."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from nlp.cli.main import app
+from nlp.corpus.validate import validate_document, validate_file
+
+TEXT = "预算487万，执行率为98.16%。"
+
+
+def doc(spans=(), sentences=(), **extra):  # type: ignore[no-untyped-def]
+    return {"id": "t", "text": TEXT, "spans": list(spans), "sentences": list(sentences), **extra}
+
+
+GOOD_SPAN = {"start": 2, "end": 6, "label": "AMOUNT", "text": "487万", "value": "4870000", "unit": "元"}
+GOOD_SENTENCE = {"start": 0, "end": 18, "kind": "problem", "categories": ["budget_execution"]}
+
+
+def test_valid_document_has_no_problems() -> None:
+    assert validate_document(doc([GOOD_SPAN], [GOOD_SENTENCE])) == []
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        ({"start": -1}, "out of range"),
+        ({"end": 99}, "out of range"),
+        ({"start": 6, "end": 6}, "out of range"),
+        ({"start": "2"}, "integer start and end"),
+        ({"text": "487"}, "differs from the document text"),
+        ({"label": "MONEY"}, "label 'MONEY' is not one of"),
+        ({"value": "abc"}, "value 'abc' is not a decimal number"),
+        ({"value_max": "x"}, "value_max 'x' is not a decimal number"),
+        ({"value_max": "1"}, "value_max is below value"),
+        ({"unit": "万元"}, "AMOUNT unit must be 元"),
+        ({"unit": None}, "missing unit"),
+        ({"op": "~"}, "op '~' is not one of"),
+        ({"approx": "yes"}, "approx must be true or false"),
+    ],
+)
+def test_span_messages(change: dict, message: str) -> None:  # type: ignore[type-arg]
+    problems = validate_document(doc([{**GOOD_SPAN, **change}]))
+    assert any(message in p for p in problems), problems
+
+
+def test_missing_value_and_rate_unit() -> None:
+    span = {"start": 11, "end": 17, "label": "RATE", "unit": "percent"}
+    problems = validate_document(doc([span]))
+    assert any("missing value" in p for p in problems)
+    assert any("RATE unit must be % or 个百分点" in p for p in problems)
+
+
+def test_overlaps() -> None:
+    spans = [GOOD_SPAN, {**GOOD_SPAN, "start": 3, "end": 7, "text": "87万，"}]
+    assert any("spans [2,6) and [3,7) overlap" in p for p in validate_document(doc(spans)))
+    sentences = [GOOD_SENTENCE, {**GOOD_SENTENCE, "start": 5}]
+    assert any("sentences [0,18) and [5,18) overlap" in p for p in validate_document(doc(sentences=sentences)))
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        ({"kind": "issue"}, "kind 'issue' is not one of"),
+        ({"categories": ["contracts"]}, "category 'contracts' is not a scheme key"),
+        ({"categories": "budget_execution"}, "categories must be a list"),
+        ({"categories": ["budget_execution", "budget_execution"]}, "listed twice"),
+        ({"kind": "none"}, "kind none must have no categories"),
+        ({"categories": []}, "kind problem needs at least one category"),
+        ({"end": 40}, "out of range"),
+    ],
+)
+def test_sentence_messages(change: dict, message: str) -> None:  # type: ignore[type-arg]
+    problems = validate_document(doc(sentences=[{**GOOD_SENTENCE, **change}]))
+    assert any(message in p for p in problems), problems
+
+
+def test_document_level_messages(tmp_path: Path) -> None:
+    path = tmp_path / "c.jsonl"
+    lines = [json.dumps(doc([GOOD_SPAN]), ensure_ascii=False), "{not json", json.dumps(doc()), json.dumps({"id": "x"}), "[]"]
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    problems = validate_file(path)
+    assert any(":2: not JSON" in p for p in problems)
+    assert any(":3 [t]: duplicate document id" in p for p in problems)
+    assert any(":4 [x]: missing 'text'" in p for p in problems)
+    assert any(":5 [None]: not a JSON object" in p for p in problems)
+    assert all(str(path) in p for p in problems)
+
+
+def test_cli_exit_codes(tmp_path: Path, gold_docs) -> None:  # type: ignore[no-untyped-def]
+    runner = CliRunner()
+    good = tmp_path / "good.jsonl"
+    good.write_text(json.dumps(doc([GOOD_SPAN], [GOOD_SENTENCE]), ensure_ascii=False) + "\n", encoding="utf-8")
+    result = runner.invoke(app, ["corpus", "validate", str(good)])
+    assert result.exit_code == 0
+    bad = tmp_path / "bad.jsonl"
+    bad.write_text(json.dumps(doc([{**GOOD_SPAN, "label": "X"}]), ensure_ascii=False) + "\n", encoding="utf-8")
+    result = runner.invoke(app, ["corpus", "validate", str(good), str(bad)])
+    assert result.exit_code == 1
+    assert "[t]: span 0 [2,6) 「487万」: label 'X'" in result.stdout
+    assert runner.invoke(app, ["corpus", "validate", str(tmp_path / "missing.jsonl")]).exit_code == 1
+
+
+def test_the_gold_corpus_is_valid() -> None:
+    root = Path(__file__).resolve().parent.parent / "corpus"
+    files = sorted((root / "gold").glob("*.jsonl")) + sorted((root / "authored").glob("*.jsonl"))
+    assert len(files) >= 5
+    for path in files:
+        assert validate_file(path) == [], path
