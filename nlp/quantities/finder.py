@@ -52,6 +52,8 @@ class Patterns:
     bare_money: re.Pattern[str]
     terms: re.Pattern[str]
     fixed: re.Pattern[str]
+    anchor: re.Pattern[str]
+    longest_term: int
 
 
 @lru_cache(maxsize=8)
@@ -73,7 +75,10 @@ def compile_patterns(grammar: Grammar) -> Patterns:
     )
     bare_money = g(r"(?P<n1>[0-9０-９]+(?:[.．][0-9０-９]+)?{space}(?P<mult>万|亿)|{chinese_number})(?P<a1>余|多)?")
     fixed = re.compile(r"(?P<half>一半)|(?P<full>百分之?百)")
+    anchor_chars = re.escape("≥≤⩾⩽＞＜>=<＝.．") + grammar.fragments["anchor_chars"]
     return Patterns(
+        anchor=re.compile(f"[{anchor_chars}]+"),
+        longest_term=max((len(t) for t in grammar.terms), default=0),
         general=re.compile(general),
         fraction=re.compile(fraction),
         bare_money=re.compile(bare_money),
@@ -86,19 +91,53 @@ def find_candidates(text: str, grammar: Grammar | None = None) -> list[Candidate
     """All accepted candidates in ``text``, sorted, not overlapping."""
     grammar = grammar or load_grammar()
     patterns = compile_patterns(grammar)
-    found = list(_general(text, patterns)) + list(_fractions(text, patterns)) + list(_fixed(text, patterns))
-    found += list(_bare_money(text, patterns, grammar))
-    found = [c for c in found if _keep(text, c, grammar)]
+    found = [c for c in raw_candidates(text, grammar) if _keep(text, c, grammar)]
     found = _without_terms(text, found, patterns)
     return _merge_ranges(text, _resolve_overlaps(found), grammar)
 
 
-def _general(text: str, patterns: Patterns):  # type: ignore[no-untyped-def]
-    for m in patterns.general.finditer(text):
+def raw_candidates(text: str, grammar: Grammar | None = None) -> list[Candidate]:
+    """Every pattern match before filters and overlap resolution (the learned model's input).
+
+    Matching is tried only where a numeral, comparator or decimal point starts, which keeps the
+    scan close to the speed of a bare character-class search.
+    """
+    grammar = grammar or load_grammar()
+    patterns = compile_patterns(grammar)
+    found: list[Candidate] = []
+    for anchor in patterns.anchor.finditer(text):
+        for position in _starts(text, anchor.start(), anchor.end()):
+            found.extend(_general(text, patterns, position))
+            found.extend(_fractions(text, patterns, position))
+            found.extend(_fixed(text, patterns, position))
+            found.extend(_bare_money(text, patterns, grammar, position))
+    return found
+
+
+def _char_class(ch: str) -> int:
+    if ch.isdigit():
+        return 0
+    if ch in ".．≥≤⩾⩽＞＜>=<＝":
+        return 1
+    return 2
+
+
+def _starts(text: str, start: int, end: int) -> list[int]:
+    """The run's start and every place inside it where digits meet other characters (伍200, .0.00)."""
+    positions = [start]
+    for index in range(start + 1, end):
+        if _char_class(text[index]) != _char_class(text[index - 1]) and _char_class(text[index]) != 1:
+            positions.append(index)
+    return positions
+
+
+def _general(text: str, patterns: Patterns, position: int):  # type: ignore[no-untyped-def]
+    m = patterns.general.match(text, position)
+    if m:
         group, label = next((name, lab) for name, lab in UNIT_GROUPS if m.group(name))
         number = m.group("n1")
         if number in ("万", "亿", "萬", "億") and not (m.group("a1") or m.group("a3")):
-            continue
+            return
         start = m.start("cmp") if m.group("cmp") else m.start("n1")
         yield Candidate(
             start=start,
@@ -114,8 +153,9 @@ def _general(text: str, patterns: Patterns):  # type: ignore[no-untyped-def]
         )
 
 
-def _fractions(text: str, patterns: Patterns):  # type: ignore[no-untyped-def]
-    for m in patterns.fraction.finditer(text):
+def _fractions(text: str, patterns: Patterns, position: int):  # type: ignore[no-untyped-def]
+    m = patterns.fraction.match(text, position)
+    if m:
         start = m.start("cmp") if m.group("cmp") else m.start()
         if m.group("pre"):
             base = {"百分之": "100", "千分之": "1000", "万分之": "10000"}[m.group("pre")]
@@ -124,19 +164,21 @@ def _fractions(text: str, patterns: Patterns):  # type: ignore[no-untyped-def]
             yield Candidate(start, m.end(), "RATE", "fraction", m.group("fn2"), comparator=m.group("cmp"), denominator=m.group("fd"))
 
 
-def _fixed(text: str, patterns: Patterns):  # type: ignore[no-untyped-def]
-    for m in patterns.fixed.finditer(text):
+def _fixed(text: str, patterns: Patterns, position: int):  # type: ignore[no-untyped-def]
+    m = patterns.fixed.match(text, position)
+    if m:
         number = "50" if m.group("half") else "100"
         yield Candidate(m.start(), m.end(), "RATE", "fixed", number, unit="%")
 
 
-def _bare_money(text: str, patterns: Patterns, grammar: Grammar):  # type: ignore[no-untyped-def]
-    for m in patterns.bare_money.finditer(text):
+def _bare_money(text: str, patterns: Patterns, grammar: Grammar, position: int):  # type: ignore[no-untyped-def]
+    m = patterns.bare_money.match(text, position)
+    if m:
         number = m.group("n1")
         if not any(ch in number for ch in "万亿萬億") or number in ("万", "亿"):
-            continue
+            return
         if not _money_context(text, m.start(), m.end(), grammar):
-            continue
+            return
         mult = m.group("mult") or ""
         digits = number[: len(number) - len(mult)] if mult else number
         yield Candidate(m.start(), m.end(), "AMOUNT", "bare_money", digits.strip(), multiplier=mult,
@@ -207,16 +249,27 @@ def _chinese_or_short(number: str) -> bool:
 
 
 def _without_terms(text: str, found: list[Candidate], patterns: Patterns) -> list[Candidate]:
-    blocked = [(m.start(), m.end()) for m in patterns.terms.finditer(text)]
-    if not blocked:
-        return found
-    return [c for c in found if not any(s < c.end and c.start < e for s, e in blocked)]
+    return [c for c in found if not in_term(text, c.start, c.end, patterns)]
+
+
+def in_term(text: str, start: int, end: int, patterns: Patterns) -> bool:
+    """Whether a name, slogan or idiom from the grammar overlaps [start, end)."""
+    reach = patterns.longest_term
+    for m in patterns.terms.finditer(text, max(0, start - reach), min(len(text), end + reach)):
+        if m.start() < end and start < m.end():
+            return True
+    return False
 
 
 def _resolve_overlaps(found: list[Candidate]) -> list[Candidate]:
+    """Longest first, then leftmost; a character taken by a kept candidate blocks the others."""
+    if not found:
+        return []
+    taken = bytearray(max(c.end for c in found))
     chosen: list[Candidate] = []
     for c in sorted(found, key=lambda c: (-(c.end - c.start), c.start)):
-        if all(c.end <= o.start or o.end <= c.start for o in chosen):
+        if not any(taken[c.start : c.end]):
+            taken[c.start : c.end] = b"\x01" * (c.end - c.start)
             chosen.append(c)
     return sorted(chosen, key=lambda c: c.start)
 
