@@ -78,17 +78,17 @@ def format_value(span: Span) -> str:
 
 
 def span_tip(span: Span) -> str:
-    """The hover text: label, normalized value and unit, and the approx/op/range flags."""
-    lines = [f"{span.label} {LABEL_NAMES_ZH.get(span.label, '')}".strip(), f"值 value: {format_value(span)}"]
+    """The hover text: label, the value at a glance, then the scheme's keys one per line."""
+    lines = [f"{span.label} {LABEL_NAMES_ZH.get(span.label, '')}".strip(), format_value(span)]
     if span.value is not None:
-        lines.append(f"= {decimal_str(span.value)}" + (f" … {decimal_str(span.value_max)}" if span.value_max is not None else ""))
-    lines.append(f"单位 unit: {span.unit or '—'}")
+        lines.append(f"value: {decimal_str(span.value)}")
+    if span.value_max is not None:
+        lines.append(f"value_max: {decimal_str(span.value_max)}")
+    lines.append(f"unit: {span.unit or '—'}")
     if span.op:
         lines.append(f"op: {span.op}")
     if span.approx:
-        lines.append("approx: true (约/余/多)")
-    if span.value_max is not None:
-        lines.append(f"value_max: {decimal_str(span.value_max)}")
+        lines.append("approx: true")
     if span.score is not None:
         lines.append(f"score: {span.score:.2f}")
     return "\n".join(lines)
@@ -307,10 +307,9 @@ def quantity_panel(doc: Document) -> str:
 
 def _quantity_entry(doc: Document, index: int, span: Span) -> str:
     left = doc.text[max(0, span.start - CONTEXT_CHARS) : span.start].split("\n")[-1].strip()
-    score = f'<span class="score">{span.score:.2f}</span>' if span.score is not None else ""
-    return (f'<li><a class="jump" href="#q-{index}" data-target="q-{index}" title="{_e(span_tip(span))}">'
-            f'<span class="ctx">{_e(left)}</span><span class="q q-{_e(span.label)}">{_e(doc.span_text(span))}</span>'
-            f'<span class="val">{_e(format_value(span))}</span>{score}</a></li>')
+    return (f'<li><a class="jump qe" href="#q-{index}" data-target="q-{index}" title="{_e(span_tip(span))}">'
+            f'<span class="ctx"><bdi dir="ltr">{_e(left)}</bdi></span><span class="q q-{_e(span.label)}">{_e(doc.span_text(span))}</span>'
+            f'<span class="val">{_e(format_value(span))}</span></a></li>')
 
 
 def issue_panel(doc: Document) -> str:
@@ -334,10 +333,10 @@ def _issue_entry(doc: Document, index: int, sentence: Sentence, key: str) -> str
     text = " ".join(doc.span_text(sentence).split())
     snippet = text if len(text) <= SNIPPET_CHARS else text[: SNIPPET_CHARS - 1] + "…"
     score = sentence.category_scores.get(key)
-    score_html = f'<span class="score">{score:.2f}</span>' if isinstance(score, (int, float)) else ""
-    return (f'<li><a class="jump" href="#s-{index}" data-target="s-{index}">'
+    tip = f' title="{_e(category_label(key))}: score {score:.2f}"' if isinstance(score, (int, float)) else ""
+    return (f'<li><a class="jump" href="#s-{index}" data-target="s-{index}"{tip}>'
             f'<span class="tag k-{_e(kind)}">{_e(KIND_NAMES_ZH.get(kind, kind))}</span>'
-            f'<span class="snippet">{_e(snippet)}</span>{score_html}</a></li>')
+            f'<span class="snippet">{_e(snippet)}</span></a></li>')
 
 
 def findings_panel(doc: Document, findings: list | None) -> str:

@@ -70,10 +70,10 @@ def compile_patterns(grammar: Grammar) -> Patterns:
         r"{space}(?P<mult>{multiplier})?(?P<a3>余|多)?{space}"
     ) + units
     fraction = g(
-        r"(?P<cmp>{comparator})?(?:(?P<pre>百分之|千分之|万分之)(?P<fn>{number})"
-        r"|(?P<fd>{number})分之(?P<fn2>{number}))"
+        r"(?P<cmp>{comparator})?(?:(?P<pre>百分之|千分之|万分之)(?!百)(?P<fn>{number})"
+        r"|(?!百分之|千分之|万分之)(?P<fd>{number})分之(?P<fn2>{number}))"
     )
-    bare_money = g(r"(?P<n1>[0-9０-９]+(?:[.．][0-9０-９]+)?{space}(?P<mult>万|亿)|{chinese_number})(?P<a1>余|多)?")
+    bare_money = g(r"(?P<n1>[0-9０-９]+(?:[.．][0-9０-９]+)?{space}(?P<mult>万|亿)(?:[0-9０-９]{1,4}(?![0-9０-９.．]))?|{chinese_number})(?P<a1>余|多)?")
     fixed = re.compile(r"(?P<half>一半)|(?P<full>百分之?百)")
     anchor_chars = re.escape("≥≤⩾⩽＞＜>=<＝.．") + grammar.fragments["anchor_chars"]
     return Patterns(
@@ -138,6 +138,8 @@ def _general(text: str, patterns: Patterns, position: int):  # type: ignore[no-u
         number = m.group("n1")
         if number in ("万", "亿", "萬", "億") and not (m.group("a1") or m.group("a3")):
             return
+        if group == "u_me" and not m.group("a1") and all(ch in "十百千万亿" for ch in number):
+            return  # 千瓦时 and 百米 alone are units, not quantities
         start = m.start("cmp") if m.group("cmp") else m.start("n1")
         yield Candidate(
             start=start,
@@ -179,9 +181,7 @@ def _bare_money(text: str, patterns: Patterns, grammar: Grammar, position: int):
             return
         if not _money_context(text, m.start(), m.end(), grammar):
             return
-        mult = m.group("mult") or ""
-        digits = number[: len(number) - len(mult)] if mult else number
-        yield Candidate(m.start(), m.end(), "AMOUNT", "bare_money", digits.strip(), multiplier=mult,
+        yield Candidate(m.start(), m.end(), "AMOUNT", "bare_money", number.strip(),
                         unit="元", approx_marker=bool(m.group("a1")))
 
 
@@ -195,17 +195,29 @@ def _money_context(text: str, start: int, end: int, grammar: Grammar) -> bool:
     return any(cue in window for cue in grammar.money_cues) or any(cue in after for cue in grammar.money_cues_after)
 
 
-def _keep(text: str, c: Candidate, grammar: Grammar) -> bool:
+def filter_flags(text: str, c: Candidate, grammar: Grammar) -> list[str]:
+    """Names of the grammar's filters that reject this candidate (empty: the rules keep it)."""
+    flags = []
     before = text[max(0, c.start - 4) : c.start]
     if any(before.endswith(word) for word in grammar.not_after):
-        return False
+        flags.append("not_after")
     if c.label == "COUNT" and any(text.startswith(w, c.end) for w in grammar.count_not_before):
-        return False
-    if c.number == "一" and not c.multiplier and any(before.endswith(w) for w in grammar.yi_not_after):
-        return False
+        flags.append("duration")
+    if c.number == "一" and not c.multiplier and (
+        any(before.endswith(w) for w in grammar.yi_not_after) or any(text.startswith(w, c.end) for w in grammar.yi_not_before)
+    ):
+        flags.append("yi_determiner")
     if c.rule == "u_rt" and c.unit == "成" and not _chinese_or_short(c.number):
-        return False
-    return _keep_classifier(text, c, grammar) and _keep_numeral(text, c)
+        flags.append("cheng_long")
+    if not _keep_classifier(text, c, grammar):
+        flags.append("classifier")
+    if not _keep_numeral(text, c):
+        flags.append("numeral")
+    return flags
+
+
+def _keep(text: str, c: Candidate, grammar: Grammar) -> bool:
+    return not filter_flags(text, c, grammar)
 
 
 def _keep_classifier(text: str, c: Candidate, grammar: Grammar) -> bool:
@@ -215,6 +227,10 @@ def _keep_classifier(text: str, c: Candidate, grammar: Grammar) -> bool:
         return False
     chinese = not any(ch.isdigit() for ch in c.number)
     if chinese and c.unit in grammar.ordinal_classifiers:
+        before = text[max(0, c.start - 1) : c.start]
+        if before not in grammar.ordinal_classifier_counts_after:
+            return False
+    if grammar.address_after.match(text, c.end):
         return False
     return not any(text.startswith(form, c.start) for form in grammar.ordinal_forms)
 
@@ -256,9 +272,15 @@ def in_term(text: str, start: int, end: int, patterns: Patterns) -> bool:
     """Whether a name, slogan or idiom from the grammar overlaps [start, end)."""
     reach = patterns.longest_term
     for m in patterns.terms.finditer(text, max(0, start - reach), min(len(text), end + reach)):
-        if m.start() < end and start < m.end():
+        if m.start() < end and start < m.end() and not _numeral_continues_into(text, m.start()):
             return True
     return False
+
+
+def _numeral_continues_into(text: str, term_start: int) -> bool:
+    """二十一起: a term that starts with a numeral continuing a longer numeral is no term there."""
+    numerals = "零〇一二两三四五六七八九十百千万"
+    return term_start > 0 and text[term_start] in numerals and text[term_start - 1] in numerals
 
 
 def _resolve_overlaps(found: list[Candidate]) -> list[Candidate]:
@@ -274,18 +296,47 @@ def _resolve_overlaps(found: list[Candidate]) -> list[Candidate]:
     return sorted(chosen, key=lambda c: c.start)
 
 
+def _range_gap(grammar: Grammar) -> re.Pattern[str]:
+    return _compiled_gap(grammar.expand(r"{space}{range_sep}{space}"))
+
+
+@lru_cache(maxsize=8)
+def _compiled_gap(pattern: str) -> re.Pattern[str]:
+    return re.compile(pattern)
+
+
+def _joinable(a: Candidate, b: Candidate) -> bool:
+    return (a.label == b.label and a.unit == b.unit and a.rule == b.rule
+            and a.number_max is None and b.number_max is None)
+
+
+def _joined(a: Candidate, b: Candidate) -> Candidate:
+    return replace(a, end=b.end, number_max=b.number, multiplier_max=b.multiplier,
+                   approx_marker=a.approx_marker or b.approx_marker)
+
+
 def _merge_ranges(text: str, found: list[Candidate], grammar: Grammar) -> list[Candidate]:
     """「30万元-50万元」 and 「90%～100%」: two quantities joined by a range mark are one span."""
-    sep = re.compile(grammar.expand(r"{space}{range_sep}{space}"))
+    gap = _range_gap(grammar)
     merged: list[Candidate] = []
     for c in found:
-        if merged:
-            prev = merged[-1]
-            gap = text[prev.end : c.start]
-            if (prev.label == c.label and prev.unit == c.unit and prev.number_max is None
-                    and c.number_max is None and prev.rule == c.rule and sep.fullmatch(gap)):
-                merged[-1] = replace(prev, end=c.end, number_max=c.number, multiplier_max=c.multiplier,
-                                     approx_marker=prev.approx_marker or c.approx_marker)
-                continue
+        if merged and _joinable(merged[-1], c) and gap.fullmatch(text, merged[-1].end, c.start):
+            merged[-1] = _joined(merged[-1], c)
+            continue
         merged.append(c)
     return merged
+
+
+def range_variants(text: str, found: list[Candidate], grammar: Grammar) -> list[Candidate]:
+    """Joined ranges among raw candidates, so that the learned model can choose them too."""
+    gap = _range_gap(grammar)
+    by_start: dict[int, list[Candidate]] = {}
+    for c in found:
+        by_start.setdefault(c.start, []).append(c)
+    variants = []
+    for a in found:
+        m = gap.match(text, a.end)
+        if m is None or m.end() == a.end:
+            continue
+        variants.extend(_joined(a, b) for b in by_start.get(m.end(), ()) if _joinable(a, b))
+    return variants

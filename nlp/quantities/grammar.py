@@ -28,6 +28,8 @@ class Grammar:
     measure_units: tuple[str, ...]
     approx_before: tuple[str, ...]
     approx_after: tuple[str, ...]
+    approx_false_words: tuple[str, ...]
+    yi_not_before: tuple[str, ...]
     approx_inside: tuple[str, ...]
     not_after: tuple[str, ...]
     terms: tuple[str, ...]
@@ -37,6 +39,8 @@ class Grammar:
     classifier_word_blocks: frozenset[str]
     ordinal_classifiers: tuple[str, ...]
     ordinal_forms: tuple[str, ...]
+    ordinal_classifier_counts_after: tuple[str, ...]
+    address_after: re.Pattern[str]
     not_money_cues: tuple[str, ...]
 
     def expand(self, pattern: str) -> str:
@@ -66,6 +70,8 @@ def grammar_from_dict(data: dict[str, Any]) -> Grammar:
         measure_units=_unique_longest_first(data["measure_units"]),
         approx_before=_unique_longest_first(data["approx_before"]),
         approx_after=_unique_longest_first(data["approx_after"]),
+        approx_false_words=_unique_longest_first(data.get("approx_false_words", [])),
+        yi_not_before=_unique_longest_first(filters.get("yi_not_before", [])),
         approx_inside=_unique_longest_first(data["approx_inside"]),
         not_after=_unique_longest_first(filters["not_after"]),
         terms=_unique_longest_first(filters["terms"]),
@@ -75,6 +81,8 @@ def grammar_from_dict(data: dict[str, Any]) -> Grammar:
         classifier_word_blocks=frozenset(data["classifier_word_blocks"]),
         ordinal_classifiers=tuple(data["ordinal_classifiers"]),
         ordinal_forms=tuple(data["ordinal_forms"]),
+        ordinal_classifier_counts_after=tuple(data.get("ordinal_classifier_counts_after", [])),
+        address_after=re.compile(data.get("address_after", "(?!x)x")),
         not_money_cues=_unique_longest_first(filters["not_money_cues"]),
     )
 

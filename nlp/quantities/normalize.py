@@ -85,7 +85,7 @@ def _scale(c: Candidate, low: Decimal, high: Decimal | None) -> tuple[str, Decim
 def _rate_factor(unit: str) -> tuple[Decimal, str]:
     if unit in ("个百分点", "百分点"):
         return Decimal(1), "个百分点"
-    if unit == "千分点":
+    if unit in ("千分点", "个千分点"):
         return Decimal("0.1"), "个百分点"
     if unit == "‰":
         return Decimal("0.1"), "%"
@@ -107,4 +107,6 @@ def _round_fraction(value: Decimal) -> Decimal:
 def _approx_around(text: str, c: Candidate, grammar: Grammar) -> bool:
     before = text[max(0, c.start - 3) : c.start]
     after = text[c.end : c.end + 2]
+    if any(before.endswith(w) for w in grammar.approx_false_words):
+        return any(after.startswith(w) for w in grammar.approx_after)
     return any(before.endswith(w) for w in grammar.approx_before) or any(after.startswith(w) for w in grammar.approx_after)

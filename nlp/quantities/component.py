@@ -1,0 +1,163 @@
+"""The trained quantity component: a spaCy pipe that labels or rejects the grammar's candidates.
+
+The grammar proposes candidates (and joined ranges); a sparse linear model over local-context
+features decides, per candidate, between its label and NONE. Scoring touches only candidates,
+so the component runs at the speed of the grammar scan. ``extract(text)`` is what tagging calls;
+``__call__`` (for spaCy pipelines, training and evaluation) uses the same function.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from typing import Any
+
+import numpy as np
+from murmurhash.mrmr import hash_unicode
+from spacy.language import Language
+from spacy.pipeline import TrainablePipe
+from spacy.scorer import Scorer
+from spacy.tokens import Doc, SpanGroup
+from spacy.training import Example
+from spacy.util import registry
+from spacy.vocab import Vocab
+from thinc.api import Model, Optimizer, SparseLinear
+
+from nlp.document.model import LABELS, Span
+from nlp.quantities.features import candidate_features
+from nlp.quantities.finder import Candidate, raw_candidates, range_variants
+from nlp.quantities.grammar import Grammar, load_grammar
+from nlp.quantities.normalize import normalize
+
+CLASSES: tuple[str, ...] = ("NONE", *LABELS)
+SPANS_KEY = "quantities"
+VALUES_KEY = "jixiao_quantity_values"
+_MASK = 0xFFFFFFFF
+
+
+@registry.architectures("jixiao.CandidateLinear.v1")
+def candidate_linear(length: int = 2**18) -> Model:
+    """One weight row per hashed feature and class: a multinomial logistic regression."""
+    return SparseLinear(nO=len(CLASSES), length=length)
+
+
+@Language.factory(
+    "jixiao_quantities",
+    default_config={
+        "model": {"@architectures": "jixiao.CandidateLinear.v1", "length": 2**18},
+        "use_filters": True,
+        "threshold": 0.5,
+    },
+    default_score_weights={"spans_quantities_f": 1.0, "spans_quantities_p": 0.0, "spans_quantities_r": 0.0},
+)
+def make_quantities(nlp: Language, name: str, model: Model, use_filters: bool, threshold: float) -> QuantityComponent:
+    return QuantityComponent(nlp.vocab, model, name, use_filters=use_filters, threshold=threshold)
+
+
+def _softmax(scores: np.ndarray) -> np.ndarray:
+    shifted = np.exp(scores - scores.max(axis=1, keepdims=True))
+    return shifted / shifted.sum(axis=1, keepdims=True)
+
+
+class QuantityComponent(TrainablePipe):
+    def __init__(self, vocab: Vocab, model: Model, name: str = "quantities", *, use_filters: bool = True,
+                 threshold: float = 0.5) -> None:
+        self.vocab = vocab
+        self.model = model
+        self.name = name
+        self.cfg = {"use_filters": use_filters, "threshold": threshold, "labels": list(CLASSES)}
+
+    @property
+    def grammar(self) -> Grammar:
+        return load_grammar()
+
+    def candidates(self, text: str) -> list[Candidate]:
+        grammar = self.grammar
+        raw = raw_candidates(text, grammar)
+        raw += range_variants(text, raw, grammar)
+        unique: dict[tuple[int, int, str], Candidate] = {}
+        for c in raw:
+            unique.setdefault((c.start, c.end, c.label), c)
+        return list(unique.values())
+
+    def _features(self, text: str, candidates: list[Candidate]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        grammar, use_filters = self.grammar, bool(self.cfg["use_filters"])
+        keys: list[int] = []
+        lengths: list[int] = []
+        for c in candidates:
+            feats = candidate_features(text, c, grammar, use_filters)
+            keys.extend(hash_unicode(f) & _MASK for f in feats)
+            lengths.append(len(feats))
+        return (np.asarray(keys, dtype="uint64"), np.ones(len(keys), dtype="float32"),
+                np.asarray(lengths, dtype="int32"))
+
+    def candidate_scores(self, text: str) -> tuple[list[Candidate], np.ndarray]:
+        """Each candidate and the probability that it is a span with its grammar label."""
+        candidates = self.candidates(text)
+        if not candidates:
+            return [], np.zeros(0, dtype="float32")
+        probs = _softmax(np.asarray(self.model.predict(self._features(text, candidates))))
+        label_index = np.asarray([CLASSES.index(c.label) for c in candidates])
+        own = probs[np.arange(len(candidates)), label_index]
+        return candidates, own / np.maximum(own + probs[:, 0], 1e-9)
+
+    def extract(self, text: str) -> list[Span]:
+        candidates, scores = self.candidate_scores(text)
+        threshold = float(self.cfg["threshold"])
+        order = sorted(range(len(candidates)), key=lambda i: (-scores[i], -(candidates[i].end - candidates[i].start)))
+        taken = bytearray(len(text) + 1)
+        spans: list[Span] = []
+        for i in order:
+            c = candidates[i]
+            if scores[i] < threshold or any(taken[c.start : c.end]):
+                continue
+            span = normalize(text, c, self.grammar)
+            if span is not None:
+                taken[c.start : c.end] = b"\x01" * (c.end - c.start)
+                spans.append(span.with_score(float(scores[i])))
+        return sorted(spans, key=lambda s: s.start)
+
+    # spaCy pipeline protocol -------------------------------------------------------------
+    def predict(self, docs: Iterable[Doc]) -> list[list[Span]]:
+        return [self.extract(doc.text) for doc in docs]
+
+    def set_annotations(self, docs: Iterable[Doc], predictions: list[list[Span]]) -> None:
+        for doc, spans in zip(docs, predictions):
+            group = [doc.char_span(s.start, s.end, label=s.label, alignment_mode="expand") for s in spans]
+            doc.spans[SPANS_KEY] = SpanGroup(doc, name=SPANS_KEY, spans=[g for g in group if g is not None])
+            doc.user_data[VALUES_KEY] = spans
+
+    def update(self, examples: Iterable[Example], *, drop: float = 0.0, sgd: Optimizer | None = None,
+               losses: dict[str, float] | None = None) -> dict[str, float]:
+        losses = {} if losses is None else losses
+        losses.setdefault(self.name, 0.0)
+        for example in examples:
+            text = example.reference.text
+            candidates = self.candidates(text)
+            if not candidates:
+                continue
+            gold = {(s.start_char, s.end_char): s.label_ for s in example.reference.spans.get(SPANS_KEY, [])}
+            truth = np.asarray([CLASSES.index(gold.get((c.start, c.end), "NONE")) for c in candidates])
+            scores, backprop = self.model.begin_update(self._features(text, candidates))
+            probs = _softmax(np.asarray(scores))
+            gradient = probs.copy()
+            gradient[np.arange(len(truth)), truth] -= 1.0
+            backprop(self.model.ops.asarray2f(gradient / len(truth)))
+            losses[self.name] += float(-np.log(probs[np.arange(len(truth)), truth] + 1e-9).mean())
+        if sgd is not None:
+            self.finish_update(sgd)
+        return losses
+
+    def get_loss(self, examples: Iterable[Example], scores: Any) -> tuple[float, Any]:
+        raise NotImplementedError("the loss is computed inside update()")
+
+    def initialize(self, get_examples: Callable[[], Iterable[Example]], *, nlp: Language | None = None) -> None:
+        self.model.initialize()
+
+    def score(self, examples: Iterable[Example], **kwargs: Any) -> dict[str, Any]:
+        return Scorer.score_spans(examples, attr=f"spans_{SPANS_KEY}",
+                                  getter=lambda doc, key: doc.spans.get(SPANS_KEY, []), has_annotation=None,
+                                  allow_overlap=False, labeled=True)
+
+    @property
+    def labels(self) -> tuple[str, ...]:
+        return CLASSES

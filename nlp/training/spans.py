@@ -1,0 +1,50 @@
+"""Train the quantity component with spaCy's own training loop and config system."""
+
+from __future__ import annotations
+
+import json
+import logging
+import tempfile
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+import spacy
+from spacy.cli.train import train as spacy_train
+
+import nlp.quantities.component  # noqa: F401  (registers the factory and architecture)
+import nlp.quantities.tokenizer  # noqa: F401  (registers the tokenizer)
+from nlp.document.model import Document
+from nlp.training.data import data_hash, to_docbin
+
+DEFAULT_CONFIG = Path("training/spans.cfg")
+
+
+def blank_pipeline(config_path: Path = DEFAULT_CONFIG) -> spacy.language.Language:
+    config = spacy.util.load_config(config_path)
+    return spacy.util.load_model_from_config(config, auto_fill=True, validate=True)
+
+
+def train_spans(train_docs: Sequence[Document], dev_docs: Sequence[Document], output: Path,
+                config_path: Path = DEFAULT_CONFIG, seed: int | None = None,
+                overrides: dict[str, Any] | None = None) -> Path:
+    """Train and return the folder of the best pipeline (spaCy's model-best)."""
+    nlp = blank_pipeline(config_path)
+    output.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(prefix="jixiao-spans-") as tmp:
+        train_path, dev_path = Path(tmp) / "train.spacy", Path(tmp) / "dev.spacy"
+        to_docbin(nlp, train_docs).to_disk(train_path)
+        to_docbin(nlp, dev_docs or train_docs).to_disk(dev_path)
+        settings: dict[str, Any] = {"paths.train": str(train_path), "paths.dev": str(dev_path)}
+        if seed is not None:
+            settings["system.seed"] = seed
+        settings.update(overrides or {})
+        logging.getLogger("spacy").setLevel(logging.WARNING)
+        spacy_train(config_path, output, overrides=settings, use_gpu=-1)
+    best = output / "model-best"
+    meta_path = best / "meta.json"
+    meta = json.loads(meta_path.read_text("utf-8"))
+    meta["jixiao"] = {"train_hash": data_hash(train_docs), "dev_hash": data_hash(dev_docs),
+                      "train_docs": len(train_docs), "dev_docs": len(dev_docs)}
+    meta_path.write_text(json.dumps(meta, ensure_ascii=False, indent=2), "utf-8")
+    return best
