@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import sys
+
 import typer
 
 from nlp.cli.corpus_cmd import corpus_app
+from nlp.cli.show_cmd import show
 from nlp.cli.tag_cmd import tag
 
 app = typer.Typer(
@@ -16,10 +19,24 @@ app = typer.Typer(
 )
 app.add_typer(corpus_app, name="corpus")
 app.command(name="tag")(tag)
+app.command(name="show")(show)
+
+USAGE_ERROR = 1
 
 
 def main() -> None:
-    app()
+    """Entry point: usage mistakes exit 1 (not Click's 2, which jixiao keeps for unreadable input)."""
+    try:
+        result = app(standalone_mode=False)
+    except Exception as exc:  # Typer vendors its own Click, so match the exception kinds by name
+        kinds = {cls.__name__ for cls in type(exc).__mro__}
+        if "UsageError" in kinds:
+            exc.show()  # type: ignore[attr-defined]
+            sys.exit(USAGE_ERROR)
+        if "Abort" in kinds:
+            sys.exit(130)
+        raise
+    sys.exit(result if isinstance(result, int) else 0)
 
 
 if __name__ == "__main__":

@@ -171,10 +171,18 @@ def write_atomic(path: str | Path, lines: Iterable[str]) -> None:
         with os.fdopen(fd, "w", encoding="utf-8") as handle:
             for line in lines:
                 handle.write(line.rstrip("\n") + "\n")
+        os.chmod(tmp, 0o666 & ~_umask())
         os.replace(tmp, target)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+
+
+def _umask() -> int:
+    """The process umask (read by setting and restoring it), so atomic files get normal permissions."""
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
 
 
 def write_documents(path: str | Path, docs: Iterable[Document]) -> None:
