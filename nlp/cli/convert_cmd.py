@@ -119,7 +119,9 @@ def to_doccano(
     output: Annotated[Path, typer.Option("-o", "--output", help="doccano JSON Lines file to write.")],
     layout: Annotated[
         DoccanoLayout,
-        typer.Option(help="sentence: one line per sentence with spans and kind/categories as cats; document: one line per report, spans only."),
+        typer.Option(
+            help="sentence: a line per sentence, spans plus kind and categories as cats; document: a line per report, spans only."
+        ),
     ] = DoccanoLayout.sentence,
 ) -> None:
     """Write doccano JSONL (UTF-16 offsets); values ride along and come back for unchanged spans."""

@@ -9,7 +9,10 @@ import typer
 
 from nlp.cli.console import err, fail, out
 
+from nlp.cli.convert_cmd import convert_app
+
 corpus_app = typer.Typer(help="Validate, split, build and convert annotated corpora.", no_args_is_help=True)
+corpus_app.add_typer(convert_app, name="convert", help="Convert between SCHEME JSON Lines and other formats.")
 
 
 @corpus_app.command("validate")
@@ -43,3 +46,34 @@ def build(
     docs = build_docs(raw_dir)
     write_documents(output, docs)
     err().print(f"wrote {len(docs)} documents to {output}")
+
+
+@corpus_app.command("split")
+def split(
+    files: Annotated[list[Path], typer.Argument(help="Corpus JSON Lines files (gold and authored).")],
+    output: Annotated[Path, typer.Option("-o", "--output", help="Where to write the split (JSON).")] = Path("corpus/splits.json"),
+    seed: Annotated[int, typer.Option(help="Seed for the search order; the same seed gives the same split.")] = 0,
+    dev: Annotated[float, typer.Option(help="Share of real documents for dev.")] = 0.2,
+    test: Annotated[float, typer.Option(help="Share of real documents for test.")] = 0.2,
+) -> None:
+    """Split by document, deterministically, so that every label and kind occurs in every split.
+
+    Authored documents (meta.source = "authored") always go to train.
+    """
+    import json
+
+    from nlp.corpus.split import leave_one_out, split_documents
+    from nlp.document.jsonl import FormatError, read_documents, write_atomic
+
+    try:
+        docs = [d for f in files for d in read_documents(f)]
+    except (OSError, FormatError) as exc:
+        fail(str(exc))
+    result = split_documents(docs, (1 - dev - test, dev, test), seed=seed)
+    data = {"seed": seed, "train": list(result.train), "dev": list(result.dev), "test": list(result.test),
+            "covered": result.covered, "folds": [{"train": list(t), "test": h} for t, h in leave_one_out(docs)]}
+    write_atomic(output, [json.dumps(data, ensure_ascii=False, indent=1)])
+    for name in ("train", "dev", "test"):
+        err().print(f"{name}: {len(data[name])} document(s)")
+    if not result.covered:
+        err().print("warning: no split found in which every label occurs in every split", style="yellow")

@@ -6,6 +6,7 @@ import sys
 
 import typer
 
+from nlp.cli.audit_cmd import audit
 from nlp.cli.corpus_cmd import corpus_app
 from nlp.cli.show_cmd import show
 from nlp.cli.tag_cmd import tag
@@ -20,6 +21,7 @@ app = typer.Typer(
 app.add_typer(corpus_app, name="corpus")
 app.command(name="tag")(tag)
 app.command(name="show")(show)
+app.command(name="audit")(audit)
 
 USAGE_ERROR = 1
 

@@ -14,4 +14,8 @@ def load_extractor(folder: Path, settings: dict[str, Any]) -> QuantityExtractor:
         from nlp.quantities.rules import RuleExtractor
 
         return RuleExtractor()
+    if backend == "spacy":
+        from nlp.quantities.spacy_extractor import load_spacy_extractor
+
+        return load_spacy_extractor(folder / settings.get("path", "quantities"))
     raise ValueError(f"{folder}: unknown quantity backend {backend!r}")

@@ -16,7 +16,7 @@ from nlp.document.model import Document, Table, TableCell
 from nlp.tables import columns as col
 from nlp.tables.columns import Column, make_column
 from nlp.tables.figures import Figure, amount_cell, rate_cell
-from nlp.tables.units import caption_unit, header_unit
+from nlp.tables.units import caption_unit, header_unit, multiplier
 
 ITEM_ROW, TOTAL, SUBTOTAL, DETAIL = "item", "total", "subtotal", "detail"
 
@@ -164,8 +164,7 @@ def _column(i: int, header: str, unit: str | None, numeric: str | None) -> Colum
     if column.kind in (col.AMOUNT, col.RATE) and numeric is None:
         return Column(i, header, col.TEXT)
     if column.kind == col.TEXT and numeric == "amount":
-        return make_column(i, header + "（金额）", unit).__class__(i, header, col.AMOUNT, None, column.unit or unit,
-                                                                 make_column(i, "金额", unit).multiplier)
+        return Column(i, header, col.AMOUNT, col.amount_role(header), unit, multiplier(unit))
     if column.kind == col.TEXT and numeric == "rate":
         return Column(i, header, col.RATE, None, percent=True)
     return column

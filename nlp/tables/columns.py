@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass
 from decimal import Decimal
 
-from nlp.tables.units import header_unit, is_percent_header
+from nlp.tables.units import header_unit, is_percent_header, multiplier
 
 # Column kinds.
 INDEX, ITEM, AMOUNT, RATE, TEXT, OTHER = "index", "item", "amount", "rate", "text", "other"
@@ -24,9 +24,10 @@ EXECUTION, DIFFERENCE, SHARE = "execution", "difference", "share"
 _INDEX = re.compile(r"^(序号|编号|序|No\.?|NO\.?|行次)$")
 _NOT_MONEY = re.compile(r"分值|得分|权重|个数|人数|户数|次数|数量|指标值|完成值|评分|编码|代码|年份|日期|时间")
 _RATE = re.compile(r"率|比例|比重|占比|百分比|%|％|进度")
-_DIFFERENCE = re.compile(r"差异|偏差|增减|变动")
+_DIFFERENCE = re.compile(r"差异|偏差|增减|变动|增长|增幅|降幅|下降|同比|环比")
 _SHARE = re.compile(r"占|比重|构成")
 _MONEY = re.compile(r"金额|预算|决算|支出|支付|拨款|资金|经费|费用|收入|数额|合同|执行数|安排|批复|到位|拨付|概算|投资|[（(]\s*[万千亿]?元\s*[）)]|[万千亿]?元$")
+_FUND = re.compile(r"一般公共预算|政府性基金预算|国有资本经营预算|社会保险基金预算")
 _NAME = re.compile(r"名称|内容|事项|用途|摘要|说明")
 _ITEM = re.compile(r"项目|科目|款项|类别|功能分类|支出分类")
 
@@ -70,7 +71,10 @@ def amount_role(label: str) -> str | None:
     到位 (funds received) is checked first because 「实际到位」 is not spending; 实际 and 决算
     mark actuals even next to 预算 (「预算支出实际数」); 年初 marks the initial budget; 调整后,
     全年预算, 批复, 安排, 合同 the budget the rate divides by; plain 支出/支付 are actuals.
+    Fund names (一般公共预算, 政府性基金预算 ...) say which budget money comes from, not that the
+    figure is a budget, so they are set aside first.
     """
+    label = _FUND.sub("", label)
     if "到位" in label:
         return RECEIVED
     if re.search(r"实际|决算|执行数|完成数", label):
@@ -85,7 +89,7 @@ def amount_role(label: str) -> str | None:
 
 
 def rate_role(label: str) -> str | None:
-    """Execution, difference or share, from the words of a rate header or prose label."""
+    """Execution, difference (including growth: (this - base) / base) or share, from a rate's label."""
     if _DIFFERENCE.search(label):
         return DIFFERENCE
     if _SHARE.search(label):
@@ -97,8 +101,6 @@ def rate_role(label: str) -> str | None:
 
 def make_column(index: int, header: str, inherited_unit: str | None) -> Column:
     """A column with its own unit when the header names one, else the unit it inherits."""
-    from nlp.tables.units import multiplier
-
     kind, role = classify_header(header)
     own_unit = header_unit(header)
     if kind == TEXT and own_unit:

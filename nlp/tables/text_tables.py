@@ -49,7 +49,10 @@ class _Line:
 
 
 def find_text_tables(text: str) -> Iterator[Table]:
-    """Yield every table of two or more rows found in ``text``, in reading order."""
+    """Yield every table of two or more rows found in ``text``, in reading order.
+
+    Rows of one cell each are tab-indented paragraphs, not a table, and are skipped.
+    """
     lines = _lines(text)
     index = 0
     while index < len(lines):
@@ -61,7 +64,7 @@ def find_text_tables(text: str) -> Iterator[Table]:
         else:
             index += 1
             continue
-        if len(table.rows) >= 2:
+        if len(table.rows) >= 2 and any(len(row) >= 2 for row in table.rows):
             yield table
 
 

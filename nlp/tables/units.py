@@ -7,15 +7,17 @@ Unit inheritance is what makes bare table numbers usable: ``405.81`` under a cap
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from decimal import Decimal
+from types import MappingProxyType
 
-MULTIPLIERS: dict[str, Decimal] = {
+MULTIPLIERS: Mapping[str, Decimal] = MappingProxyType({
     "亿元": Decimal(100_000_000),
     "万元": Decimal(10_000),
     "千元": Decimal(1_000),
     "百元": Decimal(100),
     "元": Decimal(1),
-}
+})
 _UNIT = "亿元|万元|千元|百元|元"
 _CAPTION = re.compile(rf"单位\s*[:：]\s*(?:人民币)?\s*({_UNIT})")
 _HEADER = re.compile(rf"[（(]\s*(?:单位\s*[:：]\s*)?(?:人民币)?\s*({_UNIT})\s*[）)]|({_UNIT})\s*$")
@@ -55,4 +57,4 @@ def multiplier_in(text: str) -> Decimal:
         return Decimal(1)
     if match.group(1):
         return MULTIPLIERS[match.group(1)]
-    return {"亿": Decimal(100_000_000), "万": Decimal(10_000), "千": Decimal(1_000)}[match.group(2)]
+    return MULTIPLIERS[match.group(2) + "元"]

@@ -27,8 +27,12 @@ def blank_pipeline(config_path: Path = DEFAULT_CONFIG) -> spacy.language.Languag
 
 def train_spans(train_docs: Sequence[Document], dev_docs: Sequence[Document], output: Path,
                 config_path: Path = DEFAULT_CONFIG, seed: int | None = None,
-                overrides: dict[str, Any] | None = None) -> Path:
-    """Train and return the folder of the best pipeline (spaCy's model-best)."""
+                overrides: dict[str, Any] | None = None, keep: str = "model-last") -> Path:
+    """Train and return the folder of the kept pipeline.
+
+    ``model-last`` (a fixed number of epochs) is the default so that nothing is selected on the
+    dev data; dev scores are still logged for the record.
+    """
     nlp = blank_pipeline(config_path)
     output.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(prefix="jixiao-spans-") as tmp:
@@ -41,7 +45,7 @@ def train_spans(train_docs: Sequence[Document], dev_docs: Sequence[Document], ou
         settings.update(overrides or {})
         logging.getLogger("spacy").setLevel(logging.WARNING)
         spacy_train(config_path, output, overrides=settings, use_gpu=-1)
-    best = output / "model-best"
+    best = output / keep
     meta_path = best / "meta.json"
     meta = json.loads(meta_path.read_text("utf-8"))
     meta["jixiao"] = {"train_hash": data_hash(train_docs), "dev_hash": data_hash(dev_docs),

@@ -9,16 +9,17 @@ Two layouts, chosen on export and recognised on import:
   Filling" project where spans and sentence labels are edited together. ``entities`` holds the
   spans relative to the line, ``cats`` holds the kind followed by the categories (``[]`` for an
   unannotated sentence, ``["none"]`` for kind none). A line's text runs from its sentence start
-  to the next sentence start, so the white space between sentences rides along and the lines of
+  (the first from the start of the text) to the next sentence start, so the white space between sentences rides along and the lines of
   a document concatenate back to its exact text. Bookkeeping keys that doccano keeps as
   metadata: ``doc_id``, ``part``/``parts`` (position and count, so missing lines are noticed),
   ``sentence`` ([start, end] of the sentence within the line), ``doc_meta`` (first line only).
 - ``document``: one line per report, for a "Sequence Labeling" project; sentence kinds and
   categories travel read-only in a ``sentences`` key (UTF-16 offsets) and have no ``cats``.
 
-Values cannot be edited in doccano; they travel in a ``values`` key ([start, end, label, value
-fields] in line offsets) and are re-attached on import to every span whose offsets and label are
-unchanged. A span added or moved in doccano comes back without a value.
+Values cannot be edited in doccano; they travel in a ``values`` key (objects with start, end,
+label and the value fields, in line offsets) and are re-attached on import to every span whose offsets and label are
+unchanged. A span added or moved in doccano comes back without a value. Sentence kind and
+category scores and report tables are not carried (doccano is for annotation, not predictions).
 
 Import also reads doccano's own export variants: spans in ``label`` or ``entities`` as
 ``[start, end, label]`` triples or ``start_offset``/``end_offset`` objects, sentence labels in
@@ -34,13 +35,13 @@ from pathlib import Path
 from typing import Any
 
 from nlp.corpus.convert.errors import ConvertError
+from nlp.corpus.convert.labels import category_key
 from nlp.corpus.convert.units import Unit, cover, trimmed
 from nlp.corpus.convert.utf16 import OffsetMap
 from nlp.document.jsonl import span_from_dict, span_to_dict
-from nlp.document.model import CATEGORIES, CATEGORY_NAMES_ZH, KINDS, LABELS, Document, Sentence, Span
+from nlp.document.model import KINDS, LABELS, Document, Sentence, Span
 
 LAYOUTS = ("sentence", "document")
-_CATEGORY_BY_NAME = {**{c: c for c in CATEGORIES}, **{zh: c for c, zh in CATEGORY_NAMES_ZH.items()}}
 
 
 # ---- export ---------------------------------------------------------------------------------
@@ -238,18 +239,12 @@ def _cat_labels(line: dict[str, Any]) -> list[str]:
 
 def _sentence(start: int, end: int, labels: list[str]) -> Sentence:
     kinds = [label for label in labels if label in KINDS]
-    categories = [_category(label) for label in labels if label not in KINDS]
+    categories = [category_key(label) for label in labels if label not in KINDS]
     if len(kinds) > 1:
         raise ConvertError(f"sentence {start}-{end} has several kinds: {', '.join(kinds)}")
     if categories and not kinds:
         raise ConvertError(f"sentence {start}-{end} has categories but no kind")
     return Sentence(start, end, kind=kinds[0] if kinds else None, categories=tuple(categories))
-
-
-def _category(label: str) -> str:
-    if label not in _CATEGORY_BY_NAME:
-        raise ConvertError(f"unknown sentence label {label!r} (expected a kind or one of the ten categories)")
-    return _CATEGORY_BY_NAME[label]
 
 
 def _sentence_from_record(raw: dict[str, Any], offsets: OffsetMap) -> Sentence:

@@ -18,7 +18,7 @@ Values are decimal strings so that no float rounding creeps in; ``None`` where a
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Sequence as Seq
+from collections.abc import Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -86,7 +86,7 @@ def sentence_features() -> Features:
     })
 
 
-def _span_columns(spans: Seq[Span], offset: int = 0) -> dict[str, list[Any]]:
+def _span_columns(spans: list[Span] | tuple[Span, ...], offset: int = 0) -> dict[str, list[Any]]:
     """Spans as a struct of lists, the shape ``datasets`` stores a sequence of records in."""
     def dec(value: Any) -> str | None:
         return None if value is None else decimal_str(value)

@@ -19,7 +19,7 @@ against both readings (falling back to ``data.offset_unit``).
 
 Import takes the last annotation not cancelled, or with ``source="predictions"`` the last
 prediction (region scores become span ``score`` and sentence ``kind_score``; a categories
-result's single score is given to each of its categories).
+result's single score is given to each of its categories). Report tables are not carried.
 """
 
 from __future__ import annotations
@@ -31,6 +31,7 @@ from statistics import fmean
 from typing import Any
 
 from nlp.corpus.convert.errors import ConvertError
+from nlp.corpus.convert.labels import category_key
 from nlp.corpus.convert.utf16 import OffsetMap
 from nlp.document.jsonl import span_from_dict, span_to_dict
 from nlp.document.model import CATEGORIES, CATEGORY_NAMES_ZH, KINDS, LABELS, Document, Sentence, Span
@@ -129,10 +130,11 @@ def _results(doc: Document, offsets: _Offsets, scored: bool) -> list[dict[str, A
 
 
 def _region(rid: str, name: str, doc: Document, item: Span | Sentence, offsets: _Offsets,
-            kind: str, labels: list[str], score: float | None) -> dict[str, Any]:
+            result_type: str, labels: list[str], score: float | None) -> dict[str, Any]:
+    """One result; ``result_type`` (labels or choices) is also the key its labels go under."""
     value = {"start": offsets.out(item.start), "end": offsets.out(item.end), "text": doc.text[item.start : item.end],
-             kind: labels}
-    result = {"id": rid, "from_name": name, "to_name": TEXT_NAME, "type": kind, "value": value}
+             result_type: labels}
+    result = {"id": rid, "from_name": name, "to_name": TEXT_NAME, "type": result_type, "value": value}
     if score is not None:
         result["score"] = round(float(score), 4)
     return result
@@ -160,9 +162,9 @@ def dumps_tasks(tasks: Iterable[dict[str, Any]]) -> str:
 
 
 def from_task(task: Any, number: int = 1, name: str = "labelstudio", source: str = "annotations") -> Document:
-    if not isinstance(task, dict) or not isinstance(task.get("data"), dict) or not isinstance(task["data"].get("text"), str):
+    data = task.get("data") if isinstance(task, dict) else None
+    if not isinstance(data, dict) or not isinstance(data.get("text"), str):
         raise ConvertError(f"task {number}: not a Label Studio task (needs data.text)")
-    data = task["data"]
     doc_id = str(data.get("doc_id") or f"{name}-{task.get('id', number)}")
     try:
         return _document(doc_id, data, _chosen(task, source), source)
@@ -270,21 +272,12 @@ def _categories_by_id(results: list[dict[str, Any]], reader: _Reader) -> dict[An
         value = result.get("value") or {}
         if "start" not in value:
             raise ConvertError("document-level choices are not supported; categories belong to sentence regions")
-        cats = tuple(_category(c) for c in value.get("choices") or ())
+        cats = tuple(category_key(c) for c in value.get("choices") or ())
         entry = (cats, result.get("score"))
         found[reader.chars(int(value["start"]), int(value["end"]), value.get("text"))] = entry
         if result.get("id") is not None:
             found[result["id"]] = entry
     return found
-
-
-def _category(label: str) -> str:
-    by_name = {zh: key for key, zh in CATEGORY_NAMES_ZH.items()}
-    if label in CATEGORIES:
-        return label
-    if label in by_name:
-        return by_name[label]
-    raise ConvertError(f"unknown category {label!r}")
 
 
 def from_tasks(tasks: Any, name: str = "labelstudio", source: str = "annotations") -> list[Document]:

@@ -14,11 +14,6 @@ def utf16_len(text: str) -> int:
     return sum(2 if ord(ch) > 0xFFFF else 1 for ch in text)
 
 
-def is_bmp_only(text: str) -> bool:
-    """True when both offset systems agree everywhere, so conversions can be skipped."""
-    return all(ord(ch) <= 0xFFFF for ch in text)
-
-
 class OffsetMap:
     """Two-way offset conversion for one text; build once per text, convert many offsets."""
 

@@ -1,0 +1,73 @@
+"""``jixiao audit`` through Typer's test runner: output file, exit codes 0, 2 and 3."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+import typer
+from typer.testing import CliRunner
+
+from nlp.cli.audit_cmd import audit
+
+RAW = Path(__file__).resolve().parent.parent / "corpus" / "raw"
+
+
+@pytest.fixture()
+def app() -> typer.Typer:
+    """The command on its own, as the lead registers it under ``jixiao audit``."""
+    application = typer.Typer()
+    application.command(name="audit")(audit)
+
+    @application.command(name="noop")
+    def noop() -> None:  # a second command keeps ``audit`` a named subcommand, as in jixiao
+        """Nothing."""
+
+    return application
+
+
+def _read(path: Path) -> list[dict]:
+    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+
+
+def test_audit_writes_findings_and_exits_zero(app: typer.Typer, tmp_path: Path) -> None:
+    output = tmp_path / "findings.jsonl"
+    result = CliRunner().invoke(app, ["audit", str(RAW), "-o", str(output)])
+    assert result.exit_code == 0, result.output
+    records = _read(output)
+    assert len(records) == 17
+    first = records[0]
+    assert {"doc_id", "check", "item", "stated", "computed", "tolerance", "context", "start", "end"} <= set(first)
+    by_check = {r["check"] for r in records}
+    assert by_check == {"row_rate", "total_rate", "restatement", "prose_rate", "parts_sum"}
+    row = next(r for r in records if r["item"] == "残疾人两项补贴")
+    assert (row["stated"], row["computed"], row["table"], row["column"]) == ("100", "98.6926", 0, "预算支出比例")
+
+
+def test_fail_on_findings_exits_three(app: typer.Typer, tmp_path: Path) -> None:
+    output = tmp_path / "findings.jsonl"
+    result = CliRunner().invoke(app, ["audit", str(RAW / "001_f25cf90dc0a01762.txt"), "-o", str(output), "--fail-on-findings"])
+    assert result.exit_code == 3
+    assert len(_read(output)) == 12
+
+
+def test_fail_on_findings_exits_zero_without_findings(app: typer.Typer, tmp_path: Path) -> None:
+    output = tmp_path / "findings.jsonl"
+    result = CliRunner().invoke(app, ["audit", str(RAW / "004_9c0c283e71ff0a84.txt"), "-o", str(output), "--fail-on-findings"])
+    assert result.exit_code == 0
+    assert output.read_text(encoding="utf-8") == ""
+
+
+def test_unreadable_input_exits_two(app: typer.Typer, tmp_path: Path) -> None:
+    broken = tmp_path / "broken.docx"
+    broken.write_bytes(b"not a word file")
+    output = tmp_path / "findings.jsonl"
+    result = CliRunner().invoke(app, ["audit", str(broken), str(RAW / "004_9c0c283e71ff0a84.txt"), "-o", str(output)])
+    assert result.exit_code == 2
+    assert "broken.docx" in result.output
+
+
+def test_missing_input_is_a_usage_error(app: typer.Typer, tmp_path: Path) -> None:
+    result = CliRunner().invoke(app, ["audit", str(tmp_path / "nope.txt"), "-o", str(tmp_path / "f.jsonl")])
+    assert result.exit_code == 1

@@ -1,0 +1,155 @@
+"""``jixiao corpus convert`` commands end to end on temporary files: round trips and user errors."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from nlp.cli.convert_cmd import convert_app
+from nlp.document.jsonl import read_documents, write_documents
+from nlp.document.model import Document, Sentence, Span
+
+GOLD = Path(__file__).resolve().parent.parent / "corpus" / "gold"
+
+
+def run(*args: str | Path):  # type: ignore[no-untyped-def]
+    return CliRunner().invoke(convert_app, [str(a) for a in args])
+
+
+def ok(*args: str | Path) -> str:
+    result = run(*args)
+    assert result.exit_code == 0, result.output
+    return result.output
+
+
+@pytest.fixture()
+def gold_dir(tmp_path: Path) -> Path:
+    folder = tmp_path / "gold"
+    shutil.copytree(GOLD, folder)
+    return folder
+
+
+def without_tables(docs: list[Document]) -> list[Document]:
+    return [d.replace(tables=()) for d in docs]
+
+
+@pytest.mark.parametrize(
+    ("to", "back", "suffix", "extra"),
+    [
+        ("to-docbin", "from-docbin", ".spacy", []),
+        ("to-doccano", "from-doccano", ".jsonl", []),
+        ("to-doccano", "from-doccano", ".jsonl", ["--layout", "document"]),
+        ("to-labelstudio", "from-labelstudio", ".json", []),
+        ("to-labelstudio", "from-labelstudio", ".json", ["--utf16"]),
+    ],
+)
+def test_lossless_round_trips(
+    tmp_path: Path, gold_dir: Path, gold_docs: list[Document], to: str, back: str, suffix: str, extra: list[str]
+) -> None:
+    converted = tmp_path / f"converted{suffix}"
+    message = ok(to, gold_dir, "-o", converted, *extra)
+    assert f"wrote {len(gold_docs)}" in message
+    ok(back, converted, "-o", tmp_path / "back.jsonl")
+    assert read_documents(tmp_path / "back.jsonl") == without_tables(gold_docs)
+
+
+def test_conll_round_trip_keeps_text_labels_and_sentence_bounds(
+    tmp_path: Path, gold_dir: Path, gold_docs: list[Document]
+) -> None:
+    ok("to-conll", *sorted(gold_dir.glob("*.jsonl")), "-o", tmp_path / "gold.conll")
+    ok("from-conll", tmp_path / "gold.conll", "-o", tmp_path / "back.jsonl")
+    back = read_documents(tmp_path / "back.jsonl")
+    assert [d.text for d in back] == [d.text for d in gold_docs]
+    assert [[(s.start, s.end, s.label) for s in d.spans] for d in back] == [
+        [(s.start, s.end, s.label) for s in d.spans] for d in gold_docs
+    ]
+    assert [[(s.start, s.end) for s in d.sentences] for d in back] == [
+        [(s.start, s.end) for s in d.sentences] for d in gold_docs
+    ]
+
+
+def test_to_hf_saves_both_shapes_and_replaces_old_output(tmp_path: Path, gold_docs: list[Document]) -> None:
+    from datasets import load_from_disk
+
+    target = tmp_path / "hf"
+    ok("to-hf", GOLD / "*.jsonl", "-o", target)
+    assert load_from_disk(str(target)).num_rows == len(gold_docs)
+    ok("to-hf", GOLD, "-o", target, "--shape", "sentences")
+    sentences = load_from_disk(str(target))
+    assert sentences.num_rows == sum(len(d.sentences) for d in gold_docs)
+    assert {"kind", "categories", "category_labels", "bio_tags", "spans"} <= set(sentences.column_names)
+    assert not [p for p in tmp_path.iterdir() if p.name.startswith(".")]
+
+
+def test_to_labelstudio_with_predictions_and_config(tmp_path: Path, gold_docs: list[Document]) -> None:
+    docs = tmp_path / "docs.jsonl"
+    write_documents(docs, [d.replace(spans=(), sentences=()) for d in gold_docs[:2]])
+    tagged = tmp_path / "tagged.jsonl"
+    first_gold = (GOLD / f"{gold_docs[0].id}.jsonl").read_text("utf-8").splitlines()
+    records = [dict(json.loads(line), model={"name": "jixiao-rules", "version": "0"}) for line in first_gold]
+    tagged.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in records), "utf-8")
+    message = ok("to-labelstudio", docs, "-o", tmp_path / "tasks.json", "--predictions", tagged,
+                 "--config", tmp_path / "config.xml")
+    assert "1 with predictions" in message
+    tasks = json.loads((tmp_path / "tasks.json").read_text("utf-8"))
+    assert [("predictions" in t, "annotations" in t) for t in tasks] == [(True, False), (False, False)]
+    assert tasks[0]["predictions"][0]["model_version"] == "jixiao-rules-0"
+    assert "<Labels name=\"quantity\"" in (tmp_path / "config.xml").read_text("utf-8")
+    ok("from-labelstudio", tmp_path / "tasks.json", "-o", tmp_path / "back.jsonl", "--use", "predictions")
+    back = read_documents(tmp_path / "back.jsonl")
+    assert back[0].spans == gold_docs[0].spans
+    assert [(s.kind, s.categories) for s in back[0].sentences] == [(s.kind, s.categories) for s in gold_docs[0].sentences]
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["to-docbin", "missing.jsonl", "-o", "out.spacy"], "missing.jsonl: no such file or folder"),
+        (["from-docbin", "{bad}", "-o", "out.jsonl"], "not a spaCy DocBin"),
+        (["from-doccano", "missing.jsonl", "-o", "out.jsonl"], "No such file or directory"),
+        (["from-doccano", "{bad}", "-o", "out.jsonl"], "line 1: not JSON"),
+        (["from-labelstudio", "{bad}", "-o", "out.jsonl"], "neither a JSON export nor JSON Lines"),
+        (["from-conll", "{bad}", "-o", "out.jsonl"], "is not one character or a known escape"),
+        (["to-conll", "{bad}", "-o", "out.conll"], "not JSON"),
+        (["to-hf", "{crossing}", "-o", "out", "--shape", "sentences"], "not inside any sentence"),
+        (["to-doccano", "{crossing}", "-o", "out.jsonl"], "crosses a sentence boundary"),
+        (["from-doccano", "{labels}", "-o", "out.jsonl"], "span label 'ORG' is not one of"),
+    ],
+)
+def test_user_errors_are_one_line_and_leave_no_output(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, args: list[str], message: str
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    Path("bad.jsonl").write_text("this is not json\n", encoding="utf-8")
+    write_documents("crossing.jsonl", [Document("c", "共12个。好。", spans=(Span(1, 6, "COUNT"),),
+                                                sentences=(Sentence(0, 5), Sentence(5, 7)))])
+    Path("labels.jsonl").write_text(json.dumps({"text": "abc", "label": [[0, 1, "ORG"]]}) + "\n", encoding="utf-8")
+    args = [a.replace("{bad}", "bad.jsonl").replace("{crossing}", "crossing.jsonl").replace("{labels}", "labels.jsonl")
+            for a in args]
+    result = run(*args)
+    assert result.exit_code == 1
+    assert message in result.output and "error:" in result.output
+    assert "Traceback" not in result.output and len(result.output.strip().splitlines()) == 1
+    assert not Path("out.spacy").exists() and not Path("out.jsonl").exists() and not Path("out.conll").exists()
+    assert not Path("out").exists() and not [p for p in Path(".").iterdir() if p.name.endswith(".tmp")]
+
+
+def test_help_lists_every_command() -> None:
+    output = ok("--help")
+    for command in ("to-docbin", "from-docbin", "to-doccano", "from-doccano", "to-labelstudio",
+                    "from-labelstudio", "to-conll", "from-conll", "to-hf"):
+        assert command in output
+
+
+def test_outputs_get_normal_permissions(tmp_path: Path) -> None:
+    plain = tmp_path / "plain"
+    plain.write_bytes(b"")
+    (tmp_path / "plain_dir").mkdir()
+    ok("to-docbin", GOLD, "-o", tmp_path / "gold.spacy")
+    ok("to-hf", GOLD, "-o", tmp_path / "hf")
+    assert (tmp_path / "gold.spacy").stat().st_mode == plain.stat().st_mode
+    assert (tmp_path / "hf").stat().st_mode == (tmp_path / "plain_dir").stat().st_mode
