@@ -10,6 +10,7 @@ from nlp.cli.audit_cmd import audit
 from nlp.cli.corpus_cmd import corpus_app
 from nlp.cli.show_cmd import show
 from nlp.cli.tag_cmd import tag
+from nlp.cli.train_cmd import train_app
 
 app = typer.Typer(
     name="jixiao",
@@ -22,6 +23,7 @@ app.add_typer(corpus_app, name="corpus")
 app.command(name="tag")(tag)
 app.command(name="show")(show)
 app.command(name="audit")(audit)
+app.add_typer(train_app, name="train")
 
 USAGE_ERROR = 1
 

@@ -71,15 +71,24 @@ def assign_sections(text: str, sentences: list[tuple[int, int]]) -> list[str]:
         if level is not None:
             kind = heading_kind(line)
             if level < 0:
-                level = (stack[-1].level + 0.5) if stack else 0.5
-                if kind == "other":
-                    level = None
+                level = _unnumbered_level(stack, kind, line)
             if level is not None:
                 while stack and stack[-1].level >= level:
                     stack.pop()
                 stack.append(Heading(level, kind, line.strip()))
         result.append(_innermost_kind(stack))
     return result
+
+
+def _unnumbered_level(stack: list[Heading], kind: str, line: str) -> float | None:
+    """An unnumbered heading (「有关建议」) starts a part beside the outermost part it follows,
+    so numbered items under it belong to it; short lines naming no part are not headings."""
+    if kind == "other" and not _NEUTRAL.search(line):
+        return None
+    kinded = [h.level for h in stack if h.kind != "other"]
+    if kinded:
+        return min(kinded)
+    return (stack[-1].level + 0.5) if stack else 0.5
 
 
 def _innermost_kind(stack: list[Heading]) -> str:

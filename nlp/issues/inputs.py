@@ -15,6 +15,7 @@ SECTION_MARKERS: dict[str, str] = {
     "problem": "【问题部分】",
     "recommendation": "【建议部分】",
     "experience": "【经验部分】",
+    "table": "【表格】",
     "other": "",
 }
 
@@ -32,7 +33,14 @@ class SentenceInput:
 def sentence_inputs(doc: Document) -> list[SentenceInput]:
     offsets = [(s.start, s.end) for s in doc.sentences]
     sections = assign_sections(doc.text, offsets)
-    return [SentenceInput(doc.text[s:e], section) for (s, e), section in zip(offsets, sections)]
+    return [SentenceInput(doc.text[s:e], "table" if _in_table(doc.text, s) else section)
+            for (s, e), section in zip(offsets, sections)]
+
+
+def _in_table(text: str, start: int) -> bool:
+    """Table cells are rendered one per line after a tab; they are data, not statements."""
+    line_start = text.rfind("\n", 0, start) + 1
+    return text.startswith("\t", line_start)
 
 
 @dataclass(frozen=True)

@@ -5,13 +5,10 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+from nlp.issues.backends import get_backend
 from nlp.tagger import SentenceClassifier
 
 
 def load_classifier(folder: Path, settings: dict[str, Any]) -> SentenceClassifier:
-    backend = settings.get("backend", "rules")
-    if backend == "rules":
-        from nlp.issues.rules import RuleClassifier
-
-        return RuleClassifier()
-    raise ValueError(f"{folder}: unknown issue classifier backend {backend!r}")
+    backend = get_backend(settings.get("backend", "rules"))
+    return backend.load(folder / settings.get("path", "issues"))

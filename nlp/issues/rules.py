@@ -53,11 +53,14 @@ class RuleClassifier:
     name: str = "rules"
 
     def classify(self, doc: Document) -> list[Sentence]:
-        return [self.classify_sentence(doc.text[s.start : s.end], s) for s in doc.sentences]
+        from nlp.issues.inputs import sentence_inputs
+
+        return [self.classify_sentence(inp.text, replace(s, section=inp.section))
+                for inp, s in zip(sentence_inputs(doc), doc.sentences)]
 
     def classify_sentence(self, text: str, sentence: Sentence) -> Sentence:
         categories = tuple(k for k, pats in self.rules.categories.items() if _hits(pats, text))
-        kind = self._kind(text, sentence.section) if categories else "none"
+        kind = self._kind(text, sentence.section) if categories and sentence.section != "table" else "none"
         if kind == "none":
             categories = ()
         scores = {k: 1.0 for k in categories}
@@ -73,3 +76,20 @@ class RuleClassifier:
         if recommend and section in ("recommendation", "problem"):
             return "recommendation"
         return "none"
+
+
+def train_rules(train_docs: list[Document], dev_docs: list[Document], settings: dict | None = None) -> RuleClassifier:  # type: ignore[type-arg]
+    """The rules need no training; this keeps the backend interface uniform."""
+    return RuleClassifier()
+
+
+def save_rules(model: RuleClassifier, folder) -> None:  # type: ignore[no-untyped-def]
+    import json
+    from pathlib import Path
+
+    Path(folder).mkdir(parents=True, exist_ok=True)
+    (Path(folder) / "config.json").write_text(json.dumps({"backend": "rules"}), "utf-8")
+
+
+def load_rules(folder) -> RuleClassifier:  # type: ignore[no-untyped-def]
+    return RuleClassifier()

@@ -65,6 +65,7 @@ class QuantityComponent(TrainablePipe):
         self.model = model
         self.name = name
         self.cfg = {"use_filters": use_filters, "threshold": threshold, "labels": list(CLASSES)}
+        self._training_cache: dict[str, tuple[list[Candidate], tuple[np.ndarray, np.ndarray, np.ndarray]]] = {}
 
     @property
     def grammar(self) -> Grammar:
@@ -132,12 +133,12 @@ class QuantityComponent(TrainablePipe):
         losses.setdefault(self.name, 0.0)
         for example in examples:
             text = example.reference.text
-            candidates = self.candidates(text)
+            candidates, features = self._training_inputs(text)
             if not candidates:
                 continue
             gold = {(s.start_char, s.end_char): s.label_ for s in example.reference.spans.get(SPANS_KEY, [])}
             truth = np.asarray([CLASSES.index(gold.get((c.start, c.end), "NONE")) for c in candidates])
-            scores, backprop = self.model.begin_update(self._features(text, candidates))
+            scores, backprop = self.model.begin_update(features)
             probs = _softmax(np.asarray(scores))
             gradient = probs.copy()
             gradient[np.arange(len(truth)), truth] -= 1.0
@@ -146,6 +147,14 @@ class QuantityComponent(TrainablePipe):
         if sgd is not None:
             self.finish_update(sgd)
         return losses
+
+    def _training_inputs(self, text: str) -> tuple[list[Candidate], tuple[np.ndarray, np.ndarray, np.ndarray]]:
+        """Candidates and features of a training text, computed once per training run, not per epoch."""
+        if text not in self._training_cache:
+            candidates = self.candidates(text)
+            self._training_cache[text] = (candidates, self._features(text, candidates) if candidates else (
+                np.zeros(0, dtype="uint64"), np.zeros(0, dtype="float32"), np.zeros(0, dtype="int32")))
+        return self._training_cache[text]
 
     def get_loss(self, examples: Iterable[Example], scores: Any) -> tuple[float, Any]:
         raise NotImplementedError("the loss is computed inside update()")

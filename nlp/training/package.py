@@ -1,0 +1,44 @@
+"""The model folder users load: meta.json names each part, its data hashes, config and scores."""
+
+from __future__ import annotations
+
+import json
+import platform
+import shutil
+from datetime import datetime, timezone
+from importlib import metadata
+from pathlib import Path
+from typing import Any
+
+DEFAULT_MODEL = Path("models/jixiao-default")
+VERSIONS = ("jixiao", "spacy", "scikit-learn", "skops", "numpy", "thinc", "transformers", "torch")
+
+
+def read_meta(folder: Path) -> dict[str, Any]:
+    path = folder / "meta.json"
+    if path.exists():
+        return json.loads(path.read_text("utf-8"))
+    return {"name": folder.name, "version": "0.1.0", "quantities": {"backend": "rules"}, "issues": {"backend": "rules"}}
+
+
+def versions() -> dict[str, str]:
+    found = {"python": platform.python_version()}
+    for package in VERSIONS:
+        try:
+            found[package] = metadata.version(package)
+        except metadata.PackageNotFoundError:
+            continue
+    return found
+
+
+def install_part(folder: Path, part: str, source: Path, entry: dict[str, Any]) -> None:
+    """Copy a trained part into the model folder and record it in meta.json."""
+    folder.mkdir(parents=True, exist_ok=True)
+    target = folder / part
+    if target.exists():
+        shutil.rmtree(target)
+    shutil.copytree(source, target)
+    meta = read_meta(folder)
+    meta[part] = {**entry, "path": part, "trained": datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")}
+    meta["versions"] = versions()
+    (folder / "meta.json").write_text(json.dumps(meta, ensure_ascii=False, indent=1), "utf-8")
