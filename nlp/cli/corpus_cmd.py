@@ -77,3 +77,31 @@ def split(
         err().print(f"{name}: {len(data[name])} document(s)")
     if not result.covered:
         err().print("warning: no split found in which every label occurs in every split", style="yellow")
+
+
+@corpus_app.command("agree")
+def agree(
+    first: Annotated[Path, typer.Argument(help="Folder (or file) with the first annotation pass.")],
+    second: Annotated[Path, typer.Argument(help="Folder (or file) with the second annotation pass.")],
+) -> None:
+    """Inter-annotator agreement with the project's own scorer: span F1 per label, kind and categories."""
+    from nlp.document.jsonl import FormatError, read_documents
+    from nlp.evaluation.score import score_documents
+
+    def load(path: Path):  # type: ignore[no-untyped-def]
+        files = sorted(path.glob("*.jsonl")) if path.is_dir() else [path]
+        return [d for f in files for d in read_documents(f)]
+
+    try:
+        a, b = load(first), load(second)
+        metrics, errors = score_documents(a, b)
+    except (OSError, FormatError, ValueError) as exc:
+        fail(str(exc))
+    console = out()
+    for label in ("AMOUNT", "RATE", "COUNT", "MEASURE", "micro"):
+        s = metrics["spans"][label]
+        console.print(f"span {label:8s} F1 {s['f1']:.4f}  (support {s['support']})", markup=False)
+    console.print(f"values   agreement {metrics['values']['accuracy']:.4f} on {metrics['values']['matched']} matched spans", markup=False)
+    console.print(f"kind     agreement {metrics['kind']['accuracy']:.4f}, macro-F1 {metrics['kind']['macro_f1']:.4f}", markup=False)
+    console.print(f"category micro-F1 {metrics['categories']['micro']['f1']:.4f}, macro-F1 {metrics['categories']['macro_f1']:.4f}", markup=False)
+    console.print(f"disagreements: {len(errors.spans_fp) + len(errors.spans_fn)} span(s), {len(errors.values)} value(s), {len(errors.sentences)} sentence(s)", markup=False)
