@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import glob
+import hashlib
 from pathlib import Path
 
 from nlp.ingest.reader import SUPPORTED_SUFFIXES
@@ -29,3 +30,16 @@ def expand_inputs(inputs: list[str], suffixes: tuple[str, ...] = SUPPORTED_SUFFI
         else:
             raise InputError(f"{item}: no such file or folder")
     return list(dict.fromkeys(paths))
+
+
+def source_sha256(path: str | Path) -> str | None:
+    """The sha256 of a file's bytes (what ingestion records as ``meta.sha256``); None if unreadable.
+
+    ``--resume`` matches inputs to kept records by content, so a file that changed since the
+    earlier run is tagged again.
+    """
+    try:
+        with open(path, "rb") as handle:
+            return hashlib.file_digest(handle, "sha256").hexdigest()
+    except OSError:
+        return None

@@ -68,3 +68,120 @@ def test_usage_errors_exit_1(tmp_path: Path) -> None:
     result = run(str(empty), "-o", str(tmp_path / "x.jsonl"))
     assert result.exit_code == 1 and "no report files" in result.stderr
     assert run(str(empty), "--model", str(tmp_path)).exit_code == 1
+
+
+def records_of(path: Path) -> list[dict]:  # type: ignore[type-arg]
+    return [json.loads(line) for line in path.read_text("utf-8").splitlines()]
+
+
+def test_summary_counts_what_the_output_holds(tmp_path: Path, report_paths: list[Path]) -> None:
+    out = tmp_path / "s.jsonl"
+    result = run(str(report_paths[0].parent), "-o", str(out))
+    assert result.exit_code == 0
+    records = records_of(out)
+    lines = result.stderr.splitlines()
+    assert lines[0].startswith("tagging 5 of 5 input(s) with ")
+    assert any(line.startswith("tagged 5/5 documents, 0 failed, ") and "chars/s" in line for line in lines)
+    assert f"{out}: 5 document(s) (5 tagged now, 0 kept), 0 failed" in lines
+    spans = {label: sum(s["label"] == label for r in records for s in r["spans"]) for label in LABELS}
+    assert "spans: " + " · ".join(f"{k} {v:,}" for k, v in spans.items()) in lines
+    problems = sum(s.get("kind") == "problem" for r in records for s in r["sentences"])
+    assert any(line.startswith(f"problem sentences: {problems:,}; by category: ") for line in lines)
+    contract = sum("contract_rigor" in s.get("categories", ()) for r in records for s in r["sentences"] if s.get("kind") == "problem")
+    assert (f"合同管理 contract_rigor {contract:,}" in result.stderr) == (contract > 0)
+
+
+def test_records_carry_model_name_version_and_sha256(tmp_path: Path, report_paths: list[Path]) -> None:
+    import hashlib
+
+    from nlp.loading import load
+
+    out = tmp_path / "m.jsonl"
+    assert run(str(report_paths[2]), "-o", str(out), "-q").exit_code == 0
+    (record,) = records_of(out)
+    assert record["model"] == load().model_info and set(record["model"]) == {"name", "version"}
+    assert record["meta"]["sha256"] == hashlib.sha256(report_paths[2].read_bytes()).hexdigest()
+    assert isinstance(record["tables"], list)
+
+
+def test_csv_and_parquet_tables_match_the_records(tmp_path: Path, report_paths: list[Path]) -> None:
+    import csv
+
+    import pyarrow.parquet as pq
+
+    from nlp.document.model import CATEGORIES
+
+    reference = tmp_path / "r.jsonl"
+    assert run(str(report_paths[0].parent), "-o", str(reference), "-q").exit_code == 0
+    records = records_of(reference)
+    for fmt in ("csv", "parquet"):
+        folder = tmp_path / f"t-{fmt}"
+        result = run(str(report_paths[0].parent), "-o", str(folder), "--format", fmt, "-q")
+        assert result.exit_code == 0, result.output
+        assert sorted(p.name for p in folder.iterdir()) == ["documents.jsonl", f"sentences.{fmt}", f"spans.{fmt}"]
+        assert records_of(folder / "documents.jsonl") == records
+        if fmt == "csv":
+            with open(folder / "spans.csv", encoding="utf-8-sig", newline="") as handle:
+                spans = list(csv.DictReader(handle))
+            with open(folder / "sentences.csv", encoding="utf-8-sig", newline="") as handle:
+                sentences = list(csv.DictReader(handle))
+        else:
+            spans = pq.read_table(folder / "spans.parquet").to_pylist()
+            sentences = pq.read_table(folder / "sentences.parquet").to_pylist()
+        expected = [(r["id"], s["start"], s["label"], s["text"], s.get("value")) for r in records for s in r["spans"]]
+        assert [(row["id"], int(row["start"]), row["label"], row["text"], row["value"] or None) for row in spans] == expected
+        assert len(sentences) == sum(len(r["sentences"]) for r in records)
+        issue = next(row for row in sentences if row["kind"] == "problem" and row["categories"])
+        doc = next(r for r in records if r["id"] == issue["id"])
+        truth = next(s for s in doc["sentences"] if s["start"] == int(issue["start"]))
+        assert issue["categories"].split(";") == truth["categories"]
+        assert issue["text"] == doc["text"][truth["start"] : truth["end"]]
+        assert {f"score_{c}" for c in CATEGORIES} <= set(issue)
+
+
+def test_workers_give_the_same_output_in_input_order(tmp_path: Path, report_paths: list[Path]) -> None:
+    one, two = tmp_path / "one.jsonl", tmp_path / "two.jsonl"
+    assert run(str(report_paths[0].parent), "-o", str(one), "-q").exit_code == 0
+    assert run(str(report_paths[0].parent), "-o", str(two), "-q", "--workers", "2").exit_code == 0
+    assert two.read_bytes() == one.read_bytes()
+
+
+def test_output_kind_must_match_the_format(tmp_path: Path, report_paths: list[Path]) -> None:
+    folder = tmp_path / "folder"
+    folder.mkdir()
+    result = run(str(report_paths[0]), "-o", str(folder))
+    assert result.exit_code == 1 and "--format jsonl writes a file" in result.stderr
+    file = tmp_path / "file.csv"
+    file.write_text("x", "utf-8")
+    result = run(str(report_paths[0]), "-o", str(file), "--format", "csv")
+    assert result.exit_code == 1 and "writes a folder" in result.stderr
+    assert file.read_text("utf-8") == "x"
+
+
+def test_click_usage_errors_exit_1_through_main(tmp_path: Path, report_paths: list[Path], monkeypatch, capsys) -> None:  # type: ignore[no-untyped-def]
+    import pytest
+
+    from nlp.cli.main import main
+
+    for bad in (["--workers", "0"], ["--format", "xml"]):
+        monkeypatch.setattr("sys.argv", ["jixiao", "tag", str(report_paths[0]), "-o", str(tmp_path / "x.jsonl"), *bad])
+        with pytest.raises(SystemExit) as exit_info:
+            main()
+        assert exit_info.value.code == 1
+    assert not (tmp_path / "x.jsonl").exists()
+    assert "Traceback" not in capsys.readouterr().err
+
+
+def test_a_second_run_on_the_same_output_is_refused(tmp_path: Path, report_paths: list[Path]) -> None:
+    from nlp.outputs.journal import Journal, Layout
+
+    out = tmp_path / "busy.jsonl"
+    holder = Journal(Layout(out).journal)
+    holder.append('{"id": "x", "text": "held"}')
+    try:
+        result = run(str(report_paths[0]), "-o", str(out))
+    finally:
+        holder.close()
+    assert result.exit_code == 1 and "another jixiao run is writing this output" in result.stderr
+    assert Layout(out).journal.read_text("utf-8") == '{"id": "x", "text": "held"}\n'
+    assert not out.exists()

@@ -17,5 +17,7 @@ def fail(message: str, code: int = 1) -> None:
     """Print a one-line usage error and exit; no traceback for user mistakes."""
     import typer
 
-    err().print(f"[bold red]error:[/] {message}", markup=True)
+    from rich.markup import escape
+
+    err().print(f"[bold red]error:[/] {escape(message)}", markup=True)
     raise typer.Exit(code)

@@ -8,6 +8,8 @@ import typer
 
 from nlp.cli.audit_cmd import audit
 from nlp.cli.corpus_cmd import corpus_app
+from nlp.cli.evaluate_cmd import evaluate
+from nlp.cli.crossval_cmd import crossval
 from nlp.cli.show_cmd import show
 from nlp.cli.tag_cmd import tag
 from nlp.cli.train_cmd import train_app
@@ -24,6 +26,8 @@ app.command(name="tag")(tag)
 app.command(name="show")(show)
 app.command(name="audit")(audit)
 app.add_typer(train_app, name="train")
+app.command(name="crossval")(crossval)
+app.command(name="evaluate")(evaluate)
 
 USAGE_ERROR = 1
 

@@ -50,8 +50,35 @@ def spacy_factory(use_filters: bool, config: Path, seed: int = 13) -> ExtractorF
         from nlp.training.spans import train_spans
 
         with tempfile.TemporaryDirectory(prefix="jixiao-cv-") as tmp:
-            overrides = {"components.quantities.use_filters": use_filters}
+            overrides = {"components.quantities.use_filters": use_filters,
+                         "components.quantities.mode": "combined" if use_filters else "model"}
             best = train_spans(train_docs, [], Path(tmp), config, seed=seed, overrides=overrides, keep="model-last")
             return load_spacy_extractor(best)
 
     return build
+
+
+def blank_labels(doc: Document) -> Document:
+    from nlp.document.model import Sentence
+
+    return replace(doc, sentences=tuple(Sentence(s.start, s.end) for s in doc.sentences))
+
+
+def crossval_issues(corpus: Sequence[Document], backends: Sequence[str], settings: dict[str, dict[str, Any]] | None = None,
+                    progress: Callable[[str], None] | None = None) -> dict[str, dict[str, Any]]:
+    """Pooled held-out kind and category metrics per classifier backend (no dev tuning in folds)."""
+    from nlp.issues.backends import get_backend
+
+    by_id = {d.id: d for d in corpus}
+    held_out: dict[str, list[Document]] = {name: [] for name in backends}
+    gold: list[Document] = []
+    for train_ids, test_id in leave_one_out(corpus):
+        gold.append(by_id[test_id])
+        train_docs = [by_id[i] for i in train_ids]
+        for name in backends:
+            if progress:
+                progress(f"fold {test_id}: {name}")
+            model = get_backend(name).train(train_docs, [], (settings or {}).get(name))
+            doc = blank_labels(by_id[test_id])
+            held_out[name].append(replace(doc, sentences=tuple(model.classify(doc))))
+    return {name: score_documents(gold, preds, spans=False)[0] for name, preds in held_out.items()}

@@ -32,7 +32,11 @@ class PRF:
 
 
 def prf(tp: int, fp: int, fn: int) -> PRF:
-    """Precision, recall and F1; an empty denominator gives 0 (and 1 when nothing was expected or found)."""
+    """Precision, recall and F1; an empty denominator gives 0 (and 1 when nothing was expected or found).
+
+    This equals scikit-learn with ``zero_division=0`` for every label that occurs, so the numbers
+    can be checked against it; the all-empty case is 1.0 because nothing was missed or invented.
+    """
     if tp == fp == fn == 0:
         return PRF(1.0, 1.0, 1.0, 0)
     p = tp / (tp + fp) if tp + fp else 0.0
@@ -42,7 +46,7 @@ def prf(tp: int, fp: int, fn: int) -> PRF:
 
 
 def exact_span_scores(gold: Iterable[SpanKey], pred: Iterable[SpanKey], labels: Sequence[str]) -> dict[str, PRF]:
-    """Per label and micro P/R/F1 for exact boundaries and label."""
+    """Per label and micro P/R/F1 for exact boundaries and label (nervaluate's "strict")."""
     gold_set, pred_set = set(gold), set(pred)
     out: dict[str, PRF] = {}
     totals = Counter()  # type: Counter[str]
@@ -84,7 +88,13 @@ def _overlap_matches(gold: list[SpanKey], pred: list[SpanKey]) -> int:
 
 
 def macro_f1(scores: dict[str, PRF], labels: Sequence[str]) -> float:
-    return sum(scores[label].f1 for label in labels) / len(labels) if labels else 0.0
+    """Mean F1 over the labels that occur in gold or predictions (scikit-learn's default label set).
+
+    A label that is neither expected nor predicted scores a vacuous 1.0 on its own; counting it
+    would lift the mean on small splits where some categories are absent, so it is left out.
+    """
+    present = [label for label in labels if scores[label].tp + scores[label].fp + scores[label].fn]
+    return sum(scores[label].f1 for label in present) / len(present) if present else 1.0
 
 
 def same_value(gold: Span, pred: Span) -> bool:
@@ -121,6 +131,7 @@ def classification_scores(gold: Sequence[str], pred: Sequence[str], classes: Seq
 
 
 def accuracy(gold: Sequence[str], pred: Sequence[str]) -> float:
+    """Share of items whose predicted class is the gold one (1.0 for no items)."""
     return sum(1 for g, p in zip(gold, pred) if g == p) / len(gold) if gold else 1.0
 
 

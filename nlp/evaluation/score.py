@@ -1,7 +1,9 @@
 """Score predicted documents against gold ones; the result has the stable metrics.json keys.
 
 Documents are paired by id. Gold sentences take the predicted sentence they overlap most, so
-a tagger that splits differently is still scored on the gold sentence inventory.
+a tagger that splits differently is still scored on the gold sentence inventory. The numbers
+come from the pure functions in ``metrics``; this module only pairs things up and keeps every
+disagreement for the reports.
 """
 
 from __future__ import annotations
@@ -10,7 +12,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from nlp.document.model import CATEGORIES, KINDS, LABELS, Document, Span
+from nlp.document.model import CATEGORIES, KINDS, LABELS, Document, Sentence, Span
 from nlp.evaluation.metrics import (
     PRF,
     SpanKey,
@@ -22,26 +24,51 @@ from nlp.evaluation.metrics import (
     macro_f1,
     multilabel_scores,
     partial_span_scores,
+    same_value,
     value_accuracy,
 )
+
+SpanError = tuple[str, int, int, str, str]
+
+
+@dataclass(frozen=True)
+class SentenceMismatch:
+    """A gold sentence whose kind or categories the prediction got wrong."""
+
+    doc_id: str
+    start: int
+    end: int
+    gold_kind: str
+    gold_categories: tuple[str, ...]
+    pred_kind: str
+    pred_categories: tuple[str, ...]
 
 
 @dataclass
 class Errors:
-    """False positives and negatives, for the report; each entry is (doc id, start, end, label, note)."""
+    """False positives and negatives, for the report.
 
-    spans_fp: list[tuple[str, int, int, str, str]] = field(default_factory=list)
-    spans_fn: list[tuple[str, int, int, str, str]] = field(default_factory=list)
-    values: list[tuple[str, int, int, str, str]] = field(default_factory=list)
-    sentences: list[tuple[str, int, int, str, str]] = field(default_factory=list)
+    Span entries are (doc id, start, end, label, note); the note says what the other side has there.
+    """
+
+    spans_fp: list[SpanError] = field(default_factory=list)
+    spans_fn: list[SpanError] = field(default_factory=list)
+    values: list[SpanError] = field(default_factory=list)
+    sentences: list[SentenceMismatch] = field(default_factory=list)
 
 
-def _keys(doc: Document) -> list[SpanKey]:
-    return [(doc.id, s.start, s.end, s.label) for s in doc.spans]
+@dataclass(frozen=True)
+class AlignedSentence:
+    """A labelled gold sentence with the kind and categories of the prediction it is scored on."""
+
+    gold: Sentence
+    kind: str
+    categories: frozenset[str]
 
 
 def score_documents(gold: Sequence[Document], pred: Sequence[Document], *, spans: bool = True,
                     sentences: bool = True) -> tuple[dict[str, Any], Errors]:
+    """Metrics (nested; see ``flatten`` for the dotted keys) and the errors behind them."""
     by_id = {d.id: d for d in pred}
     missing = [d.id for d in gold if d.id not in by_id]
     if missing:
@@ -56,8 +83,12 @@ def score_documents(gold: Sequence[Document], pred: Sequence[Document], *, spans
     return metrics, errors
 
 
-def _prf_dict(scores: dict[str, PRF]) -> dict[str, dict[str, float | int]]:
+def _prf_dict(scores: dict[str, PRF]) -> dict[str, Any]:
     return {k: v.as_dict() for k, v in scores.items()}
+
+
+def _keys(doc: Document) -> list[SpanKey]:
+    return [(doc.id, s.start, s.end, s.label) for s in doc.spans]
 
 
 def _span_metrics(pairs: list[tuple[Document, Document]], errors: Errors) -> dict[str, Any]:
@@ -67,29 +98,62 @@ def _span_metrics(pairs: list[tuple[Document, Document]], errors: Errors) -> dic
     partial = partial_span_scores(gold_keys, pred_keys, LABELS)
     matched: list[tuple[Span, Span]] = []
     for g, p in pairs:
-        pred_by_key = {(s.start, s.end, s.label): s for s in p.spans}
-        gold_by_key = {(s.start, s.end, s.label): s for s in g.spans}
-        for key, gs in gold_by_key.items():
-            if key in pred_by_key:
-                matched.append((gs, pred_by_key[key]))
-            else:
-                errors.spans_fn.append((g.id, gs.start, gs.end, gs.label, ""))
-        for key, ps in pred_by_key.items():
-            if key not in gold_by_key:
-                errors.spans_fp.append((g.id, ps.start, ps.end, ps.label, ""))
+        matched.extend(_match_document(g, p, errors))
     acc, count = value_accuracy(matched)
-    from nlp.evaluation.metrics import same_value
-
-    for gs, ps in matched:
-        if not same_value(gs, ps):
-            doc_id = next(g.id for g, p in pairs if gs in g.spans)
-            note = f"gold {gs.value} {gs.unit} max={gs.value_max} op={gs.op}; predicted {ps.value} {ps.unit} max={ps.value_max} op={ps.op}"
-            errors.values.append((doc_id, gs.start, gs.end, gs.label, note))
     spans = _prf_dict(exact)
-    spans["macro_f1"] = macro_f1(exact, LABELS)  # type: ignore[assignment]
-    spans["partial"] = {k: v.as_dict() for k, v in partial.items()}  # type: ignore[assignment]
+    spans["macro_f1"] = macro_f1(exact, LABELS)
+    spans["partial"] = _prf_dict(partial)
+    spans["partial"]["macro_f1"] = macro_f1(partial, LABELS)
     approx = sum(1 for g, p in matched if g.approx == p.approx) / len(matched) if matched else 1.0
     return {"spans": spans, "values": {"accuracy": acc, "matched": count, "approx_accuracy": approx}}
+
+
+def _match_document(gold: Document, pred: Document, errors: Errors) -> list[tuple[Span, Span]]:
+    """Exactly matched (gold, predicted) pairs of one document; the rest go to ``errors``."""
+    pred_by_key = {(s.start, s.end, s.label): s for s in pred.spans}
+    gold_by_key = {(s.start, s.end, s.label): s for s in gold.spans}
+    matched = []
+    for key, gs in gold_by_key.items():
+        if key in pred_by_key:
+            ps = pred_by_key[key]
+            matched.append((gs, ps))
+            if not same_value(gs, ps):
+                errors.values.append((gold.id, gs.start, gs.end, gs.label, _value_note(gs, ps)))
+        else:
+            errors.spans_fn.append((gold.id, gs.start, gs.end, gs.label, _nearby(pred, gs, "predicted")))
+    for key, ps in pred_by_key.items():
+        if key not in gold_by_key:
+            errors.spans_fp.append((gold.id, ps.start, ps.end, ps.label, _nearby(gold, ps, "gold")))
+    return matched
+
+
+def _nearby(other: Document, span: Span, side: str) -> str:
+    """What the other side has over the same characters, so a boundary slip reads as one."""
+    hits = [s for s in other.spans if s.start < span.end and span.start < s.end]
+    if not hits:
+        return f"no {side} span here"
+    return "; ".join(f"{side} {s.label} 「{other.text[s.start:s.end]}」" for s in hits)
+
+
+def _value_note(gold: Span, pred: Span) -> str:
+    def show(s: Span) -> str:
+        extra = "".join(f" {k}={v}" for k, v in (("op", s.op), ("max", s.value_max)) if v is not None)
+        return f"{s.value} {s.unit or ''}{extra}".strip()
+
+    return f"gold {show(gold)}; predicted {show(pred)}"
+
+
+def aligned_sentences(gold: Document, pred: Document) -> list[AlignedSentence]:
+    """Each labelled gold sentence with the prediction it overlaps most (``none`` when there is none)."""
+    labelled = [s for s in gold.sentences if s.kind is not None]
+    alignment = align_sentences([(s.start, s.end) for s in labelled], [(s.start, s.end) for s in pred.sentences])
+    out = []
+    for gs, index in zip(labelled, alignment):
+        ps = pred.sentences[index] if index is not None else None
+        kind = (ps.kind if ps is not None else None) or "none"
+        cats = frozenset(ps.categories) if ps is not None and kind != "none" else frozenset()
+        out.append(AlignedSentence(gs, kind, cats))
+    return out
 
 
 def _sentence_metrics(pairs: list[tuple[Document, Document]], errors: Errors) -> dict[str, Any]:
@@ -98,19 +162,15 @@ def _sentence_metrics(pairs: list[tuple[Document, Document]], errors: Errors) ->
     gold_cats: list[frozenset[str]] = []
     pred_cats: list[frozenset[str]] = []
     for g, p in pairs:
-        labelled = [s for s in g.sentences if s.kind is not None]
-        alignment = align_sentences([(s.start, s.end) for s in labelled], [(s.start, s.end) for s in p.sentences])
-        for gs, index in zip(labelled, alignment):
-            ps = p.sentences[index] if index is not None else None
-            pk = (ps.kind if ps is not None else None) or "none"
-            pc = frozenset(ps.categories) if ps is not None and pk != "none" else frozenset()
-            gold_kinds.append(gs.kind or "none")
-            pred_kinds.append(pk)
-            gold_cats.append(frozenset(gs.categories))
-            pred_cats.append(pc)
-            if (gs.kind, frozenset(gs.categories)) != (pk, pc):
-                note = f"gold {gs.kind} {sorted(gs.categories)}; predicted {pk} {sorted(pc)}"
-                errors.sentences.append((g.id, gs.start, gs.end, gs.kind or "none", note))
+        for item in aligned_sentences(g, p):
+            gs, gk, gc = item.gold, item.gold.kind or "none", frozenset(item.gold.categories)
+            gold_kinds.append(gk)
+            pred_kinds.append(item.kind)
+            gold_cats.append(gc)
+            pred_cats.append(item.categories)
+            if (gk, gc) != (item.kind, item.categories):
+                errors.sentences.append(SentenceMismatch(g.id, gs.start, gs.end, gk, tuple(sorted(gc)),
+                                                         item.kind, tuple(sorted(item.categories))))
     kind_scores = classification_scores(gold_kinds, pred_kinds, KINDS)
     kind: dict[str, Any] = _prf_dict(kind_scores)
     kind["macro_f1"] = macro_f1(kind_scores, KINDS)

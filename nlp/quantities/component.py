@@ -46,11 +46,16 @@ def candidate_linear(length: int = 2**18) -> Model:
         "model": {"@architectures": "jixiao.CandidateLinear.v1", "length": 2**18},
         "use_filters": True,
         "threshold": 0.5,
+        "mode": "combined",
+        "veto": 0.05,
+        "rescue": 0.95,
     },
     default_score_weights={"spans_quantities_f": 1.0, "spans_quantities_p": 0.0, "spans_quantities_r": 0.0},
 )
-def make_quantities(nlp: Language, name: str, model: Model, use_filters: bool, threshold: float) -> QuantityComponent:
-    return QuantityComponent(nlp.vocab, model, name, use_filters=use_filters, threshold=threshold)
+def make_quantities(nlp: Language, name: str, model: Model, use_filters: bool, threshold: float, mode: str,
+                    veto: float, rescue: float) -> QuantityComponent:
+    return QuantityComponent(nlp.vocab, model, name, use_filters=use_filters, threshold=threshold, mode=mode,
+                             veto=veto, rescue=rescue)
 
 
 def _softmax(scores: np.ndarray) -> np.ndarray:
@@ -60,11 +65,14 @@ def _softmax(scores: np.ndarray) -> np.ndarray:
 
 class QuantityComponent(TrainablePipe):
     def __init__(self, vocab: Vocab, model: Model, name: str = "quantities", *, use_filters: bool = True,
-                 threshold: float = 0.5) -> None:
+                 threshold: float = 0.5, mode: str = "combined", veto: float = 0.05, rescue: float = 0.95) -> None:
+        if mode not in ("model", "combined"):
+            raise ValueError(f"mode must be 'model' or 'combined', not {mode!r}")
         self.vocab = vocab
         self.model = model
         self.name = name
-        self.cfg = {"use_filters": use_filters, "threshold": threshold, "labels": list(CLASSES)}
+        self.cfg = {"use_filters": use_filters, "threshold": threshold, "labels": list(CLASSES), "mode": mode,
+                    "veto": veto, "rescue": rescue}
         self._training_cache: dict[str, tuple[list[Candidate], tuple[np.ndarray, np.ndarray, np.ndarray]]] = {}
 
     @property
@@ -102,6 +110,36 @@ class QuantityComponent(TrainablePipe):
         return candidates, own / np.maximum(own + probs[:, 0], 1e-9)
 
     def extract(self, text: str) -> list[Span]:
+        """Model mode: the model alone decides. Combined mode: the grammar's own decisions stand
+        unless the model is very sure otherwise (below ``veto`` it drops a rule span, above
+        ``rescue`` it adds a candidate the rules filtered out); spans carry the model's score."""
+        if self.cfg.get("mode", "model") == "combined":
+            return self._extract_combined(text)
+        return self._extract_model(text)
+
+    def _extract_combined(self, text: str) -> list[Span]:
+        from nlp.quantities.finder import find_candidates
+
+        candidates, scores = self.candidate_scores(text)
+        score_of = {(c.start, c.end, c.label): float(s) for c, s in zip(candidates, scores)}
+        veto, rescue = float(self.cfg["veto"]), float(self.cfg["rescue"])
+        taken = bytearray(len(text) + 1)
+        spans: list[Span] = []
+        for c in find_candidates(text, self.grammar):
+            score = score_of.get((c.start, c.end, c.label), 1.0)
+            span = normalize(text, c, self.grammar) if score >= veto else None
+            if span is not None:
+                taken[c.start : c.end] = b"\x01" * (c.end - c.start)
+                spans.append(span.with_score(score))
+        for c, score in sorted(zip(candidates, scores), key=lambda cs: -cs[1]):
+            if score >= rescue and not any(taken[c.start : c.end]):
+                span = normalize(text, c, self.grammar)
+                if span is not None:
+                    taken[c.start : c.end] = b"\x01" * (c.end - c.start)
+                    spans.append(span.with_score(float(score)))
+        return sorted(spans, key=lambda s: s.start)
+
+    def _extract_model(self, text: str) -> list[Span]:
         candidates, scores = self.candidate_scores(text)
         threshold = float(self.cfg["threshold"])
         order = sorted(range(len(candidates)), key=lambda i: (-scores[i], -(candidates[i].end - candidates[i].start)))

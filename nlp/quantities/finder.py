@@ -107,10 +107,12 @@ def raw_candidates(text: str, grammar: Grammar | None = None) -> list[Candidate]
     found: list[Candidate] = []
     for anchor in patterns.anchor.finditer(text):
         for position in _starts(text, anchor.start(), anchor.end()):
-            found.extend(_general(text, patterns, position))
+            general = list(_general(text, patterns, position))
+            found.extend(general)
             found.extend(_fractions(text, patterns, position))
             found.extend(_fixed(text, patterns, position))
-            found.extend(_bare_money(text, patterns, grammar, position))
+            if not general:  # money without 元 only where no unit follows (not 4万 of 4万余人次)
+                found.extend(_bare_money(text, patterns, grammar, position))
     return found
 
 

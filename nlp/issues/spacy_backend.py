@@ -1,0 +1,204 @@
+"""The spaCy issue classifier: ``textcat`` (exclusive) for kind and ``textcat_multilabel`` for the
+ten categories, trained with spaCy's own training loop from ``training/issues_spacy.cfg``.
+
+spaCy's exclusive textcat refuses docs whose ``cats`` hold more than one positive, and both
+components read the same ``doc.cats``; so the config is run twice, once per component (kind on
+every sentence, categories on problem/recommendation sentences only, as in the scheme), and the
+category component is then sourced into the kind pipeline. Saving can also source the trained
+``quantities`` component, so that one pipeline on disk holds quantities + textcat +
+textcat_multilabel; classification runs with every other pipe disabled.
+"""
+
+from __future__ import annotations
+
+import io
+import tempfile
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import spacy
+from spacy.language import Language
+from spacy.tokens import Doc, DocBin
+from spacy.vocab import Vocab
+
+import nlp.quantities.component  # noqa: F401  (registers the quantities factory, for sourcing and loading)
+import nlp.quantities.tokenizer  # noqa: F401  (registers the tokenizer)
+from nlp.document.model import CATEGORIES, KINDS, Document, Sentence
+from nlp.issues.inputs import Labelled, SentenceInput, apply_predictions, labelled_sentences, sentence_inputs
+from nlp.quantities.tokenizer import char_digit_words
+
+CONFIG = Path(__file__).resolve().parents[2] / "training" / "issues_spacy.cfg"
+KIND_PIPE = "textcat"
+CATEGORY_PIPE = "textcat_multilabel"
+SPANS_PIPE = "quantities"
+META_KEY = "jixiao_issues"
+DEFAULTS: dict[str, Any] = {"config": str(CONFIG), "seed": 13, "real_repeat": 3, "threshold": 0.5,
+                            "rule_tokens": True, "overrides": {}, "spans_model": None}
+
+
+@dataclass
+class SpacyIssueModel:
+    pipeline: Language
+    thresholds: dict[str, float] = field(default_factory=dict)
+    settings: dict[str, Any] = field(default_factory=lambda: dict(DEFAULTS))
+    name: str = "spacy"
+
+    def scores(self, inputs: list[SentenceInput]) -> tuple[list[str], list[float], list[dict[str, float]]]:
+        """Kinds, kind scores and per-category scores, in the shape threshold tuning expects."""
+        disabled = [p for p in self.pipeline.pipe_names if p not in (KIND_PIPE, CATEGORY_PIPE)]
+        texts = model_texts(inputs, bool(self.settings.get("rule_tokens")))
+        docs = self.pipeline.pipe(texts, disable=disabled)
+        kinds: list[str] = []
+        kind_scores: list[float] = []
+        cats: list[dict[str, float]] = []
+        for doc in docs:
+            kind = max(KINDS, key=lambda k: doc.cats.get(k, 0.0))
+            kinds.append(kind)
+            kind_scores.append(_unit(doc.cats.get(kind, 0.0)))
+            cats.append({c: _unit(doc.cats.get(c, 0.0)) for c in CATEGORIES})
+        return kinds, kind_scores, cats
+
+    def classify(self, doc: Document) -> list[Sentence]:
+        if not doc.sentences:
+            return []
+        kinds, kind_scores, cats = self.scores(sentence_inputs(doc))
+        default = float(self.settings.get("threshold", 0.5))
+        thresholds = {c: self.thresholds.get(c, default) for c in CATEGORIES}
+        return apply_predictions(doc, kinds, kind_scores, cats, thresholds)
+
+
+def model_texts(inputs: list[SentenceInput], rule_tokens: bool) -> list[str]:
+    """The section-marked text, led by one Latin word per keyword rule that fires.
+
+    The char/digit tokenizer keeps a Latin run whole, so each fired rule is one BOW feature the
+    model can weigh, as the sklearn backend weighs its rule features; without them a bag of
+    character n-grams generalises poorly from four annotated reports.
+    """
+    marked = [i.marked() for i in inputs]
+    if not rule_tokens:
+        return marked
+    from nlp.issues.rule_features import FEATURE_NAMES, rule_features
+
+    fired = rule_features(inputs)
+    words = ["RULE" + "".join(ch for ch in name if ch.isalpha()) for name in FEATURE_NAMES]
+    return [" ".join([*(w for w, on in zip(words, row) if on and not w.startswith("RULEsection")), text])
+            for row, text in zip(fired, marked)]
+
+
+def _unit(score: float) -> float:
+    """spaCy's scores are float32 probabilities; clamp rounding noise so they stay within [0, 1]."""
+    return min(1.0, max(0.0, float(score)))
+
+
+def train_spacy(train_docs: list[Document], dev_docs: list[Document],
+                settings: dict[str, Any] | None = None) -> SpacyIssueModel:
+    settings = {**DEFAULTS, **(settings or {})}
+    _check_spans_model(settings.get("spans_model"))
+    train = _repeat_real(train_docs, int(settings["real_repeat"]))
+    dev = labelled_sentences(dev_docs)
+    rules = bool(settings["rule_tokens"])
+    kinds = _run_config(settings, KIND_PIPE, _docs(train, _kind_cats, rules), _docs(dev, _kind_cats, rules))
+    issues_train = [d for d in train if d.kind != "none"]
+    issues_dev = [d for d in dev if d.kind != "none"]
+    categories = _run_config(settings, CATEGORY_PIPE, _docs(issues_train, _category_cats, rules),
+                             _docs(issues_dev, _category_cats, rules))
+    kinds.add_pipe(CATEGORY_PIPE, source=categories)
+    model = SpacyIssueModel(kinds, {}, settings)
+    if dev:
+        from nlp.issues.sklearn_backend import tune_thresholds
+
+        model.thresholds = tune_thresholds(model, dev)  # type: ignore[arg-type]  (duck-typed: needs .scores)
+    return model
+
+
+def _repeat_real(docs: list[Document], repeat: int) -> list[Labelled]:
+    """Annotated reports count ``repeat`` times as much as the authored supplement (spaCy has no sample weights)."""
+    out: list[Labelled] = []
+    for doc in docs:
+        times = 1 if doc.meta.get("source") == "authored" else max(1, repeat)
+        out += labelled_sentences([doc]) * times
+    return out
+
+
+def _kind_cats(item: Labelled) -> dict[str, float]:
+    return {k: float(k == item.kind) for k in KINDS}
+
+
+def _category_cats(item: Labelled) -> dict[str, float]:
+    return {c: float(c in item.categories) for c in CATEGORIES}
+
+
+def _docs(items: list[Labelled], cats: Callable[[Labelled], dict[str, float]], rule_tokens: bool) -> list[Doc]:
+    vocab = Vocab()
+    out = []
+    for item, text in zip(items, model_texts([i.input for i in items], rule_tokens)):
+        words, spaces = char_digit_words(text)
+        doc = Doc(vocab, words=words, spaces=spaces)
+        doc.cats = cats(item)
+        out.append(doc)
+    return out
+
+
+def _run_config(settings: dict[str, Any], pipe: str, train: list[Doc], dev: list[Doc]) -> Language:
+    """One run of spaCy's training loop on one component; the last (averaged) weights are kept,
+    so nothing is selected on dev. The training log goes to a buffer, not to stdout."""
+    from spacy.training.initialize import init_nlp
+    from spacy.training.loop import train as train_loop
+
+    with tempfile.TemporaryDirectory(prefix="jixiao-issues-spacy-") as tmp:
+        paths = {"train": Path(tmp) / "train.spacy", "dev": Path(tmp) / "dev.spacy"}
+        _docbin(train).to_disk(paths["train"])
+        _docbin(dev or train).to_disk(paths["dev"])
+        overrides = {"paths.train": str(paths["train"]), "paths.dev": str(paths["dev"]),
+                     "nlp.pipeline": [pipe], "system.seed": int(settings["seed"]), **settings["overrides"]}
+        config = spacy.util.load_config(Path(settings["config"]), overrides=overrides, interpolate=False)
+        pipeline = init_nlp(config, use_gpu=-1)
+        log = io.StringIO()
+        pipeline, _ = train_loop(pipeline, None, use_gpu=-1, stdout=log, stderr=log)
+    return pipeline
+
+
+def _docbin(docs: Iterable[Doc]) -> DocBin:
+    docbin = DocBin()
+    for doc in docs:
+        docbin.add(doc)
+    return docbin
+
+
+def _check_spans_model(path: str | None) -> None:
+    """Fail before training, not after, when the quantity pipeline to bundle is missing."""
+    if path and not (Path(path) / "config.cfg").is_file():
+        raise ValueError(f"{path}: spans_model is not a spaCy pipeline folder (no config.cfg)")
+
+
+def save_spacy(model: SpacyIssueModel, folder: Path) -> None:
+    pipeline = model.pipeline
+    spans_model = model.settings.get("spans_model")
+    if spans_model and SPANS_PIPE not in pipeline.pipe_names:
+        _check_spans_model(spans_model)
+        source = spacy.load(spans_model)
+        if SPANS_PIPE not in source.pipe_names:
+            raise ValueError(f"{spans_model}: the pipeline has no {SPANS_PIPE!r} component")
+        pipeline.add_pipe(SPANS_PIPE, source=source)
+    pipeline.meta[META_KEY] = {"backend": "spacy", "thresholds": model.thresholds,
+                               "settings": _portable(model.settings)}
+    folder.mkdir(parents=True, exist_ok=True)
+    pipeline.to_disk(folder)
+
+
+def _portable(settings: dict[str, Any]) -> dict[str, Any]:
+    """The config path is machine-specific; the config itself is in the pipeline's config.cfg."""
+    return {k: v for k, v in settings.items() if k != "config"}
+
+
+def load_spacy(folder: Path) -> SpacyIssueModel:
+    if not (folder / "config.cfg").is_file():
+        raise ValueError(f"{folder}: not a spaCy issue classifier (no config.cfg)")
+    pipeline = spacy.load(folder)
+    missing = [p for p in (KIND_PIPE, CATEGORY_PIPE) if p not in pipeline.pipe_names]
+    if missing:
+        raise ValueError(f"{folder}: the pipeline lacks {', '.join(missing)}")
+    info = pipeline.meta.get(META_KEY, {})
+    return SpacyIssueModel(pipeline, dict(info.get("thresholds", {})), {**DEFAULTS, **info.get("settings", {})})

@@ -1,0 +1,95 @@
+"""The Python API: ``nlp.load`` and its tagger, ``nlp.tag_files`` (streaming, workers), ``nlp.tag_to_file``."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import subprocess
+import sys
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+
+import nlp
+from nlp.ingest.errors import IngestError
+
+
+def test_import_is_cheap_and_names_load_on_first_use() -> None:
+    code = ("import sys, nlp; before = sorted(m for m in sys.modules if m.startswith('nlp'));"
+            "nlp.load; print(before, 'nlp.loading' in sys.modules, sorted(nlp.__all__))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.strip() == "['nlp'] True ['expand_inputs', 'load', 'tag_files', 'tag_to_file']"
+    with pytest.raises(AttributeError):
+        nlp.no_such_name  # noqa: B018
+
+
+def test_tag_text_and_tag_file(report_paths: list[Path]) -> None:
+    tagger = nlp.load()
+    doc = tagger.tag_text("预算487万，执行率为98.16%。")
+    found = {(doc.text[s.start : s.end], s.label, s.value) for s in doc.spans}
+    assert found == {("487万", "AMOUNT", Decimal("4870000")), ("98.16%", "RATE", Decimal("98.16"))}
+    assert [doc.text[s.start : s.end] for s in doc.sentences] == ["预算487万，执行率为98.16%。"]
+
+    report = tagger.tag_file(report_paths[0])
+    assert report.id == report_paths[0].stem
+    assert report.meta["sha256"] == hashlib.sha256(report_paths[0].read_bytes()).hexdigest()
+    assert report.spans and all(s.score is not None for s in report.spans)
+    assert all(s.kind in ("problem", "recommendation", "none") for s in report.sentences)
+
+
+def test_tag_file_raises_for_unreadable_input(tmp_path: Path) -> None:
+    (tmp_path / "e.txt").write_bytes(b"")
+    with pytest.raises(IngestError) as error:
+        nlp.load().tag_file(tmp_path / "e.txt")
+    assert error.value.reason == "empty file"
+
+
+def test_tag_many_streams(report_paths: list[Path]) -> None:
+    pulled: list[Path] = []
+
+    def paths():  # type: ignore[no-untyped-def]
+        for path in report_paths:
+            pulled.append(path)
+            yield path
+
+    results = nlp.load().tag_many(paths())
+    first = next(results)
+    assert first.document is not None and first.document.id == report_paths[0].stem
+    assert pulled == report_paths[:1]
+
+
+def test_tag_files_with_workers_streams_in_order_with_failures(tmp_path: Path, report_paths: list[Path]) -> None:
+    (tmp_path / "bad.pdf").write_bytes(b"%PDF-1.4 broken")
+    paths = [*report_paths[:3], tmp_path / "bad.pdf", *report_paths[3:]]
+    tagger = nlp.load()
+    expected = [tagger.tag_file(p) for p in report_paths]
+    results = list(nlp.tag_files(iter(paths), workers=2))
+    assert [r.source for r in results] == [str(p) for p in paths]
+    assert results[3].document is None and results[3].error
+    assert [r.document for r in results if r.document is not None] == expected
+    assert [r.document for r in nlp.tag_files(report_paths[:2], model=tagger)] == expected[:2]
+    with pytest.raises(ValueError, match="pass a model path"):
+        nlp.tag_files(report_paths, model=tagger, workers=2)
+
+
+def test_tag_files_and_tag_to_file_check_the_model_at_the_call(tmp_path: Path, report_paths: list[Path]) -> None:
+    from nlp.loading import ModelError
+
+    with pytest.raises(ModelError, match="no meta.json"):
+        nlp.tag_files(report_paths, model=tmp_path)
+    with pytest.raises(ModelError):
+        nlp.tag_to_file([str(report_paths[0])], tmp_path / "x.jsonl", model=tmp_path)
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_tag_to_file_is_the_cli_run(tmp_path: Path, report_paths: list[Path]) -> None:
+    inputs = nlp.expand_inputs([str(report_paths[0].parent)])
+    out = tmp_path / "api.jsonl"
+    summary = nlp.tag_to_file(inputs, out)
+    assert summary.completed and summary.failed == 0 and summary.tagged.documents == 5
+    records = [json.loads(line) for line in out.read_text("utf-8").splitlines()]
+    assert [r["id"] for r in records] == [p.stem for p in report_paths]
+    assert summary.tagged.characters == sum(len(r["text"]) for r in records)
+    again = nlp.tag_to_file(inputs, out, resume=True)
+    assert again.kept.documents == 5 and again.todo == 0 and again.tagged.documents == 0
