@@ -67,6 +67,7 @@ class Outcome:
     line: str | None = None
     error: str | None = None
     stats: RecordStats | None = None
+    model: dict[str, str] | None = None
 
 
 def tag_to_result(tagger: Tagger, path: str | Path) -> TagResult:
@@ -85,7 +86,7 @@ def tag_to_outcome(tagger: Tagger, path: str | Path) -> Outcome:
     if result.document is None:
         return Outcome(result.source, error=" ".join(str(result.error).splitlines()))
     record = output_record(result.document, result.source, tagger.model_info)
-    return Outcome(result.source, record_line(record), stats=record_stats(record))
+    return Outcome(result.source, record_line(record), stats=record_stats(record), model=tagger.model_info)
 
 
 # --- worker processes -----------------------------------------------------------------------
@@ -93,8 +94,12 @@ def tag_to_outcome(tagger: Tagger, path: str | Path) -> Outcome:
 
 @lru_cache(maxsize=2)
 def _worker_tagger(model: ModelRef) -> Tagger:
-    """The worker's model: loaded by the pool initializer, then reused for every task."""
-    return load(model)
+    """The worker's model: loaded by the pool initializer, then reused for every task.
+
+    A model that fails to load fails the first task with a ModelError, which reaches the parent
+    as that error (an initializer that raises would only break the pool, with a traceback).
+    """
+    return _load(model)
 
 
 def _worker_outcome(model: ModelRef, path: str) -> Outcome:
@@ -110,7 +115,10 @@ def _init_worker(model: ModelRef, parent: int, settings: dict[str, Any]) -> None
     threads = int(settings.get("threads_per_worker", 1))
     os.environ.update({name: str(threads) for name in settings.get("thread_variables", ())})
     os.environ.update({k: str(v) for k, v in settings.get("fixed_environment", {}).items()})
-    _worker_tagger(model)
+    try:
+        _worker_tagger(model)
+    except ModelError:
+        pass  # reported by the first task
     cap_threads(threads)
     interval = float(settings.get("parent_check_seconds", 1.0))
     threading.Thread(target=_exit_with_parent, args=(parent, interval), daemon=True).start()
@@ -198,6 +206,17 @@ def _model_ref(model: ModelRef | Tagger, workers: int) -> ModelRef:
     return model
 
 
+def _tagger_here(model: ModelRef | Tagger, workers: int) -> Tagger | None:
+    """The model in this process, which tags only with one worker; with more, only a model
+    folder that is plainly wrong is caught here (loading it fails fast), so the parent does
+    not spend the time and memory of loading a model it never uses."""
+    if workers <= 1:
+        return _load(model)
+    if model is not None and not (Path(str(model)) / "meta.json").is_file():
+        _load(model)
+    return None
+
+
 def tag_files(paths: Iterable[str | Path], model: ModelRef | Tagger = None, workers: int = 1) -> Iterator[TagResult]:
     """Tag files lazily, in input order: one TagResult per path, failures included.
 
@@ -206,8 +225,8 @@ def tag_files(paths: Iterable[str | Path], model: ModelRef | Tagger = None, work
     under ``if __name__ == "__main__":``, as multiprocessing requires).
     """
     ref = _model_ref(model, workers)
-    tagger = _load(model)
-    if workers <= 1:
+    tagger = _tagger_here(model, workers)
+    if tagger is not None:
         return (tag_to_result(tagger, path) for path in paths)
     return process_map(partial(_worker_result, ref), (str(p) for p in paths), ref, workers, load_settings())
 
@@ -244,6 +263,7 @@ class Summary:
     journal: Path
     model: dict[str, str] = field(default_factory=dict)
     inputs: int = 0
+    workers: int = 1
     todo: int = 0
     kept: RecordStats = field(default_factory=RecordStats)
     tagged: RecordStats = field(default_factory=RecordStats)
@@ -277,11 +297,11 @@ def tag_to_file(paths: Sequence[str], output: str | Path, *, model: ModelRef | T
     document and ``resume=True`` picks up from it.
     """
     ref = _model_ref(model, workers)
-    tagger = _load(model)
+    tagger = _tagger_here(model, workers)
     paths = [str(path) for path in paths]
     layout = Layout(Path(output), fmt)
     summary = Summary(Path(output), Path(errors) if errors else layout.errors, layout.journal,
-                      model=tagger.model_info, inputs=len(paths))
+                      model=tagger.model_info if tagger else {}, inputs=len(paths), workers=workers)
     journal = Journal(layout.journal)
     try:
         todo = _prepare(journal, layout, paths, resume, summary)
@@ -338,10 +358,10 @@ class _Matcher:
         return True
 
 
-def _outcomes(tagger: Tagger, ref: ModelRef, todo: list[str], workers: int) -> Iterator[Outcome]:
-    if workers <= 1 or len(todo) <= 1:
+def _outcomes(tagger: Tagger | None, ref: ModelRef, todo: list[str], workers: int) -> Iterator[Outcome]:
+    if tagger is not None:
         return (tag_to_outcome(tagger, path) for path in todo)
-    return process_map(partial(_worker_outcome, ref), todo, ref, min(workers, len(todo)), load_settings())
+    return process_map(partial(_worker_outcome, ref), todo, ref, max(1, min(workers, len(todo))), load_settings())
 
 
 def _run(journal: Journal, outcomes: Iterator[Outcome], summary: Summary, reporter: Reporter) -> None:
@@ -373,6 +393,8 @@ def _write(journal: Journal, errors: ErrorsFile, outcome: Outcome, summary: Summ
                            "are kept: rerun with --resume") from exc
     if outcome.stats is not None:
         summary.tagged.add(outcome.stats)
+    if outcome.model and not summary.model:
+        summary.model = outcome.model
 
 
 def _publish(layout: Layout) -> None:

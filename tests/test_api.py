@@ -13,6 +13,23 @@ import pytest
 
 import nlp
 from nlp.ingest.errors import IngestError
+from nlp.tagger import Tagger
+
+RULES_META = '{"name": "jixiao-rules-test", "version": "0", "quantities": {"backend": "rules"}, "issues": {"backend": "rules"}}'
+
+
+@pytest.fixture(scope="module")
+def tagger() -> Tagger:
+    """The bundled model, loaded once for the module (it takes seconds)."""
+    return nlp.load()
+
+
+@pytest.fixture(scope="module")
+def rules_model(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A model that loads in milliseconds, for the tests of worker processes and batch runs."""
+    folder = tmp_path_factory.mktemp("rules-model")
+    (folder / "meta.json").write_text(RULES_META, "utf-8")
+    return folder
 
 
 def test_import_is_cheap_and_names_load_on_first_use() -> None:
@@ -24,8 +41,8 @@ def test_import_is_cheap_and_names_load_on_first_use() -> None:
         nlp.no_such_name  # noqa: B018
 
 
-def test_tag_text_and_tag_file(report_paths: list[Path]) -> None:
-    tagger = nlp.load()
+def test_tag_text_and_tag_file(report_paths: list[Path], tagger: Tagger) -> None:
+    assert tagger.model_info["name"] == "jixiao-default"
     doc = tagger.tag_text("预算487万，执行率为98.16%。")
     found = {(doc.text[s.start : s.end], s.label, s.value) for s in doc.spans}
     assert found == {("487万", "AMOUNT", Decimal("4870000")), ("98.16%", "RATE", Decimal("98.16"))}
@@ -38,14 +55,14 @@ def test_tag_text_and_tag_file(report_paths: list[Path]) -> None:
     assert all(s.kind in ("problem", "recommendation", "none") for s in report.sentences)
 
 
-def test_tag_file_raises_for_unreadable_input(tmp_path: Path) -> None:
+def test_tag_file_raises_for_unreadable_input(tmp_path: Path, tagger: Tagger) -> None:
     (tmp_path / "e.txt").write_bytes(b"")
     with pytest.raises(IngestError) as error:
-        nlp.load().tag_file(tmp_path / "e.txt")
+        tagger.tag_file(tmp_path / "e.txt")
     assert error.value.reason == "empty file"
 
 
-def test_tag_many_streams(report_paths: list[Path]) -> None:
+def test_tag_many_streams(report_paths: list[Path], tagger: Tagger) -> None:
     pulled: list[Path] = []
 
     def paths():  # type: ignore[no-untyped-def]
@@ -53,18 +70,19 @@ def test_tag_many_streams(report_paths: list[Path]) -> None:
             pulled.append(path)
             yield path
 
-    results = nlp.load().tag_many(paths())
+    results = tagger.tag_many(paths())
     first = next(results)
     assert first.document is not None and first.document.id == report_paths[0].stem
     assert pulled == report_paths[:1]
 
 
-def test_tag_files_with_workers_streams_in_order_with_failures(tmp_path: Path, report_paths: list[Path]) -> None:
+def test_tag_files_with_workers_streams_in_order_with_failures(tmp_path: Path, report_paths: list[Path],
+                                                              rules_model: Path) -> None:
     (tmp_path / "bad.pdf").write_bytes(b"%PDF-1.4 broken")
     paths = [*report_paths[:3], tmp_path / "bad.pdf", *report_paths[3:]]
-    tagger = nlp.load()
+    tagger = nlp.load(rules_model)
     expected = [tagger.tag_file(p) for p in report_paths]
-    results = list(nlp.tag_files(iter(paths), workers=2))
+    results = list(nlp.tag_files(iter(paths), model=rules_model, workers=2))
     assert [r.source for r in results] == [str(p) for p in paths]
     assert results[3].document is None and results[3].error
     assert [r.document for r in results if r.document is not None] == expected
@@ -83,13 +101,14 @@ def test_tag_files_and_tag_to_file_check_the_model_at_the_call(tmp_path: Path, r
     assert list(tmp_path.iterdir()) == []
 
 
-def test_tag_to_file_is_the_cli_run(tmp_path: Path, report_paths: list[Path]) -> None:
+def test_tag_to_file_is_the_cli_run(tmp_path: Path, report_paths: list[Path], tagger: Tagger) -> None:
     inputs = nlp.expand_inputs([str(report_paths[0].parent)])
     out = tmp_path / "api.jsonl"
-    summary = nlp.tag_to_file(inputs, out)
+    summary = nlp.tag_to_file(inputs, out, model=tagger)
     assert summary.completed and summary.failed == 0 and summary.tagged.documents == 5
     records = [json.loads(line) for line in out.read_text("utf-8").splitlines()]
     assert [r["id"] for r in records] == [p.stem for p in report_paths]
     assert summary.tagged.characters == sum(len(r["text"]) for r in records)
-    again = nlp.tag_to_file(inputs, out, resume=True)
+    assert summary.model == tagger.model_info and all(r["model"] == tagger.model_info for r in records)
+    again = nlp.tag_to_file(inputs, out, model=tagger, resume=True)
     assert again.kept.documents == 5 and again.todo == 0 and again.tagged.documents == 0

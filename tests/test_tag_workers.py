@@ -10,12 +10,22 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
+import pytest
 from rich.console import Console
 
 from nlp.outputs.feedback import PlainLines, ProgressBar, Quiet
 from nlp.runner import bounded_ordered, load_settings, process_map, tag_to_file
 
+RULES_META = '{"name": "jixiao-rules-test", "version": "0", "quantities": {"backend": "rules"}, "issues": {"backend": "rules"}}'
 THREAD_VARIABLES = ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS", "TOKENIZERS_PARALLELISM")
+
+
+@pytest.fixture(scope="module")
+def rules_model(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A model folder that loads in milliseconds: these tests are about processes and feedback."""
+    folder = tmp_path_factory.mktemp("rules-model")
+    (folder / "meta.json").write_text(RULES_META, "utf-8")
+    return folder
 
 
 def test_bounded_ordered_keeps_input_order_and_bounds_the_work_in_flight() -> None:
@@ -48,8 +58,8 @@ def thread_report(_: str) -> dict[str, Any]:
             "sigint_ignored": signal.getsignal(signal.SIGINT) == signal.SIG_IGN, "parent": os.getppid(), "pid": os.getpid()}
 
 
-def test_workers_cap_threads_ignore_ctrl_c_and_are_children_of_the_run() -> None:
-    reports = list(process_map(thread_report, ["a", "b", "c", "d"], None, 2, load_settings()))
+def test_workers_cap_threads_ignore_ctrl_c_and_are_children_of_the_run(rules_model: Path) -> None:
+    reports = list(process_map(thread_report, ["a", "b", "c", "d"], rules_model, 2, load_settings()))
     assert len(reports) == 4 and len({r["pid"] for r in reports}) <= 2
     for report in reports:
         assert report["env"] == {"OMP_NUM_THREADS": "1", "OPENBLAS_NUM_THREADS": "1", "MKL_NUM_THREADS": "1",
@@ -60,29 +70,31 @@ def test_workers_cap_threads_ignore_ctrl_c_and_are_children_of_the_run() -> None
     assert signal.pthread_sigmask(signal.SIG_BLOCK, set()) == set()
 
 
-def test_plain_lines_report_progress_and_the_end(tmp_path: Path, report_paths: list[Path]) -> None:
+def test_plain_lines_report_progress_and_the_end(tmp_path: Path, report_paths: list[Path], rules_model: Path) -> None:
     stream = io.StringIO()
-    tag_to_file([str(p) for p in report_paths], tmp_path / "p.jsonl", reporter=PlainLines(Console(file=stream), 0.0))
+    tag_to_file([str(p) for p in report_paths], tmp_path / "p.jsonl", model=rules_model,
+                reporter=PlainLines(Console(file=stream), 0.0))
     lines = stream.getvalue().splitlines()
-    assert lines[0].startswith("tagging 5 of 5 input(s) with ")
+    assert lines[0] == "tagging 5 of 5 input(s) with jixiao-rules-test 0"
     assert [line.split(",")[0] for line in lines[1:]] == [f"tagged {n}/5 documents" for n in (1, 2, 3, 4, 5, 5)]
     assert all("chars/s, ETA " in line for line in lines[1:])
 
 
-def test_progress_bar_on_a_terminal(tmp_path: Path, report_paths: list[Path]) -> None:
+def test_progress_bar_on_a_terminal(tmp_path: Path, report_paths: list[Path], rules_model: Path) -> None:
     stream = io.StringIO()
     console = Console(file=stream, force_terminal=True, width=140)
     (tmp_path / "bad.txt").write_bytes(b"")
     paths = [str(p) for p in report_paths] + [str(tmp_path / "bad.txt")]
-    summary = tag_to_file(paths, tmp_path / "b.jsonl", reporter=ProgressBar(console))
+    summary = tag_to_file(paths, tmp_path / "b.jsonl", model=rules_model, reporter=ProgressBar(console))
     text = stream.getvalue()
     assert summary.failed == 1 and summary.tagged.documents == 5
     assert "tagging" in text and "6/6" in text and "chars/s" in text and "1 failed" in text and "ETA" in text
     assert f"{tmp_path / 'bad.txt'}: empty file" in text
 
 
-def test_quiet_prints_only_failures(tmp_path: Path, report_paths: list[Path]) -> None:
+def test_quiet_prints_only_failures(tmp_path: Path, report_paths: list[Path], rules_model: Path) -> None:
     stream = io.StringIO()
     (tmp_path / "bad.docx").write_bytes(b"not a zip")
-    tag_to_file([str(report_paths[0]), str(tmp_path / "bad.docx")], tmp_path / "q.jsonl", reporter=Quiet(Console(file=stream)))
+    tag_to_file([str(report_paths[0]), str(tmp_path / "bad.docx")], tmp_path / "q.jsonl", model=rules_model,
+                reporter=Quiet(Console(file=stream)))
     assert stream.getvalue().splitlines() == [f"{tmp_path / 'bad.docx'}: truncated or damaged .docx (its header is missing)"]

@@ -46,6 +46,7 @@ from nlp.loading import default_model_path, load  # noqa: E402
 REGEX = re.compile(r"(\d[\d,]*(?:\.\d+)?)\s*(万亿|亿|万|千)?\s*(元|%|％|个|人|户|次|项|吨|公里|米|㎡|平方米)")
 MULTIPLIERS = {None: Decimal(1), "千": Decimal(10**3), "万": Decimal(10**4), "亿": Decimal(10**8), "万亿": Decimal(10**12)}
 SMALL_CHARS = 1000
+FINDINGS = "## Findings"
 SAMPLE_SECONDS = 0.05
 
 
@@ -91,6 +92,30 @@ def stage_functions(tagger: Any, texts: Sequence[str]) -> dict[str, Callable[[st
     return {"sentences + sections": sentences, "quantities": tagger.quantities.extract, "classifier": classify}
 
 
+def profile_tagger(tagger: Any, texts: Sequence[str], top: int = 15) -> list[tuple[str, float, float]]:
+    """(function, own seconds, share of the total) for the functions the tagger spends most time in."""
+    import cProfile
+    import pstats
+
+    profiler = cProfile.Profile()
+    profiler.enable()
+    for text in texts:
+        tagger.tag_text(text)
+    profiler.disable()
+    stats = pstats.Stats(profiler).stats  # type: ignore[attr-defined]
+    total = sum(row[2] for row in stats.values())
+    rows = sorted(((f"{_short(path)}:{line}({name})", row[2]) for (path, line, name), row in stats.items()),
+                  key=lambda item: -item[1])
+    return [(name, own, own / total) for name, own in rows[:top]]
+
+
+def _short(path: str) -> str:
+    marker = "site-packages/"
+    if marker in path:
+        return path.split(marker, 1)[1]
+    return str(Path(path).relative_to(ROOT)) if path.startswith(str(ROOT)) else path
+
+
 def part_one(tagger: Any, texts: list[str], rounds: int) -> dict[str, Any]:
     from nlp.evaluation.jionlp_peer import JioNLPMoney
 
@@ -102,7 +127,7 @@ def part_one(tagger: Any, texts: list[str], rounds: int) -> dict[str, Any]:
         "jixiao tagger (quantities + classifier)": best_rate(tagger.tag_text, texts, rounds),
     }
     stages = {name: best_rate(fn, texts, rounds) for name, fn in stage_functions(tagger, texts).items()}
-    return {"rows": rows, "stages": stages}
+    return {"rows": rows, "stages": stages, "profile": profile_tagger(tagger, texts[:5])}
 
 
 # --- parts 2 and 3: the command, with memory ------------------------------------------------
@@ -232,6 +257,10 @@ def render(info: dict[str, Any], one: dict[str, Any], two: dict[int, Run], three
     lines += ["", "Where the tagger's time goes (each stage alone over the same text):", "",
               "| stage | chars/s | seconds |", "|---|---:|---:|"]
     lines += [f"| {name} | {rate(r)} | {s:.2f} |" for name, (r, s) in one["stages"].items()]
+    lines += ["", "The functions the tagger spends most of its own time in (cProfile over the five reports once; "
+              "profiling slows everything, the shares are what matters):", "",
+              "| function | own s | share |", "|---|---:|---:|"]
+    lines += [f"| `{name}` | {own:.3f} | {share:.0%} |" for name, own, share in one["profile"]]
     lines += ["", "Bar (same run, same process): tagger ≥ 0.5 × JioNLP: "
               f"**{'met' if full >= 0.5 * jio else 'NOT met'}** ({full / jio:.2f}×); quantities alone ≥ 1 × JioNLP: "
               f"**{'met' if quantities >= jio else 'NOT met'}** ({quantities / jio:.2f}×).", "",
@@ -251,6 +280,14 @@ def render(info: dict[str, Any], one: dict[str, Any], two: dict[int, Run], three
     return "\n".join(lines) + "\n"
 
 
+def kept_findings(path: Path) -> str:
+    """The hand-written findings of an earlier RESULTS.md (from its FINDINGS heading on) are kept."""
+    if not path.exists():
+        return ""
+    text = path.read_text("utf-8")
+    return "\n" + text[text.index(FINDINGS):] if FINDINGS in text else ""
+
+
 def machine() -> str:
     cpu = next((line.split(":", 1)[1].strip() for line in Path("/proc/cpuinfo").read_text().splitlines()
                 if line.startswith("model name")), platform.processor())
@@ -260,7 +297,8 @@ def machine() -> str:
 def model_text(tagger: Any, model: Path | None) -> str:
     folder = model or default_model_path()
     meta = json.loads((folder / "meta.json").read_text("utf-8")) if folder and (folder / "meta.json").exists() else {}
-    parts = ", ".join(f"{k} = {meta[k].get('backend')}" for k in ("quantities", "issues") if isinstance(meta.get(k), dict))
+    parts = ", ".join(f"{k} = {meta[k].get('backend')} (trained {meta[k].get('trained', '?')})"
+                      for k in ("quantities", "issues") if isinstance(meta.get(k), dict))
     return f"{tagger.model_name} {tagger.model_version}" + (f" ({parts})" if parts else " (rules fallback: no bundled model)")
 
 
@@ -291,7 +329,7 @@ def main() -> None:
         print(f"part 3: 1,000 and {args.small:,} small reports", file=sys.stderr)
         three = part_three(texts[: len(reports)], work, (1000, args.small), model_args)
     info["minutes"] = (time.perf_counter() - started) / 60
-    report = render(info, one, two, three)
+    report = render(info, one, two, three) + kept_findings(args.out)
     args.out.write_text(report, "utf-8")
     sys.stdout.write(report)
 

@@ -15,11 +15,12 @@ from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
 
 from nlp.document.model import CATEGORIES, Document, Sentence
+from nlp.issues.fast_features import FastFeatures
 from nlp.issues.inputs import Labelled, SentenceInput, apply_predictions, labelled_sentences, sentence_inputs
 from nlp.issues.rule_features import rule_features
 
 DEFAULTS: dict[str, Any] = {"ngram_min": 1, "ngram_max": 4, "C_kind": 8.0, "C_category": 8.0, "min_df": 1,
-                            "seed": 13, "rule_weight": 2.0, "real_weight": 3.0, "threshold": 0.4}
+                            "max_features": 120000, "seed": 13, "rule_weight": 2.0, "real_weight": 3.0, "threshold": 0.4}
 
 
 @dataclass
@@ -30,10 +31,15 @@ class SklearnIssueModel:
     thresholds: dict[str, float] = field(default_factory=dict)
     settings: dict[str, Any] = field(default_factory=lambda: dict(DEFAULTS))
     name: str = "sklearn"
+    fast: FastFeatures | None = field(default=None, init=False, repr=False, compare=False)
 
     def features(self, inputs: list[SentenceInput]) -> csr_matrix:
-        text = self.vectorizer.transform([i.marked() for i in inputs])
-        rules = csr_matrix(rule_features(inputs) * float(self.settings["rule_weight"]))
+        """The same values as ``vectorizer.transform`` and ``rule_features``, computed faster
+        (nlp/issues/fast_features.py)."""
+        if self.fast is None or not self.fast.fits(self.vectorizer):
+            self.fast = FastFeatures(self.vectorizer)
+        text = self.fast.text_features([i.marked() for i in inputs])
+        rules = csr_matrix(rule_features(inputs, self.fast.rules) * float(self.settings["rule_weight"]))
         return hstack([text, rules]).tocsr()
 
     def scores(self, inputs: list[SentenceInput]) -> tuple[list[str], list[float], list[dict[str, float]]]:
@@ -72,7 +78,8 @@ def train_sklearn(train_docs: list[Document], dev_docs: list[Document], settings
         authored += [doc.meta.get("source") == "authored"] * len(labelled)
     weights = _weights(data, authored, float(settings["real_weight"]))
     vectorizer = TfidfVectorizer(analyzer="char", ngram_range=(settings["ngram_min"], settings["ngram_max"]),
-                                 min_df=settings["min_df"], sublinear_tf=True)
+                                 min_df=settings["min_df"], max_features=settings["max_features"], sublinear_tf=True,
+                                 dtype=np.float32)
     vectorizer.fit([d.input.marked() for d in data])
     model = SklearnIssueModel(vectorizer, LogisticRegression(), {}, settings=settings)
     X = model.features([d.input for d in data])

@@ -7,11 +7,16 @@ every sentence, categories on problem/recommendation sentences only, as in the s
 category component is then sourced into the kind pipeline. Saving can also source the trained
 ``quantities`` component, so that one pipeline on disk holds quantities + textcat +
 textcat_multilabel; classification runs with every other pipe disabled.
+
+What the classifiers read is ``model_texts``: the section-marked sentence, led by a word per
+keyword rule that fires. Code that runs the saved pipeline directly should build its texts with
+the same function, or it gets scores for a different input than the model was trained on.
 """
 
 from __future__ import annotations
 
 import io
+import json
 import tempfile
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -33,7 +38,7 @@ CONFIG = Path(__file__).resolve().parents[2] / "training" / "issues_spacy.cfg"
 KIND_PIPE = "textcat"
 CATEGORY_PIPE = "textcat_multilabel"
 SPANS_PIPE = "quantities"
-META_KEY = "jixiao_issues"
+CONFIG_FILE = "jixiao_issues.json"
 DEFAULTS: dict[str, Any] = {"config": str(CONFIG), "seed": 13, "real_repeat": 3, "threshold": 0.5,
                             "rule_tokens": True, "overrides": {}, "spans_model": None}
 
@@ -182,10 +187,10 @@ def save_spacy(model: SpacyIssueModel, folder: Path) -> None:
         if SPANS_PIPE not in source.pipe_names:
             raise ValueError(f"{spans_model}: the pipeline has no {SPANS_PIPE!r} component")
         pipeline.add_pipe(SPANS_PIPE, source=source)
-    pipeline.meta[META_KEY] = {"backend": "spacy", "thresholds": model.thresholds,
-                               "settings": _portable(model.settings)}
     folder.mkdir(parents=True, exist_ok=True)
     pipeline.to_disk(folder)
+    config = {"backend": "spacy", "thresholds": model.thresholds, "settings": _portable(model.settings)}
+    (folder / CONFIG_FILE).write_text(json.dumps(config, ensure_ascii=False, indent=1), "utf-8")
 
 
 def _portable(settings: dict[str, Any]) -> dict[str, Any]:
@@ -194,11 +199,11 @@ def _portable(settings: dict[str, Any]) -> dict[str, Any]:
 
 
 def load_spacy(folder: Path) -> SpacyIssueModel:
-    if not (folder / "config.cfg").is_file():
-        raise ValueError(f"{folder}: not a spaCy issue classifier (no config.cfg)")
+    if not (folder / "config.cfg").is_file() or not (folder / CONFIG_FILE).is_file():
+        raise ValueError(f"{folder}: not a spaCy issue classifier (config.cfg and {CONFIG_FILE} needed)")
     pipeline = spacy.load(folder)
     missing = [p for p in (KIND_PIPE, CATEGORY_PIPE) if p not in pipeline.pipe_names]
     if missing:
         raise ValueError(f"{folder}: the pipeline lacks {', '.join(missing)}")
-    info = pipeline.meta.get(META_KEY, {})
+    info = json.loads((folder / CONFIG_FILE).read_text("utf-8"))
     return SpacyIssueModel(pipeline, dict(info.get("thresholds", {})), {**DEFAULTS, **info.get("settings", {})})

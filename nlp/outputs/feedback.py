@@ -122,8 +122,13 @@ def reporter_for(console: Console, quiet: bool, interval: float) -> Quiet:
 
 def _start_line(summary: Summary) -> str:
     kept = f", {summary.kept.documents} kept from an earlier run" if summary.kept.documents else ""
-    model = " ".join(summary.model.get(k, "") for k in ("name", "version")).strip()
-    return f"tagging {summary.todo} of {summary.inputs} input(s){kept} with {model or 'the model'}"
+    model = model_text(summary)
+    workers = f" in {summary.workers} worker processes" if summary.workers > 1 else ""
+    return f"tagging {summary.todo} of {summary.inputs} input(s){kept}" + (f" with {model}" if model else "") + workers
+
+
+def model_text(summary: Summary) -> str:
+    return " ".join(summary.model.get(k, "") for k in ("name", "version")).strip()
 
 
 def summary_lines(summary: Summary) -> list[str]:
@@ -132,8 +137,9 @@ def summary_lines(summary: Summary) -> list[str]:
     lines = [f"{summary.output}: {total.documents} document(s) ({summary.tagged.documents} tagged now, "
              f"{summary.kept.documents} kept), {summary.failed} failed"
              + (f", listed in {summary.errors}" if summary.failed else "")]
+    model = f", model {model_text(summary)}" if model_text(summary) else ""
     lines.append(f"{summary.tagged.characters:,} characters in {summary.elapsed():.1f} s "
-                 f"({rate_text(summary.tagged.characters, summary.elapsed())})")
+                 f"({rate_text(summary.tagged.characters, summary.elapsed())}){model}")
     lines.append("spans: " + " · ".join(f"{label} {total.spans.get(label, 0):,}" for label in LABELS))
     lines.append(f"problem sentences: {total.kinds.get('problem', 0):,}; by category: " + _by_category(total.problems))
     lines.append(f"recommendation sentences: {total.kinds.get('recommendation', 0):,}; by category: "

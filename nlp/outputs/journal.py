@@ -128,7 +128,10 @@ class Journal:
         os.fsync(self.fd)
 
     def close(self) -> None:
+        """Close; an empty journal (a run that ended before its first document) is removed."""
         if self.fd >= 0:
+            if os.fstat(self.fd).st_size == 0:
+                self.path.unlink(missing_ok=True)
             os.close(self.fd)
             self.fd = -1
 

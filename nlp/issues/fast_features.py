@@ -1,0 +1,150 @@
+"""The sklearn issue backend's features, computed faster with exactly the same values.
+
+Tagging spent most of its time here (see eval/bench/RESULTS.md): scikit-learn counts character
+n-grams with a Python loop and a dictionary lookup per n-gram, and the keyword features run every
+rule pattern separately. ``CharNgramTfidf`` computes the identical TF-IDF matrix with NumPy: each
+n-gram of up to four characters becomes one integer, looked up in the sorted vocabulary with
+``searchsorted``; counting, ordering, weighting and normalising then follow scikit-learn's own
+steps (its fitted ``TfidfTransformer`` does the weighting). ``combined_rules`` joins each rule
+group into one alternation, which matches exactly when one of the group's patterns matches.
+
+Both fall back to the original computation for settings they do not reproduce exactly (another
+analyzer, a custom preprocessor, patterns with back-references), so outputs never change;
+tests/test_tag_features.py compares them on the whole corpus.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+from scipy.sparse import csr_matrix
+
+from nlp.issues.rules import KeywordRules, load_keywords
+
+_WHITE_SPACES = re.compile(r"\s\s+")  # scikit-learn's _VectorizerMixin._white_spaces
+_KEY_LIMIT = 2**62
+_BACKREFERENCE = re.compile(r"\\[1-9]|\(\?P=|\(\?\(")
+
+
+class CharNgramTfidf:
+    """``vectorizer.transform(texts)`` for a fitted ``TfidfVectorizer(analyzer="char")``."""
+
+    def __init__(self, vectorizer: Any) -> None:
+        self.vectorizer = vectorizer
+        self.vocabulary = vectorizer.vocabulary_
+        self.low, self.high = vectorizer.ngram_range
+        chars = sorted({ch for gram in self.vocabulary for ch in gram})
+        self.alphabet = np.asarray([ord(ch) for ch in chars], dtype=np.int64)
+        self.base = len(chars) + 1  # code 0: a character in no vocabulary entry
+        codes = {ch: i + 1 for i, ch in enumerate(chars)}
+        keys = np.fromiter((self._key(gram, codes) for gram in self.vocabulary), dtype=np.int64, count=len(self.vocabulary))
+        ids = np.fromiter(self.vocabulary.values(), dtype=np.int64, count=len(self.vocabulary))
+        order = np.argsort(keys)
+        self.keys, self.ids = keys[order], ids[order]
+
+    def _key(self, gram: str, codes: dict[str, int]) -> int:
+        key = 0
+        for ch in gram:
+            key = key * self.base + codes[ch]
+        return len(gram) * self.base**self.high + key
+
+    @staticmethod
+    def supports(vectorizer: Any) -> bool:
+        """Whether the vectorizer's analysis is the one reproduced here (else use its own)."""
+        plain = (vectorizer.analyzer == "char" and vectorizer.preprocessor is None and vectorizer.strip_accents is None
+                 and vectorizer.input == "content" and hasattr(vectorizer, "vocabulary_") and vectorizer.vocabulary_)
+        if not plain:
+            return False
+        chars = len({ch for gram in vectorizer.vocabulary_ for ch in gram})
+        return (vectorizer.ngram_range[1] + 1) * (chars + 1) ** vectorizer.ngram_range[1] < _KEY_LIMIT
+
+    def transform(self, texts: list[str]) -> csr_matrix:
+        counts = self.counts(texts)
+        if self.vectorizer.binary:
+            counts.data.fill(1)
+        return self.vectorizer._tfidf.transform(counts, copy=False)
+
+    def counts(self, texts: list[str]) -> csr_matrix:
+        """The n-gram count matrix, as ``CountVectorizer._count_vocab`` builds it."""
+        prepared = [_WHITE_SPACES.sub(" ", t.lower() if self.vectorizer.lowercase else t) for t in texts]
+        lengths = np.fromiter(map(len, prepared), dtype=np.int64, count=len(prepared))
+        rows, cols = self._hits(self._codes("".join(prepared)), lengths)
+        matrix = csr_matrix((np.ones(len(rows), dtype=self.vectorizer.dtype), (rows, cols)),
+                            shape=(len(texts), len(self.vocabulary)), dtype=self.vectorizer.dtype)
+        matrix.sum_duplicates()
+        matrix.sort_indices()
+        return matrix
+
+    def _codes(self, text: str) -> np.ndarray:
+        points = np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32).astype(np.int64)
+        if not len(self.alphabet):
+            return np.zeros(len(points), dtype=np.int64)
+        index = np.minimum(np.searchsorted(self.alphabet, points), len(self.alphabet) - 1)
+        return np.where(self.alphabet[index] == points, index + 1, 0)
+
+    def _hits(self, codes: np.ndarray, lengths: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """(row, vocabulary id) of every n-gram occurrence that is in the vocabulary."""
+        total = len(codes)
+        rows = np.repeat(np.arange(len(lengths)), lengths)
+        left = np.repeat(np.cumsum(lengths), lengths) - np.arange(total)  # characters left in the row
+        key, valid = np.zeros(total, dtype=np.int64), np.ones(total, dtype=bool)
+        found_rows, found_cols = [np.zeros(0, dtype=np.int64)], [np.zeros(0, dtype=np.int64)]
+        for n in range(1, self.high + 1):
+            following = np.zeros(total, dtype=np.int64)
+            following[: max(total - n + 1, 0)] = codes[n - 1 :]
+            key, valid = key * self.base + following, valid & (following > 0)
+            if n < self.low:
+                continue
+            usable = valid & (left >= n)
+            wanted = key[usable] + n * self.base**self.high
+            where = np.minimum(np.searchsorted(self.keys, wanted), len(self.keys) - 1)
+            hit = self.keys[where] == wanted
+            found_rows.append(rows[usable][hit])
+            found_cols.append(self.ids[where[hit]])
+        return np.concatenate(found_rows), np.concatenate(found_cols)
+
+
+def combined_rules(rules: KeywordRules) -> KeywordRules:
+    """The same rules with each group as one pattern (``rule_features`` only asks whether any matches)."""
+    return KeywordRules(
+        problem=_combined(rules.problem),
+        recommendation=_combined(rules.recommendation),
+        not_problem=_combined(rules.not_problem),
+        categories={key: _combined(patterns) for key, patterns in rules.categories.items()},
+    )
+
+
+def _combined(patterns: tuple[re.Pattern[str], ...]) -> tuple[re.Pattern[str], ...]:
+    if len(patterns) < 2 or len({p.flags for p in patterns}) != 1:
+        return patterns
+    if any(_BACKREFERENCE.search(p.pattern) for p in patterns):
+        return patterns
+    try:  # global inline flags or a group name used twice do not compile: keep the patterns apart
+        return (re.compile("|".join(f"(?:{p.pattern})" for p in patterns), patterns[0].flags),)
+    except re.error:
+        return patterns
+
+
+@dataclass
+class FastFeatures:
+    """What the sklearn backend needs to featurise quickly, built once per fitted vectorizer."""
+
+    vectorizer: Any
+    vocabulary: Any = field(init=False)
+    tfidf: CharNgramTfidf | None = field(init=False)
+    rules: KeywordRules = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.vocabulary = getattr(self.vectorizer, "vocabulary_", None)
+        self.tfidf = CharNgramTfidf(self.vectorizer) if CharNgramTfidf.supports(self.vectorizer) else None
+        self.rules = combined_rules(load_keywords())
+
+    def fits(self, vectorizer: Any) -> bool:
+        """Still valid: the same vectorizer, not refitted since (a refit makes a new vocabulary)."""
+        return vectorizer is self.vectorizer and getattr(vectorizer, "vocabulary_", None) is self.vocabulary
+
+    def text_features(self, texts: list[str]) -> csr_matrix:
+        return self.tfidf.transform(texts) if self.tfidf is not None else self.vectorizer.transform(texts)

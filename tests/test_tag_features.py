@@ -1,0 +1,88 @@
+"""The sklearn backend's fast features equal scikit-learn's and the rules' own, value for value.
+
+The vectorizers are fitted here on the annotated corpus, as training does, and applied to every
+sentence of the five reports (text the vocabulary partly lacks) plus awkward strings.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+from scipy.sparse import csr_matrix, hstack
+from sklearn.feature_extraction.text import TfidfVectorizer
+from sklearn.linear_model import LogisticRegression
+
+from nlp.ingest.reader import read_file
+from nlp.issues.fast_features import CharNgramTfidf, FastFeatures, combined_rules
+from nlp.issues.inputs import SentenceInput, sentence_inputs
+from nlp.issues.rule_features import rule_features
+from nlp.issues.rules import load_keywords
+from nlp.issues.sklearn_backend import DEFAULTS, SklearnIssueModel
+
+AWKWARD = ["", " ", "A", "ABC  DEF\t\tg", "Ａ Ｂ　Ｃ", "𝒜𝒜𝒜𝒜𝒜", "İstanbul", "xxx", "年", "\u3000\u3000预算  执行率为98.16%",
+           "合同\n\n管理", "【问题部分】资料不完整", "\ud800 lone surrogate"]
+
+
+@pytest.fixture(scope="module")
+def training_texts(gold_docs) -> list[str]:  # type: ignore[no-untyped-def]
+    return [i.marked() for d in gold_docs for i in sentence_inputs(d)]
+
+
+@pytest.fixture(scope="module")
+def report_inputs(report_paths: list[Path]) -> list[list[SentenceInput]]:
+    return [sentence_inputs(read_file(p)) for p in report_paths] + [[SentenceInput(t, "other") for t in AWKWARD]]
+
+
+def same(a: csr_matrix, b: csr_matrix) -> bool:
+    a, b = csr_matrix(a), csr_matrix(b)
+    return (a.shape == b.shape and a.dtype == b.dtype and np.array_equal(a.indptr, b.indptr)
+            and np.array_equal(a.indices, b.indices) and np.array_equal(a.data, b.data))
+
+
+SETTINGS = [
+    {"ngram_range": (DEFAULTS["ngram_min"], DEFAULTS["ngram_max"]), "sublinear_tf": True, "dtype": np.float32,
+     "max_features": DEFAULTS.get("max_features")},
+    {"ngram_range": (2, 3), "lowercase": False, "binary": True, "norm": "l1"},
+]
+
+
+@pytest.mark.parametrize("settings", SETTINGS, ids=["backend-defaults", "other-settings"])
+def test_char_ngram_tfidf_equals_scikit_learn(settings: dict, training_texts: list[str],  # type: ignore[type-arg]
+                                              report_inputs: list[list[SentenceInput]]) -> None:
+    vectorizer = TfidfVectorizer(analyzer="char", **settings).fit(training_texts)
+    assert CharNgramTfidf.supports(vectorizer)
+    fast = CharNgramTfidf(vectorizer)
+    for inputs in report_inputs:
+        texts = [i.marked() for i in inputs]
+        assert same(fast.transform(texts), vectorizer.transform(texts))
+
+
+def test_other_analyzers_use_scikit_learn_itself(training_texts: list[str]) -> None:
+    vectorizer = TfidfVectorizer(analyzer="char_wb", ngram_range=(1, 2)).fit(training_texts[:200])
+    features = FastFeatures(vectorizer)
+    assert not CharNgramTfidf.supports(vectorizer) and features.tfidf is None
+    assert same(features.text_features(training_texts[:50]), vectorizer.transform(training_texts[:50]))
+
+
+def test_combined_rules_give_the_same_rule_features(report_inputs: list[list[SentenceInput]]) -> None:
+    rules = load_keywords()
+    combined = combined_rules(rules)
+    assert len(combined.problem) == 1 < len(rules.problem)
+    for inputs in report_inputs:
+        assert np.array_equal(rule_features(inputs, combined), rule_features(inputs, rules))
+
+
+def test_the_backend_features_are_unchanged(training_texts: list[str], report_inputs: list[list[SentenceInput]]) -> None:
+    vectorizer = TfidfVectorizer(analyzer="char", ngram_range=(1, 4), sublinear_tf=True).fit(training_texts)
+    model = SklearnIssueModel(vectorizer, LogisticRegression(), {})
+
+    def reference(inputs: list[SentenceInput]) -> csr_matrix:
+        return hstack([vectorizer.transform([i.marked() for i in inputs]),
+                       csr_matrix(rule_features(inputs) * float(model.settings["rule_weight"]))]).tocsr()
+
+    for inputs in report_inputs:
+        assert same(model.features(inputs), reference(inputs))
+    vectorizer.fit(training_texts[:100])  # a refitted vocabulary is noticed, not served from the old one
+    assert same(model.features(report_inputs[0]), reference(report_inputs[0]))
