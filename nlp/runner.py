@@ -111,6 +111,10 @@ def _worker_result(model: ModelRef, path: str) -> TagResult:
 
 
 def _init_worker(model: ModelRef, parent: int, settings: dict[str, Any]) -> None:
+    """Before the model loads (which can take many seconds): watch the parent, ignore Ctrl-C
+    and set the thread limits that libraries read when they are imported."""
+    interval = float(settings.get("parent_check_seconds", 1.0))
+    threading.Thread(target=_exit_with_parent, args=(parent, interval), daemon=True).start()
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     threads = int(settings.get("threads_per_worker", 1))
     os.environ.update({name: str(threads) for name in settings.get("thread_variables", ())})
@@ -120,8 +124,6 @@ def _init_worker(model: ModelRef, parent: int, settings: dict[str, Any]) -> None
     except ModelError:
         pass  # reported by the first task
     cap_threads(threads)
-    interval = float(settings.get("parent_check_seconds", 1.0))
-    threading.Thread(target=_exit_with_parent, args=(parent, interval), daemon=True).start()
 
 
 def cap_threads(threads: int) -> None:
@@ -271,6 +273,14 @@ class Summary:
     started: float = field(default_factory=time.perf_counter)
     seconds: float = 0.0
     completed: bool = False
+    first: tuple[float, int] | None = None  # (time, characters so far) when the first input was done
+
+    def steady_rate(self) -> float | None:
+        """Characters per second after the first input: the speed once workers have started."""
+        if self.first is None or self.done < 2:
+            return None
+        seconds = self.started + self.elapsed() - self.first[0]
+        return (self.tagged.characters - self.first[1]) / seconds if seconds > 0 else None
 
     @property
     def done(self) -> int:
@@ -370,6 +380,7 @@ def _run(journal: Journal, outcomes: Iterator[Outcome], summary: Summary, report
     try:
         for outcome in outcomes:
             _write(journal, errors, outcome, summary, reporter)
+            summary.first = summary.first or (time.perf_counter(), summary.tagged.characters)
             reporter.advance(summary)
     except BrokenProcessPool as exc:
         raise TaggingError("a worker process died (out of memory, or killed); the documents finished so far "

@@ -185,9 +185,9 @@ def run_command(args: list[str]) -> Run:
         process.returncode = os.waitstatus_to_exitcode(status)
         log.seek(0)
         text = log.read()
-    match = re.search(r"([\d,]+) characters in ([\d.]+) s", text)
+    match = re.search(r"([\d,]+) characters in ([\d.]+) s .*?; ([\d.]+)([kM]) chars/s after the first document", text)
     chars = int(match.group(1).replace(",", "")) if match else 0
-    rate = chars / float(match.group(2)) if match and float(match.group(2)) else 0.0
+    rate = float(match.group(3)) * (1e6 if match.group(4) == "M" else 1e3) if match else 0.0
     if process.returncode != 0:
         print(text, file=sys.stderr)
     return Run(seconds, peak[0], usage.ru_maxrss, process.returncode, chars, rate)
@@ -266,14 +266,14 @@ def render(info: dict[str, Any], one: dict[str, Any], two: dict[int, Run], three
               f"**{'met' if quantities >= jio else 'NOT met'}** ({quantities / jio:.2f}×).", "",
               "## `jixiao tag` on the same copies as files", "",
               "Wall time includes start-up, model loading (once per worker) and reading the files; the run's own "
-              "rate is the one in the command's summary, timed from the model loaded in the main process to the "
-              "last document (worker start-up and their model loading included).", "",
-              "| workers | wall s | chars/s (wall) | chars/s (run) | peak RSS, process tree | peak RSS, largest process |",
+              "rate (steady) is the command's own figure from the first finished document to the last, i.e. "
+              "without start-up and model loading.", "",
+              "| workers | wall s | chars/s (wall) | chars/s (steady) | peak RSS, process tree | peak RSS, largest process |",
               "|---:|---:|---:|---:|---:|---:|"]
     lines += [f"| {w} | {r.seconds:.1f} | {rate(r.characters / r.seconds)} | {rate(r.run_rate)} | {mb(r.peak_tree_kb)} | "
               f"{mb(r.peak_process_kb)} |" for w, r in two.items()]
     lines += ["", "## Flat memory: many small reports (about %d characters each)" % SMALL_CHARS, "",
-              "| reports | workers | wall s | chars/s (run) | peak RSS, process tree | peak RSS, largest process | exit |",
+              "| reports | workers | wall s | chars/s (steady) | peak RSS, process tree | peak RSS, largest process | exit |",
               "|---:|---:|---:|---:|---:|---:|---:|"]
     lines += [f"| {n:,} | {w} | {r.seconds:.1f} | {rate(r.run_rate)} | {mb(r.peak_tree_kb)} | {mb(r.peak_process_kb)} | "
               f"{r.exit_code} |" for (n, w), r in three.items()]

@@ -185,7 +185,8 @@ def run_variant(variant: str, data: dict[str, list[Document]], out: Path, settin
     model, misaligned_train, seconds = train_pipeline(variant, data["train"], data["dev"], out / variant, settings)
     pipeline = spacy.load(model)
     result: dict[str, Any] = {"train_seconds": round(seconds, 1), "train_misaligned": len(misaligned_train),
-                              "train_misaligned_spans": misaligned_train, "model": str(model)}
+                              "train_misaligned_spans": misaligned_train,
+                              "model": str(model.relative_to(ROOT)) if model.is_relative_to(ROOT) else str(model)}
     for name in ("dev", "test"):
         predicted, cps, tokenizer_cps = predict(pipeline, data[name])
         result[name] = {"scores": scores(data[name], predicted), "chars_per_second": round(cps),

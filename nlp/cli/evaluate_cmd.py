@@ -164,7 +164,7 @@ def _origin(path: Path, metrics: dict[str, Any]) -> str:
 
 def _fail(message: str, code: int = 1) -> None:
     """``fail`` with the message taken literally: '[min]' in a message is not Rich markup."""
-    fail(escape(message), code)
+    fail(message, code)
 
 
 def _num(x: float | None, is_score: bool) -> str:

@@ -37,8 +37,10 @@ def tag(
 ) -> None:
     """Tag reports: every quantity with its value, every sentence with kind and categories.
 
-    Results are written in input order to OUT.partial and renamed to OUT when the run completes.
-    Exit code 0 when every input was tagged, 2 when some could not be read, 1 for usage errors.
+    Results are written in input order to OUT.partial and renamed to OUT when the run completes;
+    after Ctrl-C or a crash, the same command with --resume tags only what is missing.
+    Exit code 0 when every input was tagged, 2 when some could not be read, 1 for usage errors,
+    130 when interrupted.
     """
     from nlp.inputs import InputError, expand_inputs
 

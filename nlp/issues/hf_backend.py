@@ -17,6 +17,8 @@ from __future__ import annotations
 
 import json
 import math
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -95,6 +97,22 @@ def _cap_threads(threads: int) -> None:
     wanted = max(1, min(threads, os.cpu_count() or 1))
     if torch.get_num_threads() != wanted:
         torch.set_num_threads(wanted)
+
+
+@contextmanager
+def _quiet() -> Iterator[None]:
+    """Loading a trained model is routine: no progress bars or load reports on the user's terminal."""
+    from transformers.utils import logging
+
+    bars, verbosity = logging.is_progress_bar_enabled(), logging.get_verbosity()
+    logging.disable_progress_bar()
+    logging.set_verbosity_error()
+    try:
+        yield
+    finally:
+        logging.set_verbosity(verbosity)
+        if bars:
+            logging.enable_progress_bar()
 
 
 def _local_dir(base: Any) -> Path:
@@ -234,7 +252,8 @@ def load_hf(folder: Path) -> HFIssueModel:
 
     settings = dict(config.get("settings", {}))  # complete: train_hf merged the defaults in
     _cap_threads(int(settings.get("threads", 2)))
-    tokenizer = AutoTokenizer.from_pretrained(folder, local_files_only=True)
-    model = AutoModelForSequenceClassification.from_pretrained(folder, local_files_only=True, use_safetensors=True)
+    with _quiet():
+        tokenizer = AutoTokenizer.from_pretrained(folder, local_files_only=True)
+        model = AutoModelForSequenceClassification.from_pretrained(folder, local_files_only=True, use_safetensors=True)
     model.eval()
     return HFIssueModel(model, tokenizer, dict(config.get("thresholds", {})), settings, list(config.get("losses", [])))

@@ -3,9 +3,10 @@
 Each record goes to the journal in a single ``write(2)`` on an ``O_APPEND`` descriptor, so a run
 killed at any moment (Ctrl-C, ``kill -9``) leaves whole lines, at worst followed by one torn
 line that recovery cuts off. ``--resume`` keeps the records the runner accepts (it drops a
-record whose file changed since, compacting the journal in place). Only a completed run publishes ``OUT``; until then nothing that looks
-finished exists. An exclusive ``flock`` on the journal keeps two runs from writing one output;
-the kernel drops it when the process dies, however it dies.
+record whose file changed since, compacting the journal in place). Only a completed run
+publishes ``OUT``; until then nothing that looks finished exists. An exclusive ``flock`` on the
+journal keeps two runs from writing one output; the kernel drops it when the process dies,
+however it dies.
 
 For ``--format csv|parquet`` OUT is a folder holding ``spans.*``, ``sentences.*`` and the full
 records as ``documents.jsonl``; the journal is the same JSON Lines file either way, so resuming
@@ -25,7 +26,6 @@ from typing import Any, BinaryIO
 
 from nlp.outputs.records import error_line
 
-FORMATS: tuple[str, ...] = ("jsonl", "csv", "parquet")
 DOCUMENTS_FILE = "documents.jsonl"
 
 

@@ -48,8 +48,8 @@ class PkusegTokenizer:
                    pkuseg_user_dict: str | None = None) -> None:
         """Called by ``nlp.initialize`` with ``[initialize.tokenizer]``.
 
-        The setting names are spaCy's own for Chinese (its defaults fill them in); user
-        dictionaries are not supported, because spaCy's "default" one is pkuseg's pickle.
+        The setting names are spaCy's own for Chinese. User dictionaries are not supported:
+        spaCy's "default" one is pkuseg's pickle, so that auto-filled value means none here.
         """
         if pkuseg_model is None:
             raise PkusegModelError("the pkuseg tokenizer needs [initialize.tokenizer] pkuseg_model = <model folder>")
