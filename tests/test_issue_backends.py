@@ -186,7 +186,8 @@ def test_transformers_backend_round_trip(tiny_bert: Path, train_docs: list[Docum
     _same_predictions(out, model.classify(report))
     kinds, categories = loaded.probabilities(["合同未约定履行期限。", "【建议部分】加强合同管理。"])
     assert all(math.isclose(sum(row), 1.0, abs_tol=1e-5) for row in kinds)  # one kind: softmax
-    assert all(len(row) == len(CATEGORIES) and all(0.0 < p < 1.0 for p in row) for row in categories)
+    assert all(len(row) == len(CATEGORIES) for row in categories)
+    assert all(0.0 < p < 1.0 for row in categories for p in row)  # independent sigmoids
 
 
 def test_transformers_backend_refuses_hub_names(train_docs: list[Document], tmp_path: Path,
@@ -205,3 +206,15 @@ def test_transformers_backend_refuses_pickled_weights(tmp_path: Path) -> None:
     (tmp_path / "jixiao_issues.json").write_text("{}", "utf-8")
     with pytest.raises(ValueError, match="safetensors weights needed"):
         load_hf(tmp_path)
+
+
+def test_transformers_backend_needs_the_tokenizer_files(tiny_bert: Path, train_docs: list[Document], tmp_path: Path,
+                                                        no_network: None) -> None:
+    import shutil
+
+    from nlp.issues.hf_backend import train_hf
+
+    for name in ("config.json", "model.safetensors"):
+        shutil.copy(tiny_bert / name, tmp_path / name)
+    with pytest.raises(ValueError, match="no tokenizer vocabulary"):
+        train_hf(train_docs, [], {"base_model": str(tmp_path)})

@@ -77,7 +77,10 @@ def issues(
     except (ValueError, json.JSONDecodeError) as exc:
         fail(str(exc))
     train, dev, test = _data(corpus)
-    trained = chosen.train(train, dev, options)
+    try:
+        trained = chosen.train(train, dev, options)
+    except ValueError as exc:  # bad settings, e.g. a base_model that is not a local folder
+        fail(str(exc))
     scores = {}
     for name, docs in (("dev", dev), ("test", test)):
         if docs:

@@ -66,8 +66,8 @@ class HFIssueModel:
         return kinds, cats
 
     def encode(self, texts: list[str]) -> Any:
-        return self.tokenizer(texts, padding=True, truncation=True, max_length=int(self.settings.get("max_length", 128)),
-                              return_tensors="pt")
+        length = int(self.settings.get("max_length", 128))
+        return self.tokenizer(texts, padding=True, truncation=True, max_length=length, return_tensors="pt")
 
     def scores(self, inputs: list[SentenceInput]) -> tuple[list[str], list[float], list[dict[str, float]]]:
         """Kinds, kind scores and per-category scores, in the shape threshold tuning expects."""
@@ -155,12 +155,18 @@ def _load_base(base: Path, settings: dict[str, Any]) -> tuple[Any, Any]:
 
     _seed(int(settings["seed"]))
     _cap_threads(int(settings["threads"]))
-    tokenizer = AutoTokenizer.from_pretrained(base, local_files_only=True)
     safetensors = any(base.glob("*.safetensors")) or None
-    model = AutoModelForSequenceClassification.from_pretrained(
-        base, local_files_only=True, use_safetensors=safetensors, num_labels=len(LABELS),
-        id2label=dict(enumerate(LABELS)), label2id={label: i for i, label in enumerate(LABELS)},
-        ignore_mismatched_sizes=True)
+    try:
+        tokenizer = AutoTokenizer.from_pretrained(base, local_files_only=True)
+        model = AutoModelForSequenceClassification.from_pretrained(
+            base, local_files_only=True, use_safetensors=safetensors, num_labels=len(LABELS),
+            id2label=dict(enumerate(LABELS)), label2id={label: i for i, label in enumerate(LABELS)},
+            ignore_mismatched_sizes=True)
+    except (OSError, ValueError) as exc:
+        reason = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        raise ValueError(f"{base}: cannot load the base model offline ({reason})") from exc
+    if len(tokenizer) <= len(tokenizer.all_special_tokens):  # transformers builds an empty one silently
+        raise ValueError(f"{base}: no tokenizer vocabulary (vocab.txt or tokenizer.json) in the folder")
     return model, tokenizer
 
 
@@ -244,7 +250,8 @@ def save_hf(model: HFIssueModel, folder: Path) -> None:
 def load_hf(folder: Path) -> HFIssueModel:
     config_path = folder / CONFIG_FILE
     if not config_path.is_file() or not any(folder.glob("*.safetensors")):
-        raise ValueError(f"{folder}: not a transformers issue classifier ({CONFIG_FILE} and safetensors weights needed)")
+        raise ValueError(f"{folder}: not a transformers issue classifier "
+                         f"({CONFIG_FILE} and safetensors weights needed)")
     config = json.loads(config_path.read_text("utf-8"))
     if config.get("labels") != list(LABELS):
         raise ValueError(f"{config_path}: output labels differ from this version's {len(LABELS)} labels")
