@@ -114,10 +114,12 @@ def assert_whole_lines(journal: Path, reference: bytes) -> list[dict]:  # type: 
     return records
 
 
-def test_ctrl_c_keeps_whole_lines_and_resume_finishes(tmp_path: Path, small_reports: Path, reference: bytes, rules_model: Path) -> None:
+@pytest.mark.parametrize("workers", ["1", "2"])
+def test_ctrl_c_keeps_whole_lines_and_resume_finishes(tmp_path: Path, small_reports: Path, reference: bytes,
+                                                      rules_model: Path, workers: str) -> None:
     out = tmp_path / "t.jsonl"
     journal = out.with_name("t.jsonl.partial")
-    process = start_cli(small_reports, out, "--workers", "2", "--model", str(rules_model))
+    process = start_cli(small_reports, out, "--workers", workers, "--model", str(rules_model))
     try:
         wait_for_lines(journal, process)
         os.killpg(process.pid, signal.SIGINT)  # what Ctrl-C does: the whole foreground group
@@ -157,6 +159,41 @@ def test_kill_9_keeps_whole_lines_workers_exit_and_resume_finishes(tmp_path: Pat
     assert not out.exists()
     assert_whole_lines(journal, reference)
 
+    assert run(str(small_reports), "-o", str(out), "--resume", "-q", "--model", str(rules_model)).exit_code == 0
+    assert out.read_bytes() == reference
+
+
+def worker_pids(parent: int) -> list[int]:
+    pids = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+            command = (stat.parent / "cmdline").read_bytes()
+        except (OSError, IndexError):
+            continue
+        if int(fields[1]) == parent and b"spawn_main" in command:
+            pids.append(int(stat.parent.name))
+    return pids
+
+
+def test_a_worker_killed_mid_run_stops_the_run_and_resume_finishes(tmp_path: Path, small_reports: Path,
+                                                                   reference: bytes, rules_model: Path) -> None:
+    out = tmp_path / "w.jsonl"
+    journal = out.with_name("w.jsonl.partial")
+    process = start_cli(small_reports, out, "--workers", "2", "--model", str(rules_model))
+    try:
+        wait_for_lines(journal, process)
+        os.kill(worker_pids(process.pid)[0], signal.SIGKILL)  # what the out-of-memory killer does
+        _, stderr = process.communicate(timeout=60)
+        assert group_gone(process.pid)
+    finally:
+        if live_members(process.pid):
+            os.killpg(process.pid, signal.SIGKILL)
+    assert process.returncode == 2
+    assert stderr.strip().splitlines()[-1] == (f"error: a worker process died (out of memory, or killed); the documents "
+                                               f"finished so far are kept in {journal}: rerun with --resume")
+    assert "Traceback" not in stderr and not out.exists()
+    assert_whole_lines(journal, reference)
     assert run(str(small_reports), "-o", str(out), "--resume", "-q", "--model", str(rules_model)).exit_code == 0
     assert out.read_bytes() == reference
 
