@@ -51,7 +51,8 @@ class Tagger:
         """Tag a document whose text (and, if present, sentences) are given."""
         if not doc.sentences:
             offsets = split_offsets(doc.text)
-            sections = assign_sections(doc.text, offsets)
+            # A classifier assigns sections itself (from the same detector); do it once.
+            sections = assign_sections(doc.text, offsets) if self.classifier is None else [None] * len(offsets)
             doc = replace(doc, sentences=tuple(Sentence(s, e, section=k) for (s, e), k in zip(offsets, sections)))
         spans = tuple(self.quantities.extract(doc.text))
         doc = replace(doc, spans=spans)

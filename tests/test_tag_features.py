@@ -86,3 +86,20 @@ def test_the_backend_features_are_unchanged(training_texts: list[str], report_in
         assert same(model.features(inputs), reference(inputs))
     vectorizer.fit(training_texts[:100])  # a refitted vocabulary is noticed, not served from the old one
     assert same(model.features(report_inputs[0]), reference(report_inputs[0]))
+
+
+def test_stacked_weights_give_scikit_learns_probabilities(gold_docs, report_inputs: list[list[SentenceInput]]) -> None:  # type: ignore[no-untyped-def]
+    from nlp.issues.sklearn_backend import train_sklearn
+
+    model = train_sklearn(gold_docs[:3], [], {"max_features": 5000, "C_kind": 1.0, "C_category": 1.0})
+    for inputs in report_inputs:
+        X = model.features(inputs)
+        kinds, kind_scores, cats = model.scores(inputs)
+        expected = model.kind_model.predict_proba(X)
+        assert kinds == [model.kind_model.classes_[i] for i in expected.argmax(axis=1)]
+        assert np.allclose(kind_scores, expected.max(axis=1), atol=1e-9)
+        for category, clf in model.category_models.items():
+            assert np.allclose([c[category] for c in cats], clf.predict_proba(X)[:, 1], atol=1e-9)
+    model.category_models["supervision"] = model.category_models["contract_rigor"]  # replaced: not served stale
+    _, _, cats = model.scores(report_inputs[0])
+    assert np.allclose([c["supervision"] for c in cats], [c["contract_rigor"] for c in cats])

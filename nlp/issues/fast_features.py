@@ -42,8 +42,7 @@ class CharNgramTfidf:
         codes = {ch: i + 1 for i, ch in enumerate(chars)}
         keys = np.fromiter((self._key(gram, codes) for gram in self.vocabulary), dtype=np.int64, count=len(self.vocabulary))
         ids = np.fromiter(self.vocabulary.values(), dtype=np.int64, count=len(self.vocabulary))
-        order = np.argsort(keys)
-        self.keys, self.ids = keys[order], ids[order]
+        self.table = KeyTable(keys, ids)
 
     def _key(self, gram: str, codes: dict[str, int]) -> int:
         key = 0
@@ -99,12 +98,59 @@ class CharNgramTfidf:
             if n < self.low:
                 continue
             usable = valid & (left >= n)
-            wanted = key[usable] + n * self.base**self.high
-            where = np.minimum(np.searchsorted(self.keys, wanted), len(self.keys) - 1)
-            hit = self.keys[where] == wanted
+            found = self.table.lookup(key[usable] + n * self.base**self.high)
+            hit = found >= 0
             found_rows.append(rows[usable][hit])
-            found_cols.append(self.ids[where[hit]])
+            found_cols.append(found[hit])
         return np.concatenate(found_rows), np.concatenate(found_cols)
+
+
+class KeyTable:
+    """An open-addressing hash table over int64 keys, probed for whole arrays at once.
+
+    Looking up every n-gram of a document with ``searchsorted`` costs about seventeen scattered
+    reads per n-gram in a vocabulary of 10^5; a table four to eight times larger than the
+    vocabulary answers most lookups with one read."""
+
+    def __init__(self, keys: np.ndarray, ids: np.ndarray) -> None:
+        size = 1 << max(4, int(len(keys) * 4).bit_length())
+        self.mask = size - 1
+        self.keys = np.full(size, -1, dtype=np.int64)
+        self.ids = np.full(size, -1, dtype=np.int64)
+        slots = self._slot(keys)
+        pending = np.arange(len(keys))
+        self.depth = 0
+        while len(pending):
+            self.depth += 1
+            slot = slots[pending]
+            free = self.keys[slot] == -1
+            # several pending keys may want the same free slot: the first of each wins this round
+            _, first = np.unique(slot[free], return_index=True)
+            winners = pending[free][first]
+            self.keys[slots[winners]], self.ids[slots[winners]] = keys[winners], ids[winners]
+            placed = np.zeros(len(keys), dtype=bool)
+            placed[winners] = True
+            pending = pending[~placed[pending]]
+            slots[pending] = (slots[pending] + 1) & self.mask
+
+    def _slot(self, keys: np.ndarray) -> np.ndarray:
+        mixed = (keys.astype(np.uint64) * np.uint64(0x9E3779B97F4A7C15)) >> np.uint64(29)
+        return (mixed & np.uint64(self.mask)).astype(np.int64)
+
+    def lookup(self, keys: np.ndarray) -> np.ndarray:
+        """The id of each key, -1 for keys not in the table."""
+        out = np.full(len(keys), -1, dtype=np.int64)
+        pending = np.arange(len(keys))
+        slots = self._slot(keys)
+        for _ in range(self.depth):
+            if not len(pending):
+                break
+            stored = self.keys[slots]
+            hit = stored == keys[pending]
+            out[pending[hit]] = self.ids[slots[hit]]
+            going_on = ~hit & (stored != -1)
+            pending, slots = pending[going_on], (slots[going_on] + 1) & self.mask
+        return out
 
 
 def combined_rules(rules: KeywordRules) -> KeywordRules:

@@ -60,9 +60,12 @@ def labelled_sentences(docs: list[Document]) -> list[Labelled]:
 
 
 def apply_predictions(doc: Document, kinds: list[str], kind_scores: list[float],
-                      category_scores: list[dict[str, float]], thresholds: dict[str, float]) -> list[Sentence]:
-    """Sentences with kind and categories; a problem or recommendation keeps at least its best category."""
-    inputs = sentence_inputs(doc)
+                      category_scores: list[dict[str, float]], thresholds: dict[str, float],
+                      inputs: list[SentenceInput] | None = None) -> list[Sentence]:
+    """Sentences with kind and categories; a problem or recommendation keeps at least its best category.
+
+    ``inputs`` are the ones the scores were computed from (recomputed when absent)."""
+    inputs = sentence_inputs(doc) if inputs is None else inputs
     out = []
     for sentence, inp, kind, kscore, cscores in zip(doc.sentences, inputs, kinds, kind_scores, category_scores):
         categories: tuple[str, ...] = ()

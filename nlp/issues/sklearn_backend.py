@@ -32,37 +32,94 @@ class SklearnIssueModel:
     settings: dict[str, Any] = field(default_factory=lambda: dict(DEFAULTS))
     name: str = "sklearn"
     fast: FastFeatures | None = field(default=None, init=False, repr=False, compare=False)
+    linear: StackedLinear | None = field(default=None, init=False, repr=False, compare=False)
 
     def features(self, inputs: list[SentenceInput]) -> csr_matrix:
         """The same values as ``vectorizer.transform`` and ``rule_features``, computed faster
         (nlp/issues/fast_features.py)."""
+        text, rules = self._feature_parts(inputs)
+        return hstack([text, csr_matrix(rules)]).tocsr()
+
+    def _feature_parts(self, inputs: list[SentenceInput]) -> tuple[csr_matrix, np.ndarray]:
+        """(TF-IDF of the text, weighted rule features): the columns of ``features``."""
         if self.fast is None or not self.fast.fits(self.vectorizer):
             self.fast = FastFeatures(self.vectorizer)
         text = self.fast.text_features([i.marked() for i in inputs])
-        rules = csr_matrix(rule_features(inputs, self.fast.rules) * float(self.settings["rule_weight"]))
-        return hstack([text, rules]).tocsr()
+        return text, rule_features(inputs, self.fast.rules) * float(self.settings["rule_weight"])
 
     def scores(self, inputs: list[SentenceInput]) -> tuple[list[str], list[float], list[dict[str, float]]]:
-        X = self.features(inputs)
-        probs = self.kind_model.predict_proba(X)
-        classes = list(self.kind_model.classes_)
-        kinds = [classes[i] for i in probs.argmax(axis=1)]
-        per_cat = {c: _positive(m, X) for c, m in self.category_models.items()}
-        cats = [{c: float(per_cat[c][i]) for c in per_cat} for i in range(len(inputs))]
+        text, rules = self._feature_parts(inputs)
+        if self.linear is None or not self.linear.fits(self):
+            self.linear = StackedLinear.of(self)
+        probs, per_cat = self.linear.probabilities(text, rules)
+        kinds = [self.linear.kind_classes[i] for i in probs.argmax(axis=1)]
+        names = self.linear.categories
+        cats = [dict(zip(names, map(float, row))) for row in per_cat]
         return kinds, probs.max(axis=1).tolist(), cats
 
     def classify(self, doc: Document) -> list[Sentence]:
         if not doc.sentences:
             return []
-        kinds, kind_scores, cats = self.scores(sentence_inputs(doc))
+        inputs = sentence_inputs(doc)
+        kinds, kind_scores, cats = self.scores(inputs)
         default = float(self.settings.get("threshold", 0.5))
         thresholds = {c: self.thresholds.get(c, default) for c in CATEGORIES}
-        return apply_predictions(doc, kinds, kind_scores, cats, thresholds)
+        return apply_predictions(doc, kinds, kind_scores, cats, thresholds, inputs)
 
 
-def _positive(model: LogisticRegression, X: csr_matrix) -> np.ndarray:
-    classes = list(model.classes_)
-    return model.predict_proba(X)[:, classes.index(1)] if 1 in classes else np.zeros(X.shape[0])
+@dataclass
+class StackedLinear:
+    """All eleven logistic regressions as one weight matrix: one sparse product per batch instead of
+    eleven scikit-learn calls with their input validation (the same probabilities, see
+    tests/test_tag_features.py)."""
+
+    source: tuple[int, ...]
+    weights: np.ndarray
+    bias: np.ndarray
+    kind_classes: list[str]
+    categories: list[str]
+    multinomial: bool
+
+    @classmethod
+    def of(cls, model: SklearnIssueModel) -> StackedLinear:
+        kind = model.kind_model
+        parts, biases, names = [kind.coef_], [kind.intercept_], []
+        for category, clf in model.category_models.items():
+            if list(clf.classes_) != [0, 1]:
+                raise ValueError(f"category model {category!r} has classes {list(clf.classes_)}, not [0, 1]")
+            parts.append(clf.coef_[:1])
+            biases.append(clf.intercept_[:1])
+            names.append(category)
+        weights = np.vstack(parts).T.astype(np.float64)
+        return cls(cls._identity(model), np.ascontiguousarray(weights), np.concatenate(biases), list(kind.classes_),
+                   names, kind.coef_.shape[0] > 1)
+
+    @staticmethod
+    def _identity(model: SklearnIssueModel) -> tuple[int, ...]:
+        return (id(model.kind_model), id(model.kind_model.coef_),
+                *(id(m.coef_) for m in model.category_models.values()))
+
+    def fits(self, model: SklearnIssueModel) -> bool:
+        return self._identity(model) == self.source
+
+    def probabilities(self, text: csr_matrix, rules: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """(kind probabilities, positive-class probability per category) for the two feature parts
+        (multiplied apart: stacking them into one sparse matrix costs more than the product)."""
+        split = text.shape[1]
+        raw = np.asarray(text @ self.weights[:split]) + rules @ self.weights[split:] + self.bias
+        n_kind = len(self.kind_classes) if self.multinomial else 1
+        kind_raw, cat_raw = raw[:, :n_kind], raw[:, n_kind:]
+        if self.multinomial:
+            shifted = np.exp(kind_raw - kind_raw.max(axis=1, keepdims=True))
+            kind = shifted / shifted.sum(axis=1, keepdims=True)
+        else:
+            positive = _sigmoid(kind_raw[:, 0])
+            kind = np.column_stack([1.0 - positive, positive])
+        return kind, _sigmoid(cat_raw)
+
+
+def _sigmoid(x: np.ndarray) -> np.ndarray:
+    return 1.0 / (1.0 + np.exp(-x))
 
 
 def _weights(data: list[Labelled], docs_authored: list[bool], real_weight: float) -> np.ndarray:
@@ -127,6 +184,10 @@ def save_sklearn(model: SklearnIssueModel, folder: Path) -> None:
     import skops.io as sio
 
     folder.mkdir(parents=True, exist_ok=True)
+    # ``stop_words_`` keeps every n-gram cut by max_features: it is not used to transform and
+    # would make the file ten times larger.
+    if hasattr(model.vectorizer, "stop_words_"):
+        del model.vectorizer.stop_words_
     parts = {"vectorizer": model.vectorizer, "kind": model.kind_model,
              **{f"category:{c}": m for c, m in model.category_models.items()}}
     sio.dump(parts, folder / "model.skops")

@@ -68,10 +68,11 @@ class SpacyIssueModel:
     def classify(self, doc: Document) -> list[Sentence]:
         if not doc.sentences:
             return []
-        kinds, kind_scores, cats = self.scores(sentence_inputs(doc))
+        inputs = sentence_inputs(doc)
+        kinds, kind_scores, cats = self.scores(inputs)
         default = float(self.settings.get("threshold", 0.5))
         thresholds = {c: self.thresholds.get(c, default) for c in CATEGORIES}
-        return apply_predictions(doc, kinds, kind_scores, cats, thresholds)
+        return apply_predictions(doc, kinds, kind_scores, cats, thresholds, inputs)
 
 
 def model_texts(inputs: list[SentenceInput], rule_tokens: bool) -> list[str]:

@@ -24,7 +24,7 @@ from thinc.api import Model, Optimizer, SparseLinear
 
 from nlp.document.model import LABELS, Span
 from nlp.quantities.features import candidate_features
-from nlp.quantities.finder import Candidate, raw_candidates, range_variants
+from nlp.quantities.finder import Candidate, filter_flags, raw_candidates, range_variants
 from nlp.quantities.grammar import Grammar, load_grammar
 from nlp.quantities.normalize import normalize
 
@@ -32,6 +32,7 @@ CLASSES: tuple[str, ...] = ("NONE", *LABELS)
 SPANS_KEY = "quantities"
 VALUES_KEY = "jixiao_quantity_values"
 _MASK = 0xFFFFFFFF
+_KEY_CACHE_LIMIT = 200_000
 
 
 @registry.architectures("jixiao.CandidateLinear.v1")
@@ -63,6 +64,15 @@ def _softmax(scores: np.ndarray) -> np.ndarray:
     return shifted / shifted.sum(axis=1, keepdims=True)
 
 
+def _outside(candidates: list[Candidate], accepted: list[Candidate], accepted_keys: set[tuple[int, int, str]],
+             length: int) -> list[Candidate]:
+    """The grammar's accepted candidates and every candidate overlapping none of them."""
+    covered = bytearray(length + 1)
+    for c in accepted:
+        covered[c.start : c.end] = b"\x01" * (c.end - c.start)
+    return [c for c in candidates if (c.start, c.end, c.label) in accepted_keys or not any(covered[c.start : c.end])]
+
+
 class QuantityComponent(TrainablePipe):
     def __init__(self, vocab: Vocab, model: Model, name: str = "quantities", *, use_filters: bool = True,
                  threshold: float = 0.5, mode: str = "combined", veto: float = 0.05, rescue: float = 0.95) -> None:
@@ -74,40 +84,60 @@ class QuantityComponent(TrainablePipe):
         self.cfg = {"use_filters": use_filters, "threshold": threshold, "labels": list(CLASSES), "mode": mode,
                     "veto": veto, "rescue": rescue}
         self._training_cache: dict[str, tuple[list[Candidate], tuple[np.ndarray, np.ndarray, np.ndarray]]] = {}
+        self._feature_keys: dict[str, int] = {}  # feature string -> hashed key, bounded by _KEY_CACHE_LIMIT
 
     @property
     def grammar(self) -> Grammar:
         return load_grammar()
 
     def candidates(self, text: str) -> list[Candidate]:
+        return self._scan(text)[1]
+
+    def _scan(self, text: str) -> tuple[list[Candidate], list[Candidate], dict[Candidate, list[str]]]:
+        """(raw grammar matches, unique candidates incl. joined ranges, filter flags of each):
+        computed once per text and shared by the model's features and the grammar's decisions."""
         grammar = self.grammar
         raw = raw_candidates(text, grammar)
-        raw += range_variants(text, raw, grammar)
         unique: dict[tuple[int, int, str], Candidate] = {}
-        for c in raw:
+        for c in raw + range_variants(text, raw, grammar):
             unique.setdefault((c.start, c.end, c.label), c)
-        return list(unique.values())
+        flags: dict[Candidate, list[str]] = {}
+        for c in [*raw, *unique.values()]:
+            if c not in flags:
+                flags[c] = filter_flags(text, c, grammar)
+        return raw, list(unique.values()), flags
 
-    def _features(self, text: str, candidates: list[Candidate]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    def _features(self, text: str, candidates: list[Candidate],
+                  flags: dict[Candidate, list[str]] | None = None) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         grammar, use_filters = self.grammar, bool(self.cfg["use_filters"])
         keys: list[int] = []
         lengths: list[int] = []
+        key_of = self._feature_keys
+        if len(key_of) > _KEY_CACHE_LIMIT:
+            key_of.clear()
         for c in candidates:
-            feats = candidate_features(text, c, grammar, use_filters)
-            keys.extend(hash_unicode(f) & _MASK for f in feats)
+            feats = candidate_features(text, c, grammar, use_filters, None if flags is None else flags[c])
+            for f in feats:
+                key = key_of.get(f)
+                if key is None:
+                    key = key_of[f] = hash_unicode(f) & _MASK
+                keys.append(key)
             lengths.append(len(feats))
         return (np.asarray(keys, dtype="uint64"), np.ones(len(keys), dtype="float32"),
                 np.asarray(lengths, dtype="int32"))
 
     def candidate_scores(self, text: str) -> tuple[list[Candidate], np.ndarray]:
         """Each candidate and the probability that it is a span with its grammar label."""
-        candidates = self.candidates(text)
+        _, candidates, flags = self._scan(text)
+        return candidates, self._scores(text, candidates, flags)
+
+    def _scores(self, text: str, candidates: list[Candidate], flags: dict[Candidate, list[str]]) -> np.ndarray:
         if not candidates:
-            return [], np.zeros(0, dtype="float32")
-        probs = _softmax(np.asarray(self.model.predict(self._features(text, candidates))))
+            return np.zeros(0, dtype="float32")
+        probs = _softmax(np.asarray(self.model.predict(self._features(text, candidates, flags))))
         label_index = np.asarray([CLASSES.index(c.label) for c in candidates])
         own = probs[np.arange(len(candidates)), label_index]
-        return candidates, own / np.maximum(own + probs[:, 0], 1e-9)
+        return own / np.maximum(own + probs[:, 0], 1e-9)
 
     def extract(self, text: str) -> list[Span]:
         """Model mode: the model alone decides. Combined mode: the grammar's own decisions stand
@@ -118,26 +148,39 @@ class QuantityComponent(TrainablePipe):
         return self._extract_model(text)
 
     def _extract_combined(self, text: str) -> list[Span]:
+        """Only candidates whose score can matter are scored: the grammar's spans (veto) and the
+        candidates that overlap no kept span (rescue); the others could never be taken."""
         from nlp.quantities.finder import find_candidates
 
-        candidates, scores = self.candidate_scores(text)
-        score_of = {(c.start, c.end, c.label): float(s) for c, s in zip(candidates, scores)}
+        raw, candidates, flags = self._scan(text)
+        accepted = find_candidates(text, self.grammar, raw, flags)
+        accepted_keys = {(c.start, c.end, c.label) for c in accepted}
+        score_of = self._score_map(text, _outside(candidates, accepted, accepted_keys, len(text)), flags)
         veto, rescue = float(self.cfg["veto"]), float(self.cfg["rescue"])
         taken = bytearray(len(text) + 1)
         spans: list[Span] = []
-        for c in find_candidates(text, self.grammar):
+        for c in accepted:
             score = score_of.get((c.start, c.end, c.label), 1.0)
             span = normalize(text, c, self.grammar) if score >= veto else None
             if span is not None:
                 taken[c.start : c.end] = b"\x01" * (c.end - c.start)
                 spans.append(span.with_score(score))
-        for c, score in sorted(zip(candidates, scores), key=lambda cs: -cs[1]):
+        # candidates freed by a veto (rare) are scored now
+        freed = [c for c in candidates if (c.start, c.end, c.label) not in score_of and not any(taken[c.start : c.end])]
+        score_of.update(self._score_map(text, freed, flags))
+        scored = [(c, score_of[(c.start, c.end, c.label)]) for c in candidates if (c.start, c.end, c.label) in score_of]
+        for c, score in sorted(scored, key=lambda cs: -cs[1]):
             if score >= rescue and not any(taken[c.start : c.end]):
                 span = normalize(text, c, self.grammar)
                 if span is not None:
                     taken[c.start : c.end] = b"\x01" * (c.end - c.start)
                     spans.append(span.with_score(float(score)))
         return sorted(spans, key=lambda s: s.start)
+
+    def _score_map(self, text: str, candidates: list[Candidate],
+                   flags: dict[Candidate, list[str]]) -> dict[tuple[int, int, str], float]:
+        scores = self._scores(text, candidates, flags)
+        return {(c.start, c.end, c.label): float(s) for c, s in zip(candidates, scores)}
 
     def _extract_model(self, text: str) -> list[Span]:
         candidates, scores = self.candidate_scores(text)

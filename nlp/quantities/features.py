@@ -31,7 +31,8 @@ def numeral_kind(number: str) -> str:
     return "arabic" if has_digit else "chinese"
 
 
-def candidate_features(text: str, c: Candidate, grammar: Grammar, use_filters: bool) -> list[str]:
+def candidate_features(text: str, c: Candidate, grammar: Grammar, use_filters: bool,
+                       flags: list[str] | None = None) -> list[str]:
     left = _fold(text[max(0, c.start - CONTEXT) : c.start])
     right = _fold(text[c.end : c.end + CONTEXT])
     kind = numeral_kind(c.number)
@@ -51,7 +52,7 @@ def candidate_features(text: str, c: Candidate, grammar: Grammar, use_filters: b
     line_start = text.rfind("\n", 0, c.start) + 1
     feats.append(f"cell={text.startswith(chr(9), line_start)}")
     if use_filters:
-        flags = filter_flags(text, c, grammar)
+        flags = list(filter_flags(text, c, grammar) if flags is None else flags)
         if in_term(text, c.start, c.end, compile_patterns(grammar)):
             flags.append("term")
         feats += [f"flag={f}" for f in flags] or ["flag=none"]

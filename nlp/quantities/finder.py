@@ -87,11 +87,19 @@ def compile_patterns(grammar: Grammar) -> Patterns:
     )
 
 
-def find_candidates(text: str, grammar: Grammar | None = None) -> list[Candidate]:
-    """All accepted candidates in ``text``, sorted, not overlapping."""
+def find_candidates(text: str, grammar: Grammar | None = None, raw: list[Candidate] | None = None,
+                    flags: dict[Candidate, list[str]] | None = None) -> list[Candidate]:
+    """All accepted candidates in ``text``, sorted, not overlapping.
+
+    ``raw`` and ``flags`` (``raw_candidates`` and ``filter_flags`` of the same text) may be passed
+    by a caller that already computed them, so that the learned component scans the text once."""
     grammar = grammar or load_grammar()
     patterns = compile_patterns(grammar)
-    found = [c for c in raw_candidates(text, grammar) if _keep(text, c, grammar)]
+    raw = raw_candidates(text, grammar) if raw is None else raw
+    if flags is None:
+        found = [c for c in raw if _keep(text, c, grammar)]
+    else:
+        found = [c for c in raw if not flags[c]]
     found = _without_terms(text, found, patterns)
     return _merge_ranges(text, _resolve_overlaps(found), grammar)
 
@@ -107,13 +115,13 @@ def raw_candidates(text: str, grammar: Grammar | None = None) -> list[Candidate]
     found: list[Candidate] = []
     for anchor in patterns.anchor.finditer(text):
         for position in _starts(text, anchor.start(), anchor.end()):
-            general = list(_general(text, patterns, position))
-            found.extend(general)
-            found.extend(_fractions(text, patterns, position))
-            found.extend(_fixed(text, patterns, position))
-            if not general:  # money without 元 only where no unit follows (not 4万 of 4万余人次)
-                found.extend(_bare_money(text, patterns, grammar, position))
-    return found
+            general = _general(text, patterns, position)
+            found.append(general)
+            found.append(_fraction(text, patterns, position))
+            found.append(_fixed(text, patterns, position))
+            if general is None:  # money without 元 only where no unit follows (not 4万 of 4万余人次)
+                found.append(_bare_money(text, patterns, grammar, position))
+    return [c for c in found if c is not None]
 
 
 def _char_class(ch: str) -> int:
@@ -127,23 +135,26 @@ def _char_class(ch: str) -> int:
 def _starts(text: str, start: int, end: int) -> list[int]:
     """The run's start and every place inside it where digits meet other characters (伍200, .0.00)."""
     positions = [start]
+    previous = _char_class(text[start])
     for index in range(start + 1, end):
-        if _char_class(text[index]) != _char_class(text[index - 1]) and _char_class(text[index]) != 1:
+        current = _char_class(text[index])
+        if current != previous and current != 1:
             positions.append(index)
+        previous = current
     return positions
 
 
-def _general(text: str, patterns: Patterns, position: int):  # type: ignore[no-untyped-def]
+def _general(text: str, patterns: Patterns, position: int) -> Candidate | None:
     m = patterns.general.match(text, position)
     if m:
         group, label = next((name, lab) for name, lab in UNIT_GROUPS if m.group(name))
         number = m.group("n1")
         if number in ("万", "亿", "萬", "億") and not (m.group("a1") or m.group("a3")):
-            return
+            return None
         if group == "u_me" and not m.group("a1") and all(ch in "十百千万亿" for ch in number):
-            return  # 千瓦时 and 百米 alone are units, not quantities
+            return None  # 千瓦时 and 百米 alone are units, not quantities
         start = m.start("cmp") if m.group("cmp") else m.start("n1")
-        yield Candidate(
+        return Candidate(
             start=start,
             end=m.end(),
             label=label,
@@ -155,36 +166,40 @@ def _general(text: str, patterns: Patterns, position: int):  # type: ignore[no-u
             comparator=m.group("cmp"),
             approx_marker=bool(m.group("a1") or m.group("a2") or m.group("a3")),
         )
+    return None
 
 
-def _fractions(text: str, patterns: Patterns, position: int):  # type: ignore[no-untyped-def]
+def _fraction(text: str, patterns: Patterns, position: int) -> Candidate | None:
     m = patterns.fraction.match(text, position)
     if m:
         start = m.start("cmp") if m.group("cmp") else m.start()
         if m.group("pre"):
             base = {"百分之": "100", "千分之": "1000", "万分之": "10000"}[m.group("pre")]
-            yield Candidate(start, m.end(), "RATE", "fraction", m.group("fn"), comparator=m.group("cmp"), denominator=base)
+            return Candidate(start, m.end(), "RATE", "fraction", m.group("fn"), comparator=m.group("cmp"), denominator=base)
         else:
-            yield Candidate(start, m.end(), "RATE", "fraction", m.group("fn2"), comparator=m.group("cmp"), denominator=m.group("fd"))
+            return Candidate(start, m.end(), "RATE", "fraction", m.group("fn2"), comparator=m.group("cmp"), denominator=m.group("fd"))
+    return None
 
 
-def _fixed(text: str, patterns: Patterns, position: int):  # type: ignore[no-untyped-def]
+def _fixed(text: str, patterns: Patterns, position: int) -> Candidate | None:
     m = patterns.fixed.match(text, position)
     if m:
         number = "50" if m.group("half") else "100"
-        yield Candidate(m.start(), m.end(), "RATE", "fixed", number, unit="%")
+        return Candidate(m.start(), m.end(), "RATE", "fixed", number, unit="%")
+    return None
 
 
-def _bare_money(text: str, patterns: Patterns, grammar: Grammar, position: int):  # type: ignore[no-untyped-def]
+def _bare_money(text: str, patterns: Patterns, grammar: Grammar, position: int) -> Candidate | None:
     m = patterns.bare_money.match(text, position)
     if m:
         number = m.group("n1")
         if not any(ch in number for ch in "万亿萬億") or number in ("万", "亿"):
-            return
+            return None
         if not _money_context(text, m.start(), m.end(), grammar):
-            return
-        yield Candidate(m.start(), m.end(), "AMOUNT", "bare_money", number.strip(),
+            return None
+        return Candidate(m.start(), m.end(), "AMOUNT", "bare_money", number.strip(),
                         unit="元", approx_marker=bool(m.group("a1")))
+    return None
 
 
 def _money_context(text: str, start: int, end: int, grammar: Grammar) -> bool:
@@ -201,12 +216,12 @@ def filter_flags(text: str, c: Candidate, grammar: Grammar) -> list[str]:
     """Names of the grammar's filters that reject this candidate (empty: the rules keep it)."""
     flags = []
     before = text[max(0, c.start - 4) : c.start]
-    if any(before.endswith(word) for word in grammar.not_after):
+    if before.endswith(grammar.not_after):
         flags.append("not_after")
-    if c.label == "COUNT" and any(text.startswith(w, c.end) for w in grammar.count_not_before):
+    if c.label == "COUNT" and text.startswith(grammar.count_not_before, c.end):
         flags.append("duration")
     if c.number == "一" and not c.multiplier and (
-        any(before.endswith(w) for w in grammar.yi_not_after) or any(text.startswith(w, c.end) for w in grammar.yi_not_before)
+        before.endswith(grammar.yi_not_after) or text.startswith(grammar.yi_not_before, c.end)
     ):
         flags.append("yi_determiner")
     if c.rule == "u_rt" and c.unit == "成" and not _chinese_or_short(c.number):
@@ -234,7 +249,7 @@ def _keep_classifier(text: str, c: Candidate, grammar: Grammar) -> bool:
             return False
     if grammar.address_after.match(text, c.end):
         return False
-    return not any(text.startswith(form, c.start) for form in grammar.ordinal_forms)
+    return not text.startswith(grammar.ordinal_forms, c.start)
 
 
 _FINANCIAL = set("壹贰叁肆伍陆柒捌玖拾佰仟")

@@ -107,6 +107,6 @@ def _round_fraction(value: Decimal) -> Decimal:
 def _approx_around(text: str, c: Candidate, grammar: Grammar) -> bool:
     before = text[max(0, c.start - 3) : c.start]
     after = text[c.end : c.end + 2]
-    if any(before.endswith(w) for w in grammar.approx_false_words):
-        return any(after.startswith(w) for w in grammar.approx_after)
-    return any(before.endswith(w) for w in grammar.approx_before) or any(after.startswith(w) for w in grammar.approx_after)
+    if before.endswith(grammar.approx_false_words):
+        return after.startswith(grammar.approx_after)
+    return before.endswith(grammar.approx_before) or after.startswith(grammar.approx_after)

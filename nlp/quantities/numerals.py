@@ -7,6 +7,7 @@ lower bound of "a few") with the result marked approximate. Only Decimal arithme
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -18,6 +19,7 @@ _DIGITS = {
 _SMALL = {"十": 10, "拾": 10, "百": 100, "佰": 100, "千": 1000, "仟": 1000, "廿": 20, "卅": 30}
 _LARGE = {"万": 10**4, "萬": 10**4, "亿": 10**8, "億": 10**8}
 _SPACES = " \u00a0\u3000"
+_PLAIN = re.compile(r"[0-9]+(?:\.[0-9]+)?")
 
 
 class NumeralError(ValueError):
@@ -32,6 +34,8 @@ class Numeral:
 
 
 def parse_numeral(text: str) -> Numeral:
+    if _PLAIN.fullmatch(text):  # most numerals in reports: plain Arabic digits
+        return Numeral(Decimal(text))
     cleaned = "".join(ch for ch in text.translate(_FULLWIDTH) if ch not in _SPACES).replace(",", "")
     if not cleaned:
         raise NumeralError(f"empty numeral {text!r}")
