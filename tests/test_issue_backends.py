@@ -73,6 +73,38 @@ def _same_predictions(a: list[Sentence], b: list[Sentence]) -> None:
     assert all(math.isclose(x.kind_score or 0, y.kind_score or 0, abs_tol=1e-5) for x, y in zip(a, b))
 
 
+# scikit-learn ------------------------------------------------------------------------------------
+
+def test_sklearn_backend_round_trip(train_docs: list[Document], gold_docs: list[Document], report: Document,
+                                    tmp_path: Path) -> None:
+    from nlp.issues.sklearn_backend import load_sklearn, save_sklearn, train_sklearn
+
+    model = train_sklearn(train_docs, [_by_id(gold_docs, DEV_ID)], {"max_features": 20000})
+    assert set(model.thresholds) <= set(CATEGORIES)
+    training = labelled_sentences(train_docs)
+    kinds, _, _ = model.scores([t.input for t in training])
+    assert sum(k == t.kind for k, t in zip(kinds, training)) >= 0.9 * len(training)  # it learnt its data
+
+    save_sklearn(model, tmp_path / "issues")
+    assert sorted(p.name for p in (tmp_path / "issues").iterdir()) == ["config.json", "vocabulary.json",
+                                                                     "weights.safetensors"]
+    loaded = load_sklearn(tmp_path / "issues")
+    assert loaded.thresholds == model.thresholds
+    assert loaded.vectorizer.vocabulary_ == model.vectorizer.vocabulary_
+    out = loaded.classify(report)
+    _check_output(report, out)
+    _same_predictions(out, model.classify(report))
+
+
+def test_sklearn_backend_names_a_broken_model(train_docs: list[Document], tmp_path: Path) -> None:
+    from nlp.issues.sklearn_backend import load_sklearn, save_sklearn, train_sklearn
+
+    save_sklearn(train_sklearn(train_docs, [], {"max_features": 2000}), tmp_path / "issues")
+    (tmp_path / "issues" / "weights.safetensors").write_bytes(b"\x80\x04not safetensors")
+    with pytest.raises(ValueError, match="not a readable sklearn issue model"):
+        load_sklearn(tmp_path / "issues")
+
+
 # spaCy -------------------------------------------------------------------------------------------
 
 @pytest.fixture(scope="module")

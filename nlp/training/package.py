@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 DEFAULT_MODEL = Path("models/jixiao-default")
-VERSIONS = ("jixiao", "spacy", "scikit-learn", "skops", "numpy", "thinc", "transformers", "torch")
+VERSIONS = ("jixiao", "spacy", "scikit-learn", "safetensors", "numpy", "thinc", "transformers", "torch")
 
 
 def read_meta(folder: Path) -> dict[str, Any]:
