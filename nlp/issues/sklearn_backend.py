@@ -20,7 +20,8 @@ from nlp.issues.inputs import Labelled, SentenceInput, apply_predictions, labell
 from nlp.issues.rule_features import rule_features
 
 DEFAULTS: dict[str, Any] = {"ngram_min": 1, "ngram_max": 4, "C_kind": 8.0, "C_category": 8.0, "min_df": 1,
-                            "max_features": 120000, "seed": 13, "rule_weight": 2.0, "real_weight": 3.0, "threshold": 0.4}
+                            "max_features": 120000, "seed": 13, "rule_weight": 2.0, "real_weight": 3.0, "threshold": 0.4,
+                            "min_dev_support": 5}
 
 
 @dataclass
@@ -157,18 +158,22 @@ def train_sklearn(train_docs: list[Document], dev_docs: list[Document], settings
 
 
 def tune_thresholds(model: SklearnIssueModel, dev: list[Labelled]) -> dict[str, float]:
-    """Per-category threshold maximising F1 on the dev problem/recommendation sentences."""
+    """Per-category threshold maximising F1 on the dev problem/recommendation sentences.
+
+    Only categories with at least ``min_dev_support`` dev sentences get their own threshold: with
+    one or two examples the maximum is noise, and the default generalises better."""
     issue = [d for d in dev if d.kind != "none"]
     if not issue:
         return {}
     _, _, cats = model.scores([d.input for d in issue])
+    default = float(model.settings.get("threshold", 0.5))
     thresholds = {}
     for category in CATEGORIES:
         truth = [category in d.categories for d in issue]
-        if not any(truth):
+        if sum(truth) < int(model.settings.get("min_dev_support", 5)):
             continue
         grid = np.arange(0.1, 0.91, 0.05)
-        best = max(grid, key=lambda t: (_f1(truth, [c[category] >= t for c in cats]), -abs(t - 0.5)))
+        best = max(grid, key=lambda t: (_f1(truth, [c[category] >= t for c in cats]), -abs(t - default)))
         thresholds[category] = round(float(best), 2)
     return thresholds
 
