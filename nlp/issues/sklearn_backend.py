@@ -20,7 +20,7 @@ from nlp.issues.inputs import Labelled, SentenceInput, apply_predictions, labell
 from nlp.issues.rule_features import rule_features
 
 DEFAULTS: dict[str, Any] = {"ngram_min": 1, "ngram_max": 4, "C_kind": 8.0, "C_category": 8.0, "min_df": 1,
-                            "max_features": 120000, "seed": 13, "rule_weight": 2.0, "real_weight": 3.0, "threshold": 0.4,
+                            "max_features": 120000, "seed": 13, "rule_weight": 2.0, "real_weight": 6.0, "threshold": 0.4,
                             "min_dev_support": 5}
 
 
