@@ -65,10 +65,12 @@ def assign_sections(text: str, sentences: list[tuple[int, int]]) -> list[str]:
     result: list[str] = []
     for start, end in sentences:
         line_start = text.rfind("\n", 0, start) + 1
-        line_end = text.find("\n", end)
-        line = text[line_start : len(text) if line_end < 0 else line_end]
-        level = heading_level(line) if line_start <= start and text[line_start:start].strip() == "" else None
-        if level is not None:
+        level = line = None
+        if line_start == start or (line_start < start and text[line_start:start].isspace()):
+            line_end = text.find("\n", end)  # only a sentence that starts its line can be a heading
+            line = text[line_start : len(text) if line_end < 0 else line_end]
+            level = heading_level(line)
+        if level is not None and line is not None:
             kind = heading_kind(line)
             if level < 0:
                 level = _unnumbered_level(stack, kind, line)

@@ -6,7 +6,8 @@ rule pattern separately. ``CharNgramTfidf`` computes the identical TF-IDF matrix
 n-gram of up to four characters becomes one integer, looked up in the sorted vocabulary with
 ``searchsorted``; counting, ordering, weighting and normalising then follow scikit-learn's own
 steps (its fitted ``TfidfTransformer`` does the weighting). ``combined_rules`` joins each rule
-group into one alternation, which matches exactly when one of the group's patterns matches.
+group into one alternation, which matches exactly when one of the group's patterns matches, and
+puts a first-character filter in front of it (nlp/issues/prefilter.py).
 
 Both fall back to the original computation for settings they do not reproduce exactly (another
 analyzer, a custom preprocessor, patterns with back-references), so outputs never change;
@@ -22,6 +23,7 @@ from typing import Any
 import numpy as np
 from scipy.sparse import csr_matrix
 
+from nlp.issues.prefilter import prefiltered
 from nlp.issues.rules import KeywordRules, load_keywords
 
 _WHITE_SPACES = re.compile(r"\s\s+")  # scikit-learn's _VectorizerMixin._white_spaces
@@ -164,6 +166,17 @@ def combined_rules(rules: KeywordRules) -> KeywordRules:
 
 
 def _combined(patterns: tuple[re.Pattern[str], ...]) -> tuple[re.Pattern[str], ...]:
+    """Anchored patterns (``^…``) stay apart from the alternation: alone, the engine tries them at
+    the start only; inside an alternation, it would try them at every position."""
+    anchored = tuple(p for p in patterns if p.pattern.startswith("^"))
+    if anchored and len(anchored) < len(patterns):
+        groups = _joined(anchored) + _joined(tuple(p for p in patterns if not p.pattern.startswith("^")))
+    else:
+        groups = _joined(patterns)
+    return tuple(prefiltered(p) for p in groups)  # type: ignore[misc]
+
+
+def _joined(patterns: tuple[re.Pattern[str], ...]) -> tuple[re.Pattern[str], ...]:
     if len(patterns) < 2 or len({p.flags for p in patterns}) != 1:
         return patterns
     if any(_BACKREFERENCE.search(p.pattern) for p in patterns):

@@ -48,21 +48,26 @@ class SklearnIssueModel:
         text = self.fast.text_features([i.marked() for i in inputs])
         return text, rule_features(inputs, self.fast.rules) * float(self.settings["rule_weight"])
 
-    def scores(self, inputs: list[SentenceInput]) -> tuple[list[str], list[float], list[dict[str, float]]]:
+    def scores(self, inputs: list[SentenceInput], issues_only: bool = False
+               ) -> tuple[list[str], list[float], list[dict[str, float]]]:
+        """Kind, its probability and every category's probability per input; with ``issues_only``
+        the category scores of sentences predicted ``none`` are left empty (tagging never reads
+        them, and they are most sentences)."""
         text, rules = self._feature_parts(inputs)
         if self.linear is None or not self.linear.fits(self):
             self.linear = StackedLinear.of(self)
         probs, per_cat = self.linear.probabilities(text, rules)
         kinds = [self.linear.kind_classes[i] for i in probs.argmax(axis=1)]
         names = self.linear.categories
-        cats = [dict(zip(names, map(float, row))) for row in per_cat]
+        cats = [{} if issues_only and kind == "none" else dict(zip(names, map(float, row)))
+                for kind, row in zip(kinds, per_cat)]
         return kinds, probs.max(axis=1).tolist(), cats
 
     def classify(self, doc: Document) -> list[Sentence]:
         if not doc.sentences:
             return []
         inputs = sentence_inputs(doc)
-        kinds, kind_scores, cats = self.scores(inputs)
+        kinds, kind_scores, cats = self.scores(inputs, issues_only=True)
         default = float(self.settings.get("threshold", 0.5))
         thresholds = {c: self.thresholds.get(c, default) for c in CATEGORIES}
         return apply_predictions(doc, kinds, kind_scores, cats, thresholds, inputs)
