@@ -26,6 +26,7 @@ _NEUTRAL = re.compile(r"需要?说明的?的?问题")
 _RECOMMEND = re.compile(r"建议|措施|整改|下一步|改进|对策|举措")
 _EXPERIENCE = re.compile(r"经验|做法|成效|亮点")
 MAX_HEADING_CHARS = 40
+_TERMINATOR = re.compile(f"[{re.escape(TERMINATORS)}]")
 
 
 @dataclass(frozen=True)
@@ -41,7 +42,7 @@ def heading_level(line: str) -> float | None:
     if not line or len(line) > MAX_HEADING_CHARS:
         return None
     body = line.rstrip("。：:")
-    if any(t in body for t in TERMINATORS) or "，" in body[:-1] and len(body) > 24:
+    if _TERMINATOR.search(body) or "，" in body[:-1] and len(body) > 24:
         return None
     for level, pattern in _MARKERS:
         if pattern.match(line):

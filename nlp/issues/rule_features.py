@@ -22,23 +22,34 @@ FEATURE_NAMES: tuple[str, ...] = (
 
 
 def rule_features(inputs: list[SentenceInput], rules: KeywordRules | None = None) -> np.ndarray:
+    """One row per input: the cue groups, shortness, the topic groups, the section (one-hot).
+
+    Computed a column at a time (a comprehension per pattern over all sentences): per-sentence
+    Python calls cost more than the regex scans themselves."""
     rules = rules or load_keywords()
+    texts = [inp.text for inp in inputs]
     groups = (rules.problem, rules.recommendation, rules.not_problem)
     topics = tuple(rules.categories[c] for c in CATEGORIES)
-    rows = []  # plain lists, one array at the end: item-wise NumPy writes cost more than the regexes
-    for inp in inputs:
-        text = inp.text
-        row = [_fires(g, text) for g in groups]
-        row.append(len(text) < 8)
-        row += [_fires(t, text) for t in topics]
-        section = [False] * len(SECTIONS)
-        section[SECTIONS.index(inp.section) if inp.section in SECTIONS else -1] = True
-        rows.append(row + section)
-    return np.asarray(rows, dtype="float64").reshape(len(inputs), len(FEATURE_NAMES))
+    columns = [_fires(g, texts) for g in groups]
+    columns.append([len(t) < 8 for t in texts])
+    columns += [_fires(t, texts) for t in topics]
+    index = [SECTIONS.index(inp.section) if inp.section in SECTIONS else len(SECTIONS) - 1 for inp in inputs]
+    sections = np.zeros((len(inputs), len(SECTIONS)), dtype="float64")
+    sections[np.arange(len(inputs)), index] = 1.0
+    cues = np.asarray(columns, dtype="float64").reshape(len(columns), len(inputs)).T
+    return np.hstack([cues, sections])
 
 
-def _fires(patterns: tuple[re.Pattern[str], ...], text: str) -> bool:
+def _fires(patterns: tuple[re.Pattern[str], ...], texts: list[str]) -> list[bool]:
+    """Whether any of the patterns matches, per text (a prefiltered pattern tests its first
+    characters before the full pattern runs)."""
+    hits = [False] * len(texts)
     for pattern in patterns:
-        if pattern.search(text):
-            return True
-    return False
+        first = getattr(pattern, "first", None)
+        full = getattr(pattern, "full", pattern)
+        if first is not None:
+            found = [first.search(t) is not None and full.search(t) is not None for t in texts]
+        else:
+            found = [full.search(t) is not None for t in texts]
+        hits = [a or b for a, b in zip(hits, found)]
+    return hits

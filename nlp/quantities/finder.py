@@ -72,9 +72,9 @@ def compile_patterns(grammar: Grammar) -> Patterns:
     fraction = g(
         r"(?P<cmp>{comparator})?(?:(?P<pre>百分之|千分之|万分之)(?!百)(?P<fn>{number})"
         r"|(?!百分之|千分之|万分之)(?P<fd>{number})分之(?P<fn2>{number}))"
-    )
+    )  # raw_candidates relies on every fraction containing 分之
     bare_money = g(r"(?P<n1>[0-9０-９]+(?:[.．][0-9０-９]+)?{space}(?P<mult>万|亿)(?:[0-9０-９]{1,4}(?![0-9０-９.．]))?|{chinese_number})(?P<a1>余|多)?")
-    fixed = re.compile(r"(?P<half>一半)|(?P<full>百分之?百)")
+    fixed = re.compile(r"(?P<half>一半)|(?P<full>百分之?百)")  # raw_candidates relies on 一半 / 百分
     anchor_chars = re.escape("≥≤⩾⩽＞＜>=<＝.．") + grammar.fragments["anchor_chars"]
     return Patterns(
         anchor=re.compile(f"[{anchor_chars}]+"),
@@ -112,13 +112,17 @@ def raw_candidates(text: str, grammar: Grammar | None = None) -> list[Candidate]
     """
     grammar = grammar or load_grammar()
     patterns = compile_patterns(grammar)
-    found: list[Candidate] = []
+    found: list[Candidate | None] = []
+    # every fraction contains 分之, every fixed form 一半 or 百分: without them, skip the patterns
+    fractions, fixed = "分之" in text, "一半" in text or "百分" in text
     for anchor in patterns.anchor.finditer(text):
         for position in _starts(text, anchor.start(), anchor.end()):
             general = _general(text, patterns, position)
             found.append(general)
-            found.append(_fraction(text, patterns, position))
-            found.append(_fixed(text, patterns, position))
+            if fractions:
+                found.append(_fraction(text, patterns, position))
+            if fixed:
+                found.append(_fixed(text, patterns, position))
             if general is None:  # money without 元 only where no unit follows (not 4万 of 4万余人次)
                 found.append(_bare_money(text, patterns, grammar, position))
     return [c for c in found if c is not None]
