@@ -147,6 +147,9 @@ def _docs(items: list[Labelled], cats: Callable[[Labelled], dict[str, float]], r
     return out
 
 
+LOG_ONLY_DOCS = 200
+
+
 def _run_config(settings: dict[str, Any], pipe: str, train: list[Doc], dev: list[Doc]) -> Language:
     """One run of spaCy's training loop on one component; the last (averaged) weights are kept,
     so nothing is selected on dev. The training log goes to a buffer, not to stdout."""
@@ -156,7 +159,7 @@ def _run_config(settings: dict[str, Any], pipe: str, train: list[Doc], dev: list
     with tempfile.TemporaryDirectory(prefix="jixiao-issues-spacy-") as tmp:
         paths = {"train": Path(tmp) / "train.spacy", "dev": Path(tmp) / "dev.spacy"}
         _docbin(train).to_disk(paths["train"])
-        _docbin(dev or train).to_disk(paths["dev"])
+        _docbin(dev or train[:LOG_ONLY_DOCS]).to_disk(paths["dev"])  # stand-in for logging only
         overrides = {"paths.train": str(paths["train"]), "paths.dev": str(paths["dev"]),
                      "nlp.pipeline": [pipe], "system.seed": int(settings["seed"]), **settings["overrides"]}
         config = spacy.util.load_config(Path(settings["config"]), overrides=overrides, interpolate=False)
