@@ -21,6 +21,7 @@ UNIT_GROUPS: tuple[tuple[str, str], ...] = (
     ("u_me", "MEASURE"),
     ("u_ct", "COUNT"),
 )
+_UNIT_LABELS = dict(UNIT_GROUPS)
 _CLAUSE_END = "。；;！？!?\n"
 MONEY_CUE_WINDOW = 30
 
@@ -151,7 +152,10 @@ def _starts(text: str, start: int, end: int) -> list[int]:
 def _general(text: str, patterns: Patterns, position: int) -> Candidate | None:
     m = patterns.general.match(text, position)
     if m:
-        group, label = next((name, lab) for name, lab in UNIT_GROUPS if m.group(name))
+        group = m.lastgroup  # the unit alternatives close the pattern, so the last group is the unit
+        label = _UNIT_LABELS.get(group or "")
+        if label is None:
+            group, label = next((name, lab) for name, lab in UNIT_GROUPS if m.group(name))
         number = m.group("n1")
         if number in ("万", "亿", "萬", "億") and not (m.group("a1") or m.group("a3")):
             return None
