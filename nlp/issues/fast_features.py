@@ -118,7 +118,7 @@ class KeyTable:
         size = 1 << max(4, int(len(keys) * 4).bit_length())
         self.mask = size - 1
         self.keys = np.full(size, -1, dtype=np.int64)
-        self.ids = np.full(size, -1, dtype=np.int64)
+        self.ids = np.full(size, -1, dtype=np.int32)
         slots = self._slot(keys)
         pending = np.arange(len(keys))
         self.depth = 0

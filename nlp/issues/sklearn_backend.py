@@ -96,7 +96,9 @@ class StackedLinear:
             parts.append(clf.coef_[:1])
             biases.append(clf.intercept_[:1])
             names.append(category)
-        weights = np.vstack(parts).T.astype(np.float64)
+        # float32: half the memory, so that the weights stay in cache between documents while the
+        # quantity model runs in between (scores move by about 1e-7)
+        weights = np.vstack(parts).T.astype(np.float32)
         return cls(cls._identity(model), np.ascontiguousarray(weights), np.concatenate(biases), list(kind.classes_),
                    names, kind.coef_.shape[0] > 1)
 
@@ -112,7 +114,8 @@ class StackedLinear:
         """(kind probabilities, positive-class probability per category) for the two feature parts
         (multiplied apart: stacking them into one sparse matrix costs more than the product)."""
         split = text.shape[1]
-        raw = np.asarray(text @ self.weights[:split]) + rules @ self.weights[split:] + self.bias
+        raw = (np.asarray(text @ self.weights[:split], dtype=np.float64)
+               + rules @ self.weights[split:].astype(np.float64) + self.bias)
         n_kind = len(self.kind_classes) if self.multinomial else 1
         kind_raw, cat_raw = raw[:, :n_kind], raw[:, n_kind:]
         if self.multinomial:
