@@ -7,7 +7,7 @@ what is scored is exactly what users get.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Protocol
@@ -30,6 +30,8 @@ class SentenceClassifier(Protocol):
 
     def classify(self, doc: Document) -> list[Sentence]: ...
 
+    def classify_offsets(self, text: str, offsets: Sequence[tuple[int, int]]) -> list[Sentence]: ...
+
 
 @dataclass(frozen=True)
 class TagResult:
@@ -49,16 +51,17 @@ class Tagger:
 
     def tag_document(self, doc: Document) -> Document:
         """Tag a document whose text (and, if present, sentences) are given."""
-        if not doc.sentences:
-            offsets = split_offsets(doc.text)
-            # A classifier assigns sections itself (from the same detector); do it once.
-            sections = assign_sections(doc.text, offsets) if self.classifier is None else [None] * len(offsets)
-            doc = replace(doc, sentences=tuple(Sentence(s, e, section=k) for (s, e), k in zip(offsets, sections)))
         spans = tuple(self.quantities.extract(doc.text))
-        doc = replace(doc, spans=spans)
+        offsets = [(s.start, s.end) for s in doc.sentences] if doc.sentences else split_offsets(doc.text)
         if self.classifier is not None:
-            doc = replace(doc, sentences=tuple(self.classifier.classify(doc)))
-        return doc
+            # the classifier builds the sentence records itself (sections included), once
+            sentences = tuple(self.classifier.classify_offsets(doc.text, offsets))
+        elif doc.sentences:
+            sentences = doc.sentences
+        else:
+            sections = assign_sections(doc.text, offsets)
+            sentences = tuple(Sentence(s, e, section=k) for (s, e), k in zip(offsets, sections))
+        return replace(doc, spans=spans, sentences=sentences)
 
     def tag_text(self, text: str, doc_id: str = "text") -> Document:
         return self.tag_document(Document(id=doc_id, text=text))

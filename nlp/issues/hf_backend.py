@@ -24,7 +24,8 @@ from pathlib import Path
 from typing import Any
 
 from nlp.document.model import CATEGORIES, KINDS, Document, Sentence
-from nlp.issues.inputs import Labelled, SentenceInput, apply_predictions, labelled_sentences, sentence_inputs
+from nlp.issues.inputs import (Labelled, Offsets, SentenceInput, apply_predictions, inputs_at, labelled_sentences,
+                               offsets_of)
 
 DEFAULTS_FILE = Path(__file__).resolve().parents[2] / "training" / "issues_transformers.json"
 LABELS: tuple[str, ...] = (*(f"kind:{k}" for k in KINDS), *(f"category:{c}" for c in CATEGORIES))
@@ -80,13 +81,16 @@ class HFIssueModel:
         return kinds, kind_scores, [dict(zip(CATEGORIES, row)) for row in cat_probs]
 
     def classify(self, doc: Document) -> list[Sentence]:
-        if not doc.sentences:
+        return self.classify_offsets(doc.text, offsets_of(doc))
+
+    def classify_offsets(self, text: str, offsets: Offsets) -> list[Sentence]:
+        if not offsets:
             return []
-        inputs = sentence_inputs(doc)
+        inputs = inputs_at(text, offsets)
         kinds, kind_scores, cats = self.scores(inputs)
         default = float(self.settings.get("threshold", 0.5))
         thresholds = {c: self.thresholds.get(c, default) for c in CATEGORIES}
-        return apply_predictions(doc, kinds, kind_scores, cats, thresholds, inputs)
+        return apply_predictions(offsets, kinds, kind_scores, cats, thresholds, inputs)
 
 
 def _cap_threads(threads: int) -> None:

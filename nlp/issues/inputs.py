@@ -6,6 +6,7 @@ tagging uses, so training, evaluation and tagging see identical inputs.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from nlp.document.model import CATEGORIES, Document, Sentence
@@ -30,10 +31,22 @@ class SentenceInput:
         return SECTION_MARKERS.get(self.section, "") + self.text
 
 
+Offsets = Sequence[tuple[int, int]]
+
+
 def sentence_inputs(doc: Document) -> list[SentenceInput]:
-    offsets = [(s.start, s.end) for s in doc.sentences]
-    sections = assign_sections(doc.text, offsets)
-    return [SentenceInput(doc.text[s:e], "table" if _in_table(doc.text, s) else section)
+    return inputs_at(doc.text, offsets_of(doc))
+
+
+def offsets_of(doc: Document) -> list[tuple[int, int]]:
+    return [(s.start, s.end) for s in doc.sentences]
+
+
+def inputs_at(text: str, offsets: Offsets) -> list[SentenceInput]:
+    """The inputs of the sentences at ``offsets`` (tagging passes the splitter's offsets directly,
+    without building sentence records that the classifier would replace)."""
+    sections = assign_sections(text, list(offsets))
+    return [SentenceInput(text[s:e], "table" if _in_table(text, s) else section)
             for (s, e), section in zip(offsets, sections)]
 
 
@@ -59,15 +72,14 @@ def labelled_sentences(docs: list[Document]) -> list[Labelled]:
     return out
 
 
-def apply_predictions(doc: Document, kinds: list[str], kind_scores: list[float],
+def apply_predictions(offsets: Offsets, kinds: list[str], kind_scores: list[float],
                       category_scores: list[dict[str, float]], thresholds: dict[str, float],
-                      inputs: list[SentenceInput] | None = None) -> list[Sentence]:
+                      inputs: list[SentenceInput]) -> list[Sentence]:
     """Sentences with kind and categories; a problem or recommendation keeps at least its best category.
 
-    ``inputs`` are the ones the scores were computed from (recomputed when absent)."""
-    inputs = sentence_inputs(doc) if inputs is None else inputs
+    ``inputs`` are the ones the scores were computed from."""
     out = []
-    for sentence, inp, kind, kscore, cscores in zip(doc.sentences, inputs, kinds, kind_scores, category_scores):
+    for (start, end), inp, kind, kscore, cscores in zip(offsets, inputs, kinds, kind_scores, category_scores):
         categories: tuple[str, ...] = ()
         kept: dict[str, float] = {}
         if kind != "none":
@@ -75,5 +87,5 @@ def apply_predictions(doc: Document, kinds: list[str], kind_scores: list[float],
             if not categories:
                 categories = (max(cscores, key=cscores.get),) if cscores else ()
             kept = {c: round(cscores[c], 4) for c in categories}
-        out.append(Sentence(sentence.start, sentence.end, kind, categories, kscore, kept, inp.section))
+        out.append(Sentence(start, end, kind, categories, kscore, kept, inp.section))
     return out

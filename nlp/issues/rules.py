@@ -9,6 +9,7 @@ one category for those kinds, and an uncategorised guess is more often a false a
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from importlib import resources
@@ -53,10 +54,13 @@ class RuleClassifier:
     name: str = "rules"
 
     def classify(self, doc: Document) -> list[Sentence]:
-        from nlp.issues.inputs import sentence_inputs
+        return self.classify_offsets(doc.text, [(s.start, s.end) for s in doc.sentences])
 
-        return [self.classify_sentence(inp.text, replace(s, section=inp.section))
-                for inp, s in zip(sentence_inputs(doc), doc.sentences)]
+    def classify_offsets(self, text: str, offsets: Sequence[tuple[int, int]]) -> list[Sentence]:
+        from nlp.issues.inputs import inputs_at
+
+        return [self.classify_sentence(inp.text, Sentence(s, e, section=inp.section))
+                for inp, (s, e) in zip(inputs_at(text, offsets), offsets)]
 
     def classify_sentence(self, text: str, sentence: Sentence) -> Sentence:
         categories = tuple(k for k, pats in self.rules.categories.items() if _hits(pats, text))

@@ -16,7 +16,8 @@ from sklearn.linear_model import LogisticRegression
 
 from nlp.document.model import CATEGORIES, Document, Sentence
 from nlp.issues.fast_features import FastFeatures
-from nlp.issues.inputs import Labelled, SentenceInput, apply_predictions, labelled_sentences, sentence_inputs
+from nlp.issues.inputs import (Labelled, Offsets, SentenceInput, apply_predictions, inputs_at, labelled_sentences,
+                               offsets_of)
 from nlp.issues.rule_features import rule_features
 
 DEFAULTS: dict[str, Any] = {"ngram_min": 1, "ngram_max": 4, "C_kind": 8.0, "C_category": 8.0, "min_df": 1,
@@ -64,13 +65,16 @@ class SklearnIssueModel:
         return kinds, probs.max(axis=1).tolist(), cats
 
     def classify(self, doc: Document) -> list[Sentence]:
-        if not doc.sentences:
+        return self.classify_offsets(doc.text, offsets_of(doc))
+
+    def classify_offsets(self, text: str, offsets: Offsets) -> list[Sentence]:
+        if not offsets:
             return []
-        inputs = sentence_inputs(doc)
+        inputs = inputs_at(text, offsets)
         kinds, kind_scores, cats = self.scores(inputs, issues_only=True)
         default = float(self.settings.get("threshold", 0.5))
         thresholds = {c: self.thresholds.get(c, default) for c in CATEGORIES}
-        return apply_predictions(doc, kinds, kind_scores, cats, thresholds, inputs)
+        return apply_predictions(offsets, kinds, kind_scores, cats, thresholds, inputs)
 
 
 @dataclass

@@ -31,7 +31,8 @@ from spacy.vocab import Vocab
 import nlp.quantities.component  # noqa: F401  (registers the quantities factory, for sourcing and loading)
 import nlp.quantities.tokenizer  # noqa: F401  (registers the tokenizer)
 from nlp.document.model import CATEGORIES, KINDS, Document, Sentence
-from nlp.issues.inputs import Labelled, SentenceInput, apply_predictions, labelled_sentences, sentence_inputs
+from nlp.issues.inputs import (Labelled, Offsets, SentenceInput, apply_predictions, inputs_at, labelled_sentences,
+                               offsets_of)
 from nlp.quantities.tokenizer import char_digit_words
 
 CONFIG = Path(__file__).resolve().parents[2] / "training" / "issues_spacy.cfg"
@@ -66,13 +67,16 @@ class SpacyIssueModel:
         return kinds, kind_scores, cats
 
     def classify(self, doc: Document) -> list[Sentence]:
-        if not doc.sentences:
+        return self.classify_offsets(doc.text, offsets_of(doc))
+
+    def classify_offsets(self, text: str, offsets: Offsets) -> list[Sentence]:
+        if not offsets:
             return []
-        inputs = sentence_inputs(doc)
+        inputs = inputs_at(text, offsets)
         kinds, kind_scores, cats = self.scores(inputs)
         default = float(self.settings.get("threshold", 0.5))
         thresholds = {c: self.thresholds.get(c, default) for c in CATEGORIES}
-        return apply_predictions(doc, kinds, kind_scores, cats, thresholds, inputs)
+        return apply_predictions(offsets, kinds, kind_scores, cats, thresholds, inputs)
 
 
 def model_texts(inputs: list[SentenceInput], rule_tokens: bool) -> list[str]:
