@@ -23,3 +23,15 @@ def gold_docs():
     from nlp.document.jsonl import read_documents
 
     return [d for f in sorted(GOLD.glob("*.jsonl")) for d in read_documents(f)]
+
+
+RULES_META = '{"name": "jixiao-rules-test", "version": "0", "quantities": {"backend": "rules"}, "issues": {"backend": "rules"}}'
+
+
+@pytest.fixture(scope="session")
+def rules_model(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A model folder that loads in milliseconds, for the tests of the batch machinery, worker
+    processes and the API (the bundled model takes seconds to load in every process)."""
+    folder = tmp_path_factory.mktemp("rules-model")
+    (folder / "meta.json").write_text(RULES_META, "utf-8")
+    return folder

@@ -15,21 +15,11 @@ import nlp
 from nlp.ingest.errors import IngestError
 from nlp.tagger import Tagger
 
-RULES_META = '{"name": "jixiao-rules-test", "version": "0", "quantities": {"backend": "rules"}, "issues": {"backend": "rules"}}'
-
 
 @pytest.fixture(scope="module")
 def tagger() -> Tagger:
     """The bundled model, loaded once for the module (it takes seconds)."""
     return nlp.load()
-
-
-@pytest.fixture(scope="module")
-def rules_model(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A model that loads in milliseconds, for the tests of worker processes and batch runs."""
-    folder = tmp_path_factory.mktemp("rules-model")
-    (folder / "meta.json").write_text(RULES_META, "utf-8")
-    return folder
 
 
 def test_import_is_cheap_and_names_load_on_first_use() -> None:

@@ -30,18 +30,6 @@ def run(*args: str):  # type: ignore[no-untyped-def]
     return CliRunner().invoke(app, ["tag", *args])
 
 
-RULES_META = '{"name": "jixiao-rules-test", "version": "0", "quantities": {"backend": "rules"}, "issues": {"backend": "rules"}}'
-
-
-@pytest.fixture(scope="module")
-def rules_model(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A model folder that loads in milliseconds: these tests are about the batch machinery,
-    not the model (the bundled model takes many seconds to load in every process)."""
-    folder = tmp_path_factory.mktemp("rules-model")
-    (folder / "meta.json").write_text(RULES_META, "utf-8")
-    return folder
-
-
 @pytest.fixture(scope="module")
 def small_reports(tmp_path_factory: pytest.TempPathFactory, report_paths: list[Path]) -> Path:
     """Distinct small reports: a numbered first line and a window of one of the five reports."""

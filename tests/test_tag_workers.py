@@ -10,22 +10,12 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
-import pytest
 from rich.console import Console
 
 from nlp.outputs.feedback import PlainLines, ProgressBar, Quiet
 from nlp.runner import bounded_ordered, load_settings, process_map, tag_to_file
 
-RULES_META = '{"name": "jixiao-rules-test", "version": "0", "quantities": {"backend": "rules"}, "issues": {"backend": "rules"}}'
 THREAD_VARIABLES = ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS", "TOKENIZERS_PARALLELISM")
-
-
-@pytest.fixture(scope="module")
-def rules_model(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A model folder that loads in milliseconds: these tests are about processes and feedback."""
-    folder = tmp_path_factory.mktemp("rules-model")
-    (folder / "meta.json").write_text(RULES_META, "utf-8")
-    return folder
 
 
 def test_bounded_ordered_keeps_input_order_and_bounds_the_work_in_flight() -> None:

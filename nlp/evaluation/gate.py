@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import tomllib
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -35,12 +36,7 @@ class Failure:
 
 def read_thresholds(path: Path) -> dict[str, float]:
     """The [min] table of a thresholds file: dotted metric path → minimum."""
-    try:
-        data = tomllib.loads(path.read_text("utf-8"))
-    except OSError as exc:
-        raise GateFileError(f"{path}: cannot read ({exc.strerror or exc})") from exc
-    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
-        raise GateFileError(f"{path}: not TOML ({exc})") from exc
+    data = _parsed(path, tomllib.loads, tomllib.TOMLDecodeError, "TOML")
     table = data.get("min")
     if not isinstance(table, dict) or not table:
         raise GateFileError(f"{path}: needs a [min] table of \"dotted.metric\" = minimum")
@@ -52,15 +48,20 @@ def read_thresholds(path: Path) -> dict[str, float]:
 
 def read_metrics(path: Path) -> dict[str, Any]:
     """A metrics.json written by ``jixiao evaluate``."""
-    try:
-        data = json.loads(path.read_text("utf-8"))
-    except OSError as exc:
-        raise GateFileError(f"{path}: cannot read ({exc.strerror or exc})") from exc
-    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
-        raise GateFileError(f"{path}: not JSON ({exc})") from exc
+    data = _parsed(path, json.loads, json.JSONDecodeError, "JSON")
     if not isinstance(data, dict):
         raise GateFileError(f"{path}: not a metrics.json (expected an object)")
     return data
+
+
+def _parsed(path: Path, parse: Callable[[str], Any], error: type[Exception], kind: str) -> Any:
+    """The file parsed, or a GateFileError naming it and why."""
+    try:
+        return parse(path.read_text("utf-8"))
+    except OSError as exc:
+        raise GateFileError(f"{path}: cannot read ({exc.strerror or exc})") from exc
+    except (error, UnicodeDecodeError) as exc:
+        raise GateFileError(f"{path}: not {kind} ({exc})") from exc
 
 
 def check_minimums(metrics: dict[str, Any], minimums: dict[str, float]) -> list[Failure]:

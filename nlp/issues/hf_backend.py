@@ -23,9 +23,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from nlp.document.model import CATEGORIES, KINDS, Document, Sentence
-from nlp.issues.inputs import (Labelled, Offsets, SentenceInput, apply_predictions, inputs_at, labelled_sentences,
-                               offsets_of)
+from nlp.document.model import CATEGORIES, KINDS, Document
+from nlp.issues.inputs import Labelled, SentenceInput, labelled_sentences
+from nlp.issues.scored import ScoredClassifier
 
 DEFAULTS_FILE = Path(__file__).resolve().parents[2] / "training" / "issues_transformers.json"
 LABELS: tuple[str, ...] = (*(f"kind:{k}" for k in KINDS), *(f"category:{c}" for c in CATEGORIES))
@@ -42,7 +42,7 @@ def default_settings() -> dict[str, Any]:
 
 
 @dataclass
-class HFIssueModel:
+class HFIssueModel(ScoredClassifier):
     model: Any  # transformers.PreTrainedModel
     tokenizer: Any  # transformers.PreTrainedTokenizerBase
     thresholds: dict[str, float] = field(default_factory=dict)
@@ -80,17 +80,6 @@ class HFIssueModel:
         kind_scores = [row[b] for row, b in zip(kind_probs, best)]
         return kinds, kind_scores, [dict(zip(CATEGORIES, row)) for row in cat_probs]
 
-    def classify(self, doc: Document) -> list[Sentence]:
-        return self.classify_offsets(doc.text, offsets_of(doc))
-
-    def classify_offsets(self, text: str, offsets: Offsets) -> list[Sentence]:
-        if not offsets:
-            return []
-        inputs = inputs_at(text, offsets)
-        kinds, kind_scores, cats = self.scores(inputs)
-        default = float(self.settings.get("threshold", 0.5))
-        thresholds = {c: self.thresholds.get(c, default) for c in CATEGORIES}
-        return apply_predictions(offsets, kinds, kind_scores, cats, thresholds, inputs)
 
 
 def _cap_threads(threads: int) -> None:

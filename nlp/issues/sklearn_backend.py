@@ -14,10 +14,10 @@ from scipy.sparse import csr_matrix, hstack
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
 
-from nlp.document.model import CATEGORIES, Document, Sentence
+from nlp.document.model import CATEGORIES, Document
 from nlp.issues.fast_features import FastFeatures
-from nlp.issues.inputs import (Labelled, Offsets, SentenceInput, apply_predictions, inputs_at, labelled_sentences,
-                               offsets_of)
+from nlp.issues.inputs import Labelled, SentenceInput, labelled_sentences
+from nlp.issues.scored import ScoredClassifier
 from nlp.issues.rule_features import rule_features
 
 DEFAULTS: dict[str, Any] = {"ngram_min": 1, "ngram_max": 4, "C_kind": 8.0, "C_category": 8.0, "min_df": 1,
@@ -26,7 +26,7 @@ DEFAULTS: dict[str, Any] = {"ngram_min": 1, "ngram_max": 4, "C_kind": 8.0, "C_ca
 
 
 @dataclass
-class SklearnIssueModel:
+class SklearnIssueModel(ScoredClassifier):
     vectorizer: TfidfVectorizer
     kind_model: LogisticRegression
     category_models: dict[str, LogisticRegression]
@@ -64,17 +64,8 @@ class SklearnIssueModel:
                 for kind, row in zip(kinds, per_cat)]
         return kinds, probs.max(axis=1).tolist(), cats
 
-    def classify(self, doc: Document) -> list[Sentence]:
-        return self.classify_offsets(doc.text, offsets_of(doc))
-
-    def classify_offsets(self, text: str, offsets: Offsets) -> list[Sentence]:
-        if not offsets:
-            return []
-        inputs = inputs_at(text, offsets)
-        kinds, kind_scores, cats = self.scores(inputs, issues_only=True)
-        default = float(self.settings.get("threshold", 0.5))
-        thresholds = {c: self.thresholds.get(c, default) for c in CATEGORIES}
-        return apply_predictions(offsets, kinds, kind_scores, cats, thresholds, inputs)
+    def tagging_scores(self, inputs: list[SentenceInput]) -> tuple[list[str], list[float], list[dict[str, float]]]:
+        return self.scores(inputs, issues_only=True)
 
 
 @dataclass

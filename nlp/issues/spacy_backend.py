@@ -30,9 +30,9 @@ from spacy.vocab import Vocab
 
 import nlp.quantities.component  # noqa: F401  (registers the quantities factory, for sourcing and loading)
 import nlp.quantities.tokenizer  # noqa: F401  (registers the tokenizer)
-from nlp.document.model import CATEGORIES, KINDS, Document, Sentence
-from nlp.issues.inputs import (Labelled, Offsets, SentenceInput, apply_predictions, inputs_at, labelled_sentences,
-                               offsets_of)
+from nlp.document.model import CATEGORIES, KINDS, Document
+from nlp.issues.inputs import Labelled, SentenceInput, labelled_sentences
+from nlp.issues.scored import ScoredClassifier
 from nlp.quantities.tokenizer import char_digit_words
 
 CONFIG = Path(__file__).resolve().parents[2] / "training" / "issues_spacy.cfg"
@@ -45,7 +45,7 @@ DEFAULTS: dict[str, Any] = {"config": str(CONFIG), "seed": 13, "real_repeat": 3,
 
 
 @dataclass
-class SpacyIssueModel:
+class SpacyIssueModel(ScoredClassifier):
     pipeline: Language
     thresholds: dict[str, float] = field(default_factory=dict)
     settings: dict[str, Any] = field(default_factory=lambda: dict(DEFAULTS))
@@ -66,17 +66,6 @@ class SpacyIssueModel:
             cats.append({c: _unit(doc.cats.get(c, 0.0)) for c in CATEGORIES})
         return kinds, kind_scores, cats
 
-    def classify(self, doc: Document) -> list[Sentence]:
-        return self.classify_offsets(doc.text, offsets_of(doc))
-
-    def classify_offsets(self, text: str, offsets: Offsets) -> list[Sentence]:
-        if not offsets:
-            return []
-        inputs = inputs_at(text, offsets)
-        kinds, kind_scores, cats = self.scores(inputs)
-        default = float(self.settings.get("threshold", 0.5))
-        thresholds = {c: self.thresholds.get(c, default) for c in CATEGORIES}
-        return apply_predictions(offsets, kinds, kind_scores, cats, thresholds, inputs)
 
 
 def model_texts(inputs: list[SentenceInput], rule_tokens: bool) -> list[str]:

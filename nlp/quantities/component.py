@@ -24,7 +24,7 @@ from thinc.api import Model, Optimizer, SparseLinear
 
 from nlp.document.model import LABELS, Span
 from nlp.quantities.features import candidate_features
-from nlp.quantities.finder import Candidate, filter_flags, raw_candidates, range_variants
+from nlp.quantities.finder import Candidate, filter_flags, find_candidates, raw_candidates, range_variants
 from nlp.quantities.grammar import Grammar, load_grammar
 from nlp.quantities.normalize import normalize
 
@@ -64,13 +64,17 @@ def _softmax(scores: np.ndarray) -> np.ndarray:
     return shifted / shifted.sum(axis=1, keepdims=True)
 
 
-def _outside(candidates: list[Candidate], accepted: list[Candidate], accepted_keys: set[tuple[int, int, str]],
-             length: int) -> list[Candidate]:
+def _key(c: Candidate) -> tuple[int, int, str]:
+    return (c.start, c.end, c.label)
+
+
+def _outside(candidates: list[Candidate], accepted: list[Candidate], length: int) -> list[Candidate]:
     """The grammar's accepted candidates and every candidate overlapping none of them."""
+    accepted_keys = {_key(c) for c in accepted}
     covered = bytearray(length + 1)
     for c in accepted:
         covered[c.start : c.end] = b"\x01" * (c.end - c.start)
-    return [c for c in candidates if (c.start, c.end, c.label) in accepted_keys or not any(covered[c.start : c.end])]
+    return [c for c in candidates if _key(c) in accepted_keys or not any(covered[c.start : c.end])]
 
 
 class QuantityComponent(TrainablePipe):
@@ -100,7 +104,7 @@ class QuantityComponent(TrainablePipe):
         raw = raw_candidates(text, grammar)
         unique: dict[tuple[int, int, str], Candidate] = {}
         for c in raw + range_variants(text, raw, grammar):
-            unique.setdefault((c.start, c.end, c.label), c)
+            unique.setdefault(_key(c), c)
         flags: dict[Candidate, list[str]] = {}
         for c in [*raw, *unique.values()]:
             if c not in flags:
@@ -150,25 +154,22 @@ class QuantityComponent(TrainablePipe):
     def _extract_combined(self, text: str) -> list[Span]:
         """Only candidates whose score can matter are scored: the grammar's spans (veto) and the
         candidates that overlap no kept span (rescue); the others could never be taken."""
-        from nlp.quantities.finder import find_candidates
-
         raw, candidates, flags = self._scan(text)
         accepted = find_candidates(text, self.grammar, raw, flags)
-        accepted_keys = {(c.start, c.end, c.label) for c in accepted}
-        score_of = self._score_map(text, _outside(candidates, accepted, accepted_keys, len(text)), flags)
+        score_of = self._score_map(text, _outside(candidates, accepted, len(text)), flags)
         veto, rescue = float(self.cfg["veto"]), float(self.cfg["rescue"])
         taken = bytearray(len(text) + 1)
         spans: list[Span] = []
         for c in accepted:
-            score = score_of.get((c.start, c.end, c.label), 1.0)
+            score = score_of.get(_key(c), 1.0)
             span = normalize(text, c, self.grammar) if score >= veto else None
             if span is not None:
                 taken[c.start : c.end] = b"\x01" * (c.end - c.start)
                 spans.append(span.with_score(score))
         # candidates freed by a veto (rare) are scored now
-        freed = [c for c in candidates if (c.start, c.end, c.label) not in score_of and not any(taken[c.start : c.end])]
+        freed = [c for c in candidates if _key(c) not in score_of and not any(taken[c.start : c.end])]
         score_of.update(self._score_map(text, freed, flags))
-        scored = [(c, score_of[(c.start, c.end, c.label)]) for c in candidates if (c.start, c.end, c.label) in score_of]
+        scored = [(c, score_of[_key(c)]) for c in candidates if _key(c) in score_of]
         for c, score in sorted(scored, key=lambda cs: -cs[1]):
             if score >= rescue and not any(taken[c.start : c.end]):
                 span = normalize(text, c, self.grammar)
@@ -180,7 +181,7 @@ class QuantityComponent(TrainablePipe):
     def _score_map(self, text: str, candidates: list[Candidate],
                    flags: dict[Candidate, list[str]]) -> dict[tuple[int, int, str], float]:
         scores = self._scores(text, candidates, flags)
-        return {(c.start, c.end, c.label): float(s) for c, s in zip(candidates, scores)}
+        return {_key(c): float(s) for c, s in zip(candidates, scores)}
 
     def _extract_model(self, text: str) -> list[Span]:
         candidates, scores = self.candidate_scores(text)

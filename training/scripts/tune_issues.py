@@ -13,36 +13,27 @@ from __future__ import annotations
 import json
 import sys
 import time
-from dataclasses import replace
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 
-from nlp.corpus.split import leave_one_out  # noqa: E402
-from nlp.evaluation.crossval import blank_labels  # noqa: E402
-from nlp.evaluation.score import score_documents  # noqa: E402
-from nlp.issues.sklearn_backend import train_sklearn  # noqa: E402
+from nlp.document.model import Document  # noqa: E402
+from nlp.evaluation.crossval import crossval_issues  # noqa: E402
 from nlp.training.data import load_corpus, load_splits  # noqa: E402
 
 
-def score_setting(settings: dict, corpus: Path = ROOT / "corpus") -> dict:  # type: ignore[type-arg]
-    docs = load_corpus(corpus)
+def tuning_documents(corpus: Path = ROOT / "corpus") -> list[Document]:
+    """The corpus without the test split: its reports are neither trained on nor scored."""
     test = set(load_splits(corpus)["test"])
-    by_id = {d.id: d for d in docs if d.id not in test}
-    gold, predicted = [], []
-    for train_ids, held_out in leave_one_out(list(by_id.values())):
-        model = train_sklearn([by_id[i] for i in train_ids], [], settings)
-        doc = blank_labels(by_id[held_out])
-        gold.append(by_id[held_out])
-        predicted.append(replace(doc, sentences=tuple(model.classify(doc))))
-    return score_documents(gold, predicted, spans=False)[0]
+    return [d for d in load_corpus(corpus) if d.id not in test]
 
 
 def main() -> None:
+    docs = tuning_documents()
     for argument in sys.argv[1:] or ["{}"]:
         started = time.perf_counter()
-        metrics = score_setting(json.loads(argument))
+        metrics = crossval_issues(docs, ["sklearn"], {"sklearn": json.loads(argument)})["sklearn"]
         print(f"{argument}\tkind macro-F1 {metrics['kind']['macro_f1']:.4f}\t"
               f"categories micro-F1 {metrics['categories']['micro']['f1']:.4f}\t"
               f"macro-F1 {metrics['categories']['macro_f1']:.4f}\t{time.perf_counter() - started:.0f} s", flush=True)
