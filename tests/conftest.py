@@ -20,7 +20,7 @@ def report_paths() -> list[Path]:
 
 @pytest.fixture(scope="session")
 def gold_docs():
-    from nlp.document.jsonl import read_documents
+    from jixiao.document.jsonl import read_documents
 
     return [d for f in sorted(GOLD.glob("*.jsonl")) for d in read_documents(f)]
 

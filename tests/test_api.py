@@ -1,4 +1,4 @@
-"""The Python API: ``nlp.load`` and its tagger, ``nlp.tag_files`` (streaming, workers), ``nlp.tag_to_file``."""
+"""The Python API: ``jixiao.load`` and its tagger, ``jixiao.tag_files`` (streaming, workers), ``jixiao.tag_to_file``."""
 
 from __future__ import annotations
 
@@ -11,24 +11,24 @@ from pathlib import Path
 
 import pytest
 
-import nlp
-from nlp.ingest.errors import IngestError
-from nlp.tagger import Tagger
+import jixiao
+from jixiao.ingest.errors import IngestError
+from jixiao.tagger import Tagger
 
 
 @pytest.fixture(scope="module")
 def tagger() -> Tagger:
     """The bundled model, loaded once for the module (it takes seconds)."""
-    return nlp.load()
+    return jixiao.load()
 
 
 def test_import_is_cheap_and_names_load_on_first_use() -> None:
-    code = ("import sys, nlp; before = sorted(m for m in sys.modules if m.startswith('nlp'));"
-            "nlp.load; print(before, 'nlp.loading' in sys.modules, sorted(nlp.__all__))")
+    code = ("import sys, jixiao; before = sorted(m for m in sys.modules if m.startswith('jixiao'));"
+            "jixiao.load; print(before, 'jixiao.loading' in sys.modules, sorted(jixiao.__all__))")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
-    assert out.strip() == "['nlp'] True ['expand_inputs', 'load', 'tag_files', 'tag_to_file']"
+    assert out.strip() == "['jixiao'] True ['expand_inputs', 'load', 'tag_files', 'tag_to_file']"
     with pytest.raises(AttributeError):
-        nlp.no_such_name  # noqa: B018
+        jixiao.no_such_name  # noqa: B018
 
 
 def test_tag_text_and_tag_file(report_paths: list[Path], tagger: Tagger) -> None:
@@ -70,35 +70,35 @@ def test_tag_files_with_workers_streams_in_order_with_failures(tmp_path: Path, r
                                                               rules_model: Path) -> None:
     (tmp_path / "bad.pdf").write_bytes(b"%PDF-1.4 broken")
     paths = [*report_paths[:3], tmp_path / "bad.pdf", *report_paths[3:]]
-    tagger = nlp.load(rules_model)
+    tagger = jixiao.load(rules_model)
     expected = [tagger.tag_file(p) for p in report_paths]
-    results = list(nlp.tag_files(iter(paths), model=rules_model, workers=2))
+    results = list(jixiao.tag_files(iter(paths), model=rules_model, workers=2))
     assert [r.source for r in results] == [str(p) for p in paths]
     assert results[3].document is None and results[3].error
     assert [r.document for r in results if r.document is not None] == expected
-    assert [r.document for r in nlp.tag_files(report_paths[:2], model=tagger)] == expected[:2]
+    assert [r.document for r in jixiao.tag_files(report_paths[:2], model=tagger)] == expected[:2]
     with pytest.raises(ValueError, match="pass a model path"):
-        nlp.tag_files(report_paths, model=tagger, workers=2)
+        jixiao.tag_files(report_paths, model=tagger, workers=2)
 
 
 def test_tag_files_and_tag_to_file_check_the_model_at_the_call(tmp_path: Path, report_paths: list[Path]) -> None:
-    from nlp.loading import ModelError
+    from jixiao.loading import ModelError
 
     with pytest.raises(ModelError, match="no meta.json"):
-        nlp.tag_files(report_paths, model=tmp_path)
+        jixiao.tag_files(report_paths, model=tmp_path)
     with pytest.raises(ModelError):
-        nlp.tag_to_file([str(report_paths[0])], tmp_path / "x.jsonl", model=tmp_path)
+        jixiao.tag_to_file([str(report_paths[0])], tmp_path / "x.jsonl", model=tmp_path)
     assert list(tmp_path.iterdir()) == []
 
 
 def test_tag_to_file_is_the_cli_run(tmp_path: Path, report_paths: list[Path], tagger: Tagger) -> None:
-    inputs = nlp.expand_inputs([str(report_paths[0].parent)])
+    inputs = jixiao.expand_inputs([str(report_paths[0].parent)])
     out = tmp_path / "api.jsonl"
-    summary = nlp.tag_to_file(inputs, out, model=tagger)
+    summary = jixiao.tag_to_file(inputs, out, model=tagger)
     assert summary.completed and summary.failed == 0 and summary.tagged.documents == 5
     records = [json.loads(line) for line in out.read_text("utf-8").splitlines()]
     assert [r["id"] for r in records] == [p.stem for p in report_paths]
     assert summary.tagged.characters == sum(len(r["text"]) for r in records)
     assert summary.model == tagger.model_info and all(r["model"] == tagger.model_info for r in records)
-    again = nlp.tag_to_file(inputs, out, model=tagger, resume=True)
+    again = jixiao.tag_to_file(inputs, out, model=tagger, resume=True)
     assert again.kept.documents == 5 and again.todo == 0 and again.tagged.documents == 0

@@ -9,11 +9,11 @@ from pathlib import Path
 
 import pytest
 
-from nlp.audit import Finding, audit_document
-from nlp.audit.tolerance import decrease_percent, ratio_percent, rate_verdict, sum_verdict
-from nlp.document.model import Document
-from nlp.ingest.reader import read_bytes, read_file
-from nlp.tables.figures import Figure, rate_cell
+from jixiao.audit import Finding, audit_document
+from jixiao.audit.tolerance import decrease_percent, ratio_percent, rate_verdict, sum_verdict
+from jixiao.document.model import Document
+from jixiao.ingest.reader import read_bytes, read_file
+from jixiao.tables.figures import Figure, rate_cell
 
 ROOT = Path(__file__).resolve().parent.parent
 RAW = ROOT / "corpus" / "raw"

@@ -9,7 +9,7 @@ import pytest
 import typer
 from typer.testing import CliRunner
 
-from nlp.cli.audit_cmd import audit
+from jixiao.cli.audit_cmd import audit
 
 RAW = Path(__file__).resolve().parent.parent / "corpus" / "raw"
 

@@ -14,12 +14,12 @@ from pathlib import Path
 
 import pytest
 
-from nlp.corpus.convert import ConvertError, conll, doccano, docbin, hf, labelstudio
-from nlp.corpus.convert.bio import spans_to_tags, tag_names, tags_to_spans
-from nlp.corpus.convert.units import cover
-from nlp.corpus.convert.utf16 import OffsetMap, utf16_len
-from nlp.document.model import CATEGORIES, KINDS, Document, Sentence, Span, Table, TableCell
-from nlp.document.sentences import split_offsets
+from jixiao.corpus.convert import ConvertError, conll, doccano, docbin, hf, labelstudio
+from jixiao.corpus.convert.bio import spans_to_tags, tag_names, tags_to_spans
+from jixiao.corpus.convert.units import cover
+from jixiao.corpus.convert.utf16 import OffsetMap, utf16_len
+from jixiao.document.model import CATEGORIES, KINDS, Document, Sentence, Span, Table, TableCell
+from jixiao.document.sentences import split_offsets
 
 TEXT = (
     "𠀋预算安排1,695,580元，执行率为≥95%。\n"

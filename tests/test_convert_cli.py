@@ -9,9 +9,9 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from nlp.cli.convert_cmd import convert_app
-from nlp.document.jsonl import read_documents, write_documents
-from nlp.document.model import Document, Sentence, Span
+from jixiao.cli.convert_cmd import convert_app
+from jixiao.document.jsonl import read_documents, write_documents
+from jixiao.document.model import Document, Sentence, Span
 
 GOLD = Path(__file__).resolve().parent.parent / "corpus" / "gold"
 

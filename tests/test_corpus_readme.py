@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from nlp.corpus.stats import extract_block, render_block
-from nlp.corpus.split import split_documents
-from nlp.training.data import load_corpus, load_splits
+from jixiao.corpus.stats import extract_block, render_block
+from jixiao.corpus.split import split_documents
+from jixiao.training.data import load_corpus, load_splits
 
 CORPUS = Path(__file__).resolve().parent.parent / "corpus"
 
@@ -30,7 +30,7 @@ def test_split_file_is_reproducible_and_covers_every_label() -> None:
 def test_authored_supplement_meets_the_issue_minimums() -> None:
     from collections import Counter
 
-    from nlp.document.model import CATEGORIES
+    from jixiao.document.model import CATEGORIES
 
     authored = [d for d in load_corpus(CORPUS) if d.meta.get("source") == "authored"]
     kinds = Counter(s.kind for d in authored for s in d.sentences)

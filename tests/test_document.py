@@ -5,11 +5,11 @@ from __future__ import annotations
 from decimal import Decimal
 from pathlib import Path
 
-from nlp.document.jsonl import decimal_str, document_from_dict, document_to_dict, read_documents, write_documents
-from nlp.document.model import Document, Sentence, Span
-from nlp.document.sections import assign_sections, heading_kind
-from nlp.document.sentences import split_offsets
-from nlp.ingest.reader import read_file
+from jixiao.document.jsonl import decimal_str, document_from_dict, document_to_dict, read_documents, write_documents
+from jixiao.document.model import Document, Sentence, Span
+from jixiao.document.sections import assign_sections, heading_kind
+from jixiao.document.sentences import split_offsets
+from jixiao.ingest.reader import read_file
 
 
 def pieces(text: str) -> list[str]:

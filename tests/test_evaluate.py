@@ -15,9 +15,9 @@ import pytest
 import typer
 from typer.testing import CliRunner
 
-from nlp.cli.evaluate_cmd import evaluate
-from nlp.cli.main import app as jixiao
-from nlp.document.model import CATEGORIES, KINDS, LABELS
+from jixiao.cli.evaluate_cmd import evaluate
+from jixiao.cli.main import app as jixiao
+from jixiao.document.model import CATEGORIES, KINDS, LABELS
 
 ROOT = Path(__file__).resolve().parent.parent
 TEST_ID = "001_f25cf90dc0a01762"
@@ -49,7 +49,7 @@ def read_json(path: Path) -> dict[str, Any]:
 
 
 def flat(metrics: dict[str, Any]) -> dict[str, float]:
-    from nlp.evaluation.score import flatten
+    from jixiao.evaluation.score import flatten
 
     return flatten(metrics)
 
@@ -69,7 +69,7 @@ def test_scored_predictions_are_what_tag_outputs(test_split_run: Path, tmp_path:
 
 def test_predictions_file_is_what_was_scored(test_split_run: Path) -> None:
     """Recount the span errors from predictions.jsonl and gold: metrics.json must agree."""
-    from nlp.document.jsonl import read_documents
+    from jixiao.document.jsonl import read_documents
 
     gold = read_documents(ROOT / "corpus" / "gold" / f"{TEST_ID}.jsonl")[0]
     pred = read_documents(test_split_run / "predictions.jsonl")[0]
@@ -95,7 +95,7 @@ def test_metrics_json_has_the_stable_keys_and_provenance(test_split_run: Path) -
 
 
 def test_reports_list_every_error_in_context(test_split_run: Path) -> None:
-    from nlp.document.jsonl import read_documents
+    from jixiao.document.jsonl import read_documents
 
     gold = read_documents(ROOT / "corpus" / "gold" / f"{TEST_ID}.jsonl")[0]
     pred = read_documents(test_split_run / "predictions.jsonl")[0]

@@ -8,10 +8,10 @@ from pathlib import Path
 
 import pytest
 
-from nlp.ingest.clean import clean
-from nlp.ingest.decode import decode_text
-from nlp.ingest.errors import IngestError
-from nlp.ingest.reader import read_bytes, read_file, sniff_format
+from jixiao.ingest.clean import clean
+from jixiao.ingest.decode import decode_text
+from jixiao.ingest.errors import IngestError
+from jixiao.ingest.reader import read_bytes, read_file, sniff_format
 from pdf_fixtures import cid_pdf, image_only_pdf, text_pdf
 
 REPORT_LINE = "年度资金安排4414.344467万元，实际支付4414.344467万元，执行率为100%。"

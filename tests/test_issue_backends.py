@@ -12,8 +12,9 @@ from pathlib import Path
 
 import pytest
 
-from nlp.document.model import CATEGORIES, KINDS, Document, Sentence
-from nlp.issues.inputs import SECTION_MARKERS, labelled_sentences
+from jixiao.document.model import CATEGORIES, KINDS, Document, Sentence
+from jixiao.issues.inputs import SECTION_MARKERS, labelled_sentences
+from jixiao.training import SPANS_CONFIG
 
 ROOT = Path(__file__).resolve().parent.parent
 TRAIN_ID, DEV_ID, TEST_ID = "000_d6a03cfb2cfdfbfd", "003_7a2d2a46f442ff4e", "001_f25cf90dc0a01762"
@@ -44,7 +45,7 @@ def _few_labelled(doc: Document, issues: int, others: int) -> Document:
 @pytest.fixture(scope="module")
 def train_docs(gold_docs: list[Document]) -> list[Document]:
     """A few dozen sentences: part of a training report and one authored report (training-only data)."""
-    from nlp.document.jsonl import read_documents
+    from jixiao.document.jsonl import read_documents
 
     authored = read_documents(ROOT / "corpus" / "authored" / "issues_1.jsonl")[0]
     assert authored.meta["source"] == "authored"
@@ -77,7 +78,7 @@ def _same_predictions(a: list[Sentence], b: list[Sentence]) -> None:
 
 def test_sklearn_backend_round_trip(train_docs: list[Document], gold_docs: list[Document], report: Document,
                                     tmp_path: Path) -> None:
-    from nlp.issues.sklearn_backend import load_sklearn, save_sklearn, train_sklearn
+    from jixiao.issues.sklearn_backend import load_sklearn, save_sklearn, train_sklearn
 
     model = train_sklearn(train_docs, [_by_id(gold_docs, DEV_ID)], {"max_features": 20000})
     assert set(model.thresholds) <= set(CATEGORIES)
@@ -86,8 +87,8 @@ def test_sklearn_backend_round_trip(train_docs: list[Document], gold_docs: list[
     assert sum(k == t.kind for k, t in zip(kinds, training)) >= 0.9 * len(training)  # it learnt its data
 
     save_sklearn(model, tmp_path / "issues")
-    assert sorted(p.name for p in (tmp_path / "issues").iterdir()) == ["config.json", "vocabulary.json",
-                                                                     "weights.safetensors"]
+    assert sorted(p.name for p in (tmp_path / "issues").iterdir()) == ["config.json", "keywords.yaml",
+                                                                     "vocabulary.json", "weights.safetensors"]
     loaded = load_sklearn(tmp_path / "issues")
     assert loaded.thresholds == model.thresholds
     assert loaded.vectorizer.vocabulary_ == model.vectorizer.vocabulary_
@@ -97,7 +98,7 @@ def test_sklearn_backend_round_trip(train_docs: list[Document], gold_docs: list[
 
 
 def test_sklearn_backend_names_a_broken_model(train_docs: list[Document], tmp_path: Path) -> None:
-    from nlp.issues.sklearn_backend import load_sklearn, save_sklearn, train_sklearn
+    from jixiao.issues.sklearn_backend import load_sklearn, save_sklearn, train_sklearn
 
     save_sklearn(train_sklearn(train_docs, [], {"max_features": 2000}), tmp_path / "issues")
     (tmp_path / "issues" / "weights.safetensors").write_bytes(b"\x80\x04not safetensors")
@@ -110,16 +111,16 @@ def test_sklearn_backend_names_a_broken_model(train_docs: list[Document], tmp_pa
 @pytest.fixture(scope="module")
 def spans_pipeline(gold_docs: list[Document], tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A briefly trained quantity pipeline, to be bundled into the classifier's pipeline."""
-    from nlp.training.spans import train_spans
+    from jixiao.training.spans import train_spans
 
     out = tmp_path_factory.mktemp("spans")
-    return train_spans([_by_id(gold_docs, TRAIN_ID)], [], out, ROOT / "training" / "spans.cfg", seed=13,
+    return train_spans([_by_id(gold_docs, TRAIN_ID)], [], out, SPANS_CONFIG, seed=13,
                        overrides={"training.max_epochs": 1})
 
 
 def test_spacy_backend_round_trip(train_docs: list[Document], gold_docs: list[Document], report: Document,
                                   spans_pipeline: Path, tmp_path: Path) -> None:
-    from nlp.issues.spacy_backend import load_spacy, save_spacy, train_spacy
+    from jixiao.issues.spacy_backend import load_spacy, save_spacy, train_spacy
 
     settings = {"overrides": {"training.max_epochs": 4}, "spans_model": str(spans_pipeline)}
     model = train_spacy(train_docs, [_by_id(gold_docs, DEV_ID)], settings)
@@ -146,7 +147,7 @@ def test_spacy_backend_round_trip(train_docs: list[Document], gold_docs: list[Do
 
 
 def test_spacy_backend_rejects_a_missing_spans_model(train_docs: list[Document], tmp_path: Path) -> None:
-    from nlp.issues.spacy_backend import train_spacy
+    from jixiao.issues.spacy_backend import train_spacy
 
     with pytest.raises(ValueError, match="spans_model"):
         train_spacy(train_docs, [], {"spans_model": str(tmp_path / "nowhere")})
@@ -196,7 +197,7 @@ def no_network(monkeypatch: pytest.MonkeyPatch) -> None:
 
 def test_transformers_backend_round_trip(tiny_bert: Path, train_docs: list[Document], gold_docs: list[Document],
                                          report: Document, tmp_path: Path, no_network: None) -> None:
-    from nlp.issues.hf_backend import LABELS, load_hf, save_hf, train_hf
+    from jixiao.issues.hf_backend import LABELS, load_hf, save_hf, train_hf
 
     settings = {"base_model": str(tiny_bert), "max_steps": 4, "batch_size": 12, "learning_rate": 1e-3}
     model = train_hf(train_docs, [_by_id(gold_docs, DEV_ID)], settings)
@@ -224,7 +225,7 @@ def test_transformers_backend_round_trip(tiny_bert: Path, train_docs: list[Docum
 
 def test_transformers_backend_refuses_hub_names(train_docs: list[Document], tmp_path: Path,
                                                 monkeypatch: pytest.MonkeyPatch, no_network: None) -> None:
-    from nlp.issues.hf_backend import train_hf
+    from jixiao.issues.hf_backend import train_hf
 
     monkeypatch.chdir(tmp_path)
     with pytest.raises(ValueError, match="bert-base-chinese: base_model must be a local model folder"):
@@ -232,7 +233,7 @@ def test_transformers_backend_refuses_hub_names(train_docs: list[Document], tmp_
 
 
 def test_transformers_backend_refuses_pickled_weights(tmp_path: Path) -> None:
-    from nlp.issues.hf_backend import load_hf
+    from jixiao.issues.hf_backend import load_hf
 
     (tmp_path / "pytorch_model.bin").write_bytes(b"not loaded")
     (tmp_path / "jixiao_issues.json").write_text("{}", "utf-8")
@@ -244,7 +245,7 @@ def test_transformers_backend_needs_the_tokenizer_files(tiny_bert: Path, train_d
                                                         no_network: None) -> None:
     import shutil
 
-    from nlp.issues.hf_backend import train_hf
+    from jixiao.issues.hf_backend import train_hf
 
     for name in ("config.json", "model.safetensors"):
         shutil.copy(tiny_bert / name, tmp_path / name)

@@ -15,8 +15,8 @@ from nervaluate import Evaluator
 from sklearn.metrics import accuracy_score, confusion_matrix, f1_score, precision_recall_fscore_support
 from sklearn.preprocessing import MultiLabelBinarizer
 
-from nlp.document.model import CATEGORIES, KINDS, LABELS, Document, Sentence, Span
-from nlp.evaluation.metrics import (
+from jixiao.document.model import CATEGORIES, KINDS, LABELS, Document, Sentence, Span
+from jixiao.evaluation.metrics import (
     accuracy,
     align_sentences,
     classification_scores,
@@ -29,7 +29,7 @@ from nlp.evaluation.metrics import (
     same_value,
     value_accuracy,
 )
-from nlp.evaluation.score import aligned_sentences, flatten, score_documents
+from jixiao.evaluation.score import aligned_sentences, flatten, score_documents
 
 GOLD = [("d", 0, 3, "AMOUNT"), ("d", 5, 8, "RATE"), ("e", 0, 3, "AMOUNT")]
 PRED = [("d", 0, 3, "AMOUNT"), ("d", 5, 7, "RATE"), ("e", 0, 3, "RATE")]

@@ -8,10 +8,10 @@ from pathlib import Path
 
 import pytest
 
-from nlp.document.jsonl import decimal_str
-from nlp.quantities.numerals import parse_numeral
-from nlp.quantities.rules import RuleExtractor
-from nlp.quantities.tokenizer import char_digit_words
+from jixiao.document.jsonl import decimal_str
+from jixiao.quantities.numerals import parse_numeral
+from jixiao.quantities.rules import RuleExtractor
+from jixiao.quantities.tokenizer import char_digit_words
 
 SPEC = Path(__file__).resolve().parent.parent / "corpus" / "specs" / "quantities.jsonl"
 CASES = [json.loads(line) for line in SPEC.read_text("utf-8").splitlines() if line.strip()]
@@ -64,7 +64,7 @@ def test_values_use_decimal_only() -> None:
 
 
 def test_tokenizer_puts_every_gold_span_on_token_boundaries(gold_docs) -> None:  # type: ignore[no-untyped-def]
-    from nlp.training.data import load_corpus
+    from jixiao.training.data import load_corpus
 
     for doc in load_corpus():
         words, spaces = char_digit_words(doc.text)

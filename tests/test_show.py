@@ -13,13 +13,13 @@ import pytest
 import typer
 from typer.testing import CliRunner
 
-import nlp.audit
-from nlp.audit.findings import Finding
-from nlp.cli.show_cmd import show
-from nlp.document.jsonl import decimal_str
-from nlp.document.model import CATEGORY_NAMES_ZH, Document, Sentence, Span, Table, TableCell
-from nlp.outputs.html import format_value, render_html, render_text
-from nlp.outputs.records import output_line
+import jixiao.audit
+from jixiao.audit.findings import Finding
+from jixiao.cli.show_cmd import show
+from jixiao.document.jsonl import decimal_str
+from jixiao.document.model import CATEGORY_NAMES_ZH, Document, Sentence, Span, Table, TableCell
+from jixiao.outputs.html import format_value, render_html, render_text
+from jixiao.outputs.records import output_line
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLE = ROOT / "corpus" / "raw" / "000_d6a03cfb2cfdfbfd.txt"
@@ -70,7 +70,7 @@ def by_id(tree: _Tree) -> dict[str, dict[str, str]]:
 
 @pytest.fixture(scope="module")
 def tagged() -> Document:
-    from nlp.loading import load
+    from jixiao.loading import load
 
     return load(None).tag_file(SAMPLE)
 
@@ -227,7 +227,7 @@ def invoke(*args: str):
 
 @pytest.fixture
 def no_audit(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.delattr(nlp.audit, "audit_document", raising=False)
+    monkeypatch.delattr(jixiao.audit, "audit_document", raising=False)
 
 
 def test_show_a_report(tmp_path: Path, no_audit: None) -> None:
@@ -250,7 +250,7 @@ def test_show_lists_the_audit_findings(tmp_path: Path, monkeypatch: pytest.Monke
     def fake_audit(doc: Document) -> list[Finding]:
         return [Finding(doc.id, "total_sum", "合计<>", Decimal(10), Decimal(11), Decimal(0), "ctx", start=0, end=2)]
 
-    monkeypatch.setattr(nlp.audit, "audit_document", fake_audit, raising=False)
+    monkeypatch.setattr(jixiao.audit, "audit_document", fake_audit, raising=False)
     out = tmp_path / "page.html"
     assert invoke(SAMPLE, "-o", out).exit_code == 0
     page = out.read_text("utf-8")

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from nlp.document.model import LABELS, Document
+from jixiao.document.model import LABELS, Document
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLE = ROOT / "corpus" / "raw" / "000_d6a03cfb2cfdfbfd.txt"
@@ -73,7 +73,7 @@ def _browser(chromium: str, profile: Path, *args: str) -> subprocess.CompletedPr
 
 @pytest.fixture(scope="module")
 def tagged() -> Document:
-    from nlp.loading import load
+    from jixiao.loading import load
 
     return load(None).tag_file(SAMPLE)
 
@@ -81,8 +81,8 @@ def tagged() -> Document:
 @pytest.fixture(scope="module")
 def page(tagged: Document, tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The sample report with one made-up finding, so every part of the panel is drawn."""
-    from nlp.audit.findings import Finding
-    from nlp.outputs.html import render_html
+    from jixiao.audit.findings import Finding
+    from jixiao.outputs.html import render_html
 
     span = next(s for s in tagged.spans if s.label == "RATE")
     finding = Finding(doc_id=tagged.id, check="prose_rate", item="执行率", stated=Decimal("100"),

@@ -12,10 +12,10 @@ import spacy
 from spacy.training import Example
 from thinc.api import fix_random_seed
 
-import nlp.quantities.pkuseg_tokenizer  # noqa: F401  (registers the tokenizer)
-import nlp.quantities.suggester  # noqa: F401  (registers the suggester)
-import nlp.quantities.tokenizer  # noqa: F401  (registers the tokenizer)
-from nlp.quantities.pkuseg_tokenizer import PkusegModelError, load_segmenter
+import jixiao.quantities.pkuseg_tokenizer  # noqa: F401  (registers the tokenizer)
+import jixiao.quantities.suggester  # noqa: F401  (registers the suggester)
+import jixiao.quantities.tokenizer  # noqa: F401  (registers the tokenizer)
+from jixiao.quantities.pkuseg_tokenizer import PkusegModelError, load_segmenter
 
 SUGGESTER = {"@misc": "jixiao.grammar_suggester.v1"}
 

@@ -8,13 +8,13 @@ from pathlib import Path
 
 import pytest
 
-from nlp.document.model import Document
-from nlp.ingest.reader import read_bytes, read_file
-from nlp.tables import columns as col
-from nlp.tables.budget import DETAIL, ITEM_ROW, TOTAL, budget_tables
-from nlp.tables.figures import amount_cell, rate_cell, span_figure
-from nlp.tables.text_tables import find_text_tables
-from nlp.tables.units import caption_unit, header_unit
+from jixiao.document.model import Document
+from jixiao.ingest.reader import read_bytes, read_file
+from jixiao.tables import columns as col
+from jixiao.tables.budget import DETAIL, ITEM_ROW, TOTAL, budget_tables
+from jixiao.tables.figures import amount_cell, rate_cell, span_figure
+from jixiao.tables.text_tables import find_text_tables
+from jixiao.tables.units import caption_unit, header_unit
 
 RAW = Path(__file__).resolve().parent.parent / "corpus" / "raw"
 

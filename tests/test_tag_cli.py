@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from nlp.cli.main import app
-from nlp.document.model import CATEGORIES, KINDS, LABELS
+from jixiao.cli.main import app
+from jixiao.document.model import CATEGORIES, KINDS, LABELS
 
 
 def run(*args: str):  # type: ignore[no-untyped-def]
@@ -108,7 +108,7 @@ def test_csv_and_parquet_tables_match_the_records(tmp_path: Path, report_paths: 
 
     import pyarrow.parquet as pq
 
-    from nlp.document.model import CATEGORIES
+    from jixiao.document.model import CATEGORIES
 
     reference = tmp_path / "r.jsonl"
     assert run(str(report_paths[0].parent), "-o", str(reference), "-q", "--model", str(rules_model)).exit_code == 0
@@ -151,7 +151,7 @@ def test_output_kind_must_match_the_format(tmp_path: Path, report_paths: list[Pa
 
 
 def test_click_usage_errors_exit_1_through_main(tmp_path: Path, report_paths: list[Path], monkeypatch, capsys) -> None:  # type: ignore[no-untyped-def]
-    from nlp.cli.main import main
+    from jixiao.cli.main import main
 
     for bad in (["--workers", "0"], ["--format", "xml"]):
         monkeypatch.setattr("sys.argv", ["jixiao", "tag", str(report_paths[0]), "-o", str(tmp_path / "x.jsonl"), *bad])
@@ -163,7 +163,7 @@ def test_click_usage_errors_exit_1_through_main(tmp_path: Path, report_paths: li
 
 
 def test_a_second_run_on_the_same_output_is_refused(tmp_path: Path, report_paths: list[Path], rules_model: Path) -> None:
-    from nlp.outputs.journal import Journal, Layout
+    from jixiao.outputs.journal import Journal, Layout
 
     out = tmp_path / "busy.jsonl"
     holder = Journal(Layout(out).journal)

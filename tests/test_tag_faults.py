@@ -18,8 +18,8 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from nlp.cli.main import app
-from nlp.runner import tag_to_file
+from jixiao.cli.main import app
+from jixiao.runner import tag_to_file
 
 SMALL_REPORTS = 300
 SMALL_CHARS = 1000
@@ -58,7 +58,7 @@ def _default_sigint() -> None:
 def start_cli(inputs: Path, out: Path, *extra: str) -> subprocess.Popen[str]:
     """``jixiao tag`` as its own process group, with Ctrl-C at its default (a shell running a
     background job may have set it to ignored, which children inherit)."""
-    command = [sys.executable, "-m", "nlp.cli", "tag", str(inputs), "-o", str(out), *extra]
+    command = [sys.executable, "-m", "jixiao.cli", "tag", str(inputs), "-o", str(out), *extra]
     return subprocess.Popen(command, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
                             start_new_session=True, preexec_fn=_default_sigint)
 

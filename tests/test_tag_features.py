@@ -14,12 +14,12 @@ from scipy.sparse import csr_matrix, hstack
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
 
-from nlp.ingest.reader import read_file
-from nlp.issues.fast_features import CharNgramTfidf, FastFeatures, combined_rules
-from nlp.issues.inputs import SentenceInput, sentence_inputs
-from nlp.issues.rule_features import rule_features
-from nlp.issues.rules import load_keywords
-from nlp.issues.sklearn_backend import DEFAULTS, SklearnIssueModel
+from jixiao.ingest.reader import read_file
+from jixiao.issues.fast_features import CharNgramTfidf, FastFeatures, combined_rules
+from jixiao.issues.inputs import SentenceInput, sentence_inputs
+from jixiao.issues.rule_features import rule_features
+from jixiao.issues.rules import load_keywords
+from jixiao.issues.sklearn_backend import DEFAULTS, SklearnIssueModel
 
 AWKWARD = ["", " ", "A", "ABC  DEF\t\tg", "Ａ Ｂ　Ｃ", "𝒜𝒜𝒜𝒜𝒜", "İstanbul", "xxx", "年", "\u3000\u3000预算  执行率为98.16%",
            "合同\n\n管理", "【问题部分】资料不完整", "\ud800 lone surrogate"]
@@ -61,7 +61,7 @@ def test_char_ngram_tfidf_equals_scikit_learn(settings: dict, training_texts: li
 
 def test_other_analyzers_use_scikit_learn_itself(training_texts: list[str]) -> None:
     vectorizer = TfidfVectorizer(analyzer="char_wb", ngram_range=(1, 2)).fit(training_texts[:200])
-    features = FastFeatures(vectorizer)
+    features = FastFeatures(vectorizer, load_keywords())
     assert not CharNgramTfidf.supports(vectorizer) and features.tfidf is None
     assert same(features.text_features(training_texts[:50]), vectorizer.transform(training_texts[:50]))
 
@@ -80,7 +80,7 @@ def test_the_backend_features_are_unchanged(training_texts: list[str], report_in
 
     def reference(inputs: list[SentenceInput]) -> csr_matrix:
         return hstack([vectorizer.transform([i.marked() for i in inputs]),
-                       csr_matrix(rule_features(inputs) * float(model.settings["rule_weight"]))]).tocsr()
+                       csr_matrix(rule_features(inputs, load_keywords()) * float(model.settings["rule_weight"]))]).tocsr()
 
     for inputs in report_inputs:
         assert same(model.features(inputs), reference(inputs))
@@ -89,7 +89,7 @@ def test_the_backend_features_are_unchanged(training_texts: list[str], report_in
 
 
 def test_stacked_weights_give_scikit_learns_probabilities(gold_docs, report_inputs: list[list[SentenceInput]]) -> None:  # type: ignore[no-untyped-def]
-    from nlp.issues.sklearn_backend import train_sklearn
+    from jixiao.issues.sklearn_backend import train_sklearn
 
     model = train_sklearn(gold_docs[:3], [], {"max_features": 5000, "C_kind": 1.0, "C_category": 1.0})
     for inputs in report_inputs:

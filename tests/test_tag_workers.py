@@ -12,8 +12,8 @@ from typing import Any
 
 from rich.console import Console
 
-from nlp.outputs.feedback import PlainLines, ProgressBar, Quiet
-from nlp.runner import bounded_ordered, load_settings, process_map, tag_to_file
+from jixiao.outputs.feedback import PlainLines, ProgressBar, Quiet
+from jixiao.runner import bounded_ordered, load_settings, process_map, tag_to_file
 
 THREAD_VARIABLES = ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS", "TOKENIZERS_PARALLELISM")
 

@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from nlp.cli.main import app
-from nlp.corpus.validate import validate_document, validate_file
+from jixiao.cli.main import app
+from jixiao.corpus.validate import validate_document, validate_file
 
 TEXT = "预算487万，执行率为98.16%。"
 

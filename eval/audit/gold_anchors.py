@@ -16,7 +16,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 
-from nlp.ingest.reader import read_file  # noqa: E402
+from jixiao.ingest.reader import read_file  # noqa: E402
 
 D001, D003 = "001_f25cf90dc0a01762", "003_7a2d2a46f442ff4e"
 

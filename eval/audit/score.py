@@ -35,9 +35,9 @@ def matches(finding: dict[str, Any], gold: dict[str, Any]) -> bool:
 
 
 def run_audit(raw: Path) -> list[dict[str, Any]]:
-    from nlp.audit import audit_document
-    from nlp.ingest.reader import read_file
-    from nlp.quantities.rules import RuleExtractor
+    from jixiao.audit import audit_document
+    from jixiao.ingest.reader import read_file
+    from jixiao.quantities.rules import RuleExtractor
 
     extractor = RuleExtractor()
     return [f.as_dict() for path in sorted(raw.glob("*.txt")) for f in audit_document(read_file(path), extractor)]

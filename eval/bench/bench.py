@@ -36,10 +36,10 @@ from typing import Any
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 
-from nlp.document.model import Document, Sentence  # noqa: E402
-from nlp.document.sentences import split_offsets  # noqa: E402
-from nlp.ingest.reader import read_file  # noqa: E402
-from nlp.loading import default_model_path, load  # noqa: E402
+from jixiao.document.model import Document, Sentence  # noqa: E402
+from jixiao.document.sentences import split_offsets  # noqa: E402
+from jixiao.ingest.reader import read_file  # noqa: E402
+from jixiao.loading import default_model_path, load  # noqa: E402
 
 # The speed ceiling: an Arabic number, an optional multiplier and a unit, value computed.
 REGEX = re.compile(r"(\d[\d,]*(?:\.\d+)?)\s*(万亿|亿|万|千)?\s*(元|%|％|个|人|户|次|项|吨|公里|米|㎡|平方米)")
@@ -122,7 +122,7 @@ def _short(path: str) -> str:
 
 
 def part_one(tagger: Any, texts: list[str], rounds: int) -> dict[str, Any]:
-    from nlp.evaluation.jionlp_peer import JioNLPMoney
+    from jixiao.evaluation.jionlp_peer import JioNLPMoney
 
     jio = JioNLPMoney()
     rows = best_rates({
@@ -172,7 +172,7 @@ def run_command(args: list[str]) -> Run:
     """Run ``jixiao tag``, sampling the memory of its process tree until it exits."""
     with tempfile.TemporaryFile("w+") as log:
         started = time.perf_counter()
-        process = subprocess.Popen([sys.executable, "-m", "nlp.cli", "tag", *args], cwd=ROOT, stdout=log, stderr=log)
+        process = subprocess.Popen([sys.executable, "-m", "jixiao.cli", "tag", *args], cwd=ROOT, stdout=log, stderr=log)
         peak = [0]
         done = threading.Event()
 

@@ -9,7 +9,7 @@ test they are misses that no spancat over those tokens can recover.
     .venv/bin/python eval/pkuseg/compare.py            # writes out/pkuseg/ and eval/pkuseg/results.json
 
 Predictions are doc.spans["quantities"]; where spancat proposes overlapping spans, the higher
-scored one is kept (gold spans never overlap). Scores come from nlp/evaluation/score.py.
+scored one is kept (gold spans never overlap). Scores come from jixiao/evaluation/score.py.
 """
 
 from __future__ import annotations
@@ -33,18 +33,18 @@ import numpy  # noqa: E402
 import spacy  # noqa: E402
 from spacy.tokens import Doc, DocBin  # noqa: E402
 
-import nlp.quantities.pkuseg_tokenizer  # noqa: E402,F401  (registers the tokenizer)
-import nlp.quantities.suggester  # noqa: E402,F401  (registers the suggester)
-import nlp.quantities.tokenizer  # noqa: E402,F401  (registers the tokenizer)
-from nlp.document.model import LABELS, Document, Span  # noqa: E402
-from nlp.evaluation.score import score_documents  # noqa: E402
-from nlp.quantities.grammar import load_grammar  # noqa: E402
-from nlp.quantities.rules import RuleExtractor  # noqa: E402
-from nlp.quantities.suggester import candidate_offsets, token_spans  # noqa: E402
-from nlp.training.data import load_corpus, load_splits, select  # noqa: E402
+import jixiao.quantities.pkuseg_tokenizer  # noqa: E402,F401  (registers the tokenizer)
+import jixiao.quantities.suggester  # noqa: E402,F401  (registers the suggester)
+import jixiao.quantities.tokenizer  # noqa: E402,F401  (registers the tokenizer)
+from jixiao.document.model import LABELS, Document, Span  # noqa: E402
+from jixiao.evaluation.score import score_documents  # noqa: E402
+from jixiao.quantities.grammar import load_grammar  # noqa: E402
+from jixiao.quantities.rules import RuleExtractor  # noqa: E402
+from jixiao.quantities.suggester import candidate_offsets, token_spans  # noqa: E402
+from jixiao.training.data import load_corpus, load_splits, select  # noqa: E402
 from segmentation import training_lines  # noqa: E402
 
-CONFIGS = {"char": ROOT / "training" / "spancat_char.cfg", "pkuseg": ROOT / "training" / "spancat_pkuseg.cfg"}
+CONFIGS = {name: ROOT / "nlp" / "jixiao" / "training" / "configs" / f"spancat_{name}.cfg" for name in ("char", "pkuseg")}
 SPANS_KEY = "quantities"
 CHUNK_CHARS = 400
 

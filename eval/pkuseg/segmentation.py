@@ -19,8 +19,8 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator, Sequence
 
-from nlp.document.model import Document
-from nlp.quantities.grammar import Grammar
+from jixiao.document.model import Document
+from jixiao.quantities.grammar import Grammar
 
 _HAN = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
 

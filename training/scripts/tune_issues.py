@@ -18,9 +18,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 
-from nlp.document.model import Document  # noqa: E402
-from nlp.evaluation.crossval import crossval_issues  # noqa: E402
-from nlp.training.data import load_corpus, load_splits  # noqa: E402
+from jixiao.document.model import Document  # noqa: E402
+from jixiao.evaluation.crossval import crossval_issues  # noqa: E402
+from jixiao.training.data import load_corpus, load_splits  # noqa: E402
 
 
 def tuning_documents(corpus: Path = ROOT / "corpus") -> list[Document]:

@@ -1,3 +1,0 @@
-from nlp.cli.main import main
-
-main()

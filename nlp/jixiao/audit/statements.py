@@ -1,0 +1,169 @@
+"""Prose as figures with labels: the raw material of the prose checks.
+
+A budget sentence names each figure just before it: 「年度资金安排 4414.34万元，实际支付 4414.34万元，
+执行率为100%」. The words between the previous figure (or clause break) and a number are its
+label, and the label says the figure's role: budget, initial budget, actual, received, a change
+(「比上年减少」), the base of a comparison (「比…年初预算」), or, for rates, execution, difference,
+share (「占…的」) or change (「下降」). Figures inside brackets are sub-items of the figure before
+the bracket and are marked ``nested``.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from jixiao.document.model import Document
+from jixiao.quantities.rules import RuleExtractor
+from jixiao.tables import columns as col
+from jixiao.tables.figures import Figure, span_figure
+
+AMOUNT, RATE = "amount", "rate"
+CHANGE, BASE = "change", "base"
+
+_BOUNDARY = "，,。；;：:、（）()“”\"「」《》\n"
+_SENTENCE_END = "。！？；!?;"
+_CHANGE_WORD = re.compile(r"(同比|比上年|较上年)?(增加|减少|增长|下降|降低|上升|提高|节约|结余|超支|节省|少支|多支|增支|减支)(了)?$")
+_INCREASE = re.compile(r"增加|增长|上升|提高|超支|多支|增支")
+_FILLER = re.compile(r"该项目|本项目|该资金|该笔资金|此项目|项目|整体|的|为|是|达到|达|约|了|共计|共|合计|累计")
+_OPEN, _CLOSE = "（(", "）)"
+_CLAUSE_BREAK = "，,。；;：:\n"
+_COMPARISON = re.compile(r"(?<!相)比(?!例|重|率|较)|较(?!大|小|高|低|好|为)|(与|和|同)(上年|去年|上一年|上年度)|同期")
+
+
+@dataclass(frozen=True)
+class Quantity:
+    """One figure in prose with the words that name it."""
+
+    kind: str
+    figure: Figure
+    label: str
+    role: str | None
+    increase: bool
+    nested: bool
+    paragraph: int
+    sentence: int
+
+    @property
+    def start(self) -> int:
+        return self.figure.start or 0
+
+    @property
+    def plain(self) -> bool:
+        """A figure in its own right: not a change, not a comparison base, not a bracketed sub-item."""
+        return self.role not in (CHANGE, BASE) and not self.nested
+
+
+@dataclass(frozen=True)
+class Paragraph:
+    """A line of prose (lines inside tables excluded) and the figures in it."""
+
+    index: int
+    start: int
+    end: int
+    text: str
+    quantities: tuple[Quantity, ...]
+
+    def sentence_bounds(self, sentence: int) -> tuple[int, int]:
+        """Document offsets of the paragraph's ``sentence``-th sentence."""
+        bounds = _sentence_bounds(self.text)
+        start, end = bounds[min(sentence, len(bounds) - 1)]
+        return self.start + start, self.start + end
+
+
+def paragraphs(doc: Document, extractor: RuleExtractor | None = None) -> list[Paragraph]:
+    """The document's prose paragraphs with their labelled amounts and rates."""
+    extractor = extractor or RuleExtractor()
+    tables = [(t.start, t.end) for t in doc.tables if t.start is not None and t.end is not None]
+    out: list[Paragraph] = []
+    position = 0
+    for line in doc.text.split("\n"):
+        start, end = position, position + len(line)
+        position = end + 1
+        if not line.strip() or any(s <= start < e for s, e in tables):
+            continue
+        index = len(out)
+        out.append(Paragraph(index, start, end, line, tuple(_quantities(line, start, index, extractor))))
+    return out
+
+
+def _quantities(line: str, offset: int, paragraph: int, extractor: RuleExtractor) -> Iterator[Quantity]:
+    previous_end = 0
+    for span in extractor.extract(line):
+        if span.value is None or span.op or span.approx or span.value_max is not None:
+            previous_end = span.end
+            continue
+        kind = AMOUNT if span.label == "AMOUNT" and span.unit == "元" else RATE if span.label == "RATE" and span.unit == "%" else None
+        if kind is None:
+            previous_end = span.end
+            continue
+        label = _label(line, previous_end, span.start)
+        figure = span_figure(line[span.start : span.end], span.value, offset + span.start, offset + span.end)
+        role, increase = _role(kind, label, line, span.start)
+        yield Quantity(kind, figure, label, role, increase, _nested(line, span.start), paragraph,
+                       _sentence_index(line, span.start))
+        previous_end = span.end
+
+
+def _label(line: str, previous_end: int, start: int) -> str:
+    """Words between the previous figure or clause break and the number."""
+    head = line[previous_end:start]
+    cut = max((head.rfind(ch) for ch in _BOUNDARY), default=-1)
+    return head[cut + 1 :].strip()
+
+
+def _role(kind: str, label: str, line: str, start: int) -> tuple[str | None, bool]:
+    change = _CHANGE_WORD.search(label)
+    if change:
+        return CHANGE, bool(_INCREASE.search(change.group(2)))
+    if kind == RATE:
+        if "占" in label:
+            return col.SHARE, False
+        return col.rate_role(label), False
+    if _COMPARISON.search(_clause(line, start)):
+        return BASE, False
+    return col.amount_role(label), False
+
+
+def _clause(line: str, start: int) -> str:
+    """The clause a figure sits in, up to the figure: from the last comma or stop."""
+    head = line[:start]
+    cut = max((head.rfind(ch) for ch in _CLAUSE_BREAK), default=-1)
+    return head[cut + 1 :]
+
+
+def _nested(line: str, start: int) -> bool:
+    depth = 0
+    for ch in line[:start]:
+        if ch in _OPEN:
+            depth += 1
+        elif ch in _CLOSE and depth:
+            depth -= 1
+    return depth > 0
+
+
+def _sentence_bounds(text: str) -> list[tuple[int, int]]:
+    bounds, start = [], 0
+    for i, ch in enumerate(text):
+        if ch in _SENTENCE_END:
+            bounds.append((start, i + 1))
+            start = i + 1
+    if start < len(text):
+        bounds.append((start, len(text)))
+    return bounds or [(0, len(text))]
+
+
+def _sentence_index(text: str, position: int) -> int:
+    return sum(1 for ch in text[:position] if ch in _SENTENCE_END)
+
+
+def label_key(label: str) -> str:
+    """A label without anaphors and fillers, so 「该项目的预算执行率为」 and 「预算执行率为」 compare equal."""
+    return _FILLER.sub("", label)
+
+
+def share_object(label: str) -> str:
+    """What a share is of: 「占支出合计的」 -> 「支出合计」."""
+    after = label[label.rfind("占") + 1 :] if "占" in label else ""
+    return re.sub(r"(的|比例|比重|为|达)+$", "", after)

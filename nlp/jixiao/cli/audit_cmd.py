@@ -1,0 +1,48 @@
+"""``jixiao audit``: list the figures in reports that do not add up."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from jixiao.cli.console import err, fail
+
+EXIT_FINDINGS = 3
+EXIT_UNREADABLE = 2
+
+
+def audit(
+    inputs: Annotated[list[str], typer.Argument(help="Report files (.txt .docx .pdf .doc), folders (recursive) or globs.")],
+    output: Annotated[Path, typer.Option("-o", "--output", help="Findings, one JSON object per line.")] = Path("out/findings.jsonl"),
+    fail_on_findings: Annotated[bool, typer.Option("--fail-on-findings", help="Exit 3 when there is any finding.")] = False,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No summary.")] = False,
+) -> None:
+    """Check every stated rate, total, share and restated figure against the figures it derives from.
+
+    A figure is reported only when no amounts that round to the printed ones give it.
+
+    Exit code 0; 3 with --fail-on-findings when there are findings; 2 when some input could not be read; 1 for usage errors.
+    """
+    from jixiao.audit.runner import audit_files
+    from jixiao.inputs import InputError, expand_inputs
+
+    try:
+        paths = expand_inputs(inputs)
+    except InputError as exc:
+        fail(str(exc))
+    if not paths:
+        fail("no report files found in the inputs")
+    summary = audit_files(paths, output)
+    console = err()
+    for path, reason in summary.failed:
+        console.print(f"{path}: {reason}", markup=False)
+    if not quiet:
+        checks = ", ".join(f"{check} {count}" for check, count in sorted(summary.by_check.items()))
+        console.print(f"{summary.documents} document(s), {summary.findings} finding(s)"
+                      f"{' (' + checks + ')' if checks else ''} -> {output}", markup=False)
+    if fail_on_findings and summary.findings:
+        raise typer.Exit(EXIT_FINDINGS)
+    if summary.failed:
+        raise typer.Exit(EXIT_UNREADABLE)

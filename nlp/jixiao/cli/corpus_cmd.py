@@ -1,0 +1,107 @@
+"""``jixiao corpus``: validate, split, build and convert corpus files."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from jixiao.cli.console import err, fail, out
+
+from jixiao.cli.convert_cmd import convert_app
+
+corpus_app = typer.Typer(help="Validate, split, build and convert annotated corpora.", no_args_is_help=True)
+corpus_app.add_typer(convert_app, name="convert", help="Convert between SCHEME JSON Lines and other formats.")
+
+
+@corpus_app.command("validate")
+def validate(files: Annotated[list[Path], typer.Argument(help="Corpus JSON Lines files.")]) -> None:
+    """Check offsets, span text, overlaps, labels, kinds, categories and values; exit 1 on any problem."""
+    from jixiao.corpus.validate import validate_file
+
+    total = 0
+    for path in files:
+        problems = validate_file(path)
+        total += len(problems)
+        for problem in problems:
+            out().print(problem, markup=False)
+    if total:
+        err().print(f"{total} problem(s) in {len(files)} file(s)")
+        raise typer.Exit(1)
+    err().print(f"ok: {len(files)} file(s) valid")
+
+
+@corpus_app.command("build")
+def build(
+    raw_dir: Annotated[Path, typer.Option(help="Folder with the reports and index.tsv.")] = Path("corpus/raw"),
+    output: Annotated[Path, typer.Option("-o", "--output", help="Where to write the documents.")] = Path("corpus/docs.jsonl"),
+) -> None:
+    """Ingest the indexed reports into unlabelled documents (text and sentences)."""
+    from jixiao.corpus.build import build_docs
+    from jixiao.document.jsonl import write_documents
+
+    if not (raw_dir / "index.tsv").exists():
+        fail(f"{raw_dir}: no index.tsv")
+    docs = build_docs(raw_dir)
+    write_documents(output, docs)
+    err().print(f"wrote {len(docs)} documents to {output}")
+
+
+@corpus_app.command("split")
+def split(
+    files: Annotated[list[Path], typer.Argument(help="Corpus JSON Lines files (gold and authored).")],
+    output: Annotated[Path, typer.Option("-o", "--output", help="Where to write the split (JSON).")] = Path("corpus/splits.json"),
+    seed: Annotated[int, typer.Option(help="Seed for the search order; the same seed gives the same split.")] = 0,
+    dev: Annotated[float, typer.Option(help="Share of real documents for dev.")] = 0.2,
+    test: Annotated[float, typer.Option(help="Share of real documents for test.")] = 0.2,
+) -> None:
+    """Split by document, deterministically, so that every label and kind occurs in every split.
+
+    Authored documents (meta.source = "authored") always go to train.
+    """
+    import json
+
+    from jixiao.corpus.split import leave_one_out, split_documents
+    from jixiao.document.jsonl import FormatError, read_documents, write_atomic
+
+    try:
+        docs = [d for f in files for d in read_documents(f)]
+    except (OSError, FormatError) as exc:
+        fail(str(exc))
+    result = split_documents(docs, (1 - dev - test, dev, test), seed=seed)
+    data = {"seed": seed, "train": list(result.train), "dev": list(result.dev), "test": list(result.test),
+            "covered": result.covered, "folds": [{"train": list(t), "test": h} for t, h in leave_one_out(docs)]}
+    write_atomic(output, [json.dumps(data, ensure_ascii=False, indent=1)])
+    for name in ("train", "dev", "test"):
+        err().print(f"{name}: {len(data[name])} document(s)")
+    if not result.covered:
+        err().print("warning: no split found in which every label occurs in every split", style="yellow")
+
+
+@corpus_app.command("agree")
+def agree(
+    first: Annotated[Path, typer.Argument(help="Folder (or file) with the first annotation pass.")],
+    second: Annotated[Path, typer.Argument(help="Folder (or file) with the second annotation pass.")],
+) -> None:
+    """Inter-annotator agreement with the project's own scorer: span F1 per label, kind and categories."""
+    from jixiao.document.jsonl import FormatError, read_documents
+    from jixiao.evaluation.score import score_documents
+
+    def load(path: Path):  # type: ignore[no-untyped-def]
+        files = sorted(path.glob("*.jsonl")) if path.is_dir() else [path]
+        return [d for f in files for d in read_documents(f)]
+
+    try:
+        a, b = load(first), load(second)
+        metrics, errors = score_documents(a, b)
+    except (OSError, FormatError, ValueError) as exc:
+        fail(str(exc))
+    console = out()
+    for label in ("AMOUNT", "RATE", "COUNT", "MEASURE", "micro"):
+        s = metrics["spans"][label]
+        console.print(f"span {label:8s} F1 {s['f1']:.4f}  (support {s['support']})", markup=False)
+    console.print(f"values   agreement {metrics['values']['accuracy']:.4f} on {metrics['values']['matched']} matched spans", markup=False)
+    console.print(f"kind     agreement {metrics['kind']['accuracy']:.4f}, macro-F1 {metrics['kind']['macro_f1']:.4f}", markup=False)
+    console.print(f"category micro-F1 {metrics['categories']['micro']['f1']:.4f}, macro-F1 {metrics['categories']['macro_f1']:.4f}", markup=False)
+    console.print(f"disagreements: {len(errors.spans_fp) + len(errors.spans_fn)} span(s), {len(errors.values)} value(s), {len(errors.sentences)} sentence(s)", markup=False)

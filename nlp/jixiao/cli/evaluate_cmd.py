@@ -1,0 +1,190 @@
+"""``jixiao evaluate``: score a model on gold data, write the reports, and gate CI on the figures.
+
+Exit code 0 when the figures pass; 1 when a minimum or the baseline is not met (and for usage
+errors); 2 when the data, thresholds, baseline or output cannot be read or written.
+"""
+
+from __future__ import annotations
+
+from enum import Enum
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, Any
+
+import typer
+
+from rich.markup import escape
+
+from jixiao.cli.console import err, fail, out
+
+if TYPE_CHECKING:
+    from jixiao.evaluation.gate import Failure
+    from jixiao.evaluation.run import Evaluation
+
+EXIT_GATE = 1
+EXIT_UNREADABLE = 2
+
+
+class Boundaries(str, Enum):
+    predicted = "predicted"
+    gold = "gold"
+
+
+def evaluate(
+    data: Annotated[Path | None, typer.Option("--data", help="Gold JSON Lines file to evaluate on.")] = None,
+    split: Annotated[str | None, typer.Option("--split", help="Or a split of the corpus: train, dev or test.")] = None,
+    corpus: Annotated[Path, typer.Option("--corpus", help="Corpus folder with splits.json, gold/ and authored/ (for --split).")] = Path("corpus"),
+    model: Annotated[Path | None, typer.Option("--model", help="Model folder; default: the bundled model, as for `jixiao tag`.")] = None,
+    thresholds: Annotated[Path | None, typer.Option("--thresholds", help="TOML file whose \\[min] table gives minimum figures by dotted metric name.")] = None,
+    baseline: Annotated[Path | None, typer.Option("--baseline", help="A metrics.json to compare against.")] = None,
+    max_drop: Annotated[float | None, typer.Option("--max-drop", help="Largest allowed drop of any score below --baseline (default 0).")] = None,
+    out_dir: Annotated[Path, typer.Option("--out", help="Folder for metrics.json, predictions.jsonl, report.md and report.html.")] = Path("out/eval"),
+    compare: Annotated[tuple[Path, Path] | None, typer.Option("--compare", help="Print two metrics.json files side by side with deltas, and nothing else.")] = None,
+    sentences: Annotated[Boundaries, typer.Option("--sentences", help="Sentence boundaries the classifier is given: predicted (what `jixiao tag` does) or gold (a diagnostic; the report says so).")] = Boundaries.predicted,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Only gate failures and errors.")] = False,
+) -> None:
+    """Tag the gold texts the way `jixiao tag` does and score the result against the gold.
+
+    Exit code 0 when every figure passes; 1 when one is below its minimum or dropped more than --max-drop below the baseline (or for usage errors); 2 for unreadable files.
+    """
+    if compare is not None:
+        if data is not None or split is not None or thresholds is not None or baseline is not None:
+            _fail("--compare takes two metrics.json files and no other input")
+        _compare(*compare)
+        return
+    if (data is None) == (split is None):
+        _fail("give either --data FILE or --split NAME")
+    if max_drop is not None and baseline is None:
+        _fail("--max-drop needs --baseline")
+    if max_drop is not None and max_drop < 0:
+        _fail("--max-drop must be zero or more")
+    minimums, base = _gate_inputs(thresholds, baseline)
+    ev = _run(data, split, corpus, model, sentences.value)
+    _write(out_dir, ev, quiet)
+    failures = _gate(ev.metrics, minimums, base, max_drop or 0.0)
+    if failures:
+        console = err()
+        for failure in failures:
+            console.print(f"[bold red]gate:[/] {escape(failure.message())}", markup=True, highlight=False)
+        raise typer.Exit(EXIT_GATE)
+    if not quiet and (minimums or base is not None):
+        err().print(f"gate passed: {len(minimums)} minimum(s){', baseline' if base is not None else ''}", markup=False)
+
+
+def _gate_inputs(thresholds: Path | None, baseline: Path | None) -> tuple[dict[str, float], dict[str, Any] | None]:
+    """Read the gate files before tagging, so a typo fails at once rather than after the run."""
+    from jixiao.evaluation.gate import GateFileError, read_metrics, read_thresholds
+
+    try:
+        minimums = read_thresholds(thresholds) if thresholds is not None else {}
+        base = read_metrics(baseline) if baseline is not None else None
+    except GateFileError as exc:
+        _fail(str(exc), EXIT_UNREADABLE)
+    return minimums, base
+
+
+def _run(data: Path | None, split: str | None, corpus: Path, model: Path | None, sentences: str) -> Evaluation:
+    from jixiao.evaluation.data import DataError, read_data_file, read_split
+    from jixiao.evaluation.run import evaluate_tagger
+    from jixiao.loading import ModelError, load
+
+    try:
+        gold = read_data_file(data) if data is not None else read_split(corpus, split or "")
+    except DataError as exc:
+        _fail(str(exc), EXIT_UNREADABLE)
+    try:
+        tagger = load(model)
+    except ModelError as exc:
+        _fail(str(exc))
+    return evaluate_tagger(tagger, gold, sentences)
+
+
+def _write(out_dir: Path, ev: Evaluation, quiet: bool) -> None:
+    from jixiao.evaluation.outputs import write_outputs
+    from jixiao.evaluation.settings import load_settings
+
+    try:
+        paths = write_outputs(out_dir, ev, int(load_settings()["report"]["context_chars"]))
+    except OSError as exc:
+        _fail(f"{out_dir}: cannot write ({exc.strerror or exc})", EXIT_UNREADABLE)
+    if not quiet:
+        console = err()
+        for line in _summary(ev):
+            console.print(line, markup=False)
+        console.print("wrote " + ", ".join(str(p) for p in paths), markup=False)
+
+
+def _summary(ev: Evaluation) -> list[str]:
+    m, e = ev.metrics, ev.errors
+    lines = [f"{m['model']['name']} {m['model']['version']} on {m['data']['path']} ({m['documents']} document(s))"]
+    if "spans" in m:
+        lines.append(f"spans: micro F1 {m['spans']['micro']['f1']:.4f}, macro F1 {m['spans']['macro_f1']:.4f}; "
+                     f"values {m['values']['accuracy']:.4f} on {m['values']['matched']} matched; "
+                     f"{len(e.spans_fp)} false positive(s), {len(e.spans_fn)} false negative(s), {len(e.values)} wrong value(s)")
+    if "kind" in m:
+        lines.append(f"sentences: kind macro F1 {m['kind']['macro_f1']:.4f}, accuracy {m['kind']['accuracy']:.4f}; "
+                     f"categories micro F1 {m['categories']['micro']['f1']:.4f}, macro F1 {m['categories']['macro_f1']:.4f}; "
+                     f"{len(e.sentences)} sentence(s) wrong")
+    return lines
+
+
+def _gate(metrics: dict[str, Any], minimums: dict[str, float], base: dict[str, Any] | None,
+          max_drop: float) -> list[Failure]:
+    from jixiao.evaluation.gate import check_baseline, check_minimums
+    from jixiao.evaluation.settings import load_settings
+
+    failures = check_minimums(metrics, minimums)
+    if base is not None:
+        names = tuple(load_settings()["baseline"]["score_names"])
+        failures += check_baseline(metrics, base, max_drop, names)
+    return failures
+
+
+def _compare(first: Path, second: Path) -> None:
+    from rich.table import Table
+
+    from jixiao.evaluation.compare import compare_rows
+    from jixiao.evaluation.gate import GateFileError, read_metrics
+    from jixiao.evaluation.settings import load_settings
+
+    try:
+        a, b = read_metrics(first), read_metrics(second)
+    except GateFileError as exc:
+        _fail(str(exc), EXIT_UNREADABLE)
+    settings = load_settings()
+    scores = tuple(settings["baseline"]["score_names"])
+    table = Table(title="jixiao evaluate --compare", caption=f"A = {_origin(first, a)}\nB = {_origin(second, b)}")
+    table.add_column("metric", no_wrap=True)
+    for name in ("A", "B", "Δ (B − A)"):
+        table.add_column(name, justify="right", no_wrap=True)
+    for row in compare_rows(a, b, settings["compare"]["first"]):
+        is_score = row.metric.rsplit(".", 1)[-1] in scores
+        table.add_row(row.metric, _num(row.a, is_score), _num(row.b, is_score), _delta(row.delta, is_score))
+    out().print(table)
+
+
+def _origin(path: Path, metrics: dict[str, Any]) -> str:
+    """The file with the model, data and commit it records, so a delta is read against the right pair."""
+    model, data = (metrics.get(k) if isinstance(metrics.get(k), dict) else {} for k in ("model", "data"))
+    commit = str(metrics["commit"])[:12] if metrics.get("commit") else "an unknown commit"
+    return f"{path}: {model.get('name', '?')} {model.get('version', '')} on {data.get('path', '?')} at {commit}"
+
+
+def _fail(message: str, code: int = 1) -> None:
+    """``fail`` with the message taken literally: '[min]' in a message is not Rich markup."""
+    fail(message, code)
+
+
+def _num(x: float | None, is_score: bool) -> str:
+    if x is None:
+        return "—"
+    return f"{x:.4f}" if is_score or x != int(x) else f"{x:.0f}"
+
+
+def _delta(d: float | None, is_score: bool) -> str:
+    """Signed change; scores are coloured (green up, red down), counts are not."""
+    if d is None:
+        return "—"
+    if abs(d) < 1e-12:
+        return "0"
+    text = f"{d:+.4f}" if is_score or d != int(d) else f"{d:+.0f}"
+    return f"[{'green' if d > 0 else 'red'}]{text}[/]" if is_score else text

@@ -1,0 +1,51 @@
+"""The ``jixiao`` command: a thin Typer layer over the library's plain functions."""
+
+from __future__ import annotations
+
+import sys
+
+import typer
+
+from jixiao.cli.audit_cmd import audit
+from jixiao.cli.corpus_cmd import corpus_app
+from jixiao.cli.evaluate_cmd import evaluate
+from jixiao.cli.crossval_cmd import crossval
+from jixiao.cli.show_cmd import show
+from jixiao.cli.tag_cmd import tag
+from jixiao.cli.train_cmd import train_app
+
+app = typer.Typer(
+    name="jixiao",
+    help="Quantities and issue statements from Chinese budget performance reports.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+app.add_typer(corpus_app, name="corpus")
+app.command(name="tag")(tag)
+app.command(name="show")(show)
+app.command(name="audit")(audit)
+app.add_typer(train_app, name="train")
+app.command(name="crossval")(crossval)
+app.command(name="evaluate")(evaluate)
+
+USAGE_ERROR = 1
+
+
+def main() -> None:
+    """Entry point: usage mistakes exit 1 (not Click's 2, which jixiao keeps for unreadable input)."""
+    try:
+        result = app(standalone_mode=False)
+    except Exception as exc:  # Typer vendors its own Click, so match the exception kinds by name
+        kinds = {cls.__name__ for cls in type(exc).__mro__}
+        if "UsageError" in kinds:
+            exc.show()  # type: ignore[attr-defined]
+            sys.exit(USAGE_ERROR)
+        if "Abort" in kinds:
+            sys.exit(130)
+        raise
+    sys.exit(result if isinstance(result, int) else 0)
+
+
+if __name__ == "__main__":
+    main()

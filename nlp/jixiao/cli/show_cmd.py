@@ -1,0 +1,138 @@
+"""``jixiao show``: one report as a self-contained HTML page, to read a report with its tags.
+
+Exit code 0 when the page was written, 2 when the input could not be read (or the page could not
+be written), 1 for usage errors.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+
+from jixiao.cli.console import err, fail
+
+JSONL_SUFFIXES: tuple[str, ...] = (".jsonl", ".ndjson")
+
+
+def show(
+    file: Annotated[Path, typer.Argument(help="A report (.txt .docx .pdf .doc) or a JSON Lines file of tagged documents.")],
+    output: Annotated[Path | None, typer.Option("-o", "--output", help="The HTML page to write; default: FILE's stem + .html.")] = None,
+    doc_id: Annotated[str | None, typer.Option("--id", help="Which document of a JSON Lines file; default: the first.")] = None,
+    model: Annotated[Path | None, typer.Option("--model", help="Model folder for tagging a report; default: the bundled model.")] = None,
+) -> None:
+    """Write one report as an HTML page: quantities and issue sentences highlighted, with a side panel.
+
+    The page is self-contained (no external resources) and works offline.
+    """
+    from jixiao.outputs.html import render_html
+
+    if file.suffix.lower() in JSONL_SUFFIXES:
+        if model is not None:
+            fail("--model tags reports; a JSON Lines file is already tagged")
+        doc, model_info = read_tagged(file, doc_id)
+    else:
+        if doc_id is not None:
+            fail("--id picks a document from a JSON Lines file; FILE is a report")
+        doc, model_info = tag_report(file, model)
+    findings = audit_findings(doc)
+    target = output if output is not None else Path(file.stem + ".html")
+    try:
+        write_page(target, render_html(doc, findings, model_info))
+    except OSError as exc:
+        fail(f"{target}: cannot write ({exc.strerror or exc})", 2)
+    issues = sum(s.kind in ("problem", "recommendation") for s in doc.sentences)
+    audit = "audit not available" if findings is None else f"{len(findings)} finding(s)"
+    err().print(f"{target}: {len(doc.spans)} quantities, {issues} problem/recommendation sentences, {audit}", markup=False)
+
+
+def write_page(target: Path, page: str) -> None:
+    """Temp file beside the target, then rename: a reader never sees half a page.
+
+    The mode is set to 0644 because mkstemp's 0600 would make a page meant for sharing private.
+    """
+    target.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            handle.write(page)
+        os.chmod(tmp, 0o644)
+        os.replace(tmp, target)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def tag_report(file: Path, model: Path | None) -> tuple[Any, dict[str, str]]:
+    """Tag a report with the given (or bundled) model; unreadable files end the command with 2."""
+    from jixiao.ingest.errors import IngestError
+    from jixiao.loading import ModelError, load
+
+    try:
+        tagger = load(model)
+    except ModelError as exc:
+        fail(str(exc))
+    try:
+        doc = tagger.tag_file(file)
+    except IngestError as exc:
+        fail(_one_line(f"{file}: {exc.reason}"), 2)
+    return doc, tagger.model_info
+
+
+def read_tagged(file: Path, doc_id: str | None) -> tuple[Any, dict[str, str] | None]:
+    """The chosen document of a tagged JSON Lines file, and the model that tagged it if recorded."""
+    from jixiao.document.jsonl import FormatError, document_from_dict, iter_raw
+
+    try:
+        for number, raw in iter_raw(file):
+            if doc_id is None or (isinstance(raw, dict) and str(raw.get("id")) == doc_id):
+                try:
+                    doc = document_from_dict(raw)
+                except (FormatError, KeyError, TypeError, ValueError) as exc:
+                    fail(_one_line(f"{file}:{number}: {exc}"), 2)
+                model = raw.get("model")
+                return doc, model if isinstance(model, dict) else None
+    except FormatError as exc:
+        fail(_one_line(str(exc)), 2)
+    except UnicodeDecodeError:
+        fail(f"{file}: not UTF-8 text", 2)
+    except OSError as exc:
+        fail(f"{file}: {_os_reason(exc)}", 2)
+    if doc_id is not None:
+        fail(f"{file}: no document with id {doc_id!r}")
+    fail(f"{file}: no documents in the file", 2)
+    raise AssertionError("unreachable")  # fail() always raises
+
+
+def audit_findings(doc: Any) -> list | None:
+    """The consistency audit's findings, or None while ``jixiao.audit.audit_document`` does not exist.
+
+    The page is worth having without the audit, so an audit that crashes is reported on stderr
+    and the page says the audit is not available.
+    """
+    try:
+        from jixiao.audit import audit_document  # type: ignore[attr-defined]
+    except ImportError:
+        return None
+    try:
+        return list(audit_document(doc))
+    except Exception as exc:  # noqa: BLE001 - a viewer should not die with the audit
+        err().print(f"warning: the audit failed ({type(exc).__name__}: {exc}); page written without findings", markup=False)
+        return None
+
+
+def _os_reason(exc: OSError) -> str:
+    if isinstance(exc, FileNotFoundError):
+        return "no such file"
+    if isinstance(exc, IsADirectoryError):
+        return "is a folder, not a file"
+    if isinstance(exc, PermissionError):
+        return "permission denied"
+    return f"cannot read ({exc.strerror or exc})"
+
+
+def _one_line(message: str) -> str:
+    return " ".join(message.splitlines())

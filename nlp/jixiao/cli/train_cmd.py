@@ -1,0 +1,101 @@
+"""``jixiao train``: the quantity component and the issue classifier, from the corpus splits."""
+
+from __future__ import annotations
+
+import json
+import tempfile
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from jixiao.cli.console import err, fail
+from jixiao.loading import bundled_model_path
+from jixiao.training import SPANS_CONFIG
+
+DEFAULT_MODEL = bundled_model_path()
+
+train_app = typer.Typer(help="Train the bundled models from the corpus.", no_args_is_help=True)
+
+
+def _data(corpus: Path):  # type: ignore[no-untyped-def]
+    from jixiao.training.data import load_corpus, load_splits, select
+
+    if not (corpus / "splits.json").exists():
+        fail(f"{corpus}: no splits.json (run `jixiao corpus split`)")
+    docs = load_corpus(corpus)
+    splits = load_splits(corpus)
+    return select(docs, splits["train"]), select(docs, splits["dev"]), select(docs, splits["test"])
+
+
+@train_app.command("spans")
+def spans(
+    config: Annotated[Path, typer.Option(help="spaCy training config (default: the packaged training/configs/spans.cfg).")] = SPANS_CONFIG,
+    corpus: Annotated[Path, typer.Option(help="Corpus folder with gold/, authored/ and splits.json.")] = Path("corpus"),
+    model: Annotated[Path, typer.Option(help="Model folder to install the trained component into (default: the bundled model).")] = DEFAULT_MODEL,
+    seed: Annotated[int, typer.Option(help="Random seed.")] = 13,
+) -> None:
+    """Train the quantity component on train (gold train split + authored), report dev and test."""
+    from jixiao.evaluation.score import score_documents
+    from jixiao.evaluation.crossval import predict_spans
+    from jixiao.quantities.spacy_extractor import load_spacy_extractor
+    from jixiao.training.data import data_hash
+    from jixiao.training.package import install_part
+    from jixiao.training.spans import train_spans
+
+    train, dev, test = _data(corpus)
+    with tempfile.TemporaryDirectory(prefix="jixiao-train-") as tmp:
+        trained = train_spans(train, dev, Path(tmp), config, seed=seed)
+        extractor = load_spacy_extractor(trained)
+        scores = {name: _span_scores(score_documents(docs, predict_spans(extractor, docs), sentences=False)[0])
+                  for name, docs in (("dev", dev), ("test", test)) if docs}
+        entry = {"backend": "spacy", "config": config.read_text("utf-8"), "seed": seed,
+                 "train_hash": data_hash(train), "dev_hash": data_hash(dev), "scores": scores}
+        install_part(model, "quantities", trained, entry)
+    err().print(f"installed the quantity component in {model}: {json.dumps(scores)}", markup=False)
+
+
+def _span_scores(metrics: dict) -> dict:  # type: ignore[type-arg]
+    spans = metrics["spans"]
+    out = {f"{label}.f1": round(spans[label]["f1"], 4) for label in ("AMOUNT", "RATE", "COUNT", "MEASURE", "micro")}
+    out["values.accuracy"] = round(metrics["values"]["accuracy"], 4)
+    return out
+
+
+@train_app.command("issues")
+def issues(
+    backend: Annotated[str, typer.Option(help="rules, sklearn, spacy or transformers.")] = "sklearn",
+    corpus: Annotated[Path, typer.Option(help="Corpus folder with gold/, authored/ and splits.json.")] = Path("corpus"),
+    model: Annotated[Path, typer.Option(help="Model folder to install the trained classifier into (default: the bundled model).")] = DEFAULT_MODEL,
+    settings: Annotated[str, typer.Option(help="Backend settings as JSON, e.g. '{\"base_model\": \"/path/to/bert\"}'.")] = "{}",
+) -> None:
+    """Train the sentence classifier (kind and categories) and install it in the model folder."""
+    from jixiao.evaluation.run import predict
+    from jixiao.evaluation.score import score_documents
+    from jixiao.issues.backends import get_backend
+    from jixiao.tagger import Tagger
+    from jixiao.training.data import data_hash
+    from jixiao.training.package import install_part
+
+    try:
+        chosen = get_backend(backend)
+        options = json.loads(settings)
+    except (ValueError, json.JSONDecodeError) as exc:
+        fail(str(exc))
+    train, dev, test = _data(corpus)
+    try:
+        trained = chosen.train(train, dev, options)
+    except ValueError as exc:  # bad settings, e.g. a base_model that is not a local folder
+        fail(str(exc))
+    scores = {}
+    for name, docs in (("dev", dev), ("test", test)):
+        if docs:  # the tagging path: predicted sentence boundaries, as `jixiao tag` and `evaluate`
+            metrics = score_documents(docs, predict(Tagger(None, trained), docs), spans=False)[0]
+            scores[name] = {"kind.macro_f1": round(metrics["kind"]["macro_f1"], 4),
+                            "categories.micro.f1": round(metrics["categories"]["micro"]["f1"], 4)}
+    with tempfile.TemporaryDirectory(prefix="jixiao-train-") as tmp:
+        chosen.save(trained, Path(tmp) / "issues")
+        entry = {"backend": backend, "settings": options, "train_hash": data_hash(train), "dev_hash": data_hash(dev),
+                 "scores": scores}
+        install_part(model, "issues", Path(tmp) / "issues", entry)
+    err().print(f"installed the {backend} classifier in {model}: {json.dumps(scores)}", markup=False)

@@ -1,0 +1,23 @@
+"""What the tagger needs of its two parts, as protocols: the layers below the tagger (quantities,
+issues and their loaders) implement them without importing the tagger."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Protocol
+
+from jixiao.document.model import Document, Sentence, Span
+
+
+class QuantityExtractor(Protocol):
+    name: str
+
+    def extract(self, text: str) -> list[Span]: ...
+
+
+class SentenceClassifier(Protocol):
+    name: str
+
+    def classify(self, doc: Document) -> list[Sentence]: ...
+
+    def classify_offsets(self, text: str, offsets: Sequence[tuple[int, int]]) -> list[Sentence]: ...

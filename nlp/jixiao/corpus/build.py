@@ -1,0 +1,36 @@
+"""Build ``corpus/docs.jsonl`` from ``corpus/raw``: the reports' text and sentences, no labels.
+
+The index gives each report its id and metadata; the text and sentence offsets come from the
+same ingestion path that tagging uses, so gold offsets and tagger offsets agree.
+"""
+
+from __future__ import annotations
+
+import csv
+from dataclasses import replace
+from pathlib import Path
+
+from jixiao.document.model import Document, Sentence
+from jixiao.ingest.reader import read_file
+
+
+def read_index(raw_dir: Path) -> list[dict[str, str]]:
+    with open(raw_dir / "index.tsv", encoding="utf-8", newline="") as handle:
+        return list(csv.DictReader(handle, delimiter="\t"))
+
+
+def build_docs(raw_dir: Path) -> list[Document]:
+    docs = []
+    for row in read_index(raw_dir):
+        doc = read_file(raw_dir / row["file"], doc_id=row["id"])
+        meta = dict(doc.meta)
+        meta.update(
+            source=f"corpus/raw/{row['file']}",
+            unit=row["issuing_unit"],
+            region=row["region"],
+            year=int(row["year"]),
+            report_type=row["report_type"],
+        )
+        sentences = tuple(Sentence(s.start, s.end, section=s.section) for s in doc.sentences)
+        docs.append(replace(doc, meta=meta, sentences=sentences, tables=()))
+    return docs

@@ -1,0 +1,19 @@
+"""Converters between SCHEME JSON Lines documents and other annotation and training formats.
+
+One module per format, each importing its third-party library lazily so that ``import
+nlp.corpus.convert`` stays cheap:
+
+- ``docbin``: spaCy ``DocBin`` (both ways, lossless).
+- ``doccano``: doccano JSONL, UTF-16 offsets (both ways; one line per sentence or per document).
+- ``labelstudio``: Label Studio tasks with annotations and predictions (both ways).
+- ``hf``: Hugging Face ``datasets.Dataset``, one row per document or per sentence (export only).
+- ``conll``: character-per-line BIO (both ways; values, kinds and categories are lost).
+
+Shared pieces: ``utf16`` (offset arithmetic), ``bio`` (spans to tags and back), ``units``
+(cutting a document into sentence-sized pieces without losing text) and ``atomic`` (writes
+that never leave a half file).
+"""
+
+from jixiao.corpus.convert.errors import ConvertError
+
+__all__ = ["ConvertError"]

@@ -1,0 +1,156 @@
+"""Check corpus files against the scheme; every problem is one line naming the document.
+
+Works on the raw JSON objects rather than parsed records so that a bad value is reported with
+the others instead of stopping the run at the first exception.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+from typing import Any
+
+from jixiao.document.model import CATEGORIES, KINDS, LABELS, OPS
+
+RATE_UNITS = ("%", "个百分点")
+
+
+def validate_file(path: str | Path) -> list[str]:
+    problems: list[str] = []
+    seen: set[str] = set()
+    try:
+        handle = open(path, encoding="utf-8")
+    except OSError as exc:
+        return [f"{path}: cannot read ({exc.strerror})"]
+    with handle:
+        for number, line in enumerate(handle, 1):
+            if not line.strip():
+                continue
+            try:
+                raw = json.loads(line)
+            except json.JSONDecodeError as exc:
+                problems.append(f"{path}:{number}: not JSON ({exc.msg})")
+                continue
+            where = f"{path}:{number}"
+            doc_id = raw.get("id") if isinstance(raw, dict) else None
+            if doc_id in seen:
+                problems.append(f"{where} [{doc_id}]: duplicate document id")
+            seen.add(doc_id)
+            problems.extend(f"{where} [{doc_id}]: {p}" for p in validate_document(raw))
+    return problems
+
+
+def validate_document(raw: Any) -> list[str]:
+    if not isinstance(raw, dict):
+        return ["not a JSON object"]
+    problems = [f"missing '{key}'" for key in ("id", "text") if key not in raw]
+    text = raw.get("text")
+    if not isinstance(text, str):
+        return problems + (["'text' is not a string"] if "text" in raw else [])
+    problems.extend(_check_spans(text, raw.get("spans") or []))
+    problems.extend(_check_sentences(text, raw.get("sentences") or []))
+    return problems
+
+
+def _bounds(item: Any, text: str, what: str) -> tuple[int, int] | str:
+    if not isinstance(item, dict):
+        return f"{what} is not an object"
+    start, end = item.get("start"), item.get("end")
+    if not isinstance(start, int) or not isinstance(end, int):
+        return f"{what} needs integer start and end"
+    if not 0 <= start < end <= len(text):
+        return f"{what} [{start},{end}) out of range (text length {len(text)})"
+    return start, end
+
+
+def _check_spans(text: str, spans: list[Any]) -> Iterator[str]:
+    placed: list[tuple[int, int]] = []
+    for index, span in enumerate(spans):
+        what = f"span {index}"
+        bounds = _bounds(span, text, what)
+        if isinstance(bounds, str):
+            yield bounds
+            continue
+        start, end = bounds
+        what = f"span {index} [{start},{end}) 「{text[start:end]}」"
+        placed.append(bounds)
+        if "text" in span and span["text"] != text[start:end]:
+            yield f"{what}: text 「{span['text']}」 differs from the document text"
+        yield from _check_span_fields(span, what)
+    yield from _overlaps(placed, "spans")
+
+
+def _check_span_fields(span: dict[str, Any], what: str) -> Iterator[str]:
+    label = span.get("label")
+    if label not in LABELS:
+        yield f"{what}: label {label!r} is not one of {', '.join(LABELS)}"
+    for key in ("value", "value_max"):
+        if key in span and not _is_decimal(span[key]):
+            yield f"{what}: {key} {span[key]!r} is not a decimal number"
+    if "value" not in span:
+        yield f"{what}: missing value"
+    if not span.get("unit"):
+        yield f"{what}: missing unit"
+    elif label == "AMOUNT" and span["unit"] != "元":
+        yield f"{what}: AMOUNT unit must be 元, not {span['unit']!r}"
+    elif label == "RATE" and span["unit"] not in RATE_UNITS:
+        yield f"{what}: RATE unit must be % or 个百分点, not {span['unit']!r}"
+    if "op" in span and span["op"] not in OPS:
+        yield f"{what}: op {span['op']!r} is not one of {' '.join(OPS)}"
+    if "approx" in span and not isinstance(span["approx"], bool):
+        yield f"{what}: approx must be true or false"
+    if _is_decimal(span.get("value")) and _is_decimal(span.get("value_max")):
+        if Decimal(str(span["value_max"])) < Decimal(str(span["value"])):
+            yield f"{what}: value_max is below value"
+
+
+def _check_sentences(text: str, sentences: list[Any]) -> Iterator[str]:
+    placed: list[tuple[int, int]] = []
+    for index, sentence in enumerate(sentences):
+        bounds = _bounds(sentence, text, f"sentence {index}")
+        if isinstance(bounds, str):
+            yield bounds
+            continue
+        placed.append(bounds)
+        what = f"sentence {index} [{bounds[0]},{bounds[1]})"
+        yield from _check_sentence_fields(sentence, what)
+    yield from _overlaps(placed, "sentences")
+
+
+def _check_sentence_fields(sentence: dict[str, Any], what: str) -> Iterator[str]:
+    kind = sentence.get("kind")
+    categories = sentence.get("categories", [])
+    if kind is None:
+        return
+    if kind not in KINDS:
+        yield f"{what}: kind {kind!r} is not one of {', '.join(KINDS)}"
+    if not isinstance(categories, list):
+        yield f"{what}: categories must be a list"
+        return
+    for category in categories:
+        if category not in CATEGORIES:
+            yield f"{what}: category {category!r} is not a scheme key"
+    if len(set(categories)) != len(categories):
+        yield f"{what}: a category is listed twice"
+    if kind == "none" and categories:
+        yield f"{what}: kind none must have no categories"
+    if kind in ("problem", "recommendation") and not categories:
+        yield f"{what}: kind {kind} needs at least one category"
+
+
+def _overlaps(placed: list[tuple[int, int]], what: str) -> Iterator[str]:
+    ordered = sorted(placed)
+    for (s1, e1), (s2, e2) in zip(ordered, ordered[1:]):
+        if s2 < e1:
+            yield f"{what} [{s1},{e1}) and [{s2},{e2}) overlap"
+
+
+def _is_decimal(value: Any) -> bool:
+    if isinstance(value, bool) or value is None:
+        return False
+    try:
+        return Decimal(str(value)).is_finite()
+    except InvalidOperation:
+        return False

@@ -1,0 +1,101 @@
+"""Which part of a report a sentence sits in: problems, causes, recommendations, experience.
+
+Reports announce these parts with headings (「（二）存在问题」, 「六、措施建议」, 「有关建议」).
+The classifier uses the section as context, because a sentence such as 「部分项目资料收集不够完善」
+reads as a problem mainly because of where it stands.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from jixiao.document.sentences import TERMINATORS
+
+SECTION_KINDS: tuple[str, ...] = ("problem", "recommendation", "experience", "other")
+
+_MARKERS: tuple[tuple[float, re.Pattern[str]], ...] = (
+    (0.0, re.compile(r"^第[一二三四五六七八九十]+部分")),
+    (1.0, re.compile(r"^[一二三四五六七八九十]+\s*[、.．]")),
+    (2.0, re.compile(r"^[（(]\s*[一二三四五六七八九十]+\s*[）)]")),
+    (3.0, re.compile(r"^\d{1,2}\s*[、.．](?!\d)")),
+    (4.0, re.compile(r"^[（(]\s*\d{1,2}\s*[）)]")),
+)
+_PROBLEM = re.compile(r"问题|不足|短板|薄弱")
+_NEUTRAL = re.compile(r"需要?说明的?的?问题")
+_RECOMMEND = re.compile(r"建议|措施|整改|下一步|改进|对策|举措")
+_EXPERIENCE = re.compile(r"经验|做法|成效|亮点")
+MAX_HEADING_CHARS = 40
+_TERMINATOR = re.compile(f"[{re.escape(TERMINATORS)}]")
+
+
+@dataclass(frozen=True)
+class Heading:
+    level: float
+    kind: str
+    text: str
+
+
+def heading_level(line: str) -> float | None:
+    """Level of a heading line, or None when the line reads as prose rather than a heading."""
+    line = line.strip()
+    if not line or len(line) > MAX_HEADING_CHARS:
+        return None
+    body = line.rstrip("。：:")
+    if _TERMINATOR.search(body) or "，" in body[:-1] and len(body) > 24:
+        return None
+    for level, pattern in _MARKERS:
+        if pattern.match(line):
+            return level
+    return -1.0 if len(body) <= 20 else None
+
+
+def heading_kind(text: str) -> str:
+    """Classify a heading; when a heading names several parts, the last one named wins."""
+    if _NEUTRAL.search(text):
+        return "other"
+    found = [(m.start(), "problem") for m in _PROBLEM.finditer(text)]
+    found += [(m.start(), "recommendation") for m in _RECOMMEND.finditer(text)]
+    found += [(m.start(), "experience") for m in _EXPERIENCE.finditer(text)]
+    return max(found)[1] if found else "other"
+
+
+def assign_sections(text: str, sentences: list[tuple[int, int]]) -> list[str]:
+    """Section kind ('problem', 'recommendation', 'experience' or 'other') of each sentence."""
+    stack: list[Heading] = []
+    result: list[str] = []
+    for start, end in sentences:
+        line_start = text.rfind("\n", 0, start) + 1
+        level = line = None
+        if line_start == start or (line_start < start and text[line_start:start].isspace()):
+            line_end = text.find("\n", end)  # only a sentence that starts its line can be a heading
+            line = text[line_start : len(text) if line_end < 0 else line_end]
+            level = heading_level(line)
+        if level is not None and line is not None:
+            kind = heading_kind(line)
+            if level < 0:
+                level = _unnumbered_level(stack, kind, line)
+            if level is not None:
+                while stack and stack[-1].level >= level:
+                    stack.pop()
+                stack.append(Heading(level, kind, line.strip()))
+        result.append(_innermost_kind(stack))
+    return result
+
+
+def _unnumbered_level(stack: list[Heading], kind: str, line: str) -> float | None:
+    """An unnumbered heading (「有关建议」) starts a part beside the outermost part it follows,
+    so numbered items under it belong to it; short lines naming no part are not headings."""
+    if kind == "other" and not _NEUTRAL.search(line):
+        return None
+    kinded = [h.level for h in stack if h.kind != "other"]
+    if kinded:
+        return min(kinded)
+    return (stack[-1].level + 0.5) if stack else 0.5
+
+
+def _innermost_kind(stack: list[Heading]) -> str:
+    for heading in reversed(stack):
+        if heading.kind != "other":
+            return heading.kind
+    return "other"

@@ -1,0 +1,97 @@
+"""The gold data an evaluation runs on: a JSON Lines file, or a named split of the corpus.
+
+The fingerprint is the SHA-256 of the gold lines as stored, so a metrics.json says exactly which
+annotations it was measured against; a split's fingerprint equals that of a file holding the
+split's lines in splits.json order (for a one-report split, the report's gold file).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass
+from pathlib import Path
+
+from jixiao.document.jsonl import FormatError, document_from_dict, read_documents
+from jixiao.document.model import Document
+
+SPLITS_FILE = "splits.json"
+GOLD_FOLDERS: tuple[str, ...] = ("gold", "authored")
+
+
+class DataError(ValueError):
+    """Gold data that cannot be read; the message names the file and the reason."""
+
+
+@dataclass(frozen=True)
+class EvalData:
+    documents: list[Document]
+    source: str
+    sha256: str
+
+    def describe(self) -> dict[str, str | int]:
+        return {"path": self.source, "sha256": self.sha256, "documents": len(self.documents)}
+
+
+def read_data_file(path: Path) -> EvalData:
+    """Gold documents from one JSON Lines file."""
+    try:
+        digest = hashlib.sha256(path.read_bytes()).hexdigest()
+        docs = read_documents(path)
+    except FormatError as exc:
+        raise DataError(str(exc)) from exc
+    except UnicodeDecodeError:
+        raise DataError(f"{path}: not UTF-8 text") from None
+    except OSError as exc:
+        raise DataError(f"{path}: cannot read ({exc.strerror or exc})") from exc
+    if not docs:
+        raise DataError(f"{path}: no documents in the file")
+    seen: set[str] = set()
+    for doc in docs:
+        if doc.id in seen:
+            raise DataError(f"{path}: document id {doc.id!r} occurs more than once")
+        seen.add(doc.id)
+    return EvalData(docs, str(path), digest)
+
+
+def read_split(corpus: Path, name: str) -> EvalData:
+    """Gold documents of split ``name`` (train, dev, test) as listed in ``corpus/splits.json``."""
+    splits_path = corpus / SPLITS_FILE
+    try:
+        splits = json.loads(splits_path.read_text("utf-8"))
+    except OSError as exc:
+        raise DataError(f"{splits_path}: cannot read ({exc.strerror or exc})") from exc
+    except json.JSONDecodeError as exc:
+        raise DataError(f"{splits_path}: not JSON ({exc.msg})") from exc
+    ids = splits.get(name) if isinstance(splits, dict) else None
+    if not isinstance(ids, list) or not ids:
+        raise DataError(f"{splits_path}: no split named {name!r}")
+    lines = _gold_lines(corpus)
+    absent = [i for i in ids if i not in lines]
+    if absent:
+        raise DataError(f"{splits_path}: split {name!r} names documents not in the corpus: {', '.join(absent[:5])}")
+    digest = hashlib.sha256(b"".join(lines[i][0] for i in ids)).hexdigest()
+    return EvalData([lines[i][1] for i in ids], f"{splits_path}#{name}", digest)
+
+
+def _gold_lines(corpus: Path) -> dict[str, tuple[bytes, Document]]:
+    """Every corpus document by id, with its stored line (newline included) for the fingerprint."""
+    found: dict[str, tuple[bytes, Document]] = {}
+    for folder in GOLD_FOLDERS:
+        for path in sorted((corpus / folder).glob("*.jsonl")):
+            for number, line in enumerate(_read_lines(path), 1):
+                if not line.strip():
+                    continue
+                try:
+                    doc = document_from_dict(json.loads(line))
+                except (ValueError, KeyError, TypeError) as exc:
+                    raise DataError(f"{path}:{number}: {exc}") from exc
+                found[doc.id] = (line if line.endswith(b"\n") else line + b"\n", doc)
+    return found
+
+
+def _read_lines(path: Path) -> list[bytes]:
+    try:
+        return path.read_bytes().splitlines(keepends=True)
+    except OSError as exc:
+        raise DataError(f"{path}: cannot read ({exc.strerror or exc})") from exc

@@ -1,0 +1,62 @@
+"""Evaluate a Tagger on gold documents through the very path ``jixiao tag`` takes.
+
+Each gold document is reduced to its id, text and meta and handed to ``Tagger.tag_document``,
+which splits sentences and assigns sections exactly as it does for a file read by ``tag``; the
+gold annotations never reach the tagger. Gold sentences are then scored against the predicted
+sentence they overlap most, so gold whose boundaries differ from the splitter is still scored on
+its own sentences.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from jixiao.document.model import Document, Sentence
+from jixiao.evaluation.data import EvalData
+from jixiao.evaluation.provenance import git_commit
+from jixiao.evaluation.score import Errors, score_documents
+from jixiao.tagger import Tagger
+
+
+@dataclass(frozen=True)
+class Evaluation:
+    metrics: dict[str, Any]
+    errors: Errors
+    gold: list[Document]
+    predictions: list[Document]
+
+
+SENTENCE_BOUNDARIES = ("predicted", "gold")
+
+
+def predict(tagger: Tagger, gold: Sequence[Document], sentences: str = "predicted") -> list[Document]:
+    """What ``jixiao tag`` outputs for each gold text. With ``sentences="gold"`` the classifier is
+    given the gold sentence boundaries instead of the splitter's (labels are never passed on):
+    a diagnostic, not what users get, and reports say which was used."""
+    if sentences not in SENTENCE_BOUNDARIES:
+        raise ValueError(f"sentences must be one of {SENTENCE_BOUNDARIES}, not {sentences!r}")
+    if sentences == "gold":
+        return [tagger.tag_document(Document(id=g.id, text=g.text, meta=dict(g.meta),
+                                             sentences=tuple(Sentence(s.start, s.end) for s in g.sentences)))
+                for g in gold]
+    return [tagger.tag_document(Document(id=g.id, text=g.text, meta=dict(g.meta))) for g in gold]
+
+
+def scored_parts(gold: Sequence[Document]) -> dict[str, bool]:
+    """Score spans only when the gold has spans, sentences only when some carry a kind: a file
+    annotated for one task would otherwise score the other as all false positives (or as perfect)."""
+    return {
+        "spans": any(d.spans for d in gold),
+        "sentences": any(s.kind is not None for d in gold for s in d.sentences),
+    }
+
+
+def evaluate_tagger(tagger: Tagger, data: EvalData, sentences: str = "predicted") -> Evaluation:
+    """Tag the gold texts, score them, and record which model, data and code were measured."""
+    predictions = predict(tagger, data.documents, sentences)
+    scores, errors = score_documents(data.documents, predictions, **scored_parts(data.documents))
+    metrics = {"model": tagger.model_info, "data": data.describe(), "commit": git_commit(),
+               "sentence_boundaries": sentences, **scores}
+    return Evaluation(metrics, errors, list(data.documents), predictions)

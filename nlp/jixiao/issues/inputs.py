@@ -1,0 +1,91 @@
+"""What a sentence classifier sees: the sentence text and the section it sits in.
+
+Sections are always recomputed from the document text with the same heading detector that
+tagging uses, so training, evaluation and tagging see identical inputs.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from jixiao.document.model import CATEGORIES, Document, Sentence
+from jixiao.document.sections import assign_sections
+
+SECTION_MARKERS: dict[str, str] = {
+    "problem": "【问题部分】",
+    "recommendation": "【建议部分】",
+    "experience": "【经验部分】",
+    "table": "【表格】",
+    "other": "",
+}
+
+
+@dataclass(frozen=True)
+class SentenceInput:
+    text: str
+    section: str
+
+    def marked(self) -> str:
+        """The text with its section as a prefix, for backends that only take text."""
+        return SECTION_MARKERS.get(self.section, "") + self.text
+
+
+Offsets = Sequence[tuple[int, int]]
+
+
+def sentence_inputs(doc: Document) -> list[SentenceInput]:
+    return inputs_at(doc.text, offsets_of(doc))
+
+
+def offsets_of(doc: Document) -> list[tuple[int, int]]:
+    return [(s.start, s.end) for s in doc.sentences]
+
+
+def inputs_at(text: str, offsets: Offsets) -> list[SentenceInput]:
+    """The inputs of the sentences at ``offsets`` (tagging passes the splitter's offsets directly,
+    without building sentence records that the classifier would replace)."""
+    sections = assign_sections(text, list(offsets))
+    return [SentenceInput(text[s:e], "table" if _in_table(text, s) else section)
+            for (s, e), section in zip(offsets, sections)]
+
+
+def _in_table(text: str, start: int) -> bool:
+    """Table cells are rendered one per line after a tab; they are data, not statements."""
+    line_start = text.rfind("\n", 0, start) + 1
+    return text.startswith("\t", line_start)
+
+
+@dataclass(frozen=True)
+class Labelled:
+    input: SentenceInput
+    kind: str
+    categories: frozenset[str]
+
+
+def labelled_sentences(docs: list[Document]) -> list[Labelled]:
+    out = []
+    for doc in docs:
+        for inp, sentence in zip(sentence_inputs(doc), doc.sentences):
+            if sentence.kind is not None:
+                out.append(Labelled(inp, sentence.kind, frozenset(sentence.categories)))
+    return out
+
+
+def apply_predictions(offsets: Offsets, kinds: list[str], kind_scores: list[float],
+                      category_scores: list[dict[str, float]], thresholds: dict[str, float],
+                      inputs: list[SentenceInput]) -> list[Sentence]:
+    """Sentences with kind and categories; a problem or recommendation keeps at least its best category.
+
+    ``inputs`` are the ones the scores were computed from."""
+    out = []
+    for (start, end), inp, kind, kscore, cscores in zip(offsets, inputs, kinds, kind_scores, category_scores):
+        categories: tuple[str, ...] = ()
+        kept: dict[str, float] = {}
+        if kind != "none":
+            categories = tuple(c for c in CATEGORIES if cscores.get(c, 0.0) >= thresholds.get(c, 0.5))
+            if not categories:
+                categories = (max(cscores, key=cscores.get),) if cscores else ()
+            kept = {c: round(cscores[c], 4) for c in categories}
+        out.append(Sentence(start, end, kind, categories, kscore, kept, inp.section))
+    return out

@@ -1,0 +1,47 @@
+"""The keyword rules as features for the learned backends: which cue and topic lists fire.
+
+The rules encode the scheme's definitions; giving them to a linear model as features lets it
+lean on them where the training data is thin and override them where the data says otherwise.
+"""
+
+from __future__ import annotations
+
+import re
+
+import numpy as np
+
+from jixiao.document.model import CATEGORIES
+from jixiao.issues.inputs import SentenceInput
+from jixiao.issues.rules import KeywordRules
+
+SECTIONS: tuple[str, ...] = ("problem", "recommendation", "experience", "table", "other")
+FEATURE_NAMES: tuple[str, ...] = (
+    "cue:problem", "cue:recommendation", "cue:not_problem", "short",
+    *(f"topic:{c}" for c in CATEGORIES), *(f"section:{s}" for s in SECTIONS),
+)
+
+
+def rule_features(inputs: list[SentenceInput], rules: KeywordRules) -> np.ndarray:
+    """One row per input: the cue groups, shortness, the topic groups, the section (one-hot).
+
+    Computed a column at a time (a comprehension per pattern over all sentences): per-sentence
+    Python calls cost more than the regex scans themselves."""
+    texts = [inp.text for inp in inputs]
+    groups = (rules.problem, rules.recommendation, rules.not_problem)
+    topics = tuple(rules.categories[c] for c in CATEGORIES)
+    columns = [_fires(g, texts) for g in groups]
+    columns.append([len(t) < 8 for t in texts])
+    columns += [_fires(t, texts) for t in topics]
+    index = [SECTIONS.index(inp.section) if inp.section in SECTIONS else len(SECTIONS) - 1 for inp in inputs]
+    sections = np.zeros((len(inputs), len(SECTIONS)), dtype="float64")
+    sections[np.arange(len(inputs)), index] = 1.0
+    cues = np.asarray(columns, dtype="float64").reshape(len(columns), len(inputs)).T
+    return np.hstack([cues, sections])
+
+
+def _fires(patterns: tuple[re.Pattern[str], ...], texts: list[str]) -> list[bool]:
+    """Whether any of the patterns matches, per text."""
+    hits = [False] * len(texts)
+    for pattern in patterns:
+        hits = [hit or pattern.search(t) is not None for hit, t in zip(hits, texts)]
+    return hits

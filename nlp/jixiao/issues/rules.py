@@ -1,0 +1,119 @@
+"""The transparent baseline: keyword rules from the scheme, plus the section a sentence is in.
+
+Kind comes from cue words (problem cues, imperative openings for recommendations); the
+section heading above the sentence breaks ties. Categories come from topic keywords. A problem
+or recommendation with no category keyword falls back to ``none``: the scheme requires at least
+one category for those kinds, and an uncategorised guess is more often a false alarm.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field, replace
+from functools import lru_cache
+from importlib import resources
+from pathlib import Path
+
+import yaml
+
+from jixiao.document.model import CATEGORIES, Document, Sentence
+
+
+@dataclass(frozen=True, eq=False)
+class KeywordRules:
+    text: str  # the YAML they were compiled from, saved with every model that uses them
+    problem: tuple[re.Pattern[str], ...]
+    recommendation: tuple[re.Pattern[str], ...]
+    not_problem: tuple[re.Pattern[str], ...]
+    categories: dict[str, tuple[re.Pattern[str], ...]]
+
+
+KEYWORDS_FILE = "keywords.yaml"
+
+
+@lru_cache(maxsize=1)
+def packaged_keywords_text() -> str:
+    """The keyword lists the package ships: what new models are built with. A saved model keeps
+    its own copy (``keywords.yaml`` in its folder), read by ``load_keywords(folder / ...)``."""
+    return resources.files("jixiao.issues").joinpath(KEYWORDS_FILE).read_text("utf-8")
+
+
+@lru_cache(maxsize=8)
+def parse_keywords(text: str) -> KeywordRules:
+    data = yaml.safe_load(text)
+    compile_all = lambda items: tuple(re.compile(p) for p in items)  # noqa: E731
+    return KeywordRules(
+        text=text,
+        problem=compile_all(data["kind"]["problem"]),
+        recommendation=compile_all(data["kind"]["recommendation"]),
+        not_problem=compile_all(data["kind"].get("not_problem", [])),
+        categories={key: compile_all(data["categories"].get(key, [])) for key in CATEGORIES},
+    )
+
+
+def load_keywords(path: str | Path | None = None) -> KeywordRules:
+    """The package's keyword rules, or those in the YAML file at ``path`` (a model's own copy)."""
+    return parse_keywords(packaged_keywords_text() if path is None else Path(path).read_text("utf-8"))
+
+
+def save_keywords(rules: KeywordRules, folder: Path) -> None:
+    (folder / KEYWORDS_FILE).write_text(rules.text, "utf-8")
+
+
+def _hits(patterns: tuple[re.Pattern[str], ...], text: str) -> int:
+    return sum(1 for p in patterns if p.search(text))
+
+
+@dataclass
+class RuleClassifier:
+    rules: KeywordRules = field(default_factory=load_keywords)
+    name: str = "rules"
+
+    def classify(self, doc: Document) -> list[Sentence]:
+        return self.classify_offsets(doc.text, [(s.start, s.end) for s in doc.sentences])
+
+    def classify_offsets(self, text: str, offsets: Sequence[tuple[int, int]]) -> list[Sentence]:
+        from jixiao.issues.inputs import inputs_at
+
+        return [self.classify_sentence(inp.text, Sentence(s, e, section=inp.section))
+                for inp, (s, e) in zip(inputs_at(text, offsets), offsets)]
+
+    def classify_sentence(self, text: str, sentence: Sentence) -> Sentence:
+        categories = tuple(k for k, pats in self.rules.categories.items() if _hits(pats, text))
+        kind = self._kind(text, sentence.section) if categories and sentence.section != "table" else "none"
+        if kind == "none":
+            categories = ()
+        scores = {k: 1.0 for k in categories}
+        return replace(sentence, kind=kind, categories=categories, kind_score=1.0, category_scores=scores)
+
+    def _kind(self, text: str, section: str | None) -> str:
+        problem = _hits(self.rules.problem, text) and not _hits(self.rules.not_problem, text)
+        recommend = _hits(self.rules.recommendation, text)
+        if problem and recommend:
+            return "recommendation" if section == "recommendation" else "problem"
+        if problem:
+            return "problem"
+        if recommend and section in ("recommendation", "problem"):
+            return "recommendation"
+        return "none"
+
+
+def train_rules(train_docs: list[Document], dev_docs: list[Document], settings: dict | None = None) -> RuleClassifier:  # type: ignore[type-arg]
+    """The rules need no training; this keeps the backend interface uniform."""
+    return RuleClassifier()
+
+
+def save_rules(model: RuleClassifier, folder: Path) -> None:
+    import json
+
+    folder = Path(folder)
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "config.json").write_text(json.dumps({"backend": "rules"}), "utf-8")
+    save_keywords(model.rules, folder)
+
+
+def load_rules(folder: Path) -> RuleClassifier:
+    """The folder's own keyword lists when it has them (a model folder written by ``save_rules``)."""
+    own = Path(folder) / KEYWORDS_FILE
+    return RuleClassifier(load_keywords(own if own.is_file() else None))

@@ -1,0 +1,35 @@
+"""``classify`` for the learned backends: each only scores a batch of inputs; thresholds and the
+sentence records are the same for all of them."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from jixiao.document.model import CATEGORIES, Document, Sentence
+from jixiao.issues.inputs import Offsets, SentenceInput, apply_predictions, inputs_at, offsets_of
+
+
+class ScoredClassifier:
+    """Mixin for a backend with ``scores(inputs)``, ``thresholds`` and ``settings``."""
+
+    thresholds: dict[str, float]
+    settings: dict[str, Any]
+
+    def scores(self, inputs: list[SentenceInput]) -> tuple[list[str], list[float], list[dict[str, float]]]:
+        raise NotImplementedError
+
+    def tagging_scores(self, inputs: list[SentenceInput]) -> tuple[list[str], list[float], list[dict[str, float]]]:
+        """The scores tagging needs; a backend may skip what tagging never reads."""
+        return self.scores(inputs)
+
+    def classify(self, doc: Document) -> list[Sentence]:
+        return self.classify_offsets(doc.text, offsets_of(doc))
+
+    def classify_offsets(self, text: str, offsets: Offsets) -> list[Sentence]:
+        if not offsets:
+            return []
+        inputs = inputs_at(text, offsets)
+        kinds, kind_scores, cats = self.tagging_scores(inputs)
+        default = float(self.settings.get("threshold", 0.5))
+        thresholds = {c: self.thresholds.get(c, default) for c in CATEGORIES}
+        return apply_predictions(offsets, kinds, kind_scores, cats, thresholds, inputs)

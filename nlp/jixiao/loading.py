@@ -1,0 +1,85 @@
+"""Find and load a model folder into a Tagger; nothing is downloaded and no code is unpickled.
+
+The bundled model ships inside the package (``jixiao/models/jixiao-default``), so an editable
+install, ``pip install .`` and a wheel all load the same model from any working directory. A
+model that cannot be found is an error: the keyword rules run only when asked for by name
+(``jixiao.load("jixiao-rules")``), never as a silent fallback.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from importlib import resources
+from pathlib import Path
+
+from jixiao.tagger import Tagger
+
+ENV_MODEL = "JIXIAO_MODEL"
+DEFAULT_MODEL_NAME = "jixiao-default"
+RULES_MODEL_NAME = "jixiao-rules"
+
+
+class ModelError(ValueError):
+    """A model folder that is missing or unreadable; the message names the file."""
+
+
+def bundled_model_path(name: str = DEFAULT_MODEL_NAME) -> Path:
+    """The folder of a model shipped inside the package (it may not exist for other names)."""
+    return Path(str(resources.files("jixiao").joinpath("models", name)))
+
+
+def default_model_path() -> Path:
+    """``$JIXIAO_MODEL`` when set, else the bundled ``jixiao-default``."""
+    if env := os.environ.get(ENV_MODEL):
+        return Path(env)
+    return bundled_model_path()
+
+
+def resolve_model(path: str | Path | None = None) -> Path:
+    """A model folder from a path, a bundled model's name, or (None) the default model."""
+    if path is None:
+        return default_model_path()
+    folder = Path(path)
+    if not folder.exists() and len(folder.parts) == 1 and (bundled_model_path(str(path)) / "meta.json").exists():
+        return bundled_model_path(str(path))
+    return folder
+
+
+def load(path: str | Path | None = None) -> Tagger:
+    """A Tagger from a model folder (or a bundled model's name); ``"jixiao-rules"`` gives the
+    keyword rules and the quantity grammar alone."""
+    if path is not None and str(path) == RULES_MODEL_NAME:
+        return _rules_only()
+    folder = resolve_model(path)
+    meta_path = folder / "meta.json"
+    if not meta_path.exists():
+        raise ModelError(f"{folder}: not a jixiao model folder (no meta.json)")
+    try:
+        meta = json.loads(meta_path.read_text("utf-8"))
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ModelError(f"{meta_path}: unreadable ({exc})") from exc
+    except json.JSONDecodeError as exc:
+        raise ModelError(f"{meta_path}: not JSON ({exc.msg})") from exc
+    return _from_meta(folder, meta)
+
+
+def _rules_only() -> Tagger:
+    from jixiao.issues.rules import RuleClassifier
+    from jixiao.quantities.rules import RuleExtractor
+
+    return Tagger(RuleExtractor(), RuleClassifier(), model_name=RULES_MODEL_NAME, model_version="0")
+
+
+def _from_meta(folder: Path, meta: dict) -> Tagger:  # type: ignore[type-arg]
+    from jixiao.issues.loading import load_classifier
+    from jixiao.quantities.loading import load_extractor
+
+    try:
+        quantities = load_extractor(folder, meta.get("quantities", {"backend": "rules"}))
+        classifier = load_classifier(folder, meta.get("issues", {"backend": "rules"}))
+    except ModelError:
+        raise
+    except (OSError, ValueError) as exc:  # the part's own message names its file
+        raise ModelError(f"{folder}: cannot load ({exc})") from exc
+    return Tagger(quantities, classifier, model_name=meta.get("name", folder.name), model_version=str(meta.get("version", "0")))

@@ -1,0 +1,24 @@
+"""The rule-based extractor: grammar candidates, each normalized, all accepted."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from jixiao.document.model import Span
+from jixiao.quantities.finder import find_candidates
+from jixiao.quantities.grammar import Grammar, load_grammar
+from jixiao.quantities.normalize import normalize
+
+
+@dataclass
+class RuleExtractor:
+    grammar: Grammar = field(default_factory=load_grammar)
+    name: str = "rules"
+
+    def extract(self, text: str) -> list[Span]:
+        spans = []
+        for candidate in find_candidates(text, self.grammar):
+            span = normalize(text, candidate, self.grammar)
+            if span is not None:
+                spans.append(span.with_score(1.0))
+        return spans

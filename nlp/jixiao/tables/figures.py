@@ -1,0 +1,118 @@
+"""Figures as printed: a value, and the rounding interval its printed digits stand for.
+
+A report that prints ``405.81`` (万元) says the true amount lies in [405.805, 405.815] 万元; the
+audit must judge a derived figure against every amount in that interval, not against 405.81
+alone. So every figure keeps ``half``: half a unit of its last printed digit, in the same scale
+as ``value`` (元 for amounts, percent for rates).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+
+from jixiao.tables.units import multiplier_in
+
+_FULLWIDTH = str.maketrans("０１２３４５６７８９．，％－", "0123456789.,%-")
+_NUMBER = re.compile(r"[-−]?\d[\d,]*(?:\.\d+)?")
+_AMOUNT_CELL = re.compile(r"^[-−]?\d[\d,]*(?:\.\d+)?$")
+_RATE_CELL = re.compile(r"^([-−]?\d+(?:\.\d+)?)\s*%")
+_RANGE = re.compile(r"\d\s*[-~～—至]\s*\d")
+
+
+@dataclass(frozen=True)
+class Figure:
+    """A printed number: ``value`` in the base unit, ``half`` the half-width of its rounding interval."""
+
+    value: Decimal
+    half: Decimal
+    text: str
+    start: int | None = None
+    end: int | None = None
+
+    @property
+    def lo(self) -> Decimal:
+        return self.value - self.half
+
+    @property
+    def hi(self) -> Decimal:
+        return self.value + self.half
+
+    @property
+    def decimals(self) -> int:
+        """Decimals of the printed digits (in their own unit, e.g. 2 for ``405.81`` 万元)."""
+        number = _NUMBER.search(normalize_digits(self.text))
+        if number is None or "." not in number.group():
+            return 0
+        return len(number.group().split(".")[1])
+
+
+def normalize_digits(text: str) -> str:
+    return text.translate(_FULLWIDTH)
+
+
+def half_unit(number_text: str) -> Decimal:
+    """Half a unit of the last printed digit: ``'405.81'`` -> 0.005, ``'60'`` -> 0.5."""
+    decimals = len(number_text.split(".")[1]) if "." in number_text else 0
+    return Decimal(5).scaleb(-(decimals + 1))
+
+
+def parse_number(text: str) -> Decimal | None:
+    """A plain printed number (thousands separators allowed), or None."""
+    cleaned = normalize_digits(text).strip().replace(",", "").replace("−", "-")
+    if not cleaned:
+        return None
+    try:
+        return Decimal(cleaned)
+    except InvalidOperation:
+        return None
+
+
+def amount_cell(text: str, multiplier: Decimal, start: int | None = None, end: int | None = None) -> Figure | None:
+    """A table cell holding a bare amount (``405.81``, ``23,439.08``) in a unit worth ``multiplier`` 元."""
+    cleaned = normalize_digits(text).strip()
+    if not _AMOUNT_CELL.match(cleaned):
+        return None
+    value = parse_number(cleaned)
+    if value is None:
+        return None
+    return Figure(value * multiplier, half_unit(cleaned.replace(",", "")) * multiplier, text.strip(), start, end)
+
+
+def rate_cell(text: str, percent_header: bool, start: int | None = None, end: int | None = None) -> Figure | None:
+    """A cell holding a rate: ``98.04%``, ``20%进度款``, or a bare number under a header in percent.
+
+    Ranges (``100-90%``) are scoring bands, not rates, and give None.
+    """
+    cleaned = normalize_digits(text).strip()
+    if not cleaned or _RANGE.search(cleaned):
+        return None
+    match = _RATE_CELL.match(cleaned)
+    if match is None and percent_header and _AMOUNT_CELL.match(cleaned):
+        number = cleaned
+    elif match is not None:
+        number = match.group(1)
+    else:
+        return None
+    value = parse_number(number)
+    if value is None:
+        return None
+    return Figure(value, half_unit(number), text.strip(), start, end)
+
+
+def span_figure(span_text: str, value: Decimal, start: int, end: int) -> Figure:
+    """A quantity span as a figure: the printed digits give the precision, the span the scale.
+
+    ``4414.344467万元`` has value 44143444.67 元 and six printed decimals in 万, so half a unit is
+    0.005 元. Spans without Arabic digits (「两千万元」) are as precise as their last non-zero digit.
+    """
+    number = _NUMBER.search(normalize_digits(span_text))
+    if number is not None:
+        printed = parse_number(number.group())
+        if printed is not None:
+            scale = abs(value / printed) if printed else multiplier_in(span_text)
+            return Figure(value, half_unit(number.group().replace(",", "")) * scale, span_text, start, end)
+    exponent = value.normalize().as_tuple().exponent
+    step = Decimal(1).scaleb(exponent if isinstance(exponent, int) else 0)
+    return Figure(value, step / 2, span_text, start, end)

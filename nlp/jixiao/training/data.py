@@ -1,0 +1,62 @@
+"""Corpus loading for training: gold reports, authored supplement, splits, hashes, DocBins."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+
+from spacy.language import Language
+from spacy.tokens import DocBin
+
+from jixiao.document.jsonl import read_documents
+from jixiao.document.model import Document
+
+CORPUS = Path("corpus")
+SPLITS_FILE = "splits.json"
+
+
+def load_corpus(root: Path = CORPUS) -> list[Document]:
+    """Gold reports followed by authored documents, in file order."""
+    files = sorted((root / "gold").glob("*.jsonl")) + sorted((root / "authored").glob("*.jsonl"))
+    return [d for f in files for d in read_documents(f)]
+
+
+def load_splits(root: Path = CORPUS) -> dict[str, list[str]]:
+    return json.loads((root / SPLITS_FILE).read_text("utf-8"))
+
+
+def select(docs: Sequence[Document], ids: Iterable[str]) -> list[Document]:
+    wanted = set(ids)
+    return [d for d in docs if d.id in wanted]
+
+
+def data_hash(docs: Sequence[Document]) -> str:
+    """A stable fingerprint of the training data, recorded in model meta."""
+    digest = hashlib.sha256()
+    for doc in sorted(docs, key=lambda d: d.id):
+        digest.update(doc.id.encode())
+        digest.update(doc.text.encode())
+        for s in doc.spans:
+            digest.update(f"{s.start},{s.end},{s.label},{s.value},{s.unit}".encode())
+        for s in doc.sentences:
+            digest.update(f"{s.start},{s.end},{s.kind},{','.join(s.categories)}".encode())
+    return digest.hexdigest()[:16]
+
+
+def to_docbin(nlp: Language, docs: Sequence[Document], spans_key: str = "quantities") -> DocBin:
+    """spaCy Docs with gold quantity spans; a span off the token grid is an error, not a loss."""
+    docbin = DocBin(store_user_data=True)
+    for doc in docs:
+        sdoc = nlp.make_doc(doc.text)
+        spans = []
+        for s in doc.spans:
+            span = sdoc.char_span(s.start, s.end, label=s.label)
+            if span is None:
+                raise ValueError(f"{doc.id}: span [{s.start},{s.end}) is not on token boundaries")
+            spans.append(span)
+        sdoc.spans[spans_key] = spans
+        sdoc.user_data["doc_id"] = doc.id
+        docbin.add(sdoc)
+    return docbin
