@@ -12,8 +12,23 @@ CORPUS = Path(__file__).resolve().parent.parent / "corpus"
 
 
 def test_readme_counts_match_the_files() -> None:
+    """Regenerate with `jixiao corpus stats --write corpus/README.md` after adding documents."""
     readme = (CORPUS / "README.md").read_text("utf-8")
     assert extract_block(readme) == render_block(load_corpus(CORPUS), load_splits(CORPUS))
+
+
+def test_stats_write_replaces_only_the_block(tmp_path: Path) -> None:
+    from typer.testing import CliRunner
+
+    from jixiao.cli.main import app
+
+    readme = tmp_path / "README.md"
+    readme.write_text("# Corpus\n\n<!-- counts:begin -->\nold\n<!-- counts:end -->\n\nafter\n", "utf-8")
+    result = CliRunner().invoke(app, ["corpus", "stats", "--corpus", str(CORPUS), "--write", str(readme)])
+    assert result.exit_code == 0, result.output
+    text = readme.read_text("utf-8")
+    assert text.startswith("# Corpus\n\n") and text.endswith("\n\nafter\n") and "old" not in text
+    assert extract_block(text) == render_block(load_corpus(CORPUS), load_splits(CORPUS))
 
 
 def test_split_file_is_reproducible_and_covers_every_label() -> None:

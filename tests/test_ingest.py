@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from jixiao.document.sentences import split_offsets
 from jixiao.ingest.clean import clean
 from jixiao.ingest.decode import decode_text
 from jixiao.ingest.errors import IngestError
@@ -83,8 +84,8 @@ def test_real_report_is_cleaned_and_split(report_paths: list[Path]) -> None:
     assert doc.meta["unit"] == "劲松街道办事处" and doc.meta["year"] == 2021
     assert doc.meta["sha256"] and doc.meta["format"] == "txt"
     line = "年度资金安排 4414.344467万元，实际支付 4414.344467万元，执行率为100%。"
-    sentence = next(s for s in doc.sentences if doc.text[s.start : s.end].endswith(line))
-    assert doc.text[sentence.start : sentence.end].startswith("2019年老旧小区")
+    start, end = next((s, e) for s, e in split_offsets(doc.text) if doc.text[s:e].endswith(line))
+    assert doc.text[start:end].startswith("2019年老旧小区")
 
 
 def test_docx_paragraphs_and_tables_in_order(tmp_path: Path) -> None:

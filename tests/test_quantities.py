@@ -24,9 +24,22 @@ def as_tuple(span: dict) -> tuple:  # type: ignore[type-arg]
 
 
 def test_spec_file_is_large_and_varied() -> None:
-    assert len(CASES) >= 300
-    assert sum(1 for c in CASES if not c["spans"]) >= 90
+    assert len(CASES) >= 700
+    assert sum(1 for c in CASES if not c["spans"]) >= 130
     assert {s["label"] for c in CASES for s in c["spans"]} == {"AMOUNT", "RATE", "COUNT", "MEASURE"}
+    assert len({c["id"] for c in CASES}) == len(CASES) and len({c["text"] for c in CASES}) == len(CASES)
+
+
+def test_every_spec_case_says_why() -> None:
+    """Older cases carry a short ``note``; cases added since issue 14 state their reason as ``why``."""
+    assert all((c.get("why") or c.get("note") or "").strip() for c in CASES)
+    assert sum(1 for c in CASES if c.get("why")) >= 150
+
+
+def test_spec_spans_are_well_formed() -> None:
+    for case in CASES:
+        for span in case["spans"]:
+            assert case["text"][span["start"] : span["end"]] == span["text"], case["id"]
 
 
 @pytest.fixture(scope="module")
@@ -40,7 +53,7 @@ def test_spec_case(case: dict, extractor: RuleExtractor) -> None:  # type: ignor
         (s.start, s.end, s.label, decimal_str(s.value), s.unit, s.op, s.approx, s.value_max and decimal_str(s.value_max))
         for s in extractor.extract(case["text"])
     ]
-    assert got == [as_tuple(s) for s in case["spans"]], case.get("note")
+    assert got == [as_tuple(s) for s in case["spans"]], case.get("why") or case.get("note")
 
 
 @pytest.mark.parametrize(
@@ -50,6 +63,8 @@ def test_spec_case(case: dict, extractor: RuleExtractor) -> None:  # type: ignor
         ("4414.344467万", "44143444.67", None), ("两千万", "20000000", None), ("一万二千", "12000", None),
         ("五十五点五", "55.5", None), ("千万", "10000000", None), ("两三", "2", "3"), ("三四十", "30", "40"),
         ("1亿2000万", "120000000", None), ("一千零五", "1005", None), ("壹拾柒万陆仟", "176000", None), ("0.00万", "0", None),
+        ("1万亿", "1000000000000", None), ("一万亿", "1000000000000", None), ("3.2万亿", "3200000000000", None),
+        ("两千万亿", "2000000000000000", None), ("1 234 567", "1234567", None), ("１２．５万", "125000", None),
     ],
 )
 def test_numerals(text: str, value: str, value_max: str | None) -> None:
@@ -77,3 +92,48 @@ def test_tokenizer_puts_every_gold_span_on_token_boundaries(gold_docs) -> None: 
             boundaries.add(position)
         for span in doc.spans:
             assert span.start in boundaries and span.end in boundaries, (doc.id, doc.text[span.start : span.end])
+
+
+@pytest.mark.parametrize(
+    ("numerator", "denominator", "expected"),
+    [(5, 1000000, "0.0005"), (2, 3, "66.67"), (1, 7, "14.29"), (1, 3000000, "0.00003333"), (7, 8, "87.5"),
+     (1, 1, "100"), (0, 9, "0"), (1, 30000, "0.003333"), (55579, 100000, "55.579")],
+)
+def test_fractions_are_exact_or_rounded_as_the_scheme_says(numerator: int, denominator: int, expected: str) -> None:
+    from fractions import Fraction
+
+    from jixiao.quantities.normalize import exact_or_rounded
+
+    assert decimal_str(exact_or_rounded(Fraction(numerator * 100, denominator))) == expected
+
+
+def test_comparator_runs_have_one_op() -> None:
+    grammar = RuleExtractor().grammar
+    ops = {run: grammar.comparator_op(run) for run in ("≥", "≥≥", ">=", "＞＝", "≧", "≮", "≯", "<", "<<", "=", "<>", "")}
+    assert ops == {"≥": ">=", "≥≥": ">=", ">=": ">=", "＞＝": ">=", "≧": ">=", "≮": ">=", "≯": "<=", "<": "<",
+                   "<<": "<", "=": "=", "<>": None, "": None}
+
+
+def test_an_older_grammar_file_keeps_its_behaviour() -> None:
+    """A model's own grammar.yaml from before issue 14 has none of the new keys: it still loads, and
+    signs, bracketed units and foreign money stay unknown to it, as when the model was trained."""
+    import yaml
+
+    from jixiao.quantities.grammar import grammar_from_dict, packaged_grammar_text
+
+    data = yaml.safe_load(packaged_grammar_text())
+    for key in ("comparator_ops", "sign_chars", "sign_words", "currency_prefixes", "plus_signs", "sign_not_after",
+                "foreign_currency", "currency_factors",
+                "money_classifiers", "money_tail", "money_tail_lone", "unit_word_blocks", "arabic_only_units",
+                "bracket_not_after", "half_after_labels"):
+        del data[key]
+    for key in ("bracket_open", "bracket_close", "half"):
+        del data["fragments"][key]
+    del data["filters"]["yi_idioms"]
+    data["fragments"]["comparator"] = "(?:>=|<=|≥|≤|⩾|⩽|＞|＜|>|<|＝|=)"
+    old = RuleExtractor(grammar_from_dict(data))
+    text = "外资2.5亿美元，同比-22.2%，人口4.52(万人)，满意度≥95%，成熟一个、进场一个。"
+    assert [(text[s.start : s.end], s.unit, s.op) for s in old.extract(text)] == [
+        ("2.5亿", "元", None), ("22.2%", "%", None), ("≥95%", "%", ">="), ("一个", "个", None), ("一个", "个", None)]
+    assert [(text[s.start : s.end], s.unit, s.op) for s in RuleExtractor().extract(text)] == [
+        ("2.5亿美元", "美元", None), ("-22.2%", "%", None), ("4.52(万人)", "人", None), ("≥95%", "%", ">=")]

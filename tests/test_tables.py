@@ -10,10 +10,10 @@ import pytest
 
 from jixiao.document.model import Document
 from jixiao.ingest.reader import read_bytes, read_file
+from jixiao.ingest.text_tables import find_text_tables
 from jixiao.tables import columns as col
 from jixiao.tables.budget import DETAIL, ITEM_ROW, TOTAL, budget_tables
 from jixiao.tables.figures import amount_cell, rate_cell, span_figure
-from jixiao.tables.text_tables import find_text_tables
 from jixiao.tables.units import caption_unit, header_unit
 
 RAW = Path(__file__).resolve().parent.parent / "corpus" / "raw"

@@ -14,9 +14,10 @@ from scipy.sparse import csr_matrix, hstack
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
 
+from jixiao.document.sentences import split_offsets
 from jixiao.ingest.reader import read_file
 from jixiao.issues.fast_features import CharNgramTfidf, FastFeatures, combined_rules
-from jixiao.issues.inputs import SentenceInput, sentence_inputs
+from jixiao.issues.inputs import SentenceInput, inputs_at, sentence_inputs
 from jixiao.issues.rule_features import rule_features
 from jixiao.issues.rules import load_keywords
 from jixiao.issues.sklearn_backend import DEFAULTS, SklearnIssueModel
@@ -32,7 +33,8 @@ def training_texts(gold_docs) -> list[str]:  # type: ignore[no-untyped-def]
 
 @pytest.fixture(scope="module")
 def report_inputs(report_paths: list[Path]) -> list[list[SentenceInput]]:
-    return [sentence_inputs(read_file(p)) for p in report_paths] + [[SentenceInput(t, "other") for t in AWKWARD]]
+    texts = [read_file(p).text for p in report_paths]  # ingestion gives text; the sentences are split as tagging does
+    return [inputs_at(t, split_offsets(t)) for t in texts] + [[SentenceInput(t, "other") for t in AWKWARD]]
 
 
 def same(a: csr_matrix, b: csr_matrix) -> bool:

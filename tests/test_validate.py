@@ -39,6 +39,7 @@ def test_valid_document_has_no_problems() -> None:
         ({"value_max": "x"}, "value_max 'x' is not a decimal number"),
         ({"value_max": "1"}, "value_max is below value"),
         ({"unit": "万元"}, "AMOUNT unit must be 元"),
+        ({"unit": "个"}, "AMOUNT unit must be 元"),
         ({"unit": None}, "missing unit"),
         ({"op": "~"}, "op '~' is not one of"),
         ({"approx": "yes"}, "approx must be true or false"),
@@ -112,3 +113,9 @@ def test_the_gold_corpus_is_valid() -> None:
     assert len(files) >= 5
     for path in files:
         assert validate_file(path) == [], path
+
+
+@pytest.mark.parametrize("unit", ["元", "美元", "欧元", "港元", "日元", "英镑"])
+def test_money_in_any_currency_keeps_its_unit(unit: str) -> None:
+    """SCHEME §1 rule 10: a foreign amount is valued in its own currency, unit as written."""
+    assert not [p for p in validate_document(doc([{**GOOD_SPAN, "unit": unit}])) if "unit" in p]

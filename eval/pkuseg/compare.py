@@ -36,6 +36,7 @@ from spacy.tokens import Doc, DocBin  # noqa: E402
 import jixiao.quantities.pkuseg_tokenizer  # noqa: E402,F401  (registers the tokenizer)
 import jixiao.quantities.suggester  # noqa: E402,F401  (registers the suggester)
 import jixiao.quantities.tokenizer  # noqa: E402,F401  (registers the tokenizer)
+from jixiao.corpus.convert.docbin import quantity_doc  # noqa: E402
 from jixiao.document.model import LABELS, Document, Span  # noqa: E402
 from jixiao.evaluation.score import score_documents  # noqa: E402
 from jixiao.quantities.grammar import load_grammar  # noqa: E402
@@ -44,7 +45,7 @@ from jixiao.quantities.suggester import candidate_offsets, token_spans  # noqa: 
 from jixiao.training.data import load_corpus, load_splits, select  # noqa: E402
 from segmentation import training_lines  # noqa: E402
 
-CONFIGS = {name: ROOT / "nlp" / "jixiao" / "training" / "configs" / f"spancat_{name}.cfg" for name in ("char", "pkuseg")}
+CONFIGS = {name: ROOT / "nlp" / "jixiao" / "configs" / f"spancat_{name}.cfg" for name in ("char", "pkuseg")}
 SPANS_KEY = "quantities"
 CHUNK_CHARS = 400
 
@@ -80,15 +81,9 @@ def to_docbin(pipeline: spacy.language.Language, docs: Sequence[Document]) -> tu
     docbin, misaligned = DocBin(), []
     for doc in docs:
         for start, end in chunks(doc.text):
-            sdoc = pipeline.make_doc(doc.text[start:end])
-            spans = []
-            for s in (s for s in doc.spans if start <= s.start and s.end <= end):
-                span = sdoc.char_span(s.start - start, s.end - start, label=s.label)
-                if span is None:
-                    misaligned.append((doc.id, s.start, s.end))
-                else:
-                    spans.append(span)
-            sdoc.spans[SPANS_KEY] = spans
+            inside = [s for s in doc.spans if start <= s.start and s.end <= end]
+            sdoc, off_grid = quantity_doc(pipeline.make_doc, doc.text[start:end], inside, offset=start, key=SPANS_KEY)
+            misaligned.extend((doc.id, s.start, s.end) for s in off_grid)
             docbin.add(sdoc)
     return docbin, misaligned
 

@@ -33,6 +33,7 @@ from jixiao.inputs import source_sha256
 from jixiao.loading import ModelError, load
 from jixiao.outputs.journal import ErrorsFile, Journal, Layout, publish_folder, publish_jsonl
 from jixiao.outputs.records import RecordStats, output_record, record_line, record_sha256, record_stats
+from jixiao.outputs.summary import Summary
 from jixiao.tagger import Tagger, TagResult
 
 T = TypeVar("T")
@@ -256,45 +257,6 @@ class Silent:
     def failure(self, source: str, reason: str) -> None: ...
 
     def stop(self, summary: Summary) -> None: ...
-
-
-@dataclass
-class Summary:
-    output: Path
-    errors: Path
-    journal: Path
-    model: dict[str, str] = field(default_factory=dict)
-    inputs: int = 0
-    workers: int = 1
-    todo: int = 0
-    kept: RecordStats = field(default_factory=RecordStats)
-    tagged: RecordStats = field(default_factory=RecordStats)
-    failed: int = 0
-    started: float = field(default_factory=time.perf_counter)
-    seconds: float = 0.0
-    completed: bool = False
-    first: tuple[float, int] | None = None  # (time, characters so far) when the first input was done
-
-    def steady_rate(self) -> float | None:
-        """Characters per second after the first input: the speed once workers have started."""
-        if self.first is None or self.done < 2:
-            return None
-        seconds = self.started + self.elapsed() - self.first[0]
-        return (self.tagged.characters - self.first[1]) / seconds if seconds > 0 else None
-
-    @property
-    def done(self) -> int:
-        return self.tagged.documents + self.failed
-
-    @property
-    def total(self) -> RecordStats:
-        both = RecordStats()
-        both.add(self.kept)
-        both.add(self.tagged)
-        return both
-
-    def elapsed(self) -> float:
-        return self.seconds if self.completed else time.perf_counter() - self.started
 
 
 def tag_to_file(paths: Sequence[str], output: str | Path, *, model: ModelRef | Tagger = None, fmt: str = "jsonl",

@@ -12,8 +12,8 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from jixiao.components import QuantityExtractor, SentenceClassifier
-from jixiao.document.model import Document, Sentence
-from jixiao.document.sections import assign_sections
+from jixiao.document.model import Document
+from jixiao.document.sections import sectioned_sentences
 from jixiao.document.sentences import split_offsets
 from jixiao.ingest.errors import IngestError
 from jixiao.ingest.reader import read_file
@@ -36,7 +36,13 @@ class Tagger:
     model_version: str = "0"
 
     def tag_document(self, doc: Document) -> Document:
-        """Tag a document whose text (and, if present, sentences) are given."""
+        """Tag a document whose text (and, if present, sentences) are given.
+
+        Document analysis happens here, once: ingestion returns text, tables and metadata only,
+        so the sentences are split here (unless the document brings its own boundaries, as gold
+        does for ``evaluate --sentences gold``) and their sections are assigned by the classifier
+        that reads them.
+        """
         spans = tuple(self.quantities.extract(doc.text)) if self.quantities is not None else doc.spans
         offsets = [(s.start, s.end) for s in doc.sentences] if doc.sentences else split_offsets(doc.text)
         if self.classifier is not None:
@@ -45,8 +51,7 @@ class Tagger:
         elif doc.sentences:
             sentences = doc.sentences
         else:
-            sections = assign_sections(doc.text, offsets)
-            sentences = tuple(Sentence(s, e, section=k) for (s, e), k in zip(offsets, sections))
+            sentences = sectioned_sentences(doc.text, offsets)
         return replace(doc, spans=spans, sentences=sentences)
 
     def tag_text(self, text: str, doc_id: str = "text") -> Document:

@@ -51,7 +51,7 @@ def _amount(quantity: Quantity) -> bool:
 def _inline(doc_id: str, text: str, paragraphs: Sequence[Paragraph], paragraph: Paragraph) -> Iterator[Finding]:
     for match in _AMONG.finditer(paragraph.text):
         at = paragraph.start + match.end()
-        sentence = _sentence_at(paragraph, at)
+        sentence = paragraph.sentence_at(at)
         parts = [q for q in paragraph.quantities if _amount(q) and q.sentence == sentence and q.start >= at]
         if not parts:
             continue
@@ -61,10 +61,6 @@ def _inline(doc_id: str, text: str, paragraphs: Sequence[Paragraph], paragraph: 
         total = _total(before, parts)
         if total is not None:
             yield from _judge(doc_id, text, paragraphs, total, [p.figure for p in parts])
-
-
-def _sentence_at(paragraph: Paragraph, offset: int) -> int:
-    return sum(1 for ch in paragraph.text[: offset - paragraph.start] if ch in "。！？；!?;")
 
 
 def _total(candidates: list[Quantity], parts: list[Quantity]) -> Quantity | None:
@@ -77,7 +73,7 @@ def _total(candidates: list[Quantity], parts: list[Quantity]) -> Quantity | None
 
 
 def _block(doc_id: str, text: str, paragraphs: Sequence[Paragraph], parent: Paragraph) -> Iterator[Finding]:
-    last = _sentence_at(parent, parent.end)
+    last = parent.sentence_at(parent.end)
     totals = [q for q in parent.quantities if _amount(q) and q.sentence == last]
     if not totals:
         totals = [q for q in parent.quantities if _amount(q) and q.sentence == last - 1]

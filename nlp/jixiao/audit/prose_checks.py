@@ -34,7 +34,7 @@ from jixiao.audit.tolerance import (
 )
 from jixiao.tables import columns as col
 from jixiao.tables.figures import Figure
-from jixiao.tables.units import multiplier_in
+from jixiao.tables.units import multiplier_in, unit_in
 
 PROSE_RATE, PROSE_CHANGE, SHARE = "prose_rate", "prose_change", "share"
 _SHARE_LOOKBACK = 10
@@ -246,7 +246,7 @@ def prose_finding(doc_id: str, text: str, paragraphs: Sequence[Paragraph], check
         start=stated.figure.start,
         end=stated.figure.end,
         message=message,
-        unit="%" if stated.kind == RATE else _unit_name(stated.figure.text),
+        unit="%" if stated.kind == RATE else unit_in(stated.figure.text),  # the unit ``scale`` divided by
         stated_text=stated.figure.text,
         related_start=related.start if related else None,
         related_end=related.end if related else None,
@@ -261,7 +261,7 @@ def prose_item(paragraphs: Sequence[Paragraph], stated: Quantity) -> str:
     paragraph = paragraphs[stated.paragraph]
     head = paragraph.quantities[0] if paragraph.quantities else None
     first = head.start - paragraph.start - len(head.label) if head else len(paragraph.text)
-    opening = re.split(r"[，,。；;：:]", paragraph.text[:first].strip())[0]
+    opening = re.split(r"[，,。；;：:]", paragraph.text[:first].strip())[0]  # the first clause, not sentence
     opening = _NUMBERING.sub("", opening)[:40]
     if len(opening) >= 4 and not _POINTER.search(opening):
         return opening
@@ -280,13 +280,6 @@ def context_around(text: str, start: int, end: int) -> str:
     left = max(line_start, start - _CONTEXT_BEFORE)
     right = min(line_end, end + _CONTEXT_AFTER)
     return ("…" if left > line_start else "") + text[left:right] + ("…" if right < line_end else "")
-
-
-def _unit_name(printed: str) -> str:
-    for unit in ("亿元", "万元", "千元", "亿", "万", "元"):
-        if unit in printed:
-            return unit if unit.endswith("元") else unit + "元"
-    return "元"
 
 
 def _shown(value: Decimal) -> Decimal:

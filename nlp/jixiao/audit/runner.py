@@ -55,11 +55,11 @@ def audit_files(paths: Iterable[str], output: Path) -> AuditSummary:
     The output is written atomically, so an interrupted run never leaves a findings file that
     looks complete.
     """
-    from jixiao.document.jsonl import write_atomic
+    from jixiao.atomic import write_lines
 
     summary = AuditSummary()
     findings = _audit_each(paths, RuleExtractor(), summary)
-    write_atomic(output, (json.dumps(f.as_dict(), ensure_ascii=False) for f in findings))
+    write_lines(output, (json.dumps(f.as_dict(), ensure_ascii=False) for f in findings))
     return summary
 
 

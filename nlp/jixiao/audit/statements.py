@@ -6,15 +6,24 @@ label, and the label says the figure's role: budget, initial budget, actual, rec
 (「比上年减少」), the base of a comparison (「比…年初预算」), or, for rates, execution, difference,
 share (「占…的」) or change (「下降」). Figures inside brackets are sub-items of the figure before
 the bracket and are marked ``nested``.
+
+The unit of the checks is the paragraph (a line of prose), not the sentence: a rate relates to
+amounts stated sentences before it in the same paragraph, and a 其中 list may run over several
+sentences. Within a paragraph, sentences are the SCHEME §2 sentences of
+``jixiao.document.sentences`` (the one splitter); a figure's ``sentence`` is the index of the one
+it stands in. Labels and clauses (``_BOUNDARY``, ``_CLAUSE_BREAK``) are smaller units still, cut at
+commas as well.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from bisect import bisect_right
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
 from jixiao.document.model import Document
+from jixiao.document.sentences import split_offsets
 from jixiao.quantities.rules import RuleExtractor
 from jixiao.tables import columns as col
 from jixiao.tables.figures import Figure, span_figure
@@ -23,7 +32,6 @@ AMOUNT, RATE = "amount", "rate"
 CHANGE, BASE = "change", "base"
 
 _BOUNDARY = "，,。；;：:、（）()“”\"「」《》\n"
-_SENTENCE_END = "。！？；!?;"
 _CHANGE_WORD = re.compile(r"(同比|比上年|较上年)?(增加|减少|增长|下降|降低|上升|提高|节约|结余|超支|节省|少支|多支|增支|减支)(了)?$")
 _INCREASE = re.compile(r"增加|增长|上升|提高|超支|多支|增支")
 _FILLER = re.compile(r"该项目|本项目|该资金|该笔资金|此项目|项目|整体|的|为|是|达到|达|约|了|共计|共|合计|累计")
@@ -57,19 +65,24 @@ class Quantity:
 
 @dataclass(frozen=True)
 class Paragraph:
-    """A line of prose (lines inside tables excluded) and the figures in it."""
+    """A line of prose (lines inside tables excluded), its sentences and the figures in it."""
 
     index: int
     start: int
     end: int
     text: str
     quantities: tuple[Quantity, ...]
+    sentence_starts: tuple[int, ...] = (0,)  # where each sentence of the line starts, in the line
 
-    def sentence_bounds(self, sentence: int) -> tuple[int, int]:
-        """Document offsets of the paragraph's ``sentence``-th sentence."""
-        bounds = _sentence_bounds(self.text)
-        start, end = bounds[min(sentence, len(bounds) - 1)]
-        return self.start + start, self.start + end
+    def sentence_at(self, offset: int) -> int:
+        """Index of the sentence at document offset ``offset`` (the paragraph end: the last one)."""
+        return sentence_index(self.sentence_starts, offset - self.start)
+
+
+def sentence_index(starts: Sequence[int], position: int) -> int:
+    """Index of the sentence that ``position`` (an offset in the line) falls in; white space
+    between two sentences belongs to the one before."""
+    return max(0, bisect_right(starts, position) - 1)
 
 
 def paragraphs(doc: Document, extractor: RuleExtractor | None = None) -> list[Paragraph]:
@@ -84,11 +97,13 @@ def paragraphs(doc: Document, extractor: RuleExtractor | None = None) -> list[Pa
         if not line.strip() or any(s <= start < e for s, e in tables):
             continue
         index = len(out)
-        out.append(Paragraph(index, start, end, line, tuple(_quantities(line, start, index, extractor))))
+        starts = tuple(s for s, _ in split_offsets(line)) or (0,)
+        out.append(Paragraph(index, start, end, line, tuple(_quantities(line, start, index, extractor, starts)), starts))
     return out
 
 
-def _quantities(line: str, offset: int, paragraph: int, extractor: RuleExtractor) -> Iterator[Quantity]:
+def _quantities(line: str, offset: int, paragraph: int, extractor: RuleExtractor,
+                starts: Sequence[int]) -> Iterator[Quantity]:
     previous_end = 0
     for span in extractor.extract(line):
         if span.value is None or span.op or span.approx or span.value_max is not None:
@@ -102,7 +117,7 @@ def _quantities(line: str, offset: int, paragraph: int, extractor: RuleExtractor
         figure = span_figure(line[span.start : span.end], span.value, offset + span.start, offset + span.end)
         role, increase = _role(kind, label, line, span.start)
         yield Quantity(kind, figure, label, role, increase, _nested(line, span.start), paragraph,
-                       _sentence_index(line, span.start))
+                       sentence_index(starts, span.start))
         previous_end = span.end
 
 
@@ -141,21 +156,6 @@ def _nested(line: str, start: int) -> bool:
         elif ch in _CLOSE and depth:
             depth -= 1
     return depth > 0
-
-
-def _sentence_bounds(text: str) -> list[tuple[int, int]]:
-    bounds, start = [], 0
-    for i, ch in enumerate(text):
-        if ch in _SENTENCE_END:
-            bounds.append((start, i + 1))
-            start = i + 1
-    if start < len(text):
-        bounds.append((start, len(text)))
-    return bounds or [(0, len(text))]
-
-
-def _sentence_index(text: str, position: int) -> int:
-    return sum(1 for ch in text[:position] if ch in _SENTENCE_END)
 
 
 def label_key(label: str) -> str:

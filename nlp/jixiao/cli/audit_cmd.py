@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from jixiao.cli.console import err, fail
+from jixiao.cli.console import err
 
 EXIT_FINDINGS = 3
 EXIT_UNREADABLE = 2
@@ -26,14 +26,9 @@ def audit(
     Exit code 0; 3 with --fail-on-findings when there are findings; 2 when some input could not be read; 1 for usage errors.
     """
     from jixiao.audit.runner import audit_files
-    from jixiao.inputs import InputError, expand_inputs
+    from jixiao.cli.inputs import report_paths
 
-    try:
-        paths = expand_inputs(inputs)
-    except InputError as exc:
-        fail(str(exc))
-    if not paths:
-        fail("no report files found in the inputs")
+    paths = report_paths(inputs)
     summary = audit_files(paths, output)
     console = err()
     for path, reason in summary.failed:

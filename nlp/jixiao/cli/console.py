@@ -13,6 +13,12 @@ def err() -> Console:
     return Console(stderr=True, highlight=False, soft_wrap=True)
 
 
+def one_line(message: str) -> str:
+    """A message that may hold line breaks (a library's exception text) as one line, so every
+    error the CLI prints stays one line a script can grep."""
+    return " ".join(message.splitlines())
+
+
 def fail(message: str, code: int = 1) -> None:
     """Print a one-line usage error and exit; no traceback for user mistakes."""
     import typer

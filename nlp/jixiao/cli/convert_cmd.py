@@ -126,11 +126,11 @@ def to_doccano(
 ) -> None:
     """Write doccano JSONL (UTF-16 offsets); values ride along and come back for unchanged spans."""
     from jixiao.corpus.convert.doccano import to_lines
-    from jixiao.document.jsonl import write_atomic
+    from jixiao.atomic import write_lines
 
     with _user_errors():
         docs = _documents(inputs)
-        write_atomic(output, to_lines(docs, layout.value))
+        write_lines(output, to_lines(docs, layout.value))
     err().print(f"wrote {len(docs)} document(s) to {output} ({layout.value} layout)")
 
 
@@ -168,7 +168,7 @@ def to_labelstudio(
 ) -> None:
     """Write Label Studio tasks: quantity regions, sentence regions labelled by kind with per-region categories."""
     from jixiao.corpus.convert.labelstudio import dumps_tasks, label_config, to_task
-    from jixiao.document.jsonl import write_atomic
+    from jixiao.atomic import write_lines
 
     with _user_errors():
         docs = _documents(inputs)
@@ -178,9 +178,9 @@ def to_labelstudio(
             to_task(d, annotations=annotations, prediction=predicted.get(d.id), model_version=version, utf16=utf16)
             for d in docs
         ]
-        write_atomic(output, [dumps_tasks(tasks)])
+        write_lines(output, [dumps_tasks(tasks)])
         if config is not None:
-            write_atomic(config, [label_config()])
+            write_lines(config, [label_config()])
     matched = sum(1 for d in docs if d.id in predicted)
     note = f", {matched} with predictions" if predictions else ""
     err().print(f"wrote {len(tasks)} task(s) to {output}{note}")
@@ -230,11 +230,11 @@ def to_conll(
 ) -> None:
     """Write character-per-line BIO tags; values, kinds and categories are not carried."""
     from jixiao.corpus.convert.conll import to_lines
-    from jixiao.document.jsonl import write_atomic
+    from jixiao.atomic import write_lines
 
     with _user_errors():
         docs = _documents(inputs)
-        write_atomic(output, to_lines(docs))
+        write_lines(output, to_lines(docs))
     err().print(f"wrote {len(docs)} document(s) to {output}")
 
 

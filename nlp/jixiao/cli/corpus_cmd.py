@@ -63,7 +63,8 @@ def split(
     import json
 
     from jixiao.corpus.split import leave_one_out, split_documents
-    from jixiao.document.jsonl import FormatError, read_documents, write_atomic
+    from jixiao.atomic import write_text
+    from jixiao.document.jsonl import FormatError, read_documents
 
     try:
         docs = [d for f in files for d in read_documents(f)]
@@ -72,11 +73,37 @@ def split(
     result = split_documents(docs, (1 - dev - test, dev, test), seed=seed)
     data = {"seed": seed, "train": list(result.train), "dev": list(result.dev), "test": list(result.test),
             "covered": result.covered, "folds": [{"train": list(t), "test": h} for t, h in leave_one_out(docs)]}
-    write_atomic(output, [json.dumps(data, ensure_ascii=False, indent=1)])
+    write_text(output, json.dumps(data, ensure_ascii=False, indent=1) + "\n")
     for name in ("train", "dev", "test"):
         err().print(f"{name}: {len(data[name])} document(s)")
     if not result.covered:
         err().print("warning: no split found in which every label occurs in every split", style="yellow")
+
+
+@corpus_app.command("stats")
+def stats(
+    corpus: Annotated[Path, typer.Option(help="Corpus folder with gold/, authored/ and splits.json.")] = Path("corpus"),
+    write: Annotated[Path | None, typer.Option("--write", help="Replace the counts block of this Markdown file (e.g. corpus/README.md) instead of printing it.")] = None,
+) -> None:
+    """Counts of spans, kinds and categories per split, as the Markdown block of corpus/README.md."""
+    from jixiao.atomic import write_text
+    from jixiao.corpus.stats import render_block, replace_block
+    from jixiao.training.data import load_corpus, load_splits
+
+    if not (corpus / "splits.json").exists():
+        fail(f"{corpus}: no splits.json (run `jixiao corpus split`)")
+    block = render_block(load_corpus(corpus), load_splits(corpus))
+    if write is None:
+        out().print(block, markup=False, highlight=False)
+        return
+    try:
+        readme = write.read_text("utf-8")
+        write_text(write, replace_block(readme, block))
+    except OSError as exc:
+        fail(f"{write}: cannot rewrite ({exc.strerror or exc})")
+    except ValueError:
+        fail(f"{write}: no counts block (<!-- counts:begin --> … <!-- counts:end -->)")
+    err().print(f"updated the counts in {write}", markup=False)
 
 
 @corpus_app.command("agree")

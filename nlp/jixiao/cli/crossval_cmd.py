@@ -11,7 +11,7 @@ from typing import Annotated
 import typer
 
 from jixiao.cli.console import err
-from jixiao.training import SPANS_CONFIG
+from jixiao.configs import SPANS_CONFIG
 
 
 def _commit() -> str:
@@ -30,6 +30,7 @@ def crossval(
     issues: Annotated[bool, typer.Option(help="Cross-validate the issue backends.")] = True,
 ) -> None:
     """Train on four reports plus the authored supplement, test on the fifth, for each report."""
+    from jixiao.atomic import write_text
     from jixiao.evaluation.crossval import crossval_issues, crossval_spans, spacy_factory
     from jixiao.evaluation.cv_report import amount_table, category_table, confusion_tables, issue_table, span_table
     from jixiao.evaluation.jionlp_peer import JioNLPMoney
@@ -59,7 +60,6 @@ def crossval(
         sections.append("## Issue classifier\n\n" + issue_table(results["issues"]) +
                         "\n\n### Per category\n\n" + category_table(results["issues"]) +
                         "\n\n### Kind confusion matrices\n\n" + confusion_tables(results["issues"]))
-    out.mkdir(parents=True, exist_ok=True)
-    (out / "metrics.json").write_text(json.dumps(results, ensure_ascii=False, indent=1), "utf-8")
-    (out / "RESULTS.md").write_text("\n\n".join(sections) + "\n", "utf-8")
+    write_text(out / "metrics.json", json.dumps(results, ensure_ascii=False, indent=1))
+    write_text(out / "RESULTS.md", "\n\n".join(sections) + "\n")
     say(f"wrote {out / 'RESULTS.md'} and {out / 'metrics.json'}")

@@ -29,9 +29,14 @@ class Boundaries(str, Enum):
     gold = "gold"
 
 
+class Context(str, Enum):
+    document = "document"
+    none = "none"
+
+
 def evaluate(
     data: Annotated[Path | None, typer.Option("--data", help="Gold JSON Lines file to evaluate on.")] = None,
-    split: Annotated[str | None, typer.Option("--split", help="Or a split of the corpus: train, dev or test.")] = None,
+    split: Annotated[str | None, typer.Option("--split", help="Or a split of the corpus: train, dev, test (corpus/splits.json) or shift (corpus/shift/).")] = None,
     corpus: Annotated[Path, typer.Option("--corpus", help="Corpus folder with splits.json, gold/ and authored/ (for --split).")] = Path("corpus"),
     model: Annotated[Path | None, typer.Option("--model", help="Model folder; default: the bundled model, as for `jixiao tag`.")] = None,
     thresholds: Annotated[Path | None, typer.Option("--thresholds", help="TOML file whose \\[min] table gives minimum figures by dotted metric name.")] = None,
@@ -40,6 +45,7 @@ def evaluate(
     out_dir: Annotated[Path, typer.Option("--out", help="Folder for metrics.json, predictions.jsonl, report.md and report.html.")] = Path("out/eval"),
     compare: Annotated[tuple[Path, Path] | None, typer.Option("--compare", help="Print two metrics.json files side by side with deltas, and nothing else.")] = None,
     sentences: Annotated[Boundaries, typer.Option("--sentences", help="Sentence boundaries the classifier is given: predicted (what `jixiao tag` does) or gold (a diagnostic; the report says so).")] = Boundaries.predicted,
+    context: Annotated[Context, typer.Option("--context", help="document: sentences classified in their document, as `jixiao tag` does; none: each sentence on its own, with no heading or neighbour.")] = Context.document,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Only gate failures and errors.")] = False,
 ) -> None:
     """Tag the gold texts the way `jixiao tag` does and score the result against the gold.
@@ -58,7 +64,7 @@ def evaluate(
     if max_drop is not None and max_drop < 0:
         _fail("--max-drop must be zero or more")
     minimums, base = _gate_inputs(thresholds, baseline)
-    ev = _run(data, split, corpus, model, sentences.value)
+    ev = _run(data, split, corpus, model, sentences.value, context.value)
     _write(out_dir, ev, quiet)
     failures = _gate(ev.metrics, minimums, base, max_drop or 0.0)
     if failures:
@@ -82,7 +88,8 @@ def _gate_inputs(thresholds: Path | None, baseline: Path | None) -> tuple[dict[s
     return minimums, base
 
 
-def _run(data: Path | None, split: str | None, corpus: Path, model: Path | None, sentences: str) -> Evaluation:
+def _run(data: Path | None, split: str | None, corpus: Path, model: Path | None, sentences: str,
+         context: str) -> Evaluation:
     from jixiao.evaluation.data import DataError, read_data_file, read_split
     from jixiao.evaluation.run import evaluate_tagger
     from jixiao.loading import ModelError, load
@@ -95,7 +102,7 @@ def _run(data: Path | None, split: str | None, corpus: Path, model: Path | None,
         tagger = load(model)
     except ModelError as exc:
         _fail(str(exc))
-    return evaluate_tagger(tagger, gold, sentences)
+    return evaluate_tagger(tagger, gold, sentences, context)
 
 
 def _write(out_dir: Path, ev: Evaluation, quiet: bool) -> None:

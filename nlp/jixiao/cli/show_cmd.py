@@ -6,16 +6,15 @@ be written), 1 for usage errors.
 
 from __future__ import annotations
 
-import os
-import tempfile
 from pathlib import Path
 from typing import Annotated, Any
 
 import typer
 
-from jixiao.cli.console import err, fail
+from jixiao.cli.console import err, fail, one_line
 
 JSONL_SUFFIXES: tuple[str, ...] = (".jsonl", ".ndjson")
+PAGE_PERMISSIONS = 0o644
 
 
 def show(
@@ -28,6 +27,7 @@ def show(
 
     The page is self-contained (no external resources) and works offline.
     """
+    from jixiao.atomic import write_text
     from jixiao.outputs.html import render_html
 
     if file.suffix.lower() in JSONL_SUFFIXES:
@@ -41,29 +41,13 @@ def show(
     findings = audit_findings(doc)
     target = output if output is not None else Path(file.stem + ".html")
     try:
-        write_page(target, render_html(doc, findings, model_info))
+        # 0644, not the umask's choice: the page is meant to be shared; atomic, so no half page
+        write_text(target, render_html(doc, findings, model_info), permissions=PAGE_PERMISSIONS)
     except OSError as exc:
         fail(f"{target}: cannot write ({exc.strerror or exc})", 2)
     issues = sum(s.kind in ("problem", "recommendation") for s in doc.sentences)
     audit = "audit not available" if findings is None else f"{len(findings)} finding(s)"
     err().print(f"{target}: {len(doc.spans)} quantities, {issues} problem/recommendation sentences, {audit}", markup=False)
-
-
-def write_page(target: Path, page: str) -> None:
-    """Temp file beside the target, then rename: a reader never sees half a page.
-
-    The mode is set to 0644 because mkstemp's 0600 would make a page meant for sharing private.
-    """
-    target.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            handle.write(page)
-        os.chmod(tmp, 0o644)
-        os.replace(tmp, target)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
 
 
 def tag_report(file: Path, model: Path | None) -> tuple[Any, dict[str, str]]:
@@ -78,7 +62,7 @@ def tag_report(file: Path, model: Path | None) -> tuple[Any, dict[str, str]]:
     try:
         doc = tagger.tag_file(file)
     except IngestError as exc:
-        fail(_one_line(f"{file}: {exc.reason}"), 2)
+        fail(one_line(f"{file}: {exc.reason}"), 2)
     return doc, tagger.model_info
 
 
@@ -92,11 +76,11 @@ def read_tagged(file: Path, doc_id: str | None) -> tuple[Any, dict[str, str] | N
                 try:
                     doc = document_from_dict(raw)
                 except (FormatError, KeyError, TypeError, ValueError) as exc:
-                    fail(_one_line(f"{file}:{number}: {exc}"), 2)
+                    fail(one_line(f"{file}:{number}: {exc}"), 2)
                 model = raw.get("model")
                 return doc, model if isinstance(model, dict) else None
     except FormatError as exc:
-        fail(_one_line(str(exc)), 2)
+        fail(one_line(str(exc)), 2)
     except UnicodeDecodeError:
         fail(f"{file}: not UTF-8 text", 2)
     except OSError as exc:
@@ -132,7 +116,3 @@ def _os_reason(exc: OSError) -> str:
     if isinstance(exc, PermissionError):
         return "permission denied"
     return f"cannot read ({exc.strerror or exc})"
-
-
-def _one_line(message: str) -> str:
-    return " ".join(message.splitlines())

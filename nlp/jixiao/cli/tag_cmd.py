@@ -13,7 +13,7 @@ from typing import Annotated
 
 import typer
 
-from jixiao.cli.console import err, fail
+from jixiao.cli.console import err, fail, one_line
 
 DEFAULT_OUTPUT = Path("out/tagged")
 INTERRUPTED = 130
@@ -42,14 +42,9 @@ def tag(
     Exit code 0 when every input was tagged, 2 when some could not be read, 1 for usage errors,
     130 when interrupted.
     """
-    from jixiao.inputs import InputError, expand_inputs
+    from jixiao.cli.inputs import report_paths
 
-    try:
-        paths = expand_inputs(inputs)
-    except InputError as exc:
-        fail(str(exc))
-    if not paths:
-        fail("no report files found in the inputs")
+    paths = report_paths(inputs)
     target = output or (DEFAULT_OUTPUT.with_suffix(".jsonl") if fmt is Format.jsonl else DEFAULT_OUTPUT)
     _check_target(target, fmt)
     summary = _run(paths, target, fmt.value, model, workers, resume, errors, quiet)
@@ -77,18 +72,14 @@ def _run(paths: list[str], target: Path, fmt: str, model: Path | None, workers: 
         summary = tag_to_file(paths, target, model=model, fmt=fmt, workers=workers, resume=resume, errors=errors,
                               reporter=reporter_for(console, quiet, interval))
     except (ModelError, JournalBusy) as exc:
-        fail(_one_line(str(exc)))
+        fail(one_line(str(exc)))
     except TaggingInterrupted as exc:
         console.print(interrupted_line(exc.summary), markup=False, highlight=False)
         raise typer.Exit(INTERRUPTED) from None
     except TaggingError as exc:
-        fail(_one_line(str(exc)), 2)
+        fail(one_line(str(exc)), 2)
     except OSError as exc:
         fail(f"{exc.filename or target}: cannot write ({exc.strerror or exc})")
     if not quiet:
         print_summary(console, summary)
     return summary
-
-
-def _one_line(message: str) -> str:
-    return " ".join(message.split("\n"))

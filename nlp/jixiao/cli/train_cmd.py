@@ -11,7 +11,7 @@ import typer
 
 from jixiao.cli.console import err, fail
 from jixiao.loading import bundled_model_path
-from jixiao.training import SPANS_CONFIG
+from jixiao.configs import SPANS_CONFIG
 
 DEFAULT_MODEL = bundled_model_path()
 
@@ -30,7 +30,7 @@ def _data(corpus: Path):  # type: ignore[no-untyped-def]
 
 @train_app.command("spans")
 def spans(
-    config: Annotated[Path, typer.Option(help="spaCy training config (default: the packaged training/configs/spans.cfg).")] = SPANS_CONFIG,
+    config: Annotated[Path, typer.Option(help="spaCy training config (default: the packaged configs/spans.cfg).")] = SPANS_CONFIG,
     corpus: Annotated[Path, typer.Option(help="Corpus folder with gold/, authored/ and splits.json.")] = Path("corpus"),
     model: Annotated[Path, typer.Option(help="Model folder to install the trained component into (default: the bundled model).")] = DEFAULT_MODEL,
     seed: Annotated[int, typer.Option(help="Random seed.")] = 13,
@@ -64,25 +64,32 @@ def _span_scores(metrics: dict) -> dict:  # type: ignore[type-arg]
 
 @train_app.command("issues")
 def issues(
-    backend: Annotated[str, typer.Option(help="rules, sklearn, spacy or transformers.")] = "sklearn",
+    backend: Annotated[str, typer.Option(help="linear (shipped), rules, sklearn, spacy or transformers.")] = "linear",
+    config: Annotated[Path | None, typer.Option(help="Config file with [classifier] backend and [classifier.settings] (default: the packaged configs/issues_<backend>.cfg when there is one).")] = None,
     corpus: Annotated[Path, typer.Option(help="Corpus folder with gold/, authored/ and splits.json.")] = Path("corpus"),
     model: Annotated[Path, typer.Option(help="Model folder to install the trained classifier into (default: the bundled model).")] = DEFAULT_MODEL,
-    settings: Annotated[str, typer.Option(help="Backend settings as JSON, e.g. '{\"base_model\": \"/path/to/bert\"}'.")] = "{}",
+    settings: Annotated[str, typer.Option(help="Settings over the config's, as JSON, e.g. '{\"C_kind\": 4}' or '{\"base_model\": \"/path/to/bert\"}'.")] = "{}",
 ) -> None:
-    """Train the sentence classifier (kind and categories) and install it in the model folder."""
+    """Train the sentence classifier (kind and categories) and install it in the model folder.
+
+    Dev and test scores recorded in meta.json are measured on the tagging path (predicted
+    sentence boundaries); the shift split is never read here."""
     from jixiao.evaluation.run import predict
     from jixiao.evaluation.score import score_documents
     from jixiao.issues.backends import get_backend
     from jixiao.tagger import Tagger
+    from jixiao.training.config import read_classifier_config
     from jixiao.training.data import data_hash
     from jixiao.training.package import install_part
 
     try:
+        backend, options = read_classifier_config(backend, config)
+        options.update(json.loads(settings))
         chosen = get_backend(backend)
-        options = json.loads(settings)
-    except (ValueError, json.JSONDecodeError) as exc:
+    except (ValueError, OSError, json.JSONDecodeError) as exc:
         fail(str(exc))
     train, dev, test = _data(corpus)
+    err().print(f"training the {backend} classifier on {len(train)} documents (dev: {len(dev)})", markup=False)
     try:
         trained = chosen.train(train, dev, options)
     except ValueError as exc:  # bad settings, e.g. a base_model that is not a local folder
@@ -93,9 +100,11 @@ def issues(
             metrics = score_documents(docs, predict(Tagger(None, trained), docs), spans=False)[0]
             scores[name] = {"kind.macro_f1": round(metrics["kind"]["macro_f1"], 4),
                             "categories.micro.f1": round(metrics["categories"]["micro"]["f1"], 4)}
+    effective = getattr(trained, "settings", options)
     with tempfile.TemporaryDirectory(prefix="jixiao-train-") as tmp:
         chosen.save(trained, Path(tmp) / "issues")
-        entry = {"backend": backend, "settings": options, "train_hash": data_hash(train), "dev_hash": data_hash(dev),
+        entry = {"backend": backend, "settings": effective, "train_hash": data_hash(train), "dev_hash": data_hash(dev),
+                 "test_hash": data_hash(test), "documents": {"train": len(train), "dev": len(dev), "test": len(test)},
                  "scores": scores}
         install_part(model, "issues", Path(tmp) / "issues", entry)
     err().print(f"installed the {backend} classifier in {model}: {json.dumps(scores)}", markup=False)

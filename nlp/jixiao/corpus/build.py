@@ -1,7 +1,8 @@
 """Build ``corpus/docs.jsonl`` from ``corpus/raw``: the reports' text and sentences, no labels.
 
-The index gives each report its id and metadata; the text and sentence offsets come from the
-same ingestion path that tagging uses, so gold offsets and tagger offsets agree.
+The index gives each report its id and metadata; the text comes from the same ingestion path
+that tagging uses, and the sentences and sections from the same document analysis
+(``sectioned_sentences``), so gold offsets and tagger offsets agree.
 """
 
 from __future__ import annotations
@@ -10,7 +11,8 @@ import csv
 from dataclasses import replace
 from pathlib import Path
 
-from jixiao.document.model import Document, Sentence
+from jixiao.document.model import Document
+from jixiao.document.sections import sectioned_sentences
 from jixiao.ingest.reader import read_file
 
 
@@ -31,6 +33,5 @@ def build_docs(raw_dir: Path) -> list[Document]:
             year=int(row["year"]),
             report_type=row["report_type"],
         )
-        sentences = tuple(Sentence(s.start, s.end, section=s.section) for s in doc.sentences)
-        docs.append(replace(doc, meta=meta, sentences=sentences, tables=()))
+        docs.append(replace(doc, meta=meta, sentences=sectioned_sentences(doc.text), tables=()))
     return docs

@@ -60,3 +60,9 @@ def render_block(docs: Sequence[Document], splits: dict[str, list[str]]) -> str:
 def extract_block(readme: str) -> str:
     start, end = readme.index(BEGIN), readme.index(END) + len(END)
     return readme[start:end]
+
+
+def replace_block(readme: str, block: str) -> str:
+    """The README text with its counts block replaced by ``block``."""
+    start, end = readme.index(BEGIN), readme.index(END) + len(END)
+    return readme[:start] + block + readme[end:]

@@ -6,6 +6,8 @@ the others instead of stopping the run at the first exception.
 
 from __future__ import annotations
 
+import re
+
 import json
 from collections.abc import Iterator
 from decimal import Decimal, InvalidOperation
@@ -82,6 +84,10 @@ def _check_spans(text: str, spans: list[Any]) -> Iterator[str]:
     yield from _overlaps(placed, "spans")
 
 
+# SCHEME §1 rule 10: money in another currency keeps the currency as written
+_CURRENCY_UNIT = re.compile(r"^(元|(?![万亿千百十萬億]+元$)[\u4e00-\u9fff]{1,4}(元|币|镑|法郎|卢布|比索|克朗|里拉|卢比|兰特|雷亚尔|林吉特|铢|盾|第纳尔|迪拉姆|里亚尔))$")
+
+
 def _check_span_fields(span: dict[str, Any], what: str) -> Iterator[str]:
     label = span.get("label")
     if label not in LABELS:
@@ -93,8 +99,8 @@ def _check_span_fields(span: dict[str, Any], what: str) -> Iterator[str]:
         yield f"{what}: missing value"
     if not span.get("unit"):
         yield f"{what}: missing unit"
-    elif label == "AMOUNT" and span["unit"] != "元":
-        yield f"{what}: AMOUNT unit must be 元, not {span['unit']!r}"
+    elif label == "AMOUNT" and not _CURRENCY_UNIT.match(span["unit"]):
+        yield f"{what}: AMOUNT unit must be 元 or a currency as written (美元, 欧元, 港元, …), not {span['unit']!r}"
     elif label == "RATE" and span["unit"] not in RATE_UNITS:
         yield f"{what}: RATE unit must be % or 个百分点, not {span['unit']!r}"
     if "op" in span and span["op"] not in OPS:

@@ -8,14 +8,16 @@ sentences, while ``categories`` stays a plain list of keys in both gold and pred
 from __future__ import annotations
 
 import json
-import os
-import tempfile
 from collections.abc import Iterable, Iterator
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
 
+from jixiao.atomic import write_lines
 from jixiao.document.model import Document, Sentence, Span, Table, TableCell
+
+# The atomic writer lives in jixiao.atomic; this name stays for the callers that import it from here.
+write_atomic = write_lines
 
 
 class FormatError(ValueError):
@@ -162,28 +164,6 @@ def dumps_document(doc: Document, **extra: Any) -> str:
     return json.dumps(data, ensure_ascii=False)
 
 
-def write_atomic(path: str | Path, lines: Iterable[str]) -> None:
-    """Write lines to a temporary file beside ``path`` and rename, so no half file is left."""
-    target = Path(path)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            for line in lines:
-                handle.write(line.rstrip("\n") + "\n")
-        os.chmod(tmp, 0o666 & ~_umask())
-        os.replace(tmp, target)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-
-
-def _umask() -> int:
-    """The process umask (read by setting and restoring it), so atomic files get normal permissions."""
-    mask = os.umask(0)
-    os.umask(mask)
-    return mask
-
-
 def write_documents(path: str | Path, docs: Iterable[Document]) -> None:
-    write_atomic(path, (dumps_document(d) for d in docs))
+    """Write documents as SCHEME JSON Lines, atomically (``jixiao.atomic``)."""
+    write_lines(path, (dumps_document(d) for d in docs))

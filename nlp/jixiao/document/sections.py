@@ -1,16 +1,21 @@
 """Which part of a report a sentence sits in: problems, causes, recommendations, experience.
 
-Reports announce these parts with headings (「（二）存在问题」, 「六、措施建议」, 「有关建议」).
-The classifier uses the section as context, because a sentence such as 「部分项目资料收集不够完善」
-reads as a problem mainly because of where it stands.
+Reports announce these parts with headings (「（二）存在问题」, 「六、措施建议」, 「有关建议」,
+「审计发现的主要问题」, 「审计建议」, 「整改要求」). Text taken from web pages and PDFs often fuses a
+heading with the first item on one line (「二、主要问题 1、项目的绩效目标…」): the part still starts
+there. The section is reported with every sentence; the shipped classifier reads a sentence by its
+own words and uses the section only as a soft prior for imperatives (a remedy under 建议, a
+practice under 主要做法).
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 
-from jixiao.document.sentences import TERMINATORS
+from jixiao.document.model import Sentence
+from jixiao.document.sentences import TERMINATORS, split_offsets
 
 SECTION_KINDS: tuple[str, ...] = ("problem", "recommendation", "experience", "other")
 
@@ -21,10 +26,14 @@ _MARKERS: tuple[tuple[float, re.Pattern[str]], ...] = (
     (3.0, re.compile(r"^\d{1,2}\s*[、.．](?!\d)")),
     (4.0, re.compile(r"^[（(]\s*\d{1,2}\s*[）)]")),
 )
-_PROBLEM = re.compile(r"问题|不足|短板|薄弱")
+_PROBLEM = re.compile(r"问题|不足|短板|薄弱|(审计|检查|巡察|督查|评价|抽查)发现|扣分(原因|情况)|差距")
 _NEUTRAL = re.compile(r"需要?说明的?的?问题")
-_RECOMMEND = re.compile(r"建议|措施|整改|下一步|改进|对策|举措")
+_RECOMMEND = re.compile(r"建议|措施|整改|下一步|改进|对策|举措|(审计|处理|审查|审议)意见|有关要求|工作要求|今后")
 _EXPERIENCE = re.compile(r"经验|做法|成效|亮点")
+# 「二、主要问题 1、…」, 「三、审计建议：（一）…」: a numbered heading of a few characters that names a
+# part, then a space or colon and the first item on the same line
+_FUSED = re.compile(r"^\s*(?P<head>(第[一二三四五六七八九十]+部分|[一二三四五六七八九十]+\s*[、.．]|[（(]\s*[一二三四五六七八九十]+\s*[）)]"
+                    r"|\d{1,2}\s*[、.．](?!\d))\s*[^\s，,。：:；;]{1,14}?)(\s+|[：:]\s*)\S")
 MAX_HEADING_CHARS = 40
 _TERMINATOR = re.compile(f"[{re.escape(TERMINATORS)}]")
 
@@ -50,6 +59,18 @@ def heading_level(line: str) -> float | None:
     return -1.0 if len(body) <= 20 else None
 
 
+def _fused_heading(line: str) -> tuple[float | None, str | None]:
+    """(level, heading text) of a heading fused with the text after it, when the heading part
+    names a part of the report (problems, recommendations, experience); else (None, None)."""
+    match = _FUSED.match(line)
+    if match is None:
+        return None, None
+    head = match.group("head").strip()
+    if heading_kind(head) == "other":
+        return None, None
+    return heading_level(head), head
+
+
 def heading_kind(text: str) -> str:
     """Classify a heading; when a heading names several parts, the last one named wins."""
     if _NEUTRAL.search(text):
@@ -71,6 +92,8 @@ def assign_sections(text: str, sentences: list[tuple[int, int]]) -> list[str]:
             line_end = text.find("\n", end)  # only a sentence that starts its line can be a heading
             line = text[line_start : len(text) if line_end < 0 else line_end]
             level = heading_level(line)
+        if level is None and line is not None:
+            level, line = _fused_heading(line)
         if level is not None and line is not None:
             kind = heading_kind(line)
             if level < 0:
@@ -81,6 +104,17 @@ def assign_sections(text: str, sentences: list[tuple[int, int]]) -> list[str]:
                 stack.append(Heading(level, kind, line.strip()))
         result.append(_innermost_kind(stack))
     return result
+
+
+def sectioned_sentences(text: str, offsets: Sequence[tuple[int, int]] | None = None) -> tuple[Sentence, ...]:
+    """The document analysis in one call: sentences (SCHEME §2 splitter, unless ``offsets`` are
+    given) as unlabelled records that carry the section each one sits in.
+
+    For paths that need sentence records without a classifier (the rules-free tagger, the corpus
+    build); a classifier computes sections itself from the offsets, so tagging never does it twice.
+    """
+    found = split_offsets(text) if offsets is None else list(offsets)
+    return tuple(Sentence(s, e, section=k) for (s, e), k in zip(found, assign_sections(text, found)))
 
 
 def _unnumbered_level(stack: list[Heading], kind: str, line: str) -> float | None:

@@ -12,7 +12,10 @@ import re
 TERMINATORS = "。！？；!?;"
 CLOSERS = "”’」』）)】〕》\"'"
 _BOUNDARY = re.compile(rf"[{re.escape(TERMINATORS)}][{re.escape(CLOSERS)}]*|\n")
-_SPACE = " \t\r\u3000\u00a0\u2002\u2003\u200b\ufeff"
+# White space at a sentence's edges. A piece never holds a line break (every one is a boundary);
+# "\n" is listed so that ``trim`` also gives the sentence of a wider range, such as a converter's
+# unit that runs on to the next sentence.
+SPACE = " \t\r\n\u3000\u00a0\u2002\u2003\u200b\ufeff"
 
 
 def split_offsets(text: str) -> list[tuple[int, int]]:
@@ -24,12 +27,14 @@ def split_offsets(text: str) -> list[tuple[int, int]]:
         pieces.append((start, end))
         start = match.end()
     pieces.append((start, len(text)))
-    return [trimmed for s, e in pieces if (trimmed := _trim(text, s, e)) is not None]
+    return [trimmed for s, e in pieces if (trimmed := trim(text, s, e)) is not None]
 
 
-def _trim(text: str, start: int, end: int) -> tuple[int, int] | None:
-    while start < end and text[start] in _SPACE:
+def trim(text: str, start: int, end: int) -> tuple[int, int] | None:
+    """``text[start:end]`` without white space at either end, as the splitter trims a sentence;
+    None when nothing visible is left."""
+    while start < end and text[start] in SPACE:
         start += 1
-    while end > start and text[end - 1] in _SPACE:
+    while end > start and text[end - 1] in SPACE:
         end -= 1
     return (start, end) if end > start else None

@@ -17,6 +17,7 @@ from jixiao.document.model import Document
 
 SPLITS_FILE = "splits.json"
 GOLD_FOLDERS: tuple[str, ...] = ("gold", "authored")
+SHIFT_SPLIT = "shift"  # corpus/shift/: evaluation only, never listed in splits.json, never trained on
 
 
 class DataError(ValueError):
@@ -55,7 +56,10 @@ def read_data_file(path: Path) -> EvalData:
 
 
 def read_split(corpus: Path, name: str) -> EvalData:
-    """Gold documents of split ``name`` (train, dev, test) as listed in ``corpus/splits.json``."""
+    """Gold documents of split ``name`` (train, dev, test) as listed in ``corpus/splits.json``,
+    or every document of ``corpus/shift/`` for ``shift`` (the registers unlike the five reports)."""
+    if name == SHIFT_SPLIT:
+        return _read_shift(corpus / SHIFT_SPLIT)
     splits_path = corpus / SPLITS_FILE
     try:
         splits = json.loads(splits_path.read_text("utf-8"))
@@ -72,6 +76,15 @@ def read_split(corpus: Path, name: str) -> EvalData:
         raise DataError(f"{splits_path}: split {name!r} names documents not in the corpus: {', '.join(absent[:5])}")
     digest = hashlib.sha256(b"".join(lines[i][0] for i in ids)).hexdigest()
     return EvalData([lines[i][1] for i in ids], f"{splits_path}#{name}", digest)
+
+
+def _read_shift(folder: Path) -> EvalData:
+    files = sorted(folder.glob("*.jsonl"))
+    if not files:
+        raise DataError(f"{folder}: no shift split (*.jsonl) here")
+    parts = [read_data_file(f) for f in files]
+    digest = hashlib.sha256(b"".join(f.read_bytes() for f in files)).hexdigest()
+    return EvalData([d for p in parts for d in p.documents], f"{folder}/*.jsonl", digest)
 
 
 def _gold_lines(corpus: Path) -> dict[str, tuple[bytes, Document]]:

@@ -88,7 +88,23 @@ def _sentence_section(m: dict[str, Any]) -> str:
             + f"<p>Macro F1 {kind['macro_f1']:.4f}, accuracy {kind['accuracy']:.4f} on {kind['sentences']} sentences.</p>"
             + "<h3>Confusion matrix</h3><p>Rows gold, columns predicted.</p>" + confusion
             + "<h2>Categories</h2>" + _score_table(category_rows(m))
-            + f"<p>Micro F1 {cats['micro']['f1']:.4f}, macro F1 {cats['macro_f1']:.4f}.</p>" + chart)
+            + f"<p>Micro F1 {cats['micro']['f1']:.4f}, macro F1 {cats['macro_f1']:.4f}.</p>" + chart
+            + _calibration(m))
+
+
+def _calibration(m: dict[str, Any]) -> str:
+    """Reliability curves as bars of the observed accuracy per score bin beside the mean score."""
+    out = ""
+    for part, what in (("kind", "predicted kinds by kind_score"), ("categories", "assigned categories by their score")):
+        curve = m.get("calibration", {}).get(part)
+        if not curve:
+            continue
+        names = [f"{b['low']:.1f}–{b['high']:.1f} ({b['count']})" for b in curve["bins"]]
+        out += (f"<h2>Calibration: {escape(what)}</h2>"
+                + svg_bars(names, [("mean score", [b["confidence"] for b in curve["bins"]]),
+                                   ("right", [b["accuracy"] for b in curve["bins"]])], "Reliability")
+                + f"<p>Expected calibration error {curve['ece']:.4f} over {curve['count']}.</p>")
+    return out
 
 
 def _error_section(group: ErrorGroup) -> str:

@@ -77,7 +77,21 @@ def _sentence_section(m: dict[str, Any]) -> list[str]:
             f"Macro F1 {kind['macro_f1']:.4f}, accuracy {kind['accuracy']:.4f} on {kind['sentences']} sentences.",
             "", "Confusion matrix (rows gold, columns predicted):", "", *confusion,
             "", "## Categories", "", *_score_table(category_rows(m)), "",
-            f"Micro F1 {cats['micro']['f1']:.4f}, macro F1 {cats['macro_f1']:.4f}."]
+            f"Micro F1 {cats['micro']['f1']:.4f}, macro F1 {cats['macro_f1']:.4f}.", *_calibration_section(m)]
+
+
+def _calibration_section(m: dict[str, Any]) -> list[str]:
+    """Reliability tables: per score bin, the mean score against the share that was right."""
+    out = []
+    for part, what in (("kind", "predicted kinds by kind_score"), ("categories", "assigned categories by their score")):
+        curve = m.get("calibration", {}).get(part)
+        if not curve:
+            continue
+        rows = [[f"{b['low']:.1f}–{b['high']:.1f}", str(b["count"]), f"{b['confidence']:.3f}", f"{b['accuracy']:.3f}"]
+                for b in curve["bins"]]
+        out += ["", f"## Calibration: {what}", "", *_table(["score", "count", "mean score", "right"], rows), "",
+                f"Expected calibration error {curve['ece']:.4f} over {curve['count']}."]
+    return out
 
 
 def _error_section(group: ErrorGroup) -> list[str]:

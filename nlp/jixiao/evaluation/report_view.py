@@ -131,4 +131,5 @@ def provenance_lines(metrics: dict[str, Any]) -> list[tuple[str, str]]:
         ("data sha256", str(data.get("sha256", "?"))),
         ("commit", str(metrics.get("commit") or "unknown")),
         ("sentence boundaries", str(metrics.get("sentence_boundaries", "predicted"))),
+        ("sentence context", str(metrics.get("context", "document"))),
     ]

@@ -10,13 +10,14 @@ its own sentences.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from jixiao.document.model import Document, Sentence
 from jixiao.evaluation.data import EvalData
 from jixiao.evaluation.provenance import git_commit
 from jixiao.evaluation.score import Errors, score_documents
+from jixiao.components import SentenceClassifier
 from jixiao.tagger import Tagger
 
 
@@ -29,19 +30,35 @@ class Evaluation:
 
 
 SENTENCE_BOUNDARIES = ("predicted", "gold")
+CONTEXTS = ("document", "none")
 
 
-def predict(tagger: Tagger, gold: Sequence[Document], sentences: str = "predicted") -> list[Document]:
-    """What ``jixiao tag`` outputs for each gold text. With ``sentences="gold"`` the classifier is
-    given the gold sentence boundaries instead of the splitter's (labels are never passed on):
-    a diagnostic, not what users get, and reports say which was used."""
+def predict(tagger: Tagger, gold: Sequence[Document], sentences: str = "predicted",
+            context: str = "document") -> list[Document]:
+    """What ``jixiao tag`` outputs for each gold text.
+
+    With ``sentences="gold"`` the classifier is given the gold sentence boundaries instead of the
+    splitter's (labels are never passed on): a diagnostic, not what users get, and reports say
+    which was used. With ``context="none"`` every sentence is classified on its own, as if it were
+    the whole document: no heading above it, nothing around it — how well the classifier reads
+    the sentence itself."""
     if sentences not in SENTENCE_BOUNDARIES:
         raise ValueError(f"sentences must be one of {SENTENCE_BOUNDARIES}, not {sentences!r}")
-    if sentences == "gold":
-        return [tagger.tag_document(Document(id=g.id, text=g.text, meta=dict(g.meta),
-                                             sentences=tuple(Sentence(s.start, s.end) for s in g.sentences)))
-                for g in gold]
-    return [tagger.tag_document(Document(id=g.id, text=g.text, meta=dict(g.meta))) for g in gold]
+    if context not in CONTEXTS:
+        raise ValueError(f"context must be one of {CONTEXTS}, not {context!r}")
+    out = []
+    for g in gold:
+        given = tuple(Sentence(s.start, s.end) for s in g.sentences) if sentences == "gold" else ()
+        doc = tagger.tag_document(Document(id=g.id, text=g.text, meta=dict(g.meta), sentences=given))
+        if context == "none" and tagger.classifier is not None:
+            doc = replace(doc, sentences=tuple(_alone(tagger.classifier, doc.text, s) for s in doc.sentences))
+        out.append(doc)
+    return out
+
+
+def _alone(classifier: SentenceClassifier, text: str, sentence: Sentence) -> Sentence:
+    (found,) = classifier.classify_offsets(text[sentence.start : sentence.end], [(0, sentence.end - sentence.start)])
+    return replace(found, start=sentence.start, end=sentence.end)
 
 
 def scored_parts(gold: Sequence[Document]) -> dict[str, bool]:
@@ -53,10 +70,11 @@ def scored_parts(gold: Sequence[Document]) -> dict[str, bool]:
     }
 
 
-def evaluate_tagger(tagger: Tagger, data: EvalData, sentences: str = "predicted") -> Evaluation:
+def evaluate_tagger(tagger: Tagger, data: EvalData, sentences: str = "predicted",
+                    context: str = "document") -> Evaluation:
     """Tag the gold texts, score them, and record which model, data and code were measured."""
-    predictions = predict(tagger, data.documents, sentences)
+    predictions = predict(tagger, data.documents, sentences, context)
     scores, errors = score_documents(data.documents, predictions, **scored_parts(data.documents))
     metrics = {"model": tagger.model_info, "data": data.describe(), "commit": git_commit(),
-               "sentence_boundaries": sentences, **scores}
+               "sentence_boundaries": sentences, "context": context, **scores}
     return Evaluation(metrics, errors, list(data.documents), predictions)

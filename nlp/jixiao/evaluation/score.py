@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from jixiao.document.model import CATEGORIES, KINDS, LABELS, Document, Sentence, Span
+from jixiao.evaluation.calibration import reliability
 from jixiao.evaluation.metrics import (
     PRF,
     SpanKey,
@@ -64,6 +65,8 @@ class AlignedSentence:
     gold: Sentence
     kind: str
     categories: frozenset[str]
+    kind_score: float | None = None
+    category_scores: dict[str, float] = field(default_factory=dict)
 
 
 def score_documents(gold: Sequence[Document], pred: Sequence[Document], *, spans: bool = True,
@@ -152,7 +155,8 @@ def aligned_sentences(gold: Document, pred: Document) -> list[AlignedSentence]:
         ps = pred.sentences[index] if index is not None else None
         kind = (ps.kind if ps is not None else None) or "none"
         cats = frozenset(ps.categories) if ps is not None and kind != "none" else frozenset()
-        out.append(AlignedSentence(gs, kind, cats))
+        out.append(AlignedSentence(gs, kind, cats, ps.kind_score if ps is not None else None,
+                                   dict(ps.category_scores) if ps is not None and kind != "none" else {}))
     return out
 
 
@@ -161,6 +165,8 @@ def _sentence_metrics(pairs: list[tuple[Document, Document]], errors: Errors) ->
     pred_kinds: list[str] = []
     gold_cats: list[frozenset[str]] = []
     pred_cats: list[frozenset[str]] = []
+    kind_conf: list[tuple[float, bool]] = []
+    cat_conf: list[tuple[float, bool]] = []
     for g, p in pairs:
         for item in aligned_sentences(g, p):
             gs, gk, gc = item.gold, item.gold.kind or "none", frozenset(item.gold.categories)
@@ -168,6 +174,9 @@ def _sentence_metrics(pairs: list[tuple[Document, Document]], errors: Errors) ->
             pred_kinds.append(item.kind)
             gold_cats.append(gc)
             pred_cats.append(item.categories)
+            if item.kind_score is not None:
+                kind_conf.append((item.kind_score, item.kind == gk))
+            cat_conf += [(score, c in gc) for c, score in item.category_scores.items() if c in item.categories]
             if (gk, gc) != (item.kind, item.categories):
                 errors.sentences.append(SentenceMismatch(g.id, gs.start, gs.end, gk, tuple(sorted(gc)),
                                                          item.kind, tuple(sorted(item.categories))))
@@ -180,7 +189,12 @@ def _sentence_metrics(pairs: list[tuple[Document, Document]], errors: Errors) ->
     cat_scores = multilabel_scores(gold_cats, pred_cats, CATEGORIES)
     categories: dict[str, Any] = _prf_dict(cat_scores)
     categories["macro_f1"] = macro_f1(cat_scores, CATEGORIES)
-    return {"kind": kind, "categories": categories}
+    out: dict[str, Any] = {"kind": kind, "categories": categories}
+    if kind_conf:
+        out["calibration"] = {"kind": reliability(*map(list, zip(*kind_conf)))}
+        if cat_conf:
+            out["calibration"]["categories"] = reliability(*map(list, zip(*cat_conf)))
+    return out
 
 
 def flatten(metrics: dict[str, Any], prefix: str = "") -> dict[str, float]:

@@ -1,4 +1,4 @@
-"""Read one report file of any supported format into a Document.
+"""Read one report file of any supported format into a Document of text, tables and metadata.
 
 Formats are sniffed from magic bytes before the extension is trusted: many ``.doc`` files are
 really ``.docx``, and encrypted ``.docx`` files are OLE containers.
@@ -11,14 +11,13 @@ from bisect import bisect_left
 from dataclasses import replace
 from pathlib import Path
 
-from jixiao.document.model import Document, Sentence, Table, TableCell
-from jixiao.document.sections import assign_sections
-from jixiao.document.sentences import split_offsets
+from jixiao.document.model import Document, Table, TableCell
 from jixiao.ingest.clean import CleanText, clean
 from jixiao.ingest.decode import decode_text
 from jixiao.ingest.errors import IngestError
 from jixiao.ingest.extracted import Extracted
 from jixiao.ingest.meta import detect_meta
+from jixiao.ingest.text_tables import find_text_tables
 
 SUPPORTED_SUFFIXES: tuple[str, ...] = (".txt", ".text", ".docx", ".pdf", ".doc")
 _OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
@@ -64,25 +63,24 @@ def extract(data: bytes, path: str) -> Extracted:
 
 
 def read_bytes(data: bytes, path: str, doc_id: str | None = None) -> Document:
-    """Turn a file's bytes into a Document with cleaned text, sentences, sections and tables."""
+    """Turn a file's bytes into a Document: cleaned text, metadata and tables, nothing else.
+
+    Sentences and sections are document analysis, done once by the tagging path
+    (``jixiao.tagger``) on the text returned here, so the Document has no sentences yet.
+    """
     extracted = extract(data, path)
     cleaned = clean(extracted.text)
     if not cleaned.text.strip():
         raise IngestError(path, "no text in the file")
     text = cleaned.text
-    offsets = split_offsets(text)
-    sections = assign_sections(text, offsets)
-    sentences = tuple(Sentence(s, e, section=sec) for (s, e), sec in zip(offsets, sections))
     meta = {"source": path, "sha256": hashlib.sha256(data).hexdigest(), "format": extracted.format}
     if extracted.encoding:
         meta["encoding"] = extracted.encoding
     meta.update(detect_meta(text))
     tables = tuple(_remap_table(t, cleaned) for t in extracted.tables)
     if extracted.format == "txt":
-        from jixiao.tables.text_tables import find_text_tables
-
         tables = tuple(find_text_tables(text))
-    return Document(id=doc_id or Path(path).stem, text=text, meta=meta, sentences=sentences, tables=tables)
+    return Document(id=doc_id or Path(path).stem, text=text, meta=meta, tables=tables)
 
 
 def read_file(path: str | Path, doc_id: str | None = None) -> Document:

@@ -1,50 +1,90 @@
-"""The issue-classifier backends behind one interface, looked up by name from config.
+"""The sentence-classifier backends behind one interface, registered by name in ``jixiao.registry``.
 
 Each backend provides ``train(train_docs, dev_docs, settings) -> model``, ``save(model, folder)``
-and ``load(folder) -> model``; a model has ``classify(doc) -> list[Sentence]`` and a ``name``.
-Imports happen on first use, so torch is only needed for the transformers backend.
+and ``load(folder) -> model``; a model has ``classify_offsets(text, offsets) -> list[Sentence]``
+and a ``name``. The registered factories import their module on first use, so torch is needed
+only for the transformers backend and tagging with the linear backend imports neither spaCy nor
+scikit-learn.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from importlib import import_module
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
+
+from catalogue import RegistryError
 
 from jixiao.document.model import Document
+from jixiao.registry import issue_backends
 
 
 @dataclass(frozen=True)
 class Backend:
     name: str
-    module: str
-    train_fn: str
-    save_fn: str
-    load_fn: str
-
-    def _get(self, attr: str) -> Callable[..., Any]:
-        return getattr(import_module(self.module), attr)
+    train_fn: Callable[..., Any]
+    save_fn: Callable[[Any, Path], None]
+    load_fn: Callable[[Path], Any]
 
     def train(self, train_docs: list[Document], dev_docs: list[Document], settings: dict[str, Any] | None = None) -> Any:
-        return self._get(self.train_fn)(train_docs, dev_docs, settings)
+        return self.train_fn(train_docs, dev_docs, settings)
 
     def save(self, model: Any, folder: Path) -> None:
-        self._get(self.save_fn)(model, folder)
+        self.save_fn(model, folder)
 
     def load(self, folder: Path) -> Any:
-        return self._get(self.load_fn)(folder)
+        return self.load_fn(folder)
 
 
-BACKENDS: dict[str, Backend] = {
-    "rules": Backend("rules", "jixiao.issues.rules", "train_rules", "save_rules", "load_rules"),
-    "sklearn": Backend("sklearn", "jixiao.issues.sklearn_backend", "train_sklearn", "save_sklearn", "load_sklearn"),
-    "spacy": Backend("spacy", "jixiao.issues.spacy_backend", "train_spacy", "save_spacy", "load_spacy"),
-    "transformers": Backend("transformers", "jixiao.issues.hf_backend", "train_hf", "save_hf", "load_hf"),
-}
+@issue_backends.register("rules")
+def rules_backend() -> Backend:
+    from jixiao.issues import rules
+
+    return Backend("rules", rules.train_rules, rules.save_rules, rules.load_rules)
+
+
+@issue_backends.register("linear")
+def linear_backend() -> Backend:
+    from jixiao.issues import linear
+
+    def train(train_docs: list[Document], dev_docs: list[Document], settings: dict[str, Any] | None = None) -> Any:
+        from jixiao.issues.linear_train import train_linear
+
+        return train_linear(train_docs, dev_docs, settings)
+
+    return Backend("linear", train, linear.save_linear, linear.load_linear)
+
+
+@issue_backends.register("sklearn")
+def sklearn_backend() -> Backend:
+    from jixiao.issues import sklearn_backend as module
+
+    return Backend("sklearn", module.train_sklearn, module.save_sklearn, module.load_sklearn)
+
+
+@issue_backends.register("spacy")
+def spacy_backend() -> Backend:
+    from jixiao.issues import spacy_backend as module
+
+    return Backend("spacy", module.train_spacy, module.save_spacy, module.load_spacy)
+
+
+@issue_backends.register("transformers")
+def transformers_backend() -> Backend:
+    from jixiao.issues import hf_backend as module
+
+    return Backend("transformers", module.train_hf, module.save_hf, module.load_hf)
+
+
+def backend_names() -> list[str]:
+    return sorted(issue_backends.get_all())
 
 
 def get_backend(name: str) -> Backend:
-    if name not in BACKENDS:
-        raise ValueError(f"unknown issue backend {name!r}; choose one of {', '.join(BACKENDS)}")
-    return BACKENDS[name]
+    try:
+        factory = issue_backends.get(name)
+    except RegistryError:
+        raise ValueError(f"unknown issue backend {name!r}; choose one of {', '.join(backend_names())}") from None
+    backend: Backend = factory()
+    return backend

@@ -25,33 +25,26 @@ from scipy.sparse import csr_matrix
 
 from sklearn.preprocessing import normalize
 
+from jixiao.issues.ngrams import KEY_LIMIT, NgramIndex
 from jixiao.issues.rules import KeywordRules
 
-_WHITE_SPACES = re.compile(r"\s\s+")  # scikit-learn's _VectorizerMixin._white_spaces
-_KEY_LIMIT = 2**62
 _BACKREFERENCE = re.compile(r"\\[1-9]|\(\?P=|\(\?\(")
 
 
 class CharNgramTfidf:
-    """``vectorizer.transform(texts)`` for a fitted ``TfidfVectorizer(analyzer="char")``."""
+    """``vectorizer.transform(texts)`` for a fitted ``TfidfVectorizer(analyzer="char")``: the n-gram
+    hits come from ``NgramIndex`` (the linear backend's NumPy-only index), the weighting follows
+    scikit-learn's ``TfidfTransformer`` with the vectorizer's public parameters."""
 
     def __init__(self, vectorizer: Any) -> None:
         self.vectorizer = vectorizer
         self.vocabulary = vectorizer.vocabulary_
-        self.low, self.high = vectorizer.ngram_range
-        chars = sorted({ch for gram in self.vocabulary for ch in gram})
-        self.alphabet = np.asarray([ord(ch) for ch in chars], dtype=np.int64)
-        self.base = len(chars) + 1  # code 0: a character in no vocabulary entry
-        codes = {ch: i + 1 for i, ch in enumerate(chars)}
-        keys = np.fromiter((self._key(gram, codes) for gram in self.vocabulary), dtype=np.int64, count=len(self.vocabulary))
-        ids = np.fromiter(self.vocabulary.values(), dtype=np.int64, count=len(self.vocabulary))
-        self.table = KeyTable(keys, ids)
-
-    def _key(self, gram: str, codes: dict[str, int]) -> int:
-        key = 0
-        for ch in gram:
-            key = key * self.base + codes[ch]
-        return len(gram) * self.base**self.high + key
+        grams = [""] * len(self.vocabulary)
+        for gram, index in self.vocabulary.items():
+            grams[index] = gram
+        low, high = vectorizer.ngram_range
+        idf = vectorizer.idf_ if vectorizer.use_idf else np.ones(len(grams))
+        self.index = NgramIndex(grams, idf, low, high, vectorizer.lowercase)
 
     @staticmethod
     def supports(vectorizer: Any) -> bool:
@@ -61,7 +54,7 @@ class CharNgramTfidf:
         if not plain:
             return False
         chars = len({ch for gram in vectorizer.vocabulary_ for ch in gram})
-        return (vectorizer.ngram_range[1] + 1) * (chars + 1) ** vectorizer.ngram_range[1] < _KEY_LIMIT
+        return (vectorizer.ngram_range[1] + 1) * (chars + 1) ** vectorizer.ngram_range[1] < KEY_LIMIT
 
     def transform(self, texts: list[str]) -> csr_matrix:
         """TfidfTransformer's steps on the counts, with the fitted vectorizer's public parameters."""
@@ -78,90 +71,13 @@ class CharNgramTfidf:
         return matrix
 
     def counts(self, texts: list[str]) -> csr_matrix:
-        """The n-gram count matrix, as ``CountVectorizer._count_vocab`` builds it."""
-        prepared = [_WHITE_SPACES.sub(" ", t.lower() if self.vectorizer.lowercase else t) for t in texts]
-        lengths = np.fromiter(map(len, prepared), dtype=np.int64, count=len(prepared))
-        rows, cols = self._hits(self._codes("".join(prepared)), lengths)
+        """The n-gram count matrix, as ``CountVectorizer`` builds it."""
+        rows, cols = self.index.hits(texts)
         matrix = csr_matrix((np.ones(len(rows), dtype=self.vectorizer.dtype), (rows, cols)),
                             shape=(len(texts), len(self.vocabulary)), dtype=self.vectorizer.dtype)
         matrix.sum_duplicates()
         matrix.sort_indices()
         return matrix
-
-    def _codes(self, text: str) -> np.ndarray:
-        points = np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32).astype(np.int64)
-        if not len(self.alphabet):
-            return np.zeros(len(points), dtype=np.int64)
-        index = np.minimum(np.searchsorted(self.alphabet, points), len(self.alphabet) - 1)
-        return np.where(self.alphabet[index] == points, index + 1, 0)
-
-    def _hits(self, codes: np.ndarray, lengths: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        """(row, vocabulary id) of every n-gram occurrence that is in the vocabulary."""
-        total = len(codes)
-        rows = np.repeat(np.arange(len(lengths)), lengths)
-        left = np.repeat(np.cumsum(lengths), lengths) - np.arange(total)  # characters left in the row
-        key, valid = np.zeros(total, dtype=np.int64), np.ones(total, dtype=bool)
-        found_rows, found_cols = [np.zeros(0, dtype=np.int64)], [np.zeros(0, dtype=np.int64)]
-        for n in range(1, self.high + 1):
-            following = np.zeros(total, dtype=np.int64)
-            following[: max(total - n + 1, 0)] = codes[n - 1 :]
-            key, valid = key * self.base + following, valid & (following > 0)
-            if n < self.low:
-                continue
-            usable = valid & (left >= n)
-            found = self.table.lookup(key[usable] + n * self.base**self.high)
-            hit = found >= 0
-            found_rows.append(rows[usable][hit])
-            found_cols.append(found[hit])
-        return np.concatenate(found_rows), np.concatenate(found_cols)
-
-
-class KeyTable:
-    """An open-addressing hash table over int64 keys, probed for whole arrays at once.
-
-    Looking up every n-gram of a document with ``searchsorted`` costs about seventeen scattered
-    reads per n-gram in a vocabulary of 10^5; a table four to eight times larger than the
-    vocabulary answers most lookups with one read."""
-
-    def __init__(self, keys: np.ndarray, ids: np.ndarray) -> None:
-        size = 1 << max(4, int(len(keys) * 4).bit_length())
-        self.mask = size - 1
-        self.keys = np.full(size, -1, dtype=np.int64)
-        self.ids = np.full(size, -1, dtype=np.int32)
-        slots = self._slot(keys)
-        pending = np.arange(len(keys))
-        self.depth = 0
-        while len(pending):
-            self.depth += 1
-            slot = slots[pending]
-            free = self.keys[slot] == -1
-            # several pending keys may want the same free slot: the first of each wins this round
-            _, first = np.unique(slot[free], return_index=True)
-            winners = pending[free][first]
-            self.keys[slots[winners]], self.ids[slots[winners]] = keys[winners], ids[winners]
-            placed = np.zeros(len(keys), dtype=bool)
-            placed[winners] = True
-            pending = pending[~placed[pending]]
-            slots[pending] = (slots[pending] + 1) & self.mask
-
-    def _slot(self, keys: np.ndarray) -> np.ndarray:
-        mixed = (keys.astype(np.uint64) * np.uint64(0x9E3779B97F4A7C15)) >> np.uint64(29)
-        return (mixed & np.uint64(self.mask)).astype(np.int64)
-
-    def lookup(self, keys: np.ndarray) -> np.ndarray:
-        """The id of each key, -1 for keys not in the table."""
-        out = np.full(len(keys), -1, dtype=np.int64)
-        pending = np.arange(len(keys))
-        slots = self._slot(keys)
-        for _ in range(self.depth):
-            if not len(pending):
-                break
-            stored = self.keys[slots]
-            hit = stored == keys[pending]
-            out[pending[hit]] = self.ids[slots[hit]]
-            going_on = ~hit & (stored != -1)
-            pending, slots = pending[going_on], (slots[going_on] + 1) & self.mask
-        return out
 
 
 def combined_rules(rules: KeywordRules) -> KeywordRules:
@@ -172,6 +88,7 @@ def combined_rules(rules: KeywordRules) -> KeywordRules:
         recommendation=_combined(rules.recommendation),
         not_problem=_combined(rules.not_problem),
         categories={key: _combined(patterns) for key, patterns in rules.categories.items()},
+        cues={key: _combined(patterns) for key, patterns in rules.cues.items()},
     )
 
 

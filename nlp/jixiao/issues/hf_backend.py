@@ -26,7 +26,7 @@ from typing import Any
 from jixiao.document.model import CATEGORIES, KINDS, Document
 from jixiao.issues.inputs import Labelled, SentenceInput, labelled_sentences
 from jixiao.issues.scored import ScoredClassifier
-from jixiao.training import CONFIGS
+from jixiao.configs import CONFIGS
 
 DEFAULTS_FILE = CONFIGS / "issues_transformers.json"
 LABELS: tuple[str, ...] = (*(f"kind:{k}" for k in KINDS), *(f"category:{c}" for c in CATEGORIES))
@@ -35,7 +35,7 @@ HEAD = "outputs 0-2: softmax over kinds; outputs 3-12: independent sigmoids over
 
 
 def default_settings() -> dict[str, Any]:
-    """Hyperparameters live in jixiao/training/configs/issues_transformers.json; settings given to train_hf override them."""
+    """Hyperparameters live in jixiao/configs/issues_transformers.json; settings given to train_hf override them."""
     if not DEFAULTS_FILE.is_file():
         raise ValueError(f"{DEFAULTS_FILE}: default settings for the transformers backend are missing")
     defaults: dict[str, Any] = json.loads(DEFAULTS_FILE.read_text("utf-8"))

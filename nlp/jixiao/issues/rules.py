@@ -27,6 +27,7 @@ class KeywordRules:
     recommendation: tuple[re.Pattern[str], ...]
     not_problem: tuple[re.Pattern[str], ...]
     categories: dict[str, tuple[re.Pattern[str], ...]]
+    cues: dict[str, tuple[re.Pattern[str], ...]] = field(default_factory=dict)  # feature-only groups
 
 
 KEYWORDS_FILE = "keywords.yaml"
@@ -49,6 +50,7 @@ def parse_keywords(text: str) -> KeywordRules:
         recommendation=compile_all(data["kind"]["recommendation"]),
         not_problem=compile_all(data["kind"].get("not_problem", [])),
         categories={key: compile_all(data["categories"].get(key, [])) for key in CATEGORIES},
+        cues={key: compile_all(patterns) for key, patterns in (data.get("cues") or {}).items()},
     )
 
 

@@ -1,5 +1,5 @@
 """The spaCy issue classifier: ``textcat`` (exclusive) for kind and ``textcat_multilabel`` for the
-ten categories, trained with spaCy's own training loop from ``jixiao/training/configs/issues_spacy.cfg``.
+ten categories, trained with spaCy's own training loop from ``jixiao/configs/issues_spacy.cfg``.
 
 spaCy's exclusive textcat refuses docs whose ``cats`` hold more than one positive, and both
 components read the same ``doc.cats``; so the config is run twice, once per component (kind on
@@ -35,7 +35,7 @@ from jixiao.issues.inputs import Labelled, SentenceInput, labelled_sentences
 from jixiao.issues.rules import KEYWORDS_FILE, KeywordRules, load_keywords, save_keywords
 from jixiao.issues.scored import ScoredClassifier
 from jixiao.quantities.tokenizer import char_digit_words
-from jixiao.training import CONFIGS
+from jixiao.configs import CONFIGS
 
 CONFIG = CONFIGS / "issues_spacy.cfg"
 KIND_PIPE = "textcat"

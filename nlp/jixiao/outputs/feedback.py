@@ -13,7 +13,7 @@ from typing import Any
 from rich.console import Console
 
 from jixiao.document.model import CATEGORIES, CATEGORY_NAMES_ZH, LABELS
-from jixiao.runner import Summary
+from jixiao.outputs.summary import Summary
 
 
 def rate_text(characters: int, seconds: float) -> str:

@@ -24,6 +24,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, BinaryIO
 
+from jixiao.atomic import replace_folder
 from jixiao.outputs.records import error_line
 
 DOCUMENTS_FILE = "documents.jsonl"
@@ -162,11 +163,13 @@ def iter_records(path: Path) -> Iterator[dict[str, Any]]:
 
 
 def publish_jsonl(layout: Layout) -> None:
+    """The journal becomes OUT by one rename: it is already whole and synced (``Journal.sync``),
+    so it is not copied through ``jixiao.atomic.atomic_open``."""
     os.replace(layout.journal, layout.output)
 
 
 def publish_folder(layout: Layout, write_tables: Any) -> None:
-    """Build the tables in a staging folder, then swap it in for OUT.
+    """Build the tables in a staging folder, then swap it in for OUT (``jixiao.atomic.replace_folder``).
 
     The journal is linked (not moved) into the staging folder and removed only after the swap,
     so a run killed at any point can still resume from it.
@@ -177,7 +180,7 @@ def publish_folder(layout: Layout, write_tables: Any) -> None:
     staging.mkdir(parents=True)
     write_tables(layout.journal, staging)
     _link_or_copy(layout.journal, staging / DOCUMENTS_FILE)
-    _swap_in(staging, layout.output)
+    replace_folder(staging, layout.output)
     layout.journal.unlink()
 
 
@@ -186,20 +189,6 @@ def _link_or_copy(source: Path, target: Path) -> None:
         os.link(source, target)
     except OSError:
         shutil.copyfile(source, target)
-
-
-def _swap_in(staging: Path, output: Path) -> None:
-    if output.is_dir():
-        old = output.with_name(output.name + ".old")
-        if old.exists():
-            shutil.rmtree(old)
-        os.replace(output, old)
-        os.replace(staging, output)
-        shutil.rmtree(old)
-        return
-    if output.exists():
-        output.unlink()
-    os.replace(staging, output)
 
 
 class ErrorsFile:

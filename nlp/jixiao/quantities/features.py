@@ -7,16 +7,27 @@ character. Digits in the context are folded to 0 so that numbers do not fragment
 
 from __future__ import annotations
 
+import re
+
 from jixiao.quantities.finder import Candidate, filter_flags, in_term, compile_patterns
 from jixiao.quantities.grammar import Grammar
 
 _FOLD = str.maketrans("123456789０１２３４５６７８９", "000000000" + "0" * 10)
+# Half-width punctuation reads as its full-width form (text from web pages and PDFs uses , : ; ( )
+# where the reports use ，：；（）), except a comma between digits, which is a thousands separator.
+_PUNCT = str.maketrans(",:;()", "，：；（）")
+_SEPARATOR = re.compile(r"(?<=0),(?=0)")
 _FINANCIAL = set("壹贰叁肆伍陆柒捌玖拾佰仟")
 CONTEXT = 4
 
 
 def _fold(text: str) -> str:
-    return text.translate(_FOLD)
+    folded = text.translate(_FOLD)
+    if "," in folded:
+        folded = _SEPARATOR.sub("\x00", folded).translate(_PUNCT).replace("\x00", ",")
+    elif ":" in folded or ";" in folded or "(" in folded or ")" in folded:
+        folded = folded.translate(_PUNCT)
+    return folded
 
 
 def numeral_kind(number: str) -> str:
@@ -31,8 +42,9 @@ def numeral_kind(number: str) -> str:
 
 def candidate_features(text: str, c: Candidate, grammar: Grammar, use_filters: bool,
                        flags: list[str] | None = None) -> list[str]:
-    left = _fold(text[max(0, c.start - CONTEXT) : c.start])
-    right = _fold(text[c.end : c.end + CONTEXT])
+    # folded with one character more on each side, so that a comma at an edge sees both neighbours
+    left = _fold(text[max(0, c.start - CONTEXT - 1) : c.start + 1])[:-1][-CONTEXT:]
+    right = _fold(text[max(0, c.end - 1) : c.end + CONTEXT + 1])[1:][:CONTEXT]
     kind = numeral_kind(c.number)
     unit = c.unit or "-"
     feats = [

@@ -1,91 +1,26 @@
 """Find quantity candidates in text; resolving their values is the normalizer's job.
 
-Patterns come from the grammar file. A candidate records the pieces the normalizer needs
-(numerals, multiplier, unit, comparator, markers) and the label its unit implies. Filters from
-the grammar drop dates, ordinals, names and idioms. Overlaps are settled longest-first.
+Patterns come from the grammar file (``patterns``). A candidate records the pieces the normalizer
+needs (numerals, multiplier, unit, comparator, sign, markers) and the label its unit implies.
+Filters from the grammar (``filters``) drop dates, ordinals, names and idioms. Overlaps are
+settled longest-first; two quantities joined by a range mark become one.
 """
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from functools import lru_cache
 
+from jixiao.quantities.candidate import Candidate
+from jixiao.quantities.filters import before, filter_flags, sign_allowed, without_terms
 from jixiao.quantities.grammar import Grammar, load_grammar
+from jixiao.quantities.money import bare_money, prefixed_money, with_money_tail
+from jixiao.quantities.patterns import UNIT_GROUPS, Patterns, compile_patterns
 
-UNIT_GROUPS: tuple[tuple[str, str], ...] = (
-    ("u_pw", "RATE"),
-    ("u_ps", "RATE"),
-    ("u_rt", "RATE"),
-    ("u_cur", "AMOUNT"),
-    ("u_me", "MEASURE"),
-    ("u_ct", "COUNT"),
-)
+__all__ = ["Candidate", "find_candidates", "raw_candidates", "range_variants"]
+
 _UNIT_LABELS = dict(UNIT_GROUPS)
-_CLAUSE_END = "。；;！？!?\n"
-MONEY_CUE_WINDOW = 30
-
-
-@dataclass(frozen=True)
-class Candidate:
-    start: int
-    end: int
-    label: str
-    rule: str
-    number: str
-    number_max: str | None = None
-    multiplier: str = ""
-    unit: str = ""
-    comparator: str | None = None
-    approx_marker: bool = False
-    denominator: str | None = None
-    multiplier_max: str | None = None
-
-
-def _alt(items: tuple[str, ...] | list[str]) -> str:
-    return "(?:" + "|".join(re.escape(i) for i in items) + ")"
-
-
-@dataclass(frozen=True)
-class Patterns:
-    general: re.Pattern[str]
-    fraction: re.Pattern[str]
-    bare_money: re.Pattern[str]
-    terms: re.Pattern[str]
-    fixed: re.Pattern[str]
-    anchor: re.Pattern[str]
-    longest_term: int
-
-
-@lru_cache(maxsize=8)
-def compile_patterns(grammar: Grammar) -> Patterns:
-    g = grammar.expand
-    units = (
-        f"(?:(?P<u_pw>{_alt(grammar.percent_words)})|(?P<u_ps>{_alt(grammar.percent_symbols)})"
-        f"|(?P<u_rt>倍|成)|(?P<u_cur>{_alt(grammar.currency)})"
-        f"|(?P<u_me>{_alt(grammar.measure_units)})(?![A-Za-z])|(?P<u_ct>{_alt(grammar.count_classifiers)}))"
-    )
-    general = g(
-        r"(?P<cmp>{comparator})?{space}(?P<n1>{number})(?P<a1>余|多|来)?"
-        r"(?:{space}(?P<sep>{range_sep}){space}(?P<n2>{number})(?P<a2>余|多|来)?)?"
-        r"{space}(?P<mult>{multiplier})?(?P<a3>余|多)?{space}"
-    ) + units
-    fraction = g(
-        r"(?P<cmp>{comparator})?(?:(?P<pre>百分之|千分之|万分之)(?!百)(?P<fn>{number})"
-        r"|(?!百分之|千分之|万分之)(?P<fd>{number})分之(?P<fn2>{number}))"
-    )  # raw_candidates relies on every fraction containing 分之
-    bare_money = g(r"(?P<n1>[0-9０-９]+(?:[.．][0-9０-９]+)?{space}(?P<mult>万|亿)(?:[0-9０-９]{1,4}(?![0-9０-９.．]))?|{chinese_number})(?P<a1>余|多)?")
-    fixed = re.compile(r"(?P<half>一半)|(?P<full>百分之?百)")  # raw_candidates relies on 一半 / 百分
-    anchor_chars = re.escape("≥≤⩾⩽＞＜>=<＝.．") + grammar.fragments["anchor_chars"]
-    return Patterns(
-        anchor=re.compile(f"[{anchor_chars}]+"),
-        longest_term=max((len(t) for t in grammar.terms), default=0),
-        general=re.compile(general),
-        fraction=re.compile(fraction),
-        bare_money=re.compile(bare_money),
-        terms=re.compile(_alt(grammar.terms)) if grammar.terms else re.compile(r"(?!x)x"),
-        fixed=fixed,
-    )
 
 
 def find_candidates(text: str, grammar: Grammar | None = None, raw: list[Candidate] | None = None,
@@ -98,10 +33,10 @@ def find_candidates(text: str, grammar: Grammar | None = None, raw: list[Candida
     patterns = compile_patterns(grammar)
     raw = raw_candidates(text, grammar) if raw is None else raw
     if flags is None:
-        found = [c for c in raw if _keep(text, c, grammar)]
+        found = [c for c in raw if not filter_flags(text, c, grammar)]
     else:
         found = [c for c in raw if not flags[c]]
-    found = _without_terms(text, found, patterns)
+    found = without_terms(text, found, patterns)
     return _merge_ranges(text, _resolve_overlaps(found), grammar)
 
 
@@ -116,65 +51,85 @@ def raw_candidates(text: str, grammar: Grammar | None = None) -> list[Candidate]
     found: list[Candidate | None] = []
     # every fraction contains 分之, every fixed form 一半 or 百分: without them, skip the patterns
     fractions, fixed = "分之" in text, "一半" in text or "百分" in text
+    prefixed = any(p in text for p in grammar.currency_prefixes)
+    signs = patterns.signed is not None
+    brackets = patterns.bracketed is not None and ("(" in text or "（" in text)
+    general_match, large_near, bracket_near = patterns.general.match, patterns.large_near.search, patterns.bracket_near.search
     for anchor in patterns.anchor.finditer(text):
-        for position in _starts(text, anchor.start(), anchor.end()):
-            general = _general(text, patterns, position)
-            found.append(general)
+        start, end = anchor.span()
+        if signs and text[start] in patterns.sign_starts:  # a sign starts its run (or follows ≥ there)
+            found.append(_general(text, patterns, grammar, patterns.signed.match(text, start), patterns.signed))
+        bracket = brackets and bracket_near(text, end, end + 3) is not None
+        # money without a unit needs 万 or 亿 in its numeral: in the run or just after a space
+        large: bool | None = None
+        for position in _starts(text, start, end, patterns):
+            m = general_match(text, position)
+            if m is not None:
+                found.append(_general(text, patterns, grammar, m, patterns.general))
+            if bracket:
+                found.append(_general(text, patterns, grammar, patterns.bracketed.match(text, position), patterns.bracketed))
             if fractions:
                 found.append(_fraction(text, patterns, position))
             if fixed:
                 found.append(_fixed(text, patterns, position))
-            if general is None:  # money without 元 only where no unit follows (not 4万 of 4万余人次)
-                found.append(_bare_money(text, patterns, grammar, position))
+            if prefixed:
+                found.append(prefixed_money(text, patterns, grammar, position))
+            if m is None:  # money without 元 only where no unit follows (not 4万 of 4万余人次)
+                if large is None:
+                    large = large_near(text, start, end + 3) is not None
+                if large:
+                    found.append(bare_money(text, patterns, grammar, position))
     return [c for c in found if c is not None]
 
 
-def _char_class(ch: str) -> int:
-    if ch.isdigit():
-        return 0
-    if ch in ".．≥≤⩾⩽＞＜>=<＝":
-        return 1
-    return 2
+def _starts(text: str, start: int, end: int, patterns: Patterns) -> list[int]:
+    """The run's start and every place inside it where digits meet other characters (伍200, .0.00);
+    comparator symbols, signs and decimal points start nothing of their own."""
+    if end - start == 1 or text[start:end].isdigit():
+        return [start]
+    return [start, *(m.start() for m in patterns.inner_starts.finditer(text, start + 1, end))]
 
 
-def _starts(text: str, start: int, end: int) -> list[int]:
-    """The run's start and every place inside it where digits meet other characters (伍200, .0.00)."""
-    positions = [start]
-    previous = _char_class(text[start])
-    for index in range(start + 1, end):
-        current = _char_class(text[index])
-        if current != previous and current != 1:
-            positions.append(index)
-        previous = current
-    return positions
-
-
-def _general(text: str, patterns: Patterns, position: int) -> Candidate | None:
-    m = patterns.general.match(text, position)
-    if m:
-        group = m.lastgroup  # the unit alternatives close the pattern, so the last group is the unit
-        label = _UNIT_LABELS.get(group or "")
-        if label is None:
-            group, label = next((name, lab) for name, lab in UNIT_GROUPS if m.group(name))
-        number = m.group("n1")
-        if number in ("万", "亿", "萬", "億") and not (m.group("a1") or m.group("a3")):
-            return None
-        if group == "u_me" and not m.group("a1") and all(ch in "十百千万亿" for ch in number):
-            return None  # 千瓦时 and 百米 alone are units, not quantities
-        start = m.start("cmp") if m.group("cmp") else m.start("n1")
-        return Candidate(
-            start=start,
-            end=m.end(),
-            label=label,
-            rule=group,
-            number=number,
-            number_max=m.group("n2"),
-            multiplier=m.group("mult") or "",
-            unit=m.group(group),
-            comparator=m.group("cmp"),
-            approx_marker=bool(m.group("a1") or m.group("a2") or m.group("a3")),
-        )
-    return None
+def _general(text: str, patterns: Patterns, grammar: Grammar, m: re.Match[str] | None,
+             pattern: re.Pattern[str]) -> Candidate | None:
+    """The candidate of a match of the general ``pattern`` (plain, signed or bracketed)."""
+    if m is None:
+        return None
+    group = m.lastgroup  # the unit alternatives close the pattern, so the last group is usually the unit
+    label = _UNIT_LABELS.get(group or "")
+    if label is None:
+        group, label = next((name, lab) for name, lab in UNIT_GROUPS if m.group(name))
+    number, number_max, mult, cmp, a1, a2, a3 = m.group("n1", "n2", "mult", "cmp", "a1", "a2", "a3")
+    if number in ("万", "亿", "萬", "億") and not (a1 or a3):
+        return None
+    if group == "u_me" and not a1 and all(ch in "十百千万亿" for ch in number):
+        return None  # 千瓦时 and 百米 alone are units, not quantities
+    unit, end = m.group(group), m.end()
+    if unit in grammar.arabic_only_units and not any(ch.isdigit() for ch in number):
+        return None  # 两度获评: 度 measures only after Arabic digits
+    if grammar.unit_word_blocks and text[m.end(group) - 1 : m.end(group) + 1] in grammar.unit_word_blocks:
+        return None  # 1日元旦
+    sign = (m.group("sign") or "") if pattern is not patterns.general else ""
+    bracketed = pattern is patterns.bracketed
+    half = patterns.has_half and bool(m.group("half"))
+    if sign or bracketed or half:
+        if sign and not sign_allowed(text, m.start("sign"), patterns, grammar):
+            return None  # 30万元-50万元: a range mark; the digits after it are a start of their own
+        if bracketed and before(text, m.start("cmp") if cmp else m.start("n1"), 3).endswith(grammar.bracket_not_after):
+            return None  # 表1（万元）
+        if half and unit in grammar.money_classifiers:
+            label, group = "AMOUNT", "u_cur"  # 三块半: money, 3.5 元
+        if half and label not in grammar.half_after_labels:
+            if bracketed:
+                return None
+            half, end = False, m.start("half")  # 一个半月: the count without 半, which the filters judge
+    start = m.start("cmp") if cmp else m.start("sign") if sign else m.start("n1")
+    candidate = Candidate(start, end, label, group, number, number_max, mult or "", unit, cmp,
+                          bool(a1 or a2 or a3), sign=sign, half=half)
+    if (not bracketed and not half and not mult and (label == "AMOUNT" or unit in grammar.money_classifiers)
+            and (unit in grammar.money_classifiers or text[end : end + 1] in patterns.tail_starts)):
+        return with_money_tail(text, candidate, grammar)
+    return candidate
 
 
 def _fraction(text: str, patterns: Patterns, position: int) -> Candidate | None:
@@ -195,117 +150,6 @@ def _fixed(text: str, patterns: Patterns, position: int) -> Candidate | None:
         number = "50" if m.group("half") else "100"
         return Candidate(m.start(), m.end(), "RATE", "fixed", number, unit="%")
     return None
-
-
-def _bare_money(text: str, patterns: Patterns, grammar: Grammar, position: int) -> Candidate | None:
-    m = patterns.bare_money.match(text, position)
-    if m:
-        number = m.group("n1")
-        if not any(ch in number for ch in "万亿萬億") or number in ("万", "亿"):
-            return None
-        if not _money_context(text, m.start(), m.end(), grammar):
-            return None
-        return Candidate(m.start(), m.end(), "AMOUNT", "bare_money", number.strip(),
-                        unit="元", approx_marker=bool(m.group("a1")))
-    return None
-
-
-def _money_context(text: str, start: int, end: int, grammar: Grammar) -> bool:
-    window = text[max(0, start - MONEY_CUE_WINDOW) : start]
-    for stop in _CLAUSE_END:
-        window = window.rsplit(stop, 1)[-1]
-    if any(cue in window for cue in grammar.not_money_cues):
-        return False
-    after = text[end : end + 8]
-    return any(cue in window for cue in grammar.money_cues) or any(cue in after for cue in grammar.money_cues_after)
-
-
-def filter_flags(text: str, c: Candidate, grammar: Grammar) -> list[str]:
-    """Names of the grammar's filters that reject this candidate (empty: the rules keep it)."""
-    flags = []
-    before = text[max(0, c.start - 4) : c.start]
-    if before.endswith(grammar.not_after):
-        flags.append("not_after")
-    if c.label == "COUNT" and text.startswith(grammar.count_not_before, c.end):
-        flags.append("duration")
-    if c.number == "一" and not c.multiplier and (
-        before.endswith(grammar.yi_not_after) or text.startswith(grammar.yi_not_before, c.end)
-    ):
-        flags.append("yi_determiner")
-    if c.rule == "u_rt" and c.unit == "成" and not _chinese_or_short(c.number):
-        flags.append("cheng_long")
-    if not _keep_classifier(text, c, grammar):
-        flags.append("classifier")
-    if not _keep_numeral(text, c):
-        flags.append("numeral")
-    return flags
-
-
-def _keep(text: str, c: Candidate, grammar: Grammar) -> bool:
-    return not filter_flags(text, c, grammar)
-
-
-def _keep_classifier(text: str, c: Candidate, grammar: Grammar) -> bool:
-    if c.label != "COUNT":
-        return True
-    if text[c.end - 1 : c.end + 1] in grammar.classifier_word_blocks:
-        return False
-    chinese = not any(ch.isdigit() for ch in c.number)
-    if chinese and c.unit in grammar.ordinal_classifiers:
-        before = text[max(0, c.start - 1) : c.start]
-        if before not in grammar.ordinal_classifier_counts_after:
-            return False
-    if grammar.address_after.match(text, c.end):
-        return False
-    return not text.startswith(grammar.ordinal_forms, c.start)
-
-
-_FINANCIAL = set("壹贰叁肆伍陆柒捌玖拾佰仟")
-_QUOTES = {"“": "”", "「": "」", "\"": "\""}
-QUOTED_MAX = 8
-
-
-def _keep_numeral(text: str, c: Candidate) -> bool:
-    """大写 numerals belong to money; a Chinese numeral inside a short quoted phrase is a slogan."""
-    if _FINANCIAL & set(c.number) and c.label != "AMOUNT":
-        return False
-    if any(ch.isdigit() for ch in c.number):
-        return True
-    return not _inside_short_quote(text, c.start, c.end)
-
-
-def _inside_short_quote(text: str, start: int, end: int) -> bool:
-    left = text[max(0, start - QUOTED_MAX) : start]
-    for opening, closing in _QUOTES.items():
-        at = left.rfind(opening)
-        if at >= 0 and closing not in left[at + 1 :]:
-            close = text.find(closing, end, end + QUOTED_MAX)
-            if close >= 0:
-                return True
-    return False
-
-
-def _chinese_or_short(number: str) -> bool:
-    return not number.isascii() or len(number) <= 2
-
-
-def _without_terms(text: str, found: list[Candidate], patterns: Patterns) -> list[Candidate]:
-    return [c for c in found if not in_term(text, c.start, c.end, patterns)]
-
-
-def in_term(text: str, start: int, end: int, patterns: Patterns) -> bool:
-    """Whether a name, slogan or idiom from the grammar overlaps [start, end)."""
-    reach = patterns.longest_term
-    for m in patterns.terms.finditer(text, max(0, start - reach), min(len(text), end + reach)):
-        if m.start() < end and start < m.end() and not _numeral_continues_into(text, m.start()):
-            return True
-    return False
-
-
-def _numeral_continues_into(text: str, term_start: int) -> bool:
-    """二十一起: a term that starts with a numeral continuing a longer numeral is no term there."""
-    numerals = "零〇一二两三四五六七八九十百千万"
-    return term_start > 0 and text[term_start] in numerals and text[term_start - 1] in numerals
 
 
 def _resolve_overlaps(found: list[Candidate]) -> list[Candidate]:
@@ -336,7 +180,7 @@ def _joinable(a: Candidate, b: Candidate) -> bool:
 
 
 def _joined(a: Candidate, b: Candidate) -> Candidate:
-    return replace(a, end=b.end, number_max=b.number, multiplier_max=b.multiplier,
+    return replace(a, end=b.end, number_max=b.number, multiplier_max=b.multiplier, sign_max=b.sign,
                    approx_marker=a.approx_marker or b.approx_marker)
 
 

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
-from functools import lru_cache
+from dataclasses import dataclass, field
+from decimal import Decimal
+from functools import cached_property, lru_cache
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -12,6 +13,9 @@ from typing import Any
 import yaml
 
 _REF = re.compile(r"\{([a-z_]+)\}")
+# The comparator symbols a grammar without `comparator_ops` knows, each its own op.
+LEGACY_OPS: dict[str, str] = {"≥": ">=", "⩾": ">=", ">=": ">=", "≤": "<=", "⩽": "<=", "<=": "<=", ">": ">",
+                              "＞": ">", "<": "<", "＜": "<", "=": "=", "＝": "="}
 
 
 @dataclass(frozen=True, eq=False)
@@ -42,15 +46,61 @@ class Grammar:
     ordinal_classifier_counts_after: tuple[str, ...]
     address_after: re.Pattern[str]
     not_money_cues: tuple[str, ...]
+    # Keys added for issue 14; a grammar file without them (a model trained before) keeps the
+    # behaviour it was trained with: no signs, no bracketed units, no idiom patterns, one op per symbol.
+    comparator_ops: dict[str, str] = field(default_factory=lambda: dict(LEGACY_OPS))
+    sign_chars: tuple[str, ...] = ()
+    sign_words: tuple[str, ...] = ()
+    currency_prefixes: tuple[str, ...] = ()
+    plus_signs: tuple[str, ...] = ()
+    sign_not_after: tuple[str, ...] = ()
+    foreign_currency: tuple[str, ...] = ()
+    currency_factors: dict[str, Decimal] = field(default_factory=dict)
+    money_classifiers: tuple[str, ...] = ()
+    money_tail: re.Pattern[str] | None = None
+    money_tail_lone: re.Pattern[str] | None = None
+    unit_word_blocks: frozenset[str] = frozenset()
+    arabic_only_units: tuple[str, ...] = ()
+    bracket_not_after: tuple[str, ...] = ()
+    half_after_labels: tuple[str, ...] = ()
+    yi_idioms: tuple[re.Pattern[str], ...] = ()
+    yi_idiom_reach: int = 0
 
     def expand(self, pattern: str) -> str:
         """Replace ``{name}`` references recursively by their fragments."""
-        for _ in range(10):
-            new = _REF.sub(lambda m: self.fragments[m.group(1)], pattern)
-            if new == pattern:
-                return new
-            pattern = new
-        raise ValueError(f"fragment references nest too deep in {pattern!r}")
+        return _expander(self.fragments)(pattern)
+
+    @cached_property
+    def range_chars(self) -> frozenset[str]:
+        """The characters of the range mark (its fragment is a character class): a candidate right
+        after one of them may be the upper end of a range."""
+        mark = re.compile(self.expand("{range_sep}"))
+        return frozenset(ch for ch in self.fragments["range_sep"] if mark.fullmatch(ch))
+
+    def has(self, fragment: str) -> bool:
+        """Whether the grammar defines a fragment (older grammar files lack the newer ones)."""
+        return fragment in self.fragments
+
+    def comparator_op(self, comparator: str | None) -> str | None:
+        """The op of a comparator as written: one symbol, a pair (>=) or a run (≥≥, ＞＝).
+
+        A run pointing both ways (<>) has no op."""
+        if not comparator:
+            return None
+        ops = self.comparator_ops
+        if comparator in ops:
+            return ops[comparator]
+        kinds = {ops.get(ch) for ch in comparator if not ch.isspace()}
+        if None in kinds:
+            return None
+        greater, less = kinds & {">=", ">"}, kinds & {"<=", "<"}
+        if greater and less:
+            return None
+        if greater:
+            return ">=" if ">=" in kinds or "=" in kinds else ">"
+        if less:
+            return "<=" if "<=" in kinds or "=" in kinds else "<"
+        return "="
 
 
 def _unique_longest_first(items: list[str]) -> tuple[str, ...]:
@@ -84,7 +134,46 @@ def grammar_from_dict(data: dict[str, Any]) -> Grammar:
         ordinal_classifier_counts_after=tuple(data.get("ordinal_classifier_counts_after", [])),
         address_after=re.compile(data.get("address_after", "(?!x)x")),
         not_money_cues=_unique_longest_first(filters["not_money_cues"]),
+        **_issue14_keys(data),
     )
+
+
+def _issue14_keys(data: dict[str, Any]) -> dict[str, Any]:
+    """The optional keys; absent ones keep the dataclass defaults (the older behaviour)."""
+    filters = data["filters"]
+    out: dict[str, Any] = {}
+    if "comparator_ops" in data:
+        out["comparator_ops"] = {ch: op for op, chars in data["comparator_ops"].items() for ch in chars}
+    for key in ("sign_chars", "sign_words", "currency_prefixes", "plus_signs", "sign_not_after", "money_classifiers", "arabic_only_units",
+                "bracket_not_after", "half_after_labels"):
+        if key in data:
+            out[key] = tuple(data[key])
+    if "foreign_currency" in data:
+        out["foreign_currency"] = _unique_longest_first(data["foreign_currency"])
+    if "currency_factors" in data:
+        out["currency_factors"] = {k: Decimal(str(v)) for k, v in data["currency_factors"].items()}
+    if "unit_word_blocks" in data:
+        out["unit_word_blocks"] = frozenset(data["unit_word_blocks"])
+    expand = _expander(data["fragments"])
+    for key in ("money_tail", "money_tail_lone"):
+        if key in data:
+            out[key] = re.compile(expand(data[key]))
+    if "yi_idioms" in filters:
+        out["yi_idioms"] = tuple(re.compile(p) for p in filters["yi_idioms"])
+        out["yi_idiom_reach"] = int(filters.get("yi_idiom_reach", 24))
+    return out
+
+
+def _expander(fragments: dict[str, str]) -> Any:
+    def expand(pattern: str) -> str:
+        for _ in range(10):
+            new = _REF.sub(lambda m: fragments[m.group(1)], pattern)
+            if new == pattern:
+                return new
+            pattern = new
+        raise ValueError(f"fragment references nest too deep in {pattern!r}")
+
+    return expand
 
 
 GRAMMAR_FILE = "grammar.yaml"

@@ -3,27 +3,32 @@
 from __future__ import annotations
 
 from decimal import ROUND_HALF_UP, Decimal
+from fractions import Fraction
+from math import gcd
 
 from jixiao.document.model import Span
 from jixiao.quantities.finder import Candidate
 from jixiao.quantities.grammar import Grammar, load_grammar
 from jixiao.quantities.numerals import NumeralError, parse_numeral
 
-_OPS = {"≥": ">=", "⩾": ">=", ">=": ">=", "≤": "<=", "⩽": "<=", "<=": "<=", ">": ">", "＞": ">",
-        "<": "<", "＜": "<", "=": "=", "＝": "="}
 _LARGE = "万亿萬億"
+_FULLWIDTH = str.maketrans("０１２３４５６７８９．", "0123456789.")
 _TWO_PLACES = Decimal("0.01")
+_SIGNIFICANT = 4
 HUNDRED = Decimal(100)
+HALF = Decimal("0.5")
+TENTH = Decimal("0.1")
+HUNDREDTH = Decimal("0.01")
 
 
-def normalize(text: str, candidate: Candidate, grammar: Grammar | None = None) -> Span | None:
-    """The Span for a candidate, or None when its numerals have no value."""
+def normalize(text: str, candidate: Candidate, grammar: Grammar | None = None, score: float | None = None) -> Span | None:
+    """The Span for a candidate (with ``score``), or None when its numerals have no value."""
     grammar = grammar or load_grammar()
     try:
-        low, high, approx = _numbers(candidate)
+        low, high, approx = _numbers(candidate, grammar)
+        unit, low, high = _scale(candidate, low, high, grammar)
     except NumeralError:
         return None
-    unit, low, high = _scale(candidate, low, high)
     if high is not None and high < low:
         low, high = high, low
     if high is not None and high == low:
@@ -35,13 +40,14 @@ def normalize(text: str, candidate: Candidate, grammar: Grammar | None = None) -
         label=candidate.label,
         value=low,
         unit=unit,
-        op=_OPS.get(candidate.comparator or ""),
+        op=grammar.comparator_op(candidate.comparator),
         approx=approx,
         value_max=high,
+        score=score,
     )
 
 
-def _numbers(c: Candidate) -> tuple[Decimal, Decimal | None, bool]:
+def _numbers(c: Candidate, grammar: Grammar) -> tuple[Decimal, Decimal | None, bool]:
     first = c.number.strip()
     second = c.number_max.strip() if c.number_max else None
     mult_max = c.multiplier_max if c.multiplier_max is not None else c.multiplier
@@ -50,36 +56,55 @@ def _numbers(c: Candidate) -> tuple[Decimal, Decimal | None, bool]:
         if tail and not _trailing_multiplier(first) and not c.multiplier:
             first += tail
     parsed = parse_numeral(first + c.multiplier)
+    low = _signed(parsed.value, c.sign, grammar)
     if second is None:
-        return parsed.value, parsed.value_max, parsed.approx
+        high = None if parsed.value_max is None else _signed(parsed.value_max, c.sign, grammar)
+        return low, high, parsed.approx
     parsed_max = parse_numeral(second + mult_max)
-    return parsed.value, parsed_max.value, parsed.approx or parsed_max.approx
+    return low, _signed(parsed_max.value, c.sign_max, grammar), parsed.approx or parsed_max.approx
+
+
+def _signed(value: Decimal, sign: str, grammar: Grammar) -> Decimal:
+    """A sign other than a plus negates (SCHEME §1 rule 9): -22.2%, 负3.9%, 零下5℃."""
+    return -value if sign and sign not in grammar.plus_signs else value
 
 
 def _trailing_multiplier(number: str) -> str:
     tail = ""
-    for ch in reversed(number):
-        if ch in _LARGE or (ch in "千百" and number[:-1].isascii()):
+    plain = number.translate(_FULLWIDTH)
+    for ch in reversed(plain):
+        if ch in _LARGE or (ch in "千百" and plain[:-1].isascii()):
             tail = ch + tail
         else:
             break
     return tail
 
 
-def _scale(c: Candidate, low: Decimal, high: Decimal | None) -> tuple[str, Decimal, Decimal | None]:
-    """Unit conversion per SCHEME §1: money in 元, rates in percent."""
+def _scale(c: Candidate, low: Decimal, high: Decimal | None,
+           grammar: Grammar) -> tuple[str, Decimal, Decimal | None]:
+    """Unit conversion per SCHEME §1: money in 元 (another currency as written), rates in percent."""
     factor, unit = Decimal(1), c.unit
     if c.rule == "fraction":
         denominator = parse_numeral(c.denominator or "100").value
         if denominator == 0:
             raise NumeralError("zero denominator")
-        return "%", _round_fraction(low * HUNDRED / denominator), None
+        return "%", exact_or_rounded(Fraction(low) * 100 / Fraction(denominator)), None
+    if c.half and high is None:
+        low += HALF.copy_sign(low) if low else HALF
     if c.label == "AMOUNT":
-        unit = "元"
+        if c.unit in grammar.foreign_currency:
+            unit = c.unit
+        else:
+            unit = "元"
+            factor = grammar.currency_factors.get(c.unit, Decimal(1))
     elif c.label == "RATE":
         factor, unit = _rate_factor(c.unit)
+    low = low * factor
+    if c.jiao or c.fen:
+        cents = parse_numeral(c.jiao or "0").value * TENTH + parse_numeral(c.fen or "0").value * HUNDREDTH
+        low += cents.copy_sign(low) if low else cents
     scaled_high = None if high is None else high * factor
-    return unit, low * factor, scaled_high
+    return unit, low, scaled_high
 
 
 def _rate_factor(unit: str) -> tuple[Decimal, str]:
@@ -98,15 +123,40 @@ def _rate_factor(unit: str) -> tuple[Decimal, str]:
     return Decimal(1), "%"
 
 
-def _round_fraction(value: Decimal) -> Decimal:
-    if value == value.to_integral_value():
-        return value
-    return value.quantize(_TWO_PLACES, rounding=ROUND_HALF_UP)
+def exact_or_rounded(value: Fraction) -> Decimal:
+    """SCHEME values paragraph: a fraction that terminates is exact (百万分之五 → 0.0005); one
+    that does not is rounded to two decimals (三分之二 → 66.67), or to four significant digits
+    where two decimals would show zero (三百万分之一 → 0.00003333)."""
+    denominator = value.denominator
+    for prime in (2, 5):
+        while denominator % prime == 0:
+            denominator //= prime
+    if denominator == 1:
+        return _terminating(value)
+    two = (Decimal(value.numerator) / Decimal(value.denominator)).quantize(_TWO_PLACES, rounding=ROUND_HALF_UP)
+    if two != 0 or value == 0:
+        return two
+    exact = Decimal(value.numerator) / Decimal(value.denominator)
+    places = _SIGNIFICANT - exact.adjusted() - 1
+    return exact.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
+
+
+def _terminating(value: Fraction) -> Decimal:
+    """A fraction whose denominator is 2^a·5^b, as the exact decimal (no context rounding)."""
+    places, numerator, denominator = 0, value.numerator, value.denominator
+    while denominator != 1:
+        numerator, places = numerator * 10, places + 1
+        common = gcd(numerator, denominator)
+        numerator, denominator = numerator // common, denominator // common
+    return Decimal(numerator).scaleb(-places)
 
 
 def _approx_around(text: str, c: Candidate, grammar: Grammar) -> bool:
-    before = text[max(0, c.start - 3) : c.start]
-    after = text[c.end : c.end + 2]
+    end = c.start
+    while end > 0 and text[end - 1] in " \t\u00a0\u3000":
+        end -= 1  # 约 5700m: a space after the word does not change it
+    before = text[max(0, end - 3) : end]
+    after = text[c.end : c.end + 4].lstrip(" \u00a0\u3000")[:2]
     if before.endswith(grammar.approx_false_words):
         return after.startswith(grammar.approx_after)
     return before.endswith(grammar.approx_before) or after.startswith(grammar.approx_after)

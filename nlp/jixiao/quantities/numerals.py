@@ -1,6 +1,6 @@
 """Numerals to Decimal: Arabic (full-width, separators), Chinese (大写 too) and mixed forms.
 
-Handles 3.5万, 13万2 (=132000), 3万4000, 两千万, 一万二千, 五十五点五, 千万 and the
+Handles 3.5万, 13万2 (=132000), 3万4000, 两千万, 一万二千, 五十五点五, 千万, 1万亿 (=10^12) and the
 adjacent-digit ranges 两三 / 三四十. ``几`` stands for an unknown digit and is read as 1 (the
 lower bound of "a few") with the result marked approximate. Only Decimal arithmetic is used.
 """
@@ -18,7 +18,7 @@ _DIGITS = {
 }
 _SMALL = {"十": 10, "拾": 10, "百": 100, "佰": 100, "千": 1000, "仟": 1000, "廿": 20, "卅": 30}
 _LARGE = {"万": 10**4, "萬": 10**4, "亿": 10**8, "億": 10**8}
-_SPACES = " \u00a0\u3000"
+_SPACES = " \u00a0\u3000\u2009\u202f"
 _PLAIN = re.compile(r"[0-9]+(?:\.[0-9]+)?")
 
 
@@ -77,6 +77,9 @@ def _value(text: str) -> Decimal:
         elif kind == "small":
             section += (number if number is not None else Decimal(1)) * value
             number, last_multiplier, seen = None, int(value), True
+        elif not seen and number is None and total:
+            total *= value  # multipliers compose: 1万亿 is 10^12, not 10^4 + 10^8
+            last_multiplier = int(value)
         else:
             section += number if number is not None else Decimal(0)
             part = section if seen else Decimal(1)
@@ -125,3 +128,26 @@ def _tokens(text: str) -> list[tuple[str, Decimal]]:
     if not tokens:
         raise NumeralError(f"no numeral in {text!r}")
     return tokens
+
+
+def multiplier_value(word: str) -> Decimal:
+    """What a multiplier word multiplies by, read with the normalizer's own tables: 万 → 10000,
+    亿 → 100000000, 千万 → 10000000, 佰 → 100, and the empty word → 1.
+
+    Tables and the audit scale amounts with this (「单位：万元」, 「预算数（万元）」), so a table figure
+    and the same figure in prose (「405.81万元」) are worth the same. A word that is not made of
+    multipliers raises NumeralError.
+    """
+    value = Decimal(1)
+    for ch in word:
+        factor = _LARGE.get(ch) or (_SMALL.get(ch) if ch not in "廿卅" else None)  # 廿 and 卅 are numbers
+        if factor is None:
+            raise NumeralError(f"{ch!r} is not a multiplier in {word!r}")
+        value *= factor
+    return value
+
+
+def ascii_digits(text: str) -> str:
+    """``text`` with full-width digits, decimal point and comma in ASCII (「１２．５」 → 「12.5」),
+    every other character as it was (offsets do not move)."""
+    return text.translate(_FULLWIDTH)

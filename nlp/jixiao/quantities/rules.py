@@ -18,7 +18,7 @@ class RuleExtractor:
     def extract(self, text: str) -> list[Span]:
         spans = []
         for candidate in find_candidates(text, self.grammar):
-            span = normalize(text, candidate, self.grammar)
+            span = normalize(text, candidate, self.grammar, score=1.0)
             if span is not None:
-                spans.append(span.with_score(1.0))
+                spans.append(span)
         return spans

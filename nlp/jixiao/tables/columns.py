@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass
 from decimal import Decimal
 
-from jixiao.tables.units import header_unit, is_percent_header, multiplier
+from jixiao.tables.units import UNIT_PATTERN, header_unit, is_percent_header, multiplier
 
 # Column kinds.
 INDEX, ITEM, AMOUNT, RATE, TEXT, OTHER = "index", "item", "amount", "rate", "text", "other"
@@ -26,7 +26,7 @@ _NOT_MONEY = re.compile(r"分值|得分|权重|个数|人数|户数|次数|数�
 _RATE = re.compile(r"率|比例|比重|占比|百分比|%|％|进度")
 _DIFFERENCE = re.compile(r"差异|偏差|增减|变动|增长|增幅|降幅|下降|同比|环比")
 _SHARE = re.compile(r"占|比重|构成")
-_MONEY = re.compile(r"金额|预算|决算|支出|支付|拨款|资金|经费|费用|收入|数额|合同|执行数|安排|批复|到位|拨付|概算|投资|[（(]\s*[万千亿]?元\s*[）)]|[万千亿]?元$")
+_MONEY = re.compile(rf"金额|预算|决算|支出|支付|拨款|资金|经费|费用|收入|数额|合同|执行数|安排|批复|到位|拨付|概算|投资|[（(]\s*{UNIT_PATTERN}\s*[）)]|{UNIT_PATTERN}$")
 _FUND = re.compile(r"一般公共预算|政府性基金预算|国有资本经营预算|社会保险基金预算")
 _NAME = re.compile(r"名称|内容|事项|用途|摘要|说明")
 _ITEM = re.compile(r"项目|科目|款项|类别|功能分类|支出分类")

@@ -12,9 +12,10 @@ import re
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
+from jixiao.quantities.numerals import ascii_digits
 from jixiao.tables.units import multiplier_in
 
-_FULLWIDTH = str.maketrans("０１２３４５６７８９．，％－", "0123456789.,%-")
+_SIGNS = str.maketrans("％－", "%-")  # full-width signs a printed figure may carry besides its digits
 _NUMBER = re.compile(r"[-−]?\d[\d,]*(?:\.\d+)?")
 _AMOUNT_CELL = re.compile(r"^[-−]?\d[\d,]*(?:\.\d+)?$")
 _RATE_CELL = re.compile(r"^([-−]?\d+(?:\.\d+)?)\s*%")
@@ -49,7 +50,8 @@ class Figure:
 
 
 def normalize_digits(text: str) -> str:
-    return text.translate(_FULLWIDTH)
+    """Full-width digits, point, comma, percent and minus in ASCII (digits as the normalizer reads them)."""
+    return ascii_digits(text).translate(_SIGNS)
 
 
 def half_unit(number_text: str) -> Decimal:

@@ -1,6 +1,3 @@
+"""Training the bundled model's parts from the corpus (spaCy and scikit-learn; never on the tagging path)."""
 
-
-from pathlib import Path
-
-CONFIGS = Path(__file__).resolve().parent / "configs"  # the default training configs, shipped with the package
-SPANS_CONFIG = CONFIGS / "spans.cfg"
+from jixiao.configs import CONFIGS, SPANS_CONFIG  # noqa: F401  (the defaults training reads)

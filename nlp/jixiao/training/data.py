@@ -17,10 +17,28 @@ CORPUS = Path("corpus")
 SPLITS_FILE = "splits.json"
 
 
+EVALUATION_ONLY_SETS = frozenset({"shift-dev"})  # meta.set values that no training path may read
+
+
+class TrainingDataError(ValueError):
+    """Training data that must not be used; the message names the file and document."""
+
+
 def load_corpus(root: Path = CORPUS) -> list[Document]:
-    """Gold reports followed by authored documents, in file order."""
+    """Gold reports followed by authored documents, in file order.
+
+    Only ``gold/`` and ``authored/`` are read: the shift split (``corpus/shift/``) is for choosing
+    and evaluating models, so it is never loaded here, and a shift document copied into a training
+    folder by mistake is refused rather than learnt from."""
     files = sorted((root / "gold").glob("*.jsonl")) + sorted((root / "authored").glob("*.jsonl"))
-    return [d for f in files for d in read_documents(f)]
+    docs = []
+    for file in files:
+        for doc in read_documents(file):
+            if doc.meta.get("set") in EVALUATION_ONLY_SETS:
+                raise TrainingDataError(f"{file}: {doc.id} belongs to the {doc.meta['set']} evaluation set; "
+                                        "it must not be trained on")
+            docs.append(doc)
+    return docs
 
 
 def load_splits(root: Path = CORPUS) -> dict[str, list[str]]:

@@ -15,7 +15,7 @@ from spacy.cli.train import train as spacy_train
 import jixiao.quantities.component  # noqa: F401  (registers the factory and architecture)
 import jixiao.quantities.tokenizer  # noqa: F401  (registers the tokenizer)
 from jixiao.document.model import Document
-from jixiao.training import SPANS_CONFIG
+from jixiao.configs import SPANS_CONFIG
 from jixiao.training.data import data_hash, to_docbin
 
 DEFAULT_CONFIG = SPANS_CONFIG

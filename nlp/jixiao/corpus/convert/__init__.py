@@ -1,7 +1,7 @@
 """Converters between SCHEME JSON Lines documents and other annotation and training formats.
 
 One module per format, each importing its third-party library lazily so that ``import
-nlp.corpus.convert`` stays cheap:
+jixiao.corpus.convert`` stays cheap:
 
 - ``docbin``: spaCy ``DocBin`` (both ways, lossless).
 - ``doccano``: doccano JSONL, UTF-16 offsets (both ways; one line per sentence or per document).
@@ -10,8 +10,8 @@ nlp.corpus.convert`` stays cheap:
 - ``conll``: character-per-line BIO (both ways; values, kinds and categories are lost).
 
 Shared pieces: ``utf16`` (offset arithmetic), ``bio`` (spans to tags and back), ``units``
-(cutting a document into sentence-sized pieces without losing text) and ``atomic`` (writes
-that never leave a half file).
+(cutting a document into sentence-sized pieces without losing text). Every file and folder is
+written through ``jixiao.atomic``, so a failed conversion never leaves a half output.
 """
 
 from jixiao.corpus.convert.errors import ConvertError

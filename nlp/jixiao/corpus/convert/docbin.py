@@ -17,6 +17,11 @@ Layout of a converted ``Doc`` (one per report):
 - ``doc.cats``: document-level multi-hot over the ten categories (1.0 when any sentence has
   it). It is derived, for document classifiers, and ignored when reading back.
 
+``quantity_doc`` is the one place a spaCy ``Doc`` is built from text and gold quantity spans:
+``to_doc`` uses it with the boundary-preserving tokens above, and training data for a pipeline
+uses it with the pipeline's own ``make_doc`` (where a span off that tokenizer's grid is left
+out and reported, not silently dropped).
+
 The character tokenizer here is a stand-in until the project tokenizer replaces it.
 """
 
@@ -24,8 +29,8 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Callable, Iterable, Iterator
 from decimal import Decimal
-from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -65,6 +70,27 @@ def default_vocab() -> Vocab:
     return spacy.blank("zh").vocab
 
 
+def quantity_doc(make_doc: Callable[[str], Doc], text: str, spans: Iterable[Span], *, offset: int = 0,
+                 key: str = SPANS_KEY) -> tuple[Doc, list[Span]]:
+    """A spaCy Doc of ``text`` made by ``make_doc``, with the gold ``spans`` in ``doc.spans[key]``.
+
+    ``offset`` is where ``text`` starts in the document the spans' offsets refer to (a chunk of
+    a report). Returns the Doc and the spans that do not fall on ``make_doc``'s token boundaries,
+    which are left out of the Doc: whether that is an error (conversion, training) or a count
+    (a tokenizer comparison) is the caller's decision.
+    """
+    out = make_doc(text)
+    placed, off_grid = [], []
+    for span in spans:
+        found = out.char_span(span.start - offset, span.end - offset, label=span.label)
+        if found is None:
+            off_grid.append(span)
+        else:
+            placed.append(found)
+    out.spans[key] = placed
+    return out, off_grid
+
+
 def to_doc(doc: Document, vocab: Vocab | None = None) -> Doc:
     from spacy.tokens import Doc as SpacyDoc
 
@@ -73,23 +99,17 @@ def to_doc(doc: Document, vocab: Vocab | None = None) -> Doc:
     tokens = char_tokens(doc.text, bounds)
     starts = {s.start for s in doc.sentences}
     sent_starts = [start in starts or i == 0 for i, (start, _) in enumerate(tokens)]
-    out = SpacyDoc(
-        vocab,
-        words=[doc.text[s:e] for s, e in tokens],
-        spaces=[False] * len(tokens),
-        sent_starts=sent_starts if doc.sentences and tokens else None,
-    )
-    out.spans[SPANS_KEY] = [_char_span(out, s) for s in doc.spans]
+
+    def make_doc(text: str) -> Doc:
+        return SpacyDoc(vocab, words=[text[s:e] for s, e in tokens], spaces=[False] * len(tokens),
+                        sent_starts=sent_starts if doc.sentences and tokens else None)
+
+    out, off_grid = quantity_doc(make_doc, doc.text, doc.spans)
+    if off_grid:
+        raise ConvertError(f"span {off_grid[0].start}-{off_grid[0].end} does not fit the text")
     out.user_data.update(_user_data(doc))
     out.cats = _doc_cats(doc)
     return out
-
-
-def _char_span(out: Doc, span: Span) -> Any:
-    result = out.char_span(span.start, span.end, label=span.label)
-    if result is None:
-        raise ConvertError(f"span {span.start}-{span.end} does not fit the text")
-    return result
 
 
 def _user_data(doc: Document) -> dict[Any, Any]:
@@ -192,10 +212,10 @@ def from_docbin_bytes(data: bytes, vocab: Vocab | None = None, name: str = "doc"
 
 
 def write_docbin(path: str | Path, docs: Iterable[Document]) -> int:
-    from jixiao.corpus.convert.atomic import write_bytes_atomic
+    from jixiao.atomic import write_bytes
 
     docs = list(docs)
-    write_bytes_atomic(path, to_docbin_bytes(docs))
+    write_bytes(path, to_docbin_bytes(docs))
     return len(docs)
 
 

@@ -175,8 +175,8 @@ def to_dataset(docs: Iterable[Document], shape: str = "documents") -> Dataset:
 
 def save_dataset(path: str | Path, docs: Iterable[Document], shape: str = "documents") -> int:
     """Build the dataset, then write it with ``save_to_disk`` into a folder swapped in whole."""
-    from jixiao.corpus.convert.atomic import build_dir_atomic
+    from jixiao.atomic import build_folder
 
     dataset = to_dataset(docs, shape)
-    build_dir_atomic(path, lambda folder: dataset.save_to_disk(str(folder)))
+    build_folder(path, lambda folder: dataset.save_to_disk(str(folder)))
     return len(dataset)

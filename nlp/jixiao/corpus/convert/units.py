@@ -12,8 +12,7 @@ from dataclasses import dataclass
 
 from jixiao.corpus.convert.errors import ConvertError
 from jixiao.document.model import Document, Sentence, Span
-
-_EXTRA_SPACE = "\u200b\ufeff"
+from jixiao.document.sentences import trim
 
 
 @dataclass(frozen=True)
@@ -43,13 +42,6 @@ def cover(doc: Document) -> list[Unit]:
 
 
 def trimmed(text: str, start: int, end: int) -> tuple[int, int] | None:
-    """The unit's sentence when only its offsets survive: white space stripped from both ends."""
-    while start < end and _is_space(text[start]):
-        start += 1
-    while end > start and _is_space(text[end - 1]):
-        end -= 1
-    return (start, end) if end > start else None
-
-
-def _is_space(ch: str) -> bool:
-    return ch.isspace() or ch in _EXTRA_SPACE
+    """The unit's sentence when only its offsets survive: trimmed exactly as the sentence splitter
+    trims (``jixiao.document.sentences.trim``), so sentences read back equal the splitter's."""
+    return trim(text, start, end)

@@ -10,7 +10,9 @@ Exports render tables in two shapes, and both occur in the reports:
   exactly the width of the header.
 * **row per line** — cells separated by tabs on one line (the shape ``docx_reader`` renders).
 
-Only structure is recovered here; units, columns and typed values are ``jixiao.tables.budget``'s job.
+Only structure is recovered here, as part of ingestion (a ``.txt`` report's tables are found
+in its text as a ``.docx`` report's are read from the file); units, columns and typed values are
+``jixiao.tables.budget``'s job.
 """
 
 from __future__ import annotations
@@ -22,6 +24,8 @@ from dataclasses import dataclass
 from jixiao.document.model import Table, TableCell
 
 _CONTINUATION_MAX = 24
+# A line that ends like a sentence is prose, never the wrapped rest of a cell. This tests the
+# shape of one line, it does not split sentences (that is jixiao.document.sentences, a layer above).
 _TERMINAL = re.compile(r"[。；！？]$")
 _CAPTION_LOOKBACK = 3
 

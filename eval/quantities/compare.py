@@ -1,0 +1,155 @@
+"""Score the quantity systems side by side on unseen text: the shift split, the test split and the
+five gold reports.
+
+Systems: the package grammar alone (``RuleExtractor()``: what the next model will be trained
+with), the shipped model's quantity part (``jixiao.load().quantities``: it keeps the grammar it
+was trained with, so it only sees grammar changes after retraining) and JioNLP's
+``extract_money`` (AMOUNT only; its other labels are not scored). Every system goes through the
+tagging path (``predict_spans``) and the project's scorer (``score_documents``).
+
+Run from the repository root:
+
+    .venv/bin/python eval/quantities/compare.py [--out eval/quantities] [--baseline eval/quantities/baseline.json]
+
+It writes ``metrics.json`` and ``RESULTS.md`` into ``--out``; with ``--baseline`` (a metrics.json
+of an earlier run) RESULTS.md shows the earlier figures beside the new ones. The shift split is
+only scored here: its sentences and error listings are never printed.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from jixiao.document.jsonl import read_documents
+from jixiao.document.model import LABELS, Document
+from jixiao.evaluation.crossval import Extractor, predict_spans
+from jixiao.evaluation.data import read_split
+from jixiao.evaluation.provenance import git_commit
+from jixiao.evaluation.score import score_documents
+
+ROOT = Path(__file__).resolve().parents[2]
+DATASETS = ("shift", "test", "gold")
+
+
+def load_datasets(corpus: Path) -> dict[str, list[Document]]:
+    gold = [d for f in sorted((corpus / "gold").glob("*.jsonl")) for d in read_documents(f)]
+    return {"shift": read_split(corpus, "shift").documents, "test": read_split(corpus, "test").documents,
+            "gold": gold}
+
+
+def systems() -> dict[str, Callable[[], Extractor]]:
+    def rules() -> Extractor:
+        from jixiao.quantities.rules import RuleExtractor
+
+        return RuleExtractor()
+
+    def shipped() -> Extractor:
+        import jixiao
+
+        extractor = jixiao.load().quantities
+        assert extractor is not None
+        return extractor
+
+    def jionlp() -> Extractor:
+        from jixiao.evaluation.jionlp_peer import JioNLPMoney
+
+        return JioNLPMoney()
+
+    return {"rules": rules, "shipped model": shipped, "jionlp (AMOUNT only)": jionlp}
+
+
+def summarize(metrics: dict[str, Any]) -> dict[str, Any]:
+    spans = metrics["spans"]
+    row = {"micro": spans["micro"], "values": metrics["values"]["accuracy"]}
+    row.update({label: spans[label] for label in LABELS})
+    return row
+
+
+def measure(corpus: Path) -> dict[str, Any]:
+    data = load_datasets(corpus)
+    results: dict[str, Any] = {"commit": git_commit(), "datasets": {k: len(v) for k, v in data.items()},
+                               "gold_spans": {k: sum(len(d.spans) for d in v) for k, v in data.items()},
+                               "systems": {}}
+    for name, build in systems().items():
+        extractor = build()
+        per: dict[str, Any] = {}
+        for key, docs in data.items():
+            started = time.perf_counter()
+            predicted = predict_spans(extractor, docs)
+            per[key] = summarize(score_documents(docs, predicted, sentences=False)[0])
+            per[key]["seconds"] = round(time.perf_counter() - started, 3)
+        results["systems"][name] = per
+    return results
+
+
+def _cell(row: dict[str, Any] | None, label: str) -> str:
+    return "–" if row is None else f"{row[label]['f1']:.3f}"
+
+
+def table(results: dict[str, Any], baseline: dict[str, Any] | None, dataset: str) -> str:
+    lines = ["| system | micro P | micro R | micro F1 | AMOUNT F1 | RATE F1 | COUNT F1 | MEASURE F1 | values |",
+             "|---|---:|---:|---:|---:|---:|---:|---:|---:|"]
+    runs = [("", results)] + ([("before: ", baseline)] if baseline else [])
+    for name in results["systems"]:
+        for prefix, run in runs:
+            row = run["systems"].get(name, {}).get(dataset)
+            if row is None:
+                continue
+            if name.startswith("jionlp"):
+                a = row["AMOUNT"]
+                lines.append(f"| {prefix}{name} | – | – | – | {a['f1']:.3f} (P {a['p']:.3f} R {a['r']:.3f}) | – | – | – | – |")
+                continue
+            m = row["micro"]
+            cells = " | ".join(_cell(row, label) for label in LABELS)
+            lines.append(f"| {prefix}{name} | {m['p']:.3f} | {m['r']:.3f} | **{m['f1']:.4f}** | {cells} | {row['values']:.4f} |")
+    return "\n".join(lines)
+
+
+def render(results: dict[str, Any], baseline: dict[str, Any] | None, command: str) -> str:
+    names = {"shift": "Shift split (`corpus/shift/`, evaluation only)", "test": "Test split (`splits.json` test)",
+             "gold": "The five gold reports (`corpus/gold/`)"}
+    parts = [
+        "# Quantities: rules, shipped model and JioNLP on unseen text\n",
+        f"Measured at commit `{results['commit']}` (working tree) with\n\n```bash\n{command}\n```\n",
+        "`rules` is the package grammar alone (`RuleExtractor()`); `shipped model` is "
+        "`jixiao.load().quantities`, which keeps the grammar it was trained with (it does not see grammar "
+        "changes until it is retrained); JioNLP `extract_money` is scored on AMOUNT only. Exact span "
+        "matching (boundaries and label); `values` is the share of matched spans whose value, unit, upper "
+        "bound and comparator agree.",
+    ]
+    if baseline:
+        parts.append(f"Rows marked `before:` are the figures at commit `{baseline['commit']}` before issue 14's "
+                     "grammar work (the same script, same data).")
+    for key in DATASETS:
+        parts.append(f"## {names[key]}\n\n{results['datasets'][key]} documents, {results['gold_spans'][key]} gold spans.\n\n"
+                     + table(results, baseline, key))
+    return "\n\n".join(parts) + "\n"
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--out", type=Path, default=ROOT / "eval" / "quantities")
+    parser.add_argument("--corpus", type=Path, default=ROOT / "corpus")
+    parser.add_argument("--baseline", type=Path, default=None, help="metrics.json of an earlier run to show beside")
+    args = parser.parse_args()
+    results = measure(args.corpus)
+    baseline = json.loads(args.baseline.read_text("utf-8")) if args.baseline else None
+    args.out.mkdir(parents=True, exist_ok=True)
+    (args.out / "metrics.json").write_text(json.dumps(results, ensure_ascii=False, indent=1), "utf-8")
+    command = ".venv/bin/python eval/quantities/compare.py" + (
+        f" --baseline {args.baseline.relative_to(ROOT) if args.baseline.is_absolute() else args.baseline}" if args.baseline else "")
+    (args.out / "RESULTS.md").write_text(render(results, baseline, command), "utf-8")
+    for key in DATASETS:
+        for name, per in results["systems"].items():
+            row = per[key]
+            figure = row["AMOUNT"]["f1"] if name.startswith("jionlp") else row["micro"]["f1"]
+            print(f"{key:6} {name:22} {'AMOUNT F1' if name.startswith('jionlp') else 'micro F1'} {figure:.4f}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,153 @@
+"""The one way jixiao writes an output file or folder: whole, or not at all.
+
+Every output a user may open while jixiao runs, or find after a crash (findings, converted
+corpora, evaluation reports, HTML pages, DocBins, datasets), is written through here:
+
+1. the content goes to a temporary file (or folder) in the *same* folder as the target, so the
+   final rename never crosses a file system and is atomic;
+2. the file is flushed and ``fsync``-ed before the rename, so after a power cut the target holds
+   either the old content or the new, never a prefix of the new;
+3. ``os.replace`` puts it in place; the folder entry is then synced (best effort);
+4. on any failure, including Ctrl-C while the content is produced, the temporary is removed and
+   the previous target is left exactly as it was.
+
+Temporaries are created private (``mkstemp``/``mkdtemp``: 0600/0700) and the result is then given
+the permissions a plain ``open``/``mkdir`` would have given it (0666/0777 minus the umask), so a
+corpus written by one user stays readable by others; ``permissions`` overrides that.
+
+The journal of ``jixiao tag`` (``outputs/journal.py``) is the one writer that does not use
+``atomic_open``: it appends to ``OUT.partial`` while the run goes on and renames it at the end,
+which is the same idea spread over a whole run. Its folder outputs share ``replace_folder``.
+
+This module imports nothing from jixiao, so every layer may use it.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import tempfile
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import IO, Any
+
+
+@contextmanager
+def atomic_open(path: str | Path, mode: str = "w", *, encoding: str = "utf-8",
+                permissions: int | None = None) -> Iterator[IO[Any]]:
+    """Open a temporary file beside ``path`` for writing; it replaces ``path`` when the block ends.
+
+    ``mode`` is ``"w"`` (text, ``encoding``) or ``"wb"``. If the block raises, the temporary
+    is deleted and ``path`` is untouched (absent if it was absent). Missing parent folders are
+    created. ``permissions`` (e.g. ``0o644``) replaces the umask-derived default.
+    """
+    if mode not in ("w", "wb"):
+        raise ValueError(f"atomic_open writes whole files: mode 'w' or 'wb', not {mode!r}")
+    target = Path(path)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, mode, **({} if "b" in mode else {"encoding": encoding})) as handle:
+            yield handle
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.chmod(tmp, _file_mode() if permissions is None else permissions)
+        os.replace(tmp, target)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    _sync_folder(target.parent)
+
+
+def write_text(path: str | Path, text: str, *, permissions: int | None = None) -> None:
+    """Write ``text`` (UTF-8) atomically; see ``atomic_open``."""
+    with atomic_open(path, "w", permissions=permissions) as handle:
+        handle.write(text)
+
+
+def write_lines(path: str | Path, lines: Iterable[str], *, permissions: int | None = None) -> None:
+    """Write each line followed by exactly one newline, atomically.
+
+    ``lines`` may be a generator: it is consumed while the temporary file is written, so a large
+    output never sits in memory whole, and an error raised by the generator leaves ``path`` as it was.
+    """
+    with atomic_open(path, "w", permissions=permissions) as handle:
+        for line in lines:
+            handle.write(line.rstrip("\n") + "\n")
+
+
+def write_bytes(path: str | Path, data: bytes, *, permissions: int | None = None) -> None:
+    """Write ``data`` atomically; see ``atomic_open``."""
+    with atomic_open(path, "wb", permissions=permissions) as handle:
+        handle.write(data)
+
+
+def build_folder(path: str | Path, build: Callable[[Path], None]) -> None:
+    """Run ``build`` on a fresh private folder beside ``path``, then swap it in for ``path``.
+
+    For outputs that are folders (a ``datasets`` dataset): a failing ``build`` removes its folder
+    and leaves any old ``path`` as it was.
+    """
+    target = Path(path)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    tmp = Path(tempfile.mkdtemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp"))
+    try:
+        build(tmp)
+        os.chmod(tmp, _folder_mode())
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+    replace_folder(tmp, target)
+
+
+def replace_folder(built: Path, target: Path) -> None:
+    """Put the finished folder ``built`` where ``target`` is (a folder, a file, or nothing).
+
+    A folder cannot be renamed over a non-empty folder (nor over a file), so an old ``target``
+    is first renamed aside (``.NAME.old``) and removed only after the swap; a crash in between
+    leaves the old output beside the place of the new one, never a half-written folder.
+    """
+    old = target.with_name(f".{target.name}.old")
+    if target.exists() or target.is_symlink():
+        _remove(old)
+        os.replace(target, old)
+    os.replace(built, target)
+    _remove(old)
+    _sync_folder(target.parent)
+
+
+def _remove(path: Path) -> None:
+    if path.is_dir() and not path.is_symlink():
+        shutil.rmtree(path, ignore_errors=True)
+    else:
+        path.unlink(missing_ok=True)
+
+
+def _sync_folder(folder: Path) -> None:
+    """Make the rename itself durable; file systems that cannot sync a folder are skipped."""
+    try:
+        fd = os.open(folder, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)
+
+
+def _file_mode() -> int:
+    return 0o666 & ~_umask()
+
+
+def _folder_mode() -> int:
+    return 0o777 & ~_umask()
+
+
+def _umask() -> int:
+    """The process umask: reading it means setting it, so it is put back at once."""
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask

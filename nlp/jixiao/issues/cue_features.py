@@ -1,0 +1,63 @@
+"""The keyword lists as features for the linear classifier: what a sentence says, in its own words.
+
+Every column is computed from the sentence text (and its form: a table cell, a short line); the
+heading above a sentence is not a column unless a model is configured with a section weight, and
+then only as a soft prior. A sentence therefore gets the same features wherever it stands — in a
+存在问题 part, a news paragraph or a list without headings.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+import numpy as np
+
+from jixiao.document.model import CATEGORIES
+from jixiao.issues.inputs import SentenceInput
+from jixiao.issues.rules import KeywordRules
+
+# The only heading context a model may weigh, and only as a soft prior: whether a sentence stands
+# under a part that prescribes (建议, 整改要求) or one that reports practice (经验, 做法). These
+# decide what an imperative sentence is (「制定有效的绩效监控机制」 is a remedy under 建议 and a
+# practice under 主要做法); a shortcoming is recognisable from its own words, so no column says
+# "under a 存在问题 heading" or "under no heading".
+SECTIONS: tuple[str, ...] = ("recommendation", "experience")
+_NUMBERED = re.compile(r"^\s*([（(]?[0-9一二三四五六七八九十]{1,3}[）)、.．]|[①-⑳])")
+
+
+def cue_names(rules: KeywordRules, sections: bool) -> list[str]:
+    """The feature columns, in order (saved with a model so a changed list is noticed)."""
+    names = ["cue:problem", "cue:recommendation", "cue:not_problem"]
+    names += [f"cue:{key}" for key in rules.cues]
+    names += [f"topic:{c}" for c in CATEGORIES]
+    names += ["form:short", "form:table", "form:numbered", "form:heading_like"]
+    if sections:
+        names += [f"section:{s}" for s in SECTIONS]
+    return names
+
+
+def cue_features(inputs: Sequence[SentenceInput], rules: KeywordRules, sections: bool = False) -> np.ndarray:
+    """One row per input, one column per name of ``cue_names`` (0 or 1), as float32.
+
+    Computed a column at a time (a comprehension per pattern over all sentences): per-sentence
+    Python calls cost more than the regex scans themselves."""
+    texts = [inp.text for inp in inputs]
+    groups = [rules.problem, rules.recommendation, rules.not_problem, *rules.cues.values(),
+              *(rules.categories[c] for c in CATEGORIES)]
+    columns = [_fires(group, texts) for group in groups]
+    columns.append([len(t.strip()) < 8 for t in texts])
+    columns.append([inp.section == "table" for inp in inputs])
+    columns.append([_NUMBERED.match(t) is not None for t in texts])
+    columns.append([len(t) <= 30 and not t.rstrip().endswith(("。", "；", ";", "！", "？")) for t in texts])
+    if sections:
+        for name in SECTIONS:
+            columns.append([inp.section == name for inp in inputs])
+    return np.asarray(columns, dtype=np.float32).reshape(len(columns), len(texts)).T.copy()
+
+
+def _fires(patterns: Sequence[re.Pattern[str]], texts: list[str]) -> list[bool]:
+    hits = [False] * len(texts)
+    for pattern in patterns:
+        hits = [hit or pattern.search(t) is not None for hit, t in zip(hits, texts)]
+    return hits

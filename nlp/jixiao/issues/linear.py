@@ -1,0 +1,150 @@
+"""The shipped sentence classifier: linear models over what a sentence says, predicted with NumPy.
+
+Features: character n-gram TF-IDF of the sentence text alone (no section marker) and the keyword
+cue groups of ``keywords.yaml`` (deficiency, obligation, compliance findings, good practice, …),
+see ``cue_features``. One multinomial logistic regression gives the kind; one binary logistic
+regression per category gives its probability. The models are trained with scikit-learn
+(``linear_train``) and saved as plain arrays: prediction needs NumPy and the standard library
+only, so tagging never imports scikit-learn or SciPy.
+
+Files in a model folder: ``config.json`` (settings, classes, thresholds, calibration, feature
+names), ``vocabulary.json`` (the n-grams, in column order), ``weights.safetensors`` (idf, one
+weight matrix with a column per kind and per category, biases) and ``keywords.yaml``.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import yaml
+
+from jixiao.document.model import CATEGORIES
+from jixiao.issues.cue_features import SECTIONS, cue_features, cue_names
+from jixiao.issues.inputs import SentenceInput
+from jixiao.issues.ngrams import NgramIndex
+from jixiao.issues.rules import KEYWORDS_FILE, KeywordRules, load_keywords, save_keywords
+from jixiao.issues.scored import ScoredClassifier
+
+CONFIG_FILE = "config.json"
+WEIGHTS_FILE = "weights.safetensors"
+VOCABULARY_FILE = "vocabulary.json"
+
+
+@dataclass
+class LinearIssueModel(ScoredClassifier):
+    ngrams: NgramIndex
+    weights: np.ndarray  # (n-grams + cues) x (kinds + categories)
+    bias: np.ndarray  # kinds + categories
+    kind_classes: list[str]
+    categories: list[str]
+    rules: KeywordRules
+    thresholds: dict[str, float] = field(default_factory=dict)
+    settings: dict[str, Any] = field(default_factory=dict)
+    temperature: dict[str, float] = field(default_factory=dict)  # "kind", "categories": calibration
+    name: str = "linear"
+
+    @property
+    def sections(self) -> bool:
+        return float(self.settings.get("section_weight", 0.0)) > 0
+
+    def cue_matrix(self, inputs: list[SentenceInput]) -> np.ndarray:
+        cues = cue_features(inputs, self.rules, self.sections)
+        cues *= np.float32(self.settings.get("cue_weight", 1.0))
+        if self.sections:
+            cues[:, -len(SECTIONS):] *= np.float32(float(self.settings["section_weight"]) / float(self.settings.get("cue_weight", 1.0)))
+        return cues
+
+    def raw_scores(self, inputs: list[SentenceInput]) -> np.ndarray:
+        """The linear scores (logits) of every kind and category, one row per input."""
+        rows, cols, values = self.ngrams.tfidf([i.text for i in inputs])
+        n_text = len(self.ngrams)
+        raw = self.cue_matrix(inputs).astype(np.float64) @ self.weights[n_text:].astype(np.float64)
+        if len(rows):
+            contributions = self.weights[cols].astype(np.float64) * values[:, None]
+            starts = np.flatnonzero(np.r_[True, rows[1:] != rows[:-1]])
+            raw[rows[starts]] += np.add.reduceat(contributions, starts, axis=0)
+        return raw + self.bias
+
+    def section_prior(self, inputs: list[SentenceInput]) -> np.ndarray:
+        """The soft prior of the heading context, as logit offsets for the kinds: under a part that
+        prescribes (建议, 整改要求) the recommendation logit gains ``prior_strength``, under a part
+        that reports practice (经验, 做法) the ``none`` logit does. The content model is trained
+        without it, so the prior only tips sentences its words leave undecided (imperatives)."""
+        offsets = np.zeros((len(inputs), len(self.kind_classes)))
+        strength = float(self.settings.get("prior_strength", 0.0))
+        if strength and {"recommendation", "none"} <= set(self.kind_classes):
+            rec, none = self.kind_classes.index("recommendation"), self.kind_classes.index("none")
+            for i, inp in enumerate(inputs):
+                if inp.section == "recommendation":
+                    offsets[i, rec] = strength
+                elif inp.section == "experience":
+                    offsets[i, none] = strength
+        return offsets
+
+    def probabilities(self, inputs: list[SentenceInput]) -> tuple[np.ndarray, np.ndarray]:
+        """(kind probabilities, category probabilities), calibrated by temperature."""
+        raw = self.raw_scores(inputs)
+        k = len(self.kind_classes)
+        raw[:, :k] += self.section_prior(inputs)
+        kind = raw[:, :k] / self.temperature.get("kind", 1.0)
+        kind = np.exp(kind - kind.max(axis=1, keepdims=True))
+        kind /= kind.sum(axis=1, keepdims=True)
+        cats = 1.0 / (1.0 + np.exp(-raw[:, k:] / self.temperature.get("categories", 1.0)))
+        return kind, cats
+
+    def scores(self, inputs: list[SentenceInput]) -> tuple[list[str], list[float], list[dict[str, float]]]:
+        if not inputs:
+            return [], [], []
+        kind, cats = self.probabilities(inputs)
+        kinds = [self.kind_classes[i] for i in kind.argmax(axis=1)]
+        names = self.categories
+        return kinds, kind.max(axis=1).tolist(), [dict(zip(names, map(float, row))) for row in cats]
+
+
+def save_linear(model: LinearIssueModel, folder: Path) -> None:
+    from safetensors.numpy import save_file
+
+    folder = Path(folder)
+    folder.mkdir(parents=True, exist_ok=True)
+    arrays = {"idf": model.ngrams.idf, "weights": model.weights, "bias": model.bias}
+    save_file({k: np.ascontiguousarray(v, dtype=np.float32) for k, v in arrays.items()}, str(folder / WEIGHTS_FILE))
+    (folder / VOCABULARY_FILE).write_text(json.dumps(model.ngrams.grams, ensure_ascii=False), "utf-8")
+    config = {"backend": "linear", "settings": model.settings, "thresholds": model.thresholds,
+              "temperature": model.temperature, "kind_classes": model.kind_classes, "categories": model.categories,
+              "ngram_range": [model.ngrams.low, model.ngrams.high], "lowercase": model.ngrams.lowercase,
+              "cue_names": cue_names(model.rules, model.sections)}
+    (folder / CONFIG_FILE).write_text(json.dumps(config, ensure_ascii=False, indent=1) + "\n", "utf-8")
+    save_keywords(model.rules, folder)
+
+
+def load_linear(folder: Path) -> LinearIssueModel:
+    """A saved model; every file is read as data (JSON, YAML, safetensors), nothing is executed."""
+    from safetensors import SafetensorError
+    from safetensors.numpy import load_file
+
+    folder = Path(folder)
+    try:
+        config = json.loads((folder / CONFIG_FILE).read_text("utf-8"))
+        grams = json.loads((folder / VOCABULARY_FILE).read_text("utf-8"))
+        arrays = load_file(str(folder / WEIGHTS_FILE))
+        rules = load_keywords(folder / KEYWORDS_FILE)
+        low, high = config["ngram_range"]
+        ngrams = NgramIndex(grams, arrays["idf"], low, high, bool(config.get("lowercase", True)))
+        model = LinearIssueModel(ngrams, arrays["weights"], arrays["bias"], list(config["kind_classes"]),
+                                 list(config["categories"]), rules, dict(config.get("thresholds", {})),
+                                 dict(config.get("settings", {})), dict(config.get("temperature", {})))
+    except (OSError, ValueError, KeyError, TypeError, yaml.YAMLError, SafetensorError) as exc:
+        raise ValueError(f"{folder}: not a readable linear issue model ({exc})") from exc
+    expected = len(grams) + len(cue_names(rules, model.sections))
+    if model.weights.shape != (expected, len(model.kind_classes) + len(model.categories)):
+        raise ValueError(f"{folder / WEIGHTS_FILE}: weights of shape {model.weights.shape} do not fit "
+                         f"{expected} features and {len(model.kind_classes)} kinds + {len(model.categories)} categories")
+    if config.get("cue_names") and config["cue_names"] != cue_names(rules, model.sections):
+        raise ValueError(f"{folder / KEYWORDS_FILE}: its cue groups differ from those the model was trained with")
+    if set(model.categories) - set(CATEGORIES):
+        raise ValueError(f"{folder / CONFIG_FILE}: unknown categories {sorted(set(model.categories) - set(CATEGORIES))}")
+    return model

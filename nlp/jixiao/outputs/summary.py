@@ -1,0 +1,55 @@
+"""What a batch run has done so far: inputs, documents kept and tagged, failures, timing.
+
+The runner fills it in as results arrive; the progress display and the end summary
+(``outputs/feedback.py``) read it. It lives here, below both, so that the display does not
+import the runner that drives it.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from jixiao.outputs.records import RecordStats
+
+
+@dataclass
+class Summary:
+    """One run's counts; ``kept`` are the records an earlier run left (``--resume``), ``tagged`` the new ones."""
+
+    output: Path
+    errors: Path
+    journal: Path
+    model: dict[str, str] = field(default_factory=dict)
+    inputs: int = 0
+    workers: int = 1
+    todo: int = 0
+    kept: RecordStats = field(default_factory=RecordStats)
+    tagged: RecordStats = field(default_factory=RecordStats)
+    failed: int = 0
+    started: float = field(default_factory=time.perf_counter)
+    seconds: float = 0.0
+    completed: bool = False
+    first: tuple[float, int] | None = None  # (time, characters so far) when the first input was done
+
+    def steady_rate(self) -> float | None:
+        """Characters per second after the first input: the speed once workers have started."""
+        if self.first is None or self.done < 2:
+            return None
+        seconds = self.started + self.elapsed() - self.first[0]
+        return (self.tagged.characters - self.first[1]) / seconds if seconds > 0 else None
+
+    @property
+    def done(self) -> int:
+        return self.tagged.documents + self.failed
+
+    @property
+    def total(self) -> RecordStats:
+        both = RecordStats()
+        both.add(self.kept)
+        both.add(self.tagged)
+        return both
+
+    def elapsed(self) -> float:
+        return self.seconds if self.completed else time.perf_counter() - self.started

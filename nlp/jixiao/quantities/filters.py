@@ -1,0 +1,158 @@
+"""The grammar's filters: what makes a match no quantity (SCHEME §1 rule 5 and the idioms of rule 2).
+
+Each filter has a name; ``filter_flags`` lists the names that reject a candidate, so that the
+rules drop it and the learned component sees the reasons as features. Names, slogans and idioms
+(``terms``) are found in one scan of the text.
+"""
+
+from __future__ import annotations
+
+import re
+
+from jixiao.quantities.candidate import Candidate
+from jixiao.quantities.grammar import Grammar
+from jixiao.quantities.patterns import Patterns, compile_patterns
+
+NOT_AFTER_WINDOW = 12  # characters before a candidate searched for the lower end of a range
+HORIZONTAL_SPACE = " \t\u00a0\u3000"
+
+
+def before(text: str, start: int, width: int) -> str:
+    """Up to ``width`` characters before ``start``, spaces and tabs right before it skipped."""
+    if start == 0 or text[start - 1] not in HORIZONTAL_SPACE:
+        return text[max(0, start - width) : start]
+    end = start
+    while end > 0 and text[end - 1] in HORIZONTAL_SPACE:
+        end -= 1
+    return text[max(0, end - width) : end]
+
+
+def sign_allowed(text: str, at: int, patterns: Patterns, grammar: Grammar) -> bool:
+    """A sign after a quantity is a range mark (30万元-50万元, 2.5%-3%); 负 in 胜负 is no sign."""
+    before = before(text, at, 1)
+    if not before:
+        return True
+    last = before[-1]
+    if last.isdigit() or last.isascii() and last.isalpha() or last in "%％‰‱.．":
+        return False
+    if text[at] == "负" and last in grammar.sign_not_after:
+        return False
+    return patterns.quantity_end.search(text, max(0, at - 12), at) is None
+
+
+def filter_flags(text: str, c: Candidate, grammar: Grammar) -> list[str]:
+    """Names of the grammar's filters that reject this candidate (empty: the rules keep it)."""
+    flags = []
+    before = before(text, c.start, 4)
+    if before.endswith(grammar.not_after) or (before[-1:] in grammar.range_chars
+                                              and _range_head(text, c.start, grammar).endswith(grammar.not_after)):
+        flags.append("not_after")
+    if c.label == "COUNT" and text.startswith(grammar.count_not_before, c.end):
+        flags.append("duration")
+    if c.number == "一" and not c.multiplier and c.rule != "fraction" and (
+        before.endswith(grammar.yi_not_after) or text.startswith(grammar.yi_not_before, c.end)
+    ):
+        flags.append("yi_determiner")
+    if c.rule == "u_rt" and c.unit == "成" and not _chinese_or_short(c.number):
+        flags.append("cheng_long")
+    if not _keep_classifier(text, c, grammar):
+        flags.append("classifier")
+    if not _keep_numeral(text, c):
+        flags.append("numeral")
+    if grammar.yi_idioms and c.label == "COUNT" and "一" in c.number and in_yi_idiom(text, c.start, c.end, grammar):
+        flags.append("idiom")
+    return flags
+
+
+def in_yi_idiom(text: str, start: int, end: int, grammar: Grammar) -> bool:
+    """Whether a slogan or idiom of 一 + classifier from the grammar (成熟一个、进场一个; 升级改造一批
+    商贸中心; 形成一套…体制) overlaps [start, end)."""
+    reach = grammar.yi_idiom_reach
+    low, high = max(0, start - reach), min(len(text), end + reach)
+    for pattern in grammar.yi_idioms:
+        for m in pattern.finditer(text, low, high):
+            if m.start() < end and start < m.end():
+                return True
+            if m.start() >= end:
+                break
+    return False
+
+
+def _range_head(text: str, start: int, grammar: Grammar) -> str:
+    """The text before the lower end of a range whose upper end starts at ``start`` (第 of 第3-5个)."""
+    m = compile_patterns(grammar).range_head.search(text, max(0, start - NOT_AFTER_WINDOW), start)
+    return before(text, m.start(), 4) if m else ""
+
+
+def _keep_classifier(text: str, c: Candidate, grammar: Grammar) -> bool:
+    if c.label != "COUNT":
+        return True
+    if text[c.end - 1 : c.end + 1] in grammar.classifier_word_blocks:
+        return False
+    chinese = not any(ch.isdigit() for ch in c.number)
+    if chinese and c.unit in grammar.ordinal_classifiers:
+        before = text[max(0, c.start - 1) : c.start]
+        if before not in grammar.ordinal_classifier_counts_after:
+            return False
+    if grammar.address_after.match(text, c.end):
+        return False
+    return not text.startswith(grammar.ordinal_forms, c.start)
+
+
+_FINANCIAL = set("壹贰叁肆伍陆柒捌玖拾佰仟")
+_FINANCIAL_RE = re.compile("[壹贰叁肆伍陆柒捌玖拾佰仟]")
+_QUOTES = {"“": "”", "「": "」", "\"": "\""}
+QUOTED_MAX = 8
+
+
+def _keep_numeral(text: str, c: Candidate) -> bool:
+    """大写 numerals belong to money; a Chinese numeral inside a short quoted phrase is a slogan."""
+    if c.number[:1].isdigit():  # Arabic and mixed numerals (4万余) start with a digit
+        return True
+    if c.label != "AMOUNT" and _FINANCIAL_RE.search(c.number):
+        return False
+    if any(ch.isdigit() for ch in c.number):
+        return True
+    return not _inside_short_quote(text, c.start, c.end)
+
+
+def _inside_short_quote(text: str, start: int, end: int) -> bool:
+    left = text[max(0, start - QUOTED_MAX) : start]
+    for opening, closing in _QUOTES.items():
+        at = left.rfind(opening)
+        if at >= 0 and closing not in left[at + 1 :]:
+            close = text.find(closing, end, end + QUOTED_MAX)
+            if close >= 0:
+                return True
+    return False
+
+
+def _chinese_or_short(number: str) -> bool:
+    return not number.isascii() or len(number) <= 2
+
+
+def without_terms(text: str, found: list[Candidate], patterns: Patterns) -> list[Candidate]:
+    """The candidates that overlap no name, slogan or idiom: the terms are found in one scan of the
+    text (a character trie the regex engine skips through), not once around every candidate."""
+    if not found:
+        return found
+    covered = bytearray(len(text))
+    for m in patterns.terms.finditer(text):
+        if not _numeral_continues_into(text, m.start()):
+            covered[m.start() : m.end()] = b"\x01" * (m.end() - m.start())
+    return [c for c in found if not any(covered[c.start : c.end])]
+
+
+def in_term(text: str, start: int, end: int, patterns: Patterns) -> bool:
+    """Whether a name, slogan or idiom from the grammar overlaps [start, end)."""
+    reach = patterns.longest_term
+    for m in patterns.terms.finditer(text, max(0, start - reach), min(len(text), end + reach)):
+        if m.start() < end and start < m.end() and not _numeral_continues_into(text, m.start()):
+            return True
+    return False
+
+
+def _numeral_continues_into(text: str, term_start: int) -> bool:
+    """二十一起: a term that starts with a numeral continuing a longer numeral is no term there."""
+    numerals = "零〇一二两三四五六七八九十百千万"
+    return term_start > 0 and text[term_start] in numerals and text[term_start - 1] in numerals

@@ -1,0 +1,68 @@
+"""Money the general pattern does not settle alone: jiao and fen after the yuan (五元三毛), 块 as
+money or as a count, amounts after a yuan sign (￥1,200.00) and amounts without any currency
+word where the clause speaks of money (预算487万)."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from jixiao.quantities.candidate import Candidate
+from jixiao.quantities.filters import sign_allowed
+from jixiao.quantities.grammar import Grammar
+from jixiao.quantities.patterns import Patterns
+
+_CLAUSE_END = "。；;！？!?\n"
+MONEY_CUE_WINDOW = 30
+
+
+def with_money_tail(text: str, c: Candidate, grammar: Grammar) -> Candidate | None:
+    """Jiao and fen after the yuan (五元三毛), and 块 as money (单价三块, 三块五) or as a count."""
+    tail = grammar.money_tail.match(text, c.end) if grammar.money_tail else None
+    if tail is None and grammar.money_tail_lone is not None and c.unit in grammar.money_classifiers:
+        tail = grammar.money_tail_lone.match(text, c.end)
+    if tail is not None:
+        jiao = tail.groupdict().get("jiao") or ""
+        fen = tail.groupdict().get("fen") or tail.groupdict().get("fen_only") or ""
+        return replace(c, end=tail.end(), label="AMOUNT", rule="u_cur", jiao=jiao or ("0" if fen else ""), fen=fen)
+    if c.label == "AMOUNT" or c.number_max is not None:
+        return c
+    after = text[c.end : c.end + 1]
+    if after and "\u4e00" <= after <= "\u9fff":
+        return c  # 三块展板: the count of what follows
+    if money_context(text, c.start, c.end, grammar):
+        return replace(c, label="AMOUNT", rule="u_cur")
+    return c
+
+
+def prefixed_money(text: str, patterns: Patterns, grammar: Grammar, position: int) -> Candidate | None:
+    m = patterns.prefixed.match(text, position)
+    if m is None:
+        return None
+    cmp, sign = m.group("cmp"), m.group("sign") or ""
+    if sign and not sign_allowed(text, m.start("sign"), patterns, grammar):
+        return None
+    return Candidate(m.start("cmp") if cmp else m.start("cur"), m.end(), "AMOUNT", "u_cur", m.group("n1"),
+                     multiplier=m.group("mult") or "", unit="元", comparator=cmp, sign=sign)
+
+
+def bare_money(text: str, patterns: Patterns, grammar: Grammar, position: int) -> Candidate | None:
+    m = patterns.bare_money.match(text, position)
+    if m:
+        number = m.group("n1")
+        if not any(ch in number for ch in "万亿萬億") or number in ("万", "亿"):
+            return None
+        if not money_context(text, m.start(), m.end(), grammar):
+            return None
+        return Candidate(m.start(), m.end(), "AMOUNT", "bare_money", number.strip(),
+                        unit="元", approx_marker=bool(m.group("a1")))
+    return None
+
+
+def money_context(text: str, start: int, end: int, grammar: Grammar) -> bool:
+    window = text[max(0, start - MONEY_CUE_WINDOW) : start]
+    for stop in _CLAUSE_END:
+        window = window.rsplit(stop, 1)[-1]
+    if any(cue in window for cue in grammar.not_money_cues):
+        return False
+    after = text[end : end + 8]
+    return any(cue in window for cue in grammar.money_cues) or any(cue in after for cue in grammar.money_cues_after)

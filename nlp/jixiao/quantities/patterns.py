@@ -1,0 +1,145 @@
+"""The grammar's regular expressions, compiled once per grammar.
+
+Everything is assembled from the grammar file's fragments and word lists; long word lists (units,
+classifiers, terms) become character tries, so that the regex engine picks a word by its first
+characters instead of trying hundreds one by one.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+from jixiao.quantities.grammar import Grammar
+
+UNIT_GROUPS: tuple[tuple[str, str], ...] = (
+    ("u_pw", "RATE"),
+    ("u_ps", "RATE"),
+    ("u_rt", "RATE"),
+    ("u_cur", "AMOUNT"),
+    ("u_me", "MEASURE"),
+    ("u_ct", "COUNT"),
+)
+NEVER = "(?!x)x"
+_FIXED_MARKS = "≥≤⩾⩽＞＜>=<＝.．"
+
+
+def alternation(items: tuple[str, ...] | list[str]) -> str:
+    return "(?:" + "|".join(re.escape(i) for i in items) + ")"
+
+
+def trie(items: tuple[str, ...] | list[str]) -> str:
+    """The alternation of ``items`` as a character trie: 平(?:方(?:公里|米)?|米). The regex engine then
+    decides on a unit by its first characters instead of trying hundreds of words one by one; longer
+    words are still tried first, shorter ones on backtracking, as in a longest-first alternation."""
+    tree: dict[str, dict] = {}  # type: ignore[type-arg]
+    for item in items:
+        node = tree
+        for ch in item:
+            node = node.setdefault(ch, {})
+        node[""] = {}
+
+    def emit(node: dict[str, dict]) -> str:  # type: ignore[type-arg]
+        branches = [re.escape(ch) + emit(child) for ch, child in sorted(node.items()) if ch]
+        if not branches:
+            return ""
+        body = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
+        if "" in node:
+            return "(?:" + body + ")?"
+        return body
+
+    return "(?:" + emit(tree) + ")" if tree else NEVER
+
+
+@dataclass(frozen=True)
+class Patterns:
+    general: re.Pattern[str]
+    signed: re.Pattern[str] | None  # the general pattern with a sign before the number (newer grammars)
+    bracketed: re.Pattern[str] | None  # ... with the unit in brackets: 4.52(万人)
+    has_half: bool
+    fraction: re.Pattern[str]
+    bare_money: re.Pattern[str]
+    terms: re.Pattern[str]
+    fixed: re.Pattern[str]
+    prefixed: re.Pattern[str]  # money after a yuan sign: ￥1,200.00
+    anchor: re.Pattern[str]
+    longest_term: int
+    inner_starts: re.Pattern[str]  # where a new candidate may start inside a run of anchor characters
+    quantity_end: re.Pattern[str]  # a quantity right before a sign makes it a range mark
+    range_head: re.Pattern[str]  # the lower end of a range and its mark, ending where the upper end starts
+    sign_starts: frozenset[str]  # characters a signed quantity can start with (a sign or a comparator)
+    large_near: re.Pattern[str]  # 万 or 亿, without which there is no money without a unit
+    bracket_near: re.Pattern[str]  # an opening bracket, without which there is no bracketed unit
+    tail_starts: frozenset[str]  # characters that can start jiao or fen after a yuan (五元三毛)
+
+
+@lru_cache(maxsize=8)
+def compile_patterns(grammar: Grammar) -> Patterns:
+    g = grammar.expand
+    units = (
+        f"(?:(?P<u_pw>{trie(grammar.percent_words)})|(?P<u_ps>{trie(grammar.percent_symbols)})"
+        f"|(?P<u_rt>倍|成)|(?P<u_cur>{trie(grammar.currency + grammar.foreign_currency)})"
+        f"|(?P<u_me>{trie(grammar.measure_units)})(?![A-Za-z])|(?P<u_ct>{trie(grammar.count_classifiers)}))"
+    )
+    half = g(r"(?P<half>{half})?") if grammar.has("half") else ""
+
+    def general_pattern(sign: str, bracket: bool) -> re.Pattern[str]:
+        return re.compile(g(
+            r"(?P<cmp>{comparator})?{space}" + sign + r"(?P<n1>{number})(?:{space}(?P<a1>余|多|来))?"
+            r"(?:{space}(?P<sep>{range_sep}){space}(?P<n2>{number})(?P<a2>余|多|来)?)?"
+            + (r"{space}(?P<lb>{bracket_open}){space}" if bracket else "")
+            + r"{space}(?P<mult>{multiplier})?(?P<a3>余|多)?{space}"
+        ) + units + half + (g(r"{space}{bracket_close}") if bracket else ""))
+
+    # The plain pattern runs at every start; the variants with a sign (-22.2%, 负3.9%) and with a
+    # bracketed unit (4.52(万人)) only where a sign or a bracket is near, which keeps the scan fast.
+    sign = alternation(grammar.sign_words + grammar.sign_chars) if grammar.sign_words or grammar.sign_chars else None
+    brackets = grammar.has("bracket_open") and grammar.has("bracket_close")
+    general = general_pattern("", False)
+    signed = general_pattern(f"(?P<sign>{sign})", False) if sign else None
+    bracketed = general_pattern(f"(?P<sign>{sign})?" if sign else "", True) if brackets else None
+    # a fraction's numerator never ends in a 百 that starts 百分 (百分之七十百分位 is 70 %)
+    fraction = g(
+        r"(?P<cmp>{comparator})?(?:(?P<pre>百分之|千分之|万分之)(?!百)(?P<fn>{number})(?!(?<=百)分)"
+        r"|(?!百分之|千分之|万分之)(?P<fd>{number})分之(?P<fn2>{number})(?!(?<=百)分))"
+    )  # raw_candidates relies on every fraction containing 分之
+    bare_money = g(r"(?P<n1>[0-9０-９]+(?:[.．][0-9０-９]+)?{space}(?P<mult>万|亿)(?:[0-9０-９]{1,4}(?![0-9０-９.．]))?|{chinese_number})(?P<a1>余|多)?")
+    fixed = re.compile(r"(?P<half>一半)|(?P<full>百分之?百)")  # raw_candidates relies on 一半 / 百分
+    prefixed = g(r"(?P<cmp>{comparator})?{space}(?P<cur>" + alternation(grammar.currency_prefixes) + "){space}"
+                 + (f"(?P<sign>{sign})?" if sign else "(?P<sign>(?!x)x)?")
+                 + r"(?P<n1>{mixed_number})(?:{space}(?P<mult>{multiplier}))?(?:{space}(?P<unit>元))?"
+                 ) if grammar.currency_prefixes else NEVER
+    marks = (_FIXED_MARKS + "".join(grammar.comparator_ops) + "".join(grammar.sign_chars)
+             + "".join(p for p in grammar.currency_prefixes if len(p) == 1))
+    anchor_chars = re.escape("".join(dict.fromkeys(marks))) + grammar.fragments["anchor_chars"]
+    return Patterns(
+        anchor=re.compile(f"[{anchor_chars}]+"),
+        longest_term=max((len(t) for t in grammar.terms), default=0),
+        general=general,
+        signed=signed,
+        bracketed=bracketed,
+        has_half=grammar.has("half"),
+        fraction=re.compile(fraction),
+        bare_money=re.compile(bare_money),
+        terms=re.compile(trie(grammar.terms)) if grammar.terms else re.compile(NEVER),
+        fixed=fixed,
+        prefixed=re.compile(prefixed),
+        inner_starts=re.compile(rf"(?<=\D)\d|(?<=[\d{re.escape(marks)}])[^\d{re.escape(marks)}]"),
+        quantity_end=_quantity_end(grammar),
+        range_head=re.compile(g(r"(?:{number})[ \u00a0\u3000]{0,2}{range_sep}{space}$")),
+        large_near=re.compile("[万亿萬億]"),
+        bracket_near=re.compile(g("{bracket_open}") if brackets else NEVER),
+        sign_starts=frozenset("".join(grammar.sign_chars) + "".join(w[0] for w in grammar.sign_words)
+                              + "".join(grammar.comparator_ops)),
+        tail_starts=frozenset("0123456789０１２３４５６７８９零〇一二两三四五六七八九") if grammar.money_tail else frozenset(),
+    )
+
+
+def _quantity_end(grammar: Grammar) -> re.Pattern[str]:
+    """A quantity ending the text before a sign: then the sign is a range mark (30万元-50万元, 3个-5个),
+    unless a word merely ends like a unit (增幅-3%, 同比-2%)."""
+    words = (*grammar.currency, *grammar.foreign_currency, *grammar.percent_symbols, *grammar.percent_words,
+             *grammar.measure_units, *grammar.count_classifiers, "倍", "成")
+    return re.compile(r"[0-9０-９零〇一二两三四五六七八九十百千万亿萬億][余多来几]?[ \u00a0\u3000]{0,2}"
+                      + alternation(sorted(set(words), key=len, reverse=True)) + r"[ \u00a0\u3000]{0,2}$")

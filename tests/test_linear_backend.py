@@ -1,0 +1,80 @@
+"""The shipped sentence classifier: NumPy prediction equal to scikit-learn's computation, a model
+folder that round-trips, content before heading, and no scikit-learn or SciPy on the tagging path."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+from scipy.sparse import csr_matrix, hstack
+from sklearn.feature_extraction.text import TfidfVectorizer
+
+from jixiao.document.model import Document
+from jixiao.issues.inputs import labelled_sentences
+from jixiao.issues.linear import load_linear, save_linear
+from jixiao.issues.linear_train import train_linear
+from jixiao.issues.ngrams import NgramIndex
+
+
+@pytest.fixture(scope="module")
+def small_model(gold_docs: list[Document]):  # type: ignore[no-untyped-def]
+    return train_linear(gold_docs[:3], gold_docs[3:4], {"max_features": 5000})
+
+
+def test_ngram_tfidf_equals_scikit_learn(gold_docs: list[Document]) -> None:
+    texts = [d.input.text for d in labelled_sentences(gold_docs[:2])]
+    vectorizer = TfidfVectorizer(analyzer="char", ngram_range=(1, 3), min_df=2, sublinear_tf=True,
+                                 dtype=np.float32).fit(texts)
+    grams = sorted(vectorizer.vocabulary_, key=vectorizer.vocabulary_.get)
+    index = NgramIndex(grams, vectorizer.idf_, 1, 3)
+    probe = [d.input.text for d in labelled_sentences(gold_docs[2:3])] + ["", "  多  个 空格  "]
+    rows, cols, values = index.tfidf(probe)
+    ours = csr_matrix((values, (rows, cols)), shape=(len(probe), len(grams))).toarray()
+    assert np.allclose(ours, vectorizer.transform(probe).toarray(), atol=1e-6)
+
+
+def test_scores_equal_the_sparse_linear_model(small_model, gold_docs: list[Document]) -> None:  # type: ignore[no-untyped-def]
+    inputs = [d.input for d in labelled_sentences(gold_docs[4:5])]
+    rows, cols, values = small_model.ngrams.tfidf([i.text for i in inputs])
+    X = hstack([csr_matrix((values, (rows, cols)), shape=(len(inputs), len(small_model.ngrams))),
+                csr_matrix(small_model.cue_matrix(inputs))]).tocsr()
+    reference = np.asarray(X @ small_model.weights.astype(np.float64)) + small_model.bias
+    assert np.allclose(small_model.raw_scores(inputs), reference, atol=1e-4)
+
+
+def test_the_model_folder_round_trips_and_broken_files_name_themselves(small_model, gold_docs, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    folder = tmp_path / "issues"
+    save_linear(small_model, folder)
+    assert sorted(p.name for p in folder.iterdir()) == ["config.json", "keywords.yaml", "vocabulary.json",
+                                                       "weights.safetensors"]
+    loaded = load_linear(folder)
+    inputs = [d.input for d in labelled_sentences(gold_docs[4:5])]
+    assert loaded.scores(inputs)[0] == small_model.scores(inputs)[0]
+    assert np.allclose(loaded.probabilities(inputs)[1], small_model.probabilities(inputs)[1], atol=1e-6)
+    (folder / "weights.safetensors").write_bytes(b"not safetensors")
+    with pytest.raises(ValueError, match="not a readable linear issue model"):
+        load_linear(folder)
+
+
+@pytest.mark.parametrize("sentence, kind", [
+    ("部分学校未取得施工许可证即开工。", "problem"),
+    ("25家单位57个项目预算执行率低。", "problem"),
+    ("项目资金已按合同约定全部拨付到位。", "none"),
+])
+def test_a_sentence_is_read_by_its_words_wherever_it_stands(sentence: str, kind: str) -> None:
+    import jixiao
+
+    tagger = jixiao.load()
+    for before in ("", "一、基本情况\n", "二、存在的主要问题\n", "（三）主要做法\n"):
+        doc = tagger.tag_text(before + sentence)
+        assert doc.sentences[-1].kind == kind, (before, sentence)
+
+
+def test_tagging_imports_neither_scikit_learn_nor_scipy(tmp_path: Path) -> None:
+    code = ("import sys, jixiao; jixiao.load().tag_text('预算487万元，合同未约定履行期限。');"
+            "print(sorted(m for m in ('sklearn', 'scipy') if m in sys.modules))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=tmp_path)
+    assert out.stdout.strip() == "[]"

@@ -1,0 +1,42 @@
+"""Heading detection on layouts the five reports do not show: headings fused with the first item
+on one line (web pages, PDFs), the heading words of audit, inspection and rectification documents,
+and numbered items that are themselves statements."""
+
+from __future__ import annotations
+
+import pytest
+
+from jixiao.document.sections import assign_sections
+from jixiao.document.sentences import split_offsets
+
+
+def sections_of(text: str) -> list[tuple[str, str]]:
+    offsets = split_offsets(text)
+    return [(text[s:e], k) for (s, e), k in zip(offsets, assign_sections(text, offsets))]
+
+
+def test_a_heading_fused_with_its_first_item_opens_the_part() -> None:
+    text = ("二、主要问题 1、项目的绩效目标与实际工作内容不匹配。\n2、合同未约定履行期限。\n"
+            "三、审计建议：（一）加强合同管理。\n（二）完善绩效目标。")
+    assert [k for _, k in sections_of(text)] == ["problem", "problem", "recommendation", "recommendation"]
+
+
+@pytest.mark.parametrize("heading, kind", [
+    ("二、审计发现的主要问题", "problem"), ("（三）检查发现", "problem"), ("三、发现的问题", "problem"),
+    ("1、扣分原因", "problem"), ("四、审计建议", "recommendation"), ("三、审计意见", "recommendation"),
+    ("（二）整改要求", "recommendation"), ("五、相关建议", "recommendation"), ("四、主要做法", "experience"),
+    ("一、基本情况", "other"),
+])
+def test_heading_words_of_audit_and_inspection_documents(heading: str, kind: str) -> None:
+    found = sections_of(f"{heading}\n部分单位未按规定开展绩效自评。")
+    assert found[1][1] == kind
+
+
+def test_a_numbered_statement_does_not_end_its_part() -> None:
+    text = "二、存在问题\n（一）绩效管理制度建立与执行不合规。\n部分单位未开展自评。\n（二）预算执行进度较慢。"
+    assert [k for _, k in sections_of(text)] == ["problem"] * 4
+
+
+def test_a_long_line_that_only_mentions_a_part_word_is_not_a_heading() -> None:
+    text = "一、基本情况\n针对上年评价发现的问题，本单位制定了整改措施并已全部完成，资金使用效益明显提升。"
+    assert [k for _, k in sections_of(text)] == ["other", "other"]

@@ -1,0 +1,90 @@
+"""Choose the sentence classifier's settings by the shift split, and report every setting tried.
+
+    .venv/bin/python training/scripts/select_issues.py [--cv] [--out eval/issues/selection.jsonl] \
+        'linear:{}' 'linear:{"C_kind": 1}' 'sklearn:{}' ...
+
+Each argument is BACKEND:SETTINGS (JSON merged over the backend's defaults). For each, the model
+is trained on the train split (the gold train reports plus the authored supplement; dev for
+calibration only) and scored through the tagging path (predicted sentence boundaries) on:
+- the shift split (`corpus/shift/`, registers unlike the five reports): what settings are chosen by;
+- the same, with every sentence classified on its own, without any heading context;
+- dev (report 003);
+- with --cv, leave-one-report-out over the four reports that are not the test report.
+The test report is never scored here. One JSON line per setting is appended to --out.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import time
+from pathlib import Path
+
+from jixiao.evaluation.crossval import crossval_issues
+from jixiao.evaluation.data import read_split
+from jixiao.evaluation.run import predict
+from jixiao.evaluation.score import score_documents
+from jixiao.issues.backends import get_backend
+from jixiao.tagger import Tagger
+from jixiao.training.data import load_corpus, load_splits, select
+
+CORPUS = Path("corpus")
+
+
+def figures(metrics: dict) -> dict[str, float]:  # type: ignore[type-arg]
+    return {"kind": round(metrics["kind"]["macro_f1"], 4), "categories": round(metrics["categories"]["micro"]["f1"], 4),
+            "problem_r": round(metrics["kind"]["problem"]["r"], 4),
+            "recommendation_r": round(metrics["kind"]["recommendation"]["r"], 4)}
+
+
+def markdown_table(rows: list[dict]) -> str:  # type: ignore[type-arg]
+    """One row per setting: shift (in context and blind), dev and four-report cross-validation."""
+    head = ("| backend | settings | shift kind | shift categories | blind kind | blind categories | dev kind | "
+            "dev categories | CV4 kind | CV4 categories |\n|---|---|---:|---:|---:|---:|---:|---:|---:|---:|")
+    lines = [head]
+    for r in rows:
+        cv = r.get("cv4", {})
+        cells = [r["backend"], "`" + json.dumps(r["settings"], ensure_ascii=False) + "`",
+                 *(f"{r[part][key]:.3f}" for part in ("shift", "shift_blind", "dev") for key in ("kind", "categories")),
+                 *(f"{cv[key]:.3f}" if key in cv else "" for key in ("kind", "categories"))]
+        lines.append("| " + " | ".join(cells) + " |")
+    return "\n".join(lines)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("settings", nargs="*")
+    parser.add_argument("--table", action="store_true", help="print --out as a Markdown table and stop")
+    parser.add_argument("--cv", action="store_true")
+    parser.add_argument("--out", type=Path, default=Path("eval/issues/selection.jsonl"))
+    args = parser.parse_args()
+    if args.table:
+        print(markdown_table([json.loads(line) for line in args.out.read_text("utf-8").splitlines() if line.strip()]))
+        return
+    docs = load_corpus(CORPUS)
+    splits = load_splits(CORPUS)
+    train, dev = select(docs, splits["train"]), select(docs, splits["dev"])
+    shift = read_split(CORPUS, "shift").documents
+    tuning = [d for d in docs if d.id not in set(splits["test"])]
+    for argument in args.settings:
+        backend, _, raw = argument.partition(":")
+        settings = json.loads(raw or "{}")
+        started = time.perf_counter()
+        model = get_backend(backend).train(train, dev, settings)
+        tagger = Tagger(None, model)
+        row = {"backend": backend, "settings": settings,
+               "shift": figures(score_documents(shift, predict(tagger, shift), spans=False)[0]),
+               "shift_blind": figures(score_documents(shift, predict(tagger, shift, context="none"), spans=False)[0]),
+               "dev": figures(score_documents(dev, predict(tagger, dev), spans=False)[0])}
+        if args.cv:
+            row["cv4"] = figures(crossval_issues(tuning, [backend], {backend: settings})[backend])
+        row["seconds"] = round(time.perf_counter() - started)
+        print(json.dumps(row, ensure_ascii=False), flush=True)
+        args.out.parent.mkdir(parents=True, exist_ok=True)
+        with args.out.open("a", encoding="utf-8") as handle:
+            handle.write(json.dumps(row, ensure_ascii=False) + "\n")
+
+
+if __name__ == "__main__":
+    sys.exit(main())
