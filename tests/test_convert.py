@@ -17,7 +17,7 @@ import pytest
 from jixiao.corpus.convert import ConvertError, conll, doccano, docbin, hf, labelstudio
 from jixiao.corpus.convert.bio import spans_to_tags, tag_names, tags_to_spans
 from jixiao.corpus.convert.units import cover
-from jixiao.corpus.convert.utf16 import OffsetMap, utf16_len
+from jixiao.corpus.convert.offsets import UNITS, OffsetMap, utf16_len
 from jixiao.document.model import CATEGORIES, KINDS, Document, Sentence, Span, Table, TableCell
 from jixiao.document.sentences import split_offsets
 
@@ -88,10 +88,72 @@ def test_sample_has_the_hard_cases() -> None:
 
 def test_offset_map_counts_astral_characters_twice() -> None:
     offsets = OffsetMap("a𠀋b")
-    assert [offsets.to_utf16(i) for i in range(4)] == [0, 1, 3, 4]
+    assert [offsets.to_units(i) for i in range(4)] == [0, 1, 3, 4]
     assert [offsets.to_chars(u) for u in (0, 1, 3, 4)] == [0, 1, 2, 3]
     with pytest.raises(ConvertError, match="surrogate"):
         offsets.to_chars(2)
+
+
+GRAPHEMES_TEXT = "Cafe\u0301的预算为5万元，👨\u200d👩\u200d👧家庭3户。"
+
+
+def grapheme_sample() -> Document:
+    """Combining accent and a ZWJ family emoji before spans: one grapheme each, several code points."""
+    spans = []
+    for piece, label, value, unit in (("5万元", "AMOUNT", "50000", "元"), ("3户", "COUNT", "3", "户")):
+        start = GRAPHEMES_TEXT.index(piece)
+        spans.append(Span(start, start + len(piece), label, value=Decimal(value), unit=unit))
+    return Document("g", GRAPHEMES_TEXT, spans=tuple(spans),
+                    sentences=tuple(Sentence(s, e) for s, e in split_offsets(GRAPHEMES_TEXT)))
+
+
+def test_offset_map_counts_grapheme_clusters_once() -> None:
+    offsets = OffsetMap("e\u0301a👨\u200d👩\u200d👧b", "graphemes")
+    assert [offsets.to_units(i) for i in (0, 2, 3, 8, 9)] == [0, 1, 2, 3, 4]
+    assert [offsets.to_chars(u) for u in range(5)] == [0, 2, 3, 8, 9]
+    with pytest.raises(ConvertError, match="inside a grapheme cluster"):
+        offsets.to_units(1)
+    with pytest.raises(ConvertError, match="outside the text"):
+        offsets.to_chars(6)
+    assert [OffsetMap("a𠀋b", "codepoints").to_units(i) for i in range(4)] == [0, 1, 2, 3]
+    with pytest.raises(ConvertError, match="unknown offset unit"):
+        OffsetMap("a", "bytes")
+
+
+@pytest.mark.parametrize("offsets", UNITS)
+@pytest.mark.parametrize("layout", doccano.LAYOUTS)
+def test_doccano_round_trip_in_every_unit(offsets: str, layout: str) -> None:
+    for doc in (sample(), grapheme_sample()):
+        assert doccano.read_lines(doccano.to_lines([doc], layout, offsets), offsets=offsets) == [doc]
+
+
+def test_doccano_grapheme_offsets_count_clusters() -> None:
+    (record,) = doccano.to_records(grapheme_sample(), "document", "graphemes")
+    assert record["offset_unit"] == "graphemes"
+    assert record["entities"] == [[8, 11, "AMOUNT"], [15, 17, "COUNT"]]  # é and the family count once
+    # a doccano project counting graphemes returns its spans that way; values written in UTF-16
+    # by an earlier export still find their spans
+    (utf16,) = doccano.to_records(grapheme_sample(), "document", "utf16")
+    utf16["entities"] = record["entities"]
+    (back,) = doccano.from_records([utf16], offsets="graphemes")
+    assert back == grapheme_sample()
+
+
+def test_a_span_inside_a_grapheme_cluster_cannot_be_written() -> None:
+    doc = Document("x", "e\u0301x", spans=(Span(1, 3, "COUNT"),))
+    with pytest.raises(ConvertError, match="document x: offset 1 falls inside a grapheme cluster"):
+        doccano.to_records(doc, "document", "graphemes")
+
+
+def test_labelstudio_grapheme_regions_are_read_by_their_text() -> None:
+    task = labelstudio.to_task(grapheme_sample(), offsets="graphemes")
+    assert task["data"]["offset_unit"] == "graphemes"
+    region = task["annotations"][0]["result"][0]["value"]
+    assert (region["start"], region["text"]) == (8, "5万元")
+    assert labelstudio.from_task(json.loads(json.dumps(task))) == grapheme_sample()
+    task["data"]["offset_unit"] = "codepoints"  # a wrong hint: the region's text decides
+    del task["data"]["values"]
+    assert labels_only(labelstudio.from_task(task)) == labels_only(grapheme_sample())
 
 
 def test_bio_tags_and_back() -> None:
@@ -263,15 +325,15 @@ def test_doccano_errors_name_the_problem() -> None:
 # ---- Label Studio ---------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("utf16", [False, True])
-def test_labelstudio_round_trip_on_gold(gold_docs: list[Document], utf16: bool) -> None:
-    tasks = json.loads(labelstudio.dumps_tasks(labelstudio.to_task(d, utf16=utf16) for d in gold_docs))
+@pytest.mark.parametrize("offsets", UNITS)
+def test_labelstudio_round_trip_on_gold(gold_docs: list[Document], offsets: str) -> None:
+    tasks = json.loads(labelstudio.dumps_tasks(labelstudio.to_task(d, offsets=offsets) for d in gold_docs))
     assert labelstudio.from_tasks(tasks) == [d.replace(tables=()) for d in gold_docs]
 
 
-@pytest.mark.parametrize("utf16", [False, True])
-def test_labelstudio_round_trip_on_sample(utf16: bool) -> None:
-    task = labelstudio.to_task(sample(), utf16=utf16)
+@pytest.mark.parametrize("offsets", UNITS)
+def test_labelstudio_round_trip_on_sample(offsets: str) -> None:
+    task = labelstudio.to_task(sample(), offsets=offsets)
     assert labelstudio.from_tasks([json.loads(json.dumps(task))]) == [sample()]
 
 
@@ -293,7 +355,7 @@ def test_labelstudio_task_shape() -> None:
 
 
 def test_labelstudio_utf16_offsets_are_detected_without_a_hint() -> None:
-    task = labelstudio.to_task(sample(), utf16=True)
+    task = labelstudio.to_task(sample(), offsets="utf16")
     first = task["annotations"][0]["result"][0]["value"]
     assert first["start"] == sample().spans[0].start + 1
     del task["data"]["offset_unit"], task["data"]["values"], task["data"]["sentences"]
@@ -386,8 +448,10 @@ def test_hf_document_rows_on_gold(gold_docs: list[Document], tmp_path: Path) -> 
         assert [(s.start, s.end, s.label) for s in tags_to_spans(tags)] == labels_only(doc)
         assert row["sentences"]["kind"] == [s.kind for s in doc.sentences]
         assert json.loads(row["meta"]) == doc.meta
-    hf.save_dataset(tmp_path / "ds", gold_docs)
-    assert load_from_disk(str(tmp_path / "ds"))[0]["spans"] == dataset[0]["spans"]
+    assert hf.save_dataset(tmp_path / "ds", {"train": gold_docs[1:], "test": gold_docs[:1]}) == {
+        "train": len(gold_docs) - 1, "test": 1}
+    saved = load_from_disk(str(tmp_path / "ds"))
+    assert list(saved) == ["train", "test"] and saved["test"][0]["spans"] == dataset[0]["spans"]
 
 
 def test_hf_sentence_rows_on_gold(gold_docs: list[Document]) -> None:

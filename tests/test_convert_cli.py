@@ -13,7 +13,8 @@ from jixiao.cli.convert_cmd import convert_app
 from jixiao.document.jsonl import read_documents, write_documents
 from jixiao.document.model import Document, Sentence, Span
 
-GOLD = Path(__file__).resolve().parent.parent / "corpus" / "gold"
+CORPUS = Path(__file__).resolve().parent.parent / "corpus"
+GOLD = CORPUS / "gold"
 
 
 def run(*args: str | Path):  # type: ignore[no-untyped-def]
@@ -44,7 +45,8 @@ def without_tables(docs: list[Document]) -> list[Document]:
         ("to-doccano", "from-doccano", ".jsonl", []),
         ("to-doccano", "from-doccano", ".jsonl", ["--layout", "document"]),
         ("to-labelstudio", "from-labelstudio", ".json", []),
-        ("to-labelstudio", "from-labelstudio", ".json", ["--utf16"]),
+        ("to-labelstudio", "from-labelstudio", ".json", ["--offsets", "utf16"]),
+        ("to-labelstudio", "from-labelstudio", ".json", ["--offsets", "graphemes"]),
     ],
 )
 def test_lossless_round_trips(
@@ -72,17 +74,54 @@ def test_conll_round_trip_keeps_text_labels_and_sentence_bounds(
     ]
 
 
-def test_to_hf_saves_both_shapes_and_replaces_old_output(tmp_path: Path, gold_docs: list[Document]) -> None:
-    from datasets import load_from_disk
+def test_to_hf_saves_both_shapes_by_split_and_replaces_old_output(tmp_path: Path, gold_docs: list[Document]) -> None:
+    from datasets import DatasetDict, load_from_disk
 
+    splits = json.loads((CORPUS / "splits.json").read_text("utf-8"))
     target = tmp_path / "hf"
-    ok("to-hf", GOLD / "*.jsonl", "-o", target)
-    assert load_from_disk(str(target)).num_rows == len(gold_docs)
-    ok("to-hf", GOLD, "-o", target, "--shape", "sentences")
+    ok("to-hf", GOLD / "*.jsonl", "-o", target, "--corpus", CORPUS)
+    saved = load_from_disk(str(target))
+    assert isinstance(saved, DatasetDict) and list(saved) == ["train", "dev", "test"]
+    for name in ("train", "dev", "test"):
+        assert saved[name]["id"] == [d.id for d in gold_docs if d.id in splits[name]]
+    ok("to-hf", GOLD, "-o", target, "--shape", "sentences", "--corpus", CORPUS)
     sentences = load_from_disk(str(target))
-    assert sentences.num_rows == sum(len(d.sentences) for d in gold_docs)
-    assert {"kind", "categories", "category_labels", "bio_tags", "spans"} <= set(sentences.column_names)
+    assert sum(part.num_rows for part in sentences.values()) == sum(len(d.sentences) for d in gold_docs)
+    assert {"kind", "categories", "category_labels", "bio_tags", "spans"} <= set(sentences["test"].column_names)
     assert not [p for p in tmp_path.iterdir() if p.name.startswith(".")]
+
+
+def test_to_hf_without_inputs_saves_the_corpus_splits_and_shift(tmp_path: Path) -> None:
+    """The bar: the output loads with datasets.load_from_disk as a DatasetDict named as in splits.json."""
+    from datasets import DatasetDict, load_from_disk
+
+    from jixiao.evaluation.data import read_split
+    from jixiao.training.data import load_corpus, load_splits, select
+
+    ok("to-hf", "-o", tmp_path / "hf", "--corpus", CORPUS)
+    saved = load_from_disk(str(tmp_path / "hf"))
+    splits, docs = load_splits(CORPUS), load_corpus(CORPUS)
+    assert isinstance(saved, DatasetDict) and list(saved) == ["train", "dev", "test", "shift"]
+    for name in ("train", "dev", "test"):
+        assert saved[name]["id"] == [d.id for d in select(docs, splits[name])]
+    assert saved["shift"]["id"] == [d.id for d in read_split(CORPUS, "shift").documents]
+    assert saved["test"][0]["text"] == select(docs, splits["test"])[0].text
+
+
+def test_to_hf_refuses_documents_outside_the_splits(tmp_path: Path, gold_docs: list[Document]) -> None:
+    write_documents(tmp_path / "new.jsonl", [gold_docs[0].replace(id="a-new-report")])
+    result = run("to-hf", tmp_path / "new.jsonl", "-o", tmp_path / "hf", "--corpus", CORPUS)
+    assert result.exit_code == 1 and "1 document(s) are in no split (a-new-report)" in result.output
+    assert not (tmp_path / "hf").exists()
+
+
+def test_a_missing_optional_package_is_one_line_naming_the_extra(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import sys
+
+    monkeypatch.setitem(sys.modules, "datasets", None)  # as if datasets were not installed
+    result = run("to-hf", GOLD, "-o", tmp_path / "hf", "--corpus", CORPUS)
+    assert result.exit_code == 1 and "Traceback" not in result.output
+    assert result.output.strip() == "error: to-hf needs the optional package 'datasets': pip install 'jixiao[datasets]'"
 
 
 def test_to_labelstudio_with_predictions_and_config(tmp_path: Path, gold_docs: list[Document]) -> None:
@@ -115,7 +154,7 @@ def test_to_labelstudio_with_predictions_and_config(tmp_path: Path, gold_docs: l
         (["from-labelstudio", "{bad}", "-o", "out.jsonl"], "neither a JSON export nor JSON Lines"),
         (["from-conll", "{bad}", "-o", "out.jsonl"], "is not one character or a known escape"),
         (["to-conll", "{bad}", "-o", "out.conll"], "not JSON"),
-        (["to-hf", "{crossing}", "-o", "out", "--shape", "sentences"], "not inside any sentence"),
+        (["to-hf", "{crossing}", "-o", "out", "--shape", "sentences", "--corpus", "corpus"], "not inside any sentence"),
         (["to-doccano", "{crossing}", "-o", "out.jsonl"], "crosses a sentence boundary"),
         (["from-doccano", "{labels}", "-o", "out.jsonl"], "span label 'ORG' is not one of"),
     ],
@@ -128,6 +167,8 @@ def test_user_errors_are_one_line_and_leave_no_output(
     write_documents("crossing.jsonl", [Document("c", "共12个。好。", spans=(Span(1, 6, "COUNT"),),
                                                 sentences=(Sentence(0, 5), Sentence(5, 7)))])
     Path("labels.jsonl").write_text(json.dumps({"text": "abc", "label": [[0, 1, "ORG"]]}) + "\n", encoding="utf-8")
+    Path("corpus").mkdir()
+    Path("corpus/splits.json").write_text(json.dumps({"train": ["c"], "dev": [], "test": []}), encoding="utf-8")
     args = [a.replace("{bad}", "bad.jsonl").replace("{crossing}", "crossing.jsonl").replace("{labels}", "labels.jsonl")
             for a in args]
     result = run(*args)
@@ -150,6 +191,6 @@ def test_outputs_get_normal_permissions(tmp_path: Path) -> None:
     plain.write_bytes(b"")
     (tmp_path / "plain_dir").mkdir()
     ok("to-docbin", GOLD, "-o", tmp_path / "gold.spacy")
-    ok("to-hf", GOLD, "-o", tmp_path / "hf")
+    ok("to-hf", GOLD, "-o", tmp_path / "hf", "--corpus", CORPUS)
     assert (tmp_path / "gold.spacy").stat().st_mode == plain.stat().st_mode
     assert (tmp_path / "hf").stat().st_mode == (tmp_path / "plain_dir").stat().st_mode

@@ -18,6 +18,8 @@ from typer.testing import CliRunner
 from jixiao.cli.evaluate_cmd import evaluate
 from jixiao.cli.main import app as jixiao
 from jixiao.document.model import CATEGORIES, KINDS, LABELS
+from jixiao.training.package import folder_hash
+from jixiao.loading import bundled_model_path
 
 ROOT = Path(__file__).resolve().parent.parent
 TEST_ID = "001_f25cf90dc0a01762"
@@ -90,7 +92,11 @@ def test_metrics_json_has_the_stable_keys_and_provenance(test_split_run: Path) -
     assert metrics["data"]["sha256"] == hashlib.sha256((ROOT / "corpus" / "gold" / f"{TEST_ID}.jsonl").read_bytes()).hexdigest()
     assert metrics["data"]["documents"] == 1 and metrics["documents"] == 1
     assert metrics["model"]["name"] and "version" in metrics["model"]
+    identity = metrics["model_identity"]
+    assert identity["hash"] == folder_hash(bundled_model_path()), "the model's content hash, from its files"
+    assert identity["backends"] == {"quantities": "spacy", "issues": "linear"}
     assert metrics["commit"] is None or len(metrics["commit"]) == 40
+    assert metrics["dirty"] in (True, False, None)
     assert len(metrics["kind"]["confusion"]["matrix"]) == len(KINDS)
 
 
@@ -192,7 +198,14 @@ def test_compare_prints_both_files_with_deltas(test_split_run: Path, tmp_path: P
     assert result.exit_code == 0, result.output
     row = next(line for line in result.stdout.splitlines() if " kind.macro_f1 " in line)
     assert f"{metrics['kind']['macro_f1']:.4f}" in row and f"{metrics['kind']['macro_f1'] - 0.25:.4f}" in row and "-0.2500" in row
-    assert result.stdout.index("spans.AMOUNT.f1") < result.stdout.index("kind.macro_f1") < result.stdout.index("categories.micro.f1")
+    assert "spans.AMOUNT.f1" not in result.stdout, "unchanged figures are left out by default"
+    total = len([k for k in flat(metrics)])
+    assert f"1 of {total} figures" in result.stdout
+    assert metrics["model_identity"]["hash"] in result.stdout and metrics["data"]["sha256"][:16] in result.stdout
+    everything = run_evaluate("--compare", str(test_split_run / "metrics.json"), str(tmp_path / "b.json"), "--all")
+    out = everything.stdout
+    assert out.index("spans.AMOUNT.f1") < out.index("kind.macro_f1") < out.index("categories.micro.f1")
+    assert f"{total} of {total} figures" in out
 
 
 @pytest.mark.parametrize(

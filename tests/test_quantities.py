@@ -124,7 +124,8 @@ def test_an_older_grammar_file_keeps_its_behaviour() -> None:
     data = yaml.safe_load(packaged_grammar_text())
     for key in ("comparator_ops", "sign_chars", "sign_words", "currency_prefixes", "plus_signs", "sign_not_after",
                 "foreign_currency", "currency_factors",
-                "money_classifiers", "money_tail", "money_tail_lone", "unit_word_blocks", "arabic_only_units",
+                "money_classifiers", "money_classifier_cues", "signed_labels", "money_tail", "money_tail_lone",
+                "unit_word_blocks", "arabic_only_units",
                 "bracket_not_after", "half_after_labels"):
         del data[key]
     for key in ("bracket_open", "bracket_close", "half"):

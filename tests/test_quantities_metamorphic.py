@@ -26,6 +26,7 @@ from pathlib import Path
 
 import pytest
 
+from jixiao.components import QuantityExtractor
 from jixiao.document.jsonl import decimal_str, read_documents
 from jixiao.document.model import Span
 from jixiao.quantities.rules import RuleExtractor
@@ -70,7 +71,7 @@ def _spec_cases() -> list[Case]:
 
 
 def _document_cases(folder: str) -> list[Case]:
-    return [Case(folder, d.id, d.text, tuple((s.start, s.end) for s in d.sentences))
+    return [Case(folder, d.id, d.text, tuple((s.start, s.end) for s in d.sentences) or ((0, len(d.text)),))
             for f in sorted((ROOT / "corpus" / folder).glob("*.jsonl")) for d in read_documents(f)]
 
 
@@ -193,7 +194,7 @@ def _describe(case: Case, key: Key, text: str, side: str) -> str:
     return f"{side} [{start},{end}){shown} {label} {value} {unit}{extra}"
 
 
-def differences(case: Case, extractor: RuleExtractor, rewrite: Callable[[str, list[Span]], Rewritten]) -> list[str]:
+def differences(case: Case, extractor: QuantityExtractor, rewrite: Callable[[str, list[Span]], Rewritten]) -> list[str]:
     """One line per sentence whose quantities change under the rewrite (empty: invariant)."""
     original = extractor.extract(case.text)
     rewritten = rewrite(case.text, original)

@@ -175,3 +175,52 @@ def test_links_jump_both_ways(chromium: str, page: Path, tmp_path: Path) -> None
     dom = _browser(chromium, tmp_path / "profile", "--dump-dom", probed.as_uri()).stdout
     body = next(a for t, a in _elements(dom) if t == "body")
     assert body.get("data-probe") == "true,1,true"
+
+
+class _Ancestry(HTMLParser):
+    """Each start tag with the tags (and their classes) it stands in, for checking the drawn tables."""
+
+    VOID = {"meta", "input", "br", "img", "link", "hr", "col"}
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.stack: list[tuple[str, dict[str, str]]] = []
+        self.seen: list[tuple[str, dict[str, str], list[tuple[str, dict[str, str]]]]] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        attributes = {k: v or "" for k, v in attrs}
+        self.seen.append((tag, attributes, list(self.stack)))
+        if tag not in self.VOID:
+            self.stack.append((tag, attributes))
+
+    def handle_endtag(self, tag: str) -> None:
+        while self.stack:
+            if self.stack.pop()[0] == tag:
+                break
+
+
+def test_tables_are_drawn_with_their_findings_in_the_cells(chromium: str, tmp_path: Path) -> None:
+    """In the browser's own DOM (nothing moved out of the tables), 表1 of 001 has its rows, its
+    values in 元, and the audit's ⚠ inside the flagged rate cells."""
+    from jixiao.audit import audit_document
+    from jixiao.loading import load
+    from jixiao.outputs.html import render_html
+
+    doc = load("jixiao-rules").tag_file(ROOT / "corpus" / "raw" / "001_f25cf90dc0a01762.txt")
+    findings = audit_document(doc)
+    page = tmp_path / "tables.html"
+    page.write_text(render_html(doc, findings), "utf-8")
+    parser = _Ancestry()
+    parser.feed(_browser(chromium, tmp_path / "profile", "--dump-dom", page.as_uri()).stdout)
+    tables = [a for t, a, _ in parser.seen if t == "table" and "doc-table" in a.get("class", "")]
+    assert [a["id"] for a in tables] == [f"t-{i}" for i in range(len(doc.tables))]
+    first_rows = [a for t, a, up in parser.seen if t == "tr" and any(u.get("id") == "t-0" for _, u in up)]
+    assert len(first_rows) == len(doc.tables[0].rows)
+    value = next(a for t, a, _ in parser.seen if t == "td" and a.get("data-value") == "2664700")
+    assert "266.47 万元 → 2,664,700 元" in value["title"]
+    in_tables = [f for f in findings if f.table is not None]
+    marks = {a["id"]: up for t, a, up in parser.seen if t == "a" and a.get("class") == "fmark"}
+    for index, finding in enumerate(findings):
+        if finding.table is not None:
+            assert any(t == "td" and "flag" in u.get("class", "").split() for t, u in marks[f"f-{index}"])
+    assert len(in_tables) == 12

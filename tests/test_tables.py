@@ -1,4 +1,5 @@
-"""Tables from .txt exports and .docx files: structure, units, column roles and typed rows."""
+"""Tables from .txt exports and .docx files: structure, units, column roles and typed rows (see also
+test_table_records.py for the typed records of every source and output)."""
 
 from __future__ import annotations
 
@@ -14,6 +15,7 @@ from jixiao.ingest.text_tables import find_text_tables
 from jixiao.tables import columns as col
 from jixiao.tables.budget import DETAIL, ITEM_ROW, TOTAL, budget_tables
 from jixiao.tables.figures import amount_cell, rate_cell, span_figure
+from jixiao.tables.records import context_lines, type_table
 from jixiao.tables.units import caption_unit, header_unit
 
 RAW = Path(__file__).resolve().parent.parent / "corpus" / "raw"
@@ -40,7 +42,10 @@ def test_cell_per_line_table_with_wrapped_cells_and_double_blank_lines() -> None
     assert rows == [["序号", "实施部室", "金额"], ["1", "城市管理办公室", "405.81"], ["2", "综合办公室", "12.70"]]
     cell = tables[0].rows[1][1]
     assert text[cell.start : cell.end] == "城市管理\n办公室"
-    assert tables[0].caption == "单位：万元"
+    assert tables[0].caption is None  # captions and units are read when the table is typed
+    typed = type_table(tables[0], context_lines(text, 0, tables[0].start))
+    assert (typed.caption, typed.unit, typed.unit_source) == ("表1 示例", "万元", "caption")
+    assert typed.rows[1][2].value == Decimal("4058100")
 
 
 def test_row_cut_by_a_stray_blank_line_is_joined() -> None:

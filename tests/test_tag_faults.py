@@ -129,6 +129,34 @@ def test_ctrl_c_keeps_whole_lines_and_resume_finishes(tmp_path: Path, small_repo
     assert not journal.exists()
 
 
+@pytest.mark.parametrize("target", ["parent", "group"])
+def test_sigterm_is_handled_like_ctrl_c(tmp_path: Path, small_reports: Path, reference: bytes, rules_model: Path,
+                                        target: str) -> None:
+    """``kill PID`` (a batch system's time limit, ``docker stop``) and SIGTERM to the whole group
+    both leave whole lines, a message and a partial file that --resume finishes."""
+    out = tmp_path / "term.jsonl"
+    journal = out.with_name("term.jsonl.partial")
+    process = start_cli(small_reports, out, "--workers", "2", "--model", str(rules_model))
+    try:
+        wait_for_lines(journal, process)
+        if target == "parent":
+            os.kill(process.pid, signal.SIGTERM)
+        else:
+            os.killpg(process.pid, signal.SIGTERM)
+        _, stderr = process.communicate(timeout=60)
+        assert group_gone(process.pid)
+    finally:
+        if live_members(process.pid):
+            os.killpg(process.pid, signal.SIGKILL)
+    assert process.returncode == 143, stderr
+    assert "Traceback" not in stderr and not out.exists()
+    records = assert_whole_lines(journal, reference)
+    assert f"terminated: {len(records)} document(s) are kept in {journal}; run the same command with --resume" in stderr
+    result = run(str(small_reports), "-o", str(out), "--resume", "--model", str(rules_model))
+    assert result.exit_code == 0 and f"{len(records)} kept from an earlier run" in result.stderr
+    assert out.read_bytes() == reference
+
+
 def test_kill_9_keeps_whole_lines_workers_exit_and_resume_finishes(tmp_path: Path, small_reports: Path,
                                                                    reference: bytes, rules_model: Path) -> None:
     out = tmp_path / "k.jsonl"
@@ -243,7 +271,7 @@ def test_resume_works_for_tables_too(tmp_path: Path, report_paths: list[Path], r
     ids = [json.loads(line)["id"] for line in (out / "documents.jsonl").read_text("utf-8").splitlines()]
     assert ids == [p.stem for p in report_paths]
     assert set(pq.read_table(out / "sentences.parquet").column("id").to_pylist()) == set(ids)
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["tables"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["tables", "tables.run.json"]
 
 
 def test_unreadable_files_are_retried_on_resume(tmp_path: Path, report_paths: list[Path], rules_model: Path) -> None:

@@ -81,6 +81,30 @@ def test_sentence_messages(change: dict, message: str) -> None:  # type: ignore[
     assert any(message in p for p in problems), problems
 
 
+@pytest.mark.parametrize(
+    ("span", "sentence", "message"),
+    [
+        ({"label": "Amount"}, {}, "label 'Amount' is not one of AMOUNT, RATE, COUNT, MEASURE (did you mean 'AMOUNT'?)"),
+        ({}, {"categories": ["budget_executon"]}, "category 'budget_executon' is not a scheme key (did you mean 'budget_execution'?)"),
+        ({}, {"categories": ["contracts"]}, "(did you mean 'contract_rigor'?)"),
+        ({}, {"kind": "recommend", "categories": ["budget_execution"]}, "(did you mean 'recommendation'?)"),
+        ({"vaule": "1"}, {}, "unknown key 'vaule' (did you mean 'value'?)"),
+        ({}, {"categorie": []}, "unknown key 'categorie' (did you mean 'categories'?)"),
+        ({"score": 1.0}, {}, "'score' is a prediction score; gold has none (jixiao corpus fill removes it)"),
+        ({}, {"kind_score": 0.9}, "'kind_score' is a prediction score"),
+        ({}, {"category_scores": {"budget_execution": 0.8}}, "'category_scores' is a prediction score"),
+    ],
+)
+def test_misspellings_get_the_nearest_key_and_scores_are_refused(span: dict, sentence: dict, message: str) -> None:  # type: ignore[type-arg]
+    problems = validate_document(doc([{**GOOD_SPAN, **span}], [{**GOOD_SENTENCE, **sentence}]))
+    assert any(message in p for p in problems), problems
+
+
+def test_nothing_close_suggests_nothing() -> None:
+    problems = validate_document(doc([{**GOOD_SPAN, "label": "MONEY"}]))
+    assert problems == ["span 0 [2,6) 「487万」: label 'MONEY' is not one of AMOUNT, RATE, COUNT, MEASURE"]
+
+
 def test_document_level_messages(tmp_path: Path) -> None:
     path = tmp_path / "c.jsonl"
     lines = [json.dumps(doc([GOOD_SPAN]), ensure_ascii=False), "{not json", json.dumps(doc()), json.dumps({"id": "x"}), "[]"]
@@ -110,12 +134,13 @@ def test_cli_exit_codes(tmp_path: Path, gold_docs) -> None:  # type: ignore[no-u
 def test_the_gold_corpus_is_valid() -> None:
     root = Path(__file__).resolve().parent.parent / "corpus"
     files = sorted((root / "gold").glob("*.jsonl")) + sorted((root / "authored").glob("*.jsonl"))
+    files += sorted((root / "shift").glob("*.jsonl"))
     assert len(files) >= 5
     for path in files:
         assert validate_file(path) == [], path
 
 
-@pytest.mark.parametrize("unit", ["元", "美元", "欧元", "港元", "日元", "英镑"])
+@pytest.mark.parametrize("unit", ["元", "美元", "欧元", "港元", "日元", "英镑", "美金", "卢布", "瑞士法郎", "卢比"])
 def test_money_in_any_currency_keeps_its_unit(unit: str) -> None:
     """SCHEME §1 rule 10: a foreign amount is valued in its own currency, unit as written."""
     assert not [p for p in validate_document(doc([{**GOOD_SPAN, "unit": unit}])) if "unit" in p]

@@ -1,35 +1,184 @@
-"""Expand command-line inputs (files, folders, globs) into report paths, in a stable order."""
+"""Expand command-line inputs (files, folders, globs) into report paths, in a stable order.
+
+Three decisions live here because every command that reads reports needs the same answer:
+
+- **What a folder holds.** Folders are walked recursively, following links to folders (a folder
+  of reports is often a folder of links to archives), in sorted order. A link that loops back to
+  a folder already being walked, a link whose target is missing and a folder that cannot be
+  listed are *problems*: each is returned with a one-line reason so the caller lists it in its
+  errors file instead of skipping it silently.
+- **Document ids.** An id is the path relative to the input root (the deepest folder holding
+  every input as named), without its suffix and with ``/`` separators: ``东城区/绩效评价报告``.
+  Where two inputs would share that (``report.txt`` beside ``report.docx``), both keep their
+  suffix. Ids depend only on the inputs, never on their order or on earlier runs, and two inputs
+  never share one.
+- **Outputs that are inputs.** A command refuses an output path that is one of its inputs, would
+  become one the next time the same inputs are read, or (for folder outputs) holds inputs.
+"""
 
 from __future__ import annotations
 
+import errno
+import fnmatch
 import glob
 import hashlib
+import os
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from jixiao.ingest.reader import SUPPORTED_SUFFIXES
 
 
 class InputError(ValueError):
-    """An input that names nothing; a usage error."""
+    """An input that names nothing, or an output that would overwrite an input; a usage error."""
 
 
-def expand_inputs(inputs: list[str], suffixes: tuple[str, ...] = SUPPORTED_SUFFIXES) -> list[str]:
-    """Files as given; folders recursively (supported suffixes only); globs expanded, sorted."""
+@dataclass(frozen=True)
+class Inputs:
+    """The files a run reads, each with its document id, plus the entries that could not be followed.
+
+    ``paths`` are as the user named them (folder members joined to the folder as given);
+    ``problems`` are ``(path, reason)`` pairs for links and folders that could not be read.
+    """
+
+    paths: tuple[str, ...]
+    ids: tuple[str, ...]
+    root: str
+    problems: tuple[tuple[str, str], ...] = ()
+    arguments: tuple[str, ...] = field(default=())
+
+    def __len__(self) -> int:
+        return len(self.paths)
+
+    @classmethod
+    def of_files(cls, paths: Iterable[str | Path]) -> Inputs:
+        """Inputs for a list of file paths (the Python API): ids relative to their common folder."""
+        names = list(dict.fromkeys(str(p) for p in paths))
+        root = input_root(names, folders=())
+        return cls(tuple(names), tuple(assign_ids(names, root)), root, (), tuple(names))
+
+
+def find_inputs(inputs: Sequence[str], suffixes: tuple[str, ...] = SUPPORTED_SUFFIXES) -> Inputs:
+    """Files as given; folders recursively (``suffixes`` only); globs expanded; all in a stable order.
+
+    Raises InputError for an input that names nothing. Links that loop or point nowhere, and
+    folders that cannot be listed, come back in ``problems``.
+    """
     paths: list[str] = []
+    problems: list[tuple[str, str]] = []
+    folders: list[str] = []
     for item in inputs:
         path = Path(item)
         if path.is_dir():
-            paths.extend(str(p) for p in sorted(path.rglob("*")) if p.is_file() and p.suffix.lower() in suffixes)
+            folders.append(item)
+            _walk(item, suffixes, paths, problems)
         elif path.exists():
             paths.append(item)
+        elif path.is_symlink():
+            problems.append((item, link_problem(item)))
         elif glob.has_magic(item):
             matches = sorted(glob.glob(item, recursive=True))
             if not matches:
                 raise InputError(f"{item}: the pattern matches no file")
-            paths.extend(m for m in matches if Path(m).is_file())
+            folders.append(_glob_folder(item))
+            for match in matches:
+                if Path(match).is_file():
+                    paths.append(match)
+                elif Path(match).is_symlink() and not Path(match).exists():
+                    problems.append((match, link_problem(match)))
         else:
             raise InputError(f"{item}: no such file or folder")
-    return list(dict.fromkeys(paths))
+    unique = list(dict.fromkeys(paths))
+    root = input_root([*unique, *(p for p, _ in problems)], folders)
+    return Inputs(tuple(unique), tuple(assign_ids(unique, root)), root, tuple(dict.fromkeys(problems)), tuple(inputs))
+
+
+def expand_inputs(inputs: list[str], suffixes: tuple[str, ...] = SUPPORTED_SUFFIXES) -> list[str]:
+    """The report paths that ``inputs`` name (see ``find_inputs``; problems are left out)."""
+    return list(find_inputs(inputs, suffixes).paths)
+
+
+def _walk(folder: str, suffixes: tuple[str, ...], paths: list[str], problems: list[tuple[str, str]],
+          branch: tuple[str, ...] = ()) -> None:
+    """Depth-first in sorted order (the order of sorted paths), following links to folders; a link
+    back to a folder on the current branch is a loop, reported once and not followed."""
+    branch = branch or (os.path.realpath(folder),)
+    try:
+        with os.scandir(folder) as listing:
+            entries = sorted(listing, key=lambda e: e.name)
+    except OSError as exc:
+        problems.append((folder, f"cannot list the folder ({exc.strerror or exc})"))
+        return
+    for entry in entries:
+        path = os.path.join(folder, entry.name)
+        suffix = Path(entry.name).suffix.lower()
+        try:
+            is_dir = entry.is_dir(follow_symlinks=True)
+            is_file = not is_dir and entry.is_file(follow_symlinks=True)
+        except OSError as exc:
+            problems.append((path, link_problem(path) if entry.is_symlink() else f"cannot read ({exc.strerror or exc})"))
+            continue
+        if is_dir:
+            real = os.path.realpath(path)
+            if real in branch:
+                problems.append((path, f"symbolic link loop: points back to {real}, a folder it is inside"))
+            else:
+                _walk(path, suffixes, paths, problems, (*branch, real))
+        elif is_file:
+            if suffix in suffixes:
+                paths.append(path)
+        elif entry.is_symlink() and (suffix in suffixes or not suffix):
+            problems.append((path, link_problem(path)))
+
+
+def link_problem(path: str) -> str:
+    """Why a symbolic link cannot be followed, in one line."""
+    try:
+        os.stat(path)
+    except OSError as exc:
+        if exc.errno == errno.ELOOP:
+            return "symbolic link loop (the link points, through other links, back to itself)"
+        if isinstance(exc, FileNotFoundError):
+            return f"broken symbolic link (its target {os.readlink(path)} does not exist)"
+        return f"unreadable symbolic link ({exc.strerror or exc})"
+    return "symbolic link to something that is not a file"
+
+
+def _glob_folder(pattern: str) -> str:
+    """The folder a glob starts from: its parts before the first wildcard."""
+    parts: list[str] = []
+    for part in Path(pattern).parts:
+        if glob.has_magic(part):
+            break
+        parts.append(part)
+    return str(Path(*parts)) if parts else "."
+
+
+def input_root(paths: Sequence[str], folders: Sequence[str]) -> str:
+    """The deepest folder holding every input as named: a folder counts as itself, a file as its folder."""
+    places = [os.path.abspath(f) for f in folders] + [os.path.dirname(os.path.abspath(p)) for p in paths]
+    return os.path.commonpath(places) if places else os.path.abspath(".")
+
+
+def assign_ids(paths: Sequence[str], root: str) -> list[str]:
+    """Document ids for ``paths``: relative to ``root`` without suffix, unless that is shared.
+
+    Every member of a group that would share an id keeps its suffix; that repeats until no id is
+    shared (full relative paths of distinct files differ, so it ends).
+    """
+    relative = [Path(os.path.relpath(os.path.abspath(p), root)).as_posix() for p in paths]
+    full = [False] * len(paths)
+    while True:
+        ids = [r if f or not Path(r).suffix else r[: -len(Path(r).suffix)] for r, f in zip(relative, full)]
+        counts = Counter(ids)
+        shared = [i for i, doc_id in enumerate(ids) if counts[doc_id] > 1 and not full[i]]
+        if not shared:
+            return ids
+        for i, doc_id in enumerate(ids):
+            if counts[doc_id] > 1:
+                full[i] = True
 
 
 def source_sha256(path: str | Path) -> str | None:
@@ -43,3 +192,54 @@ def source_sha256(path: str | Path) -> str | None:
             return hashlib.file_digest(handle, "sha256").hexdigest()
     except OSError:
         return None
+
+
+# --- outputs that are inputs -------------------------------------------------------------------
+
+
+def check_outputs(arguments: Sequence[str], paths: Sequence[str], files: Iterable[str | Path] = (),
+                  folders: Iterable[str | Path] = (), suffixes: tuple[str, ...] = SUPPORTED_SUFFIXES) -> None:
+    """Raise InputError (one line) for an output that would overwrite or become an input.
+
+    ``files`` are files the command writes (or replaces, or removes); ``folders`` are folders it
+    replaces whole. ``arguments`` are the inputs as named (files, folders, globs) and ``paths``
+    the files they expanded to. Hard links and symbolic links count as the same file.
+    """
+    inputs = [p for p in dict.fromkeys(str(p) for p in (*paths, *arguments)) if os.path.exists(p)]
+    keys = {_file_key(p): p for p in inputs if os.path.isfile(p)}
+    for out in (str(f) for f in files):
+        same = keys.get(_file_key(out)) if os.path.exists(out) else None
+        if same is not None:
+            raise InputError(f"{out}: is the input {same}; writing it would destroy that input: choose another output")
+        if Path(out).suffix.lower() in suffixes:
+            for argument in arguments:
+                if _would_read(argument, out):
+                    raise InputError(f"{out}: inside the input {argument}, so a later run on the same input would read "
+                                     "it as a report: choose another output")
+    for folder in (str(f) for f in folders):
+        real = os.path.realpath(folder)
+        for item in inputs:
+            if _is_within(os.path.realpath(item), real):
+                raise InputError(f"{folder}: holds the input {item}; writing it would replace that input: "
+                                 "choose another output folder")
+
+
+def _file_key(path: str) -> tuple[int, int] | str:
+    try:
+        stat = os.stat(path)
+    except OSError:
+        return os.path.realpath(path)
+    return (stat.st_dev, stat.st_ino)
+
+
+def _would_read(argument: str, output: str) -> bool:
+    """Whether expanding ``argument`` again would pick ``output`` up."""
+    if os.path.isdir(argument):
+        return _is_within(os.path.realpath(output), os.path.realpath(argument))
+    if glob.has_magic(argument):
+        return fnmatch.fnmatch(os.path.normpath(os.path.abspath(output)), os.path.normpath(os.path.abspath(argument)))
+    return False
+
+
+def _is_within(path: str, folder: str) -> bool:
+    return path == folder or path.startswith(folder.rstrip(os.sep) + os.sep)

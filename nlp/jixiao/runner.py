@@ -5,10 +5,19 @@ so memory stays flat however many reports come in. Workers are spawned fresh (no
 process that holds threads and a model), load the model once each, cap their numerical
 libraries to one thread, ignore Ctrl-C (the parent decides how to stop) and exit by themselves if
 the parent is killed. See ``nlp/jixiao/outputs/journal.py`` for how an interrupted run keeps its work.
+
+What one file may cost is bounded: the size and depth checks of ``jixiao.ingest.limits`` run
+before any format reader, and the time spent reading and tagging one file is capped by a timer
+(``deadline``) that turns an overrun into that file's error, so one hostile file neither hangs
+nor ends a batch. Ctrl-C and SIGTERM stop a run the same way, leaving a journal to resume from;
+``--resume`` keeps only what the same model made from the same inputs (``_prepare``).
 """
 
 from __future__ import annotations
 
+import decimal
+import hashlib
+import json
 import multiprocessing
 import os
 import signal
@@ -16,12 +25,12 @@ import sys
 import threading
 import time
 import tomllib
-from collections import Counter, deque
+from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import lru_cache, partial
 from importlib.resources import files
 from itertools import islice
@@ -29,16 +38,22 @@ from pathlib import Path
 from typing import Any, Protocol, TypeVar
 
 from jixiao.ingest.errors import IngestError
-from jixiao.inputs import source_sha256
-from jixiao.loading import ModelError, load
-from jixiao.outputs.journal import ErrorsFile, Journal, Layout, publish_folder, publish_jsonl
+from jixiao.ingest.limits import DEFAULT_LIMITS, Limits
+from jixiao.ingest.reader import read_file
+from jixiao.inputs import Inputs, check_outputs, source_sha256
+from jixiao.loading import RULES_MODEL_NAME, ModelError, load, resolve_model
+from jixiao.outputs.journal import (ErrorsFile, Journal, Layout, iter_records, publish_folder, publish_jsonl,
+                                    read_manifest, write_manifest)
 from jixiao.outputs.records import RecordStats, output_record, record_line, record_sha256, record_stats
 from jixiao.outputs.summary import Summary
+from jixiao.document.model import Document
 from jixiao.tagger import Tagger, TagResult
 
 T = TypeVar("T")
 R = TypeVar("R")
 ModelRef = str | Path | None
+INTERRUPTED = "interrupted"
+TERMINATED = "terminated"
 
 
 def load_settings() -> dict[str, Any]:
@@ -49,12 +64,37 @@ class TaggingError(RuntimeError):
     """The run cannot go on (a worker died, the output cannot be written); work so far is kept."""
 
 
-class TaggingInterrupted(KeyboardInterrupt):
-    """Ctrl-C during a run; ``summary`` says what the journal keeps."""
+class ResumeRefused(ValueError):
+    """``--resume`` would mix records of another model into the output; the message says what differs."""
 
-    def __init__(self, summary: Summary) -> None:
-        super().__init__("interrupted")
+
+class TaggingInterrupted(KeyboardInterrupt):
+    """Ctrl-C or SIGTERM during a run; ``summary`` says what the journal keeps, ``why`` which it was."""
+
+    def __init__(self, summary: Summary, why: str = INTERRUPTED) -> None:
+        super().__init__(why)
         self.summary = summary
+        self.why = why
+
+
+class Terminated(KeyboardInterrupt):
+    """SIGTERM, raised where Ctrl-C raises KeyboardInterrupt, so both stop a run the same way."""
+
+
+class FileTimeout(BaseException):
+    """One file ran past the time limit.
+
+    A BaseException, like KeyboardInterrupt, so that readers which turn any Exception into
+    "damaged file" (pdfplumber's wrapper does) let it through to the runner.
+    """
+
+
+@dataclass(frozen=True)
+class Reading:
+    """How files are read: the limits of ``jixiao.ingest.limits`` and what to do with bad bytes."""
+
+    limits: Limits = DEFAULT_LIMITS
+    encoding_errors: str = "strict"
 
 
 # --- one document ---------------------------------------------------------------------------
@@ -68,26 +108,72 @@ class Outcome:
     line: str | None = None
     error: str | None = None
     stats: RecordStats | None = None
-    model: dict[str, str] | None = None
 
 
-def tag_to_result(tagger: Tagger, path: str | Path) -> TagResult:
-    """Tag one file; an unreadable file, or a bug on one file, fails that file only."""
+@contextmanager
+def deadline(seconds: float | None) -> Iterator[None]:
+    """Raise FileTimeout in this block after ``seconds``.
+
+    A real-time interval timer (SIGALRM) interrupts Python code, and the regular expression engine
+    checks for signals as it backtracks; a timer needs the main thread of a process, which every
+    worker process and the CLI are. Elsewhere (a thread of the caller's) the block runs unbounded.
+    """
+    if not seconds or seconds <= 0 or threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def expire(signum: int, frame: Any) -> None:
+        raise FileTimeout
+
+    previous = signal.signal(signal.SIGALRM, expire)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
     try:
-        return TagResult(str(path), tagger.tag_file(path))
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+
+
+def tag_to_result(tagger: Tagger, path: str | Path, doc_id: str | None = None, reading: Reading = Reading()) -> TagResult:
+    """Read and tag one file within the limits; an unreadable file, a file over a limit, or a bug
+    on one file fails that file only."""
+    def work() -> Document:
+        document = read_file(path, doc_id, limits=reading.limits, encoding_errors=reading.encoding_errors)
+        return tagger.tag_document(document)
+
+    return guarded(str(path), work, reading.limits.seconds)
+
+
+def guarded(source: str, work: Callable[[], Document], seconds: float | None) -> TagResult:
+    """Run ``work`` (read and tag one input) under the time limit; every failure becomes the
+    input's one-line error, the same wording whichever engine runs it."""
+    try:
+        with deadline(seconds):
+            return TagResult(source, work())
+    except FileTimeout:
+        return TagResult(source, error=f"took longer than the limit of {seconds:g} s for one file (--time-limit); "
+                                       "not tagged")
     except IngestError as exc:
-        return TagResult(str(path), error=exc.reason)
+        return TagResult(source, error=exc.reason)
+    except decimal.DecimalException as exc:
+        return TagResult(source, error=f"a number in the text is too large to compute with exactly "
+                                       f"(decimal.{type(exc).__name__} in the quantity normaliser)")
     except Exception as exc:  # noqa: BLE001 - one bad document must not end a batch of thousands
-        return TagResult(str(path), error=f"tagging failed ({type(exc).__name__}: {exc})")
+        return TagResult(source, error=f"tagging failed ({type(exc).__name__}: {exc})")
 
 
-def tag_to_outcome(tagger: Tagger, path: str | Path) -> Outcome:
-    """Serialise in the worker, so the parent only writes lines."""
-    result = tag_to_result(tagger, path)
+def outcome_of(result: TagResult, model: dict[str, str]) -> Outcome:
+    """The output line (or the one-line error) of a result, as every engine writes it."""
     if result.document is None:
         return Outcome(result.source, error=" ".join(str(result.error).splitlines()))
-    record = output_record(result.document, result.source, tagger.model_info)
-    return Outcome(result.source, record_line(record), stats=record_stats(record), model=tagger.model_info)
+    record = output_record(result.document, result.source, model)
+    return Outcome(result.source, record_line(record), stats=record_stats(record))
+
+
+def tag_to_outcome(tagger: Tagger, path: str | Path, doc_id: str | None, reading: Reading,
+                   model: dict[str, str]) -> Outcome:
+    """Serialise in the worker, so the parent only writes lines."""
+    return outcome_of(tag_to_result(tagger, path, doc_id, reading), model)
 
 
 # --- worker processes -----------------------------------------------------------------------
@@ -103,17 +189,20 @@ def _worker_tagger(model: ModelRef) -> Tagger:
     return _load(model)
 
 
-def _worker_outcome(model: ModelRef, path: str) -> Outcome:
-    return tag_to_outcome(_worker_tagger(model), path)
+def _worker_outcome(model: ModelRef, reading: Reading, info: dict[str, str], job: tuple[str, str | None]) -> Outcome:
+    return tag_to_outcome(_worker_tagger(model), job[0], job[1], reading, info)
 
 
-def _worker_result(model: ModelRef, path: str) -> TagResult:
-    return tag_to_result(_worker_tagger(model), path)
+def _worker_result(model: ModelRef, reading: Reading, job: tuple[str, str | None]) -> TagResult:
+    return tag_to_result(_worker_tagger(model), job[0], job[1], reading)
 
 
 def _init_worker(model: ModelRef, parent: int, settings: dict[str, Any]) -> None:
     """Before the model loads (which can take many seconds): watch the parent, ignore Ctrl-C
-    and set the thread limits that libraries read when they are imported."""
+    and set the thread limits that libraries read when they are imported.
+
+    SIGTERM keeps its default: the pool ends workers with it when one of them dies.
+    """
     interval = float(settings.get("parent_check_seconds", 1.0))
     threading.Thread(target=_exit_with_parent, args=(parent, interval), daemon=True).start()
     signal.signal(signal.SIGINT, signal.SIG_IGN)
@@ -156,6 +245,24 @@ def _sigint_held() -> Iterator[None]:
         signal.pthread_sigmask(signal.SIG_SETMASK, previous)
 
 
+@contextmanager
+def _sigterm_as_interrupt() -> Iterator[None]:
+    """SIGTERM (``kill``, a batch system's time limit, ``docker stop``) stops the run as Ctrl-C
+    does: the journal is kept and the run says so. Only the main thread can set a handler."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def terminate(signum: int, frame: Any) -> None:
+        raise Terminated(TERMINATED)
+
+    previous = signal.signal(signal.SIGTERM, terminate)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+
+
 def bounded_ordered(submit: Callable[[T], Future[R]], items: Iterable[T], limit: int,
                     start: Callable[[], Any] = _sigint_held) -> Iterator[R]:
     """Results in input order with at most ``limit`` items submitted and not yet yielded.
@@ -173,32 +280,90 @@ def bounded_ordered(submit: Callable[[T], Future[R]], items: Iterable[T], limit:
         yield result
 
 
-def process_map(fn: Callable[[str], R], paths: Iterable[str], model: ModelRef, workers: int,
+def process_map(fn: Callable[[T], R], items: Iterable[T], model: ModelRef, workers: int,
                 settings: dict[str, Any]) -> Iterator[R]:
-    """``fn`` over ``paths`` in a pool of ``workers`` spawned processes, results in input order."""
+    """``fn`` over ``items`` in a pool of ``workers`` spawned processes, results in input order."""
     worker_settings = settings.get("workers", {})
     limit = workers * int(worker_settings.get("in_flight_per_worker", 4))
     executor = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn"),
                                    initializer=_init_worker, initargs=(model, os.getpid(), worker_settings))
     try:
-        yield from bounded_ordered(lambda path: executor.submit(fn, path), paths, limit)
+        yield from bounded_ordered(lambda item: executor.submit(fn, item), items, limit)
     finally:
         executor.shutdown(wait=True, cancel_futures=True)
 
 
-# --- the Python API -------------------------------------------------------------------------
+def available_cores() -> int:
+    """The cores this process may run on (its CPU affinity, which containers and batch systems set)."""
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # not on Linux
+        return max(1, os.cpu_count() or 1)
+
+
+def capped_workers(requested: int) -> tuple[int, str | None]:
+    """Workers to start and, when fewer than asked, why: each worker holds a whole model, and
+    more workers than cores only add memory and switching, never speed."""
+    cores = available_cores()
+    if requested <= cores:
+        return max(1, requested), None
+    return cores, (f"--workers {requested} is more than the {cores} CPU core(s) available; using {cores} "
+                   "(each worker loads its own copy of the model)")
+
+
+# --- the model ------------------------------------------------------------------------------
 
 
 def _load(model: ModelRef | Tagger) -> Tagger:
-    """The tagger for this process; every model problem becomes one ModelError."""
+    """The tagger for this process; every model problem becomes one ModelError naming the file."""
     if isinstance(model, Tagger):
         return model
     try:
         return load(model)
     except ModelError:
         raise
-    except (ValueError, OSError) as exc:
-        raise ModelError(f"{model or 'the bundled model'}: cannot load ({exc})") from exc
+    except Exception as exc:  # noqa: BLE001 - a model's parts raise what their libraries raise
+        raise ModelError(f"{resolve_model(model) if model is None or str(model) != RULES_MODEL_NAME else model}: "
+                         f"cannot load ({type(exc).__name__}: {exc})") from exc
+
+
+def model_identity(model: ModelRef | Tagger) -> dict[str, str | None]:
+    """Name, version and content hash of a model, after checking its files against ``meta.json``.
+
+    The hash is computed from the files as they are now (as the metrics files record it), so a
+    model changed in place is a different model to ``--resume``. A file whose SHA-256 differs
+    from the one ``meta.json`` records is damaged (or edited): that is a ModelError naming the
+    file, before any loader gives a less precise one. A Tagger passed in, and the keyword rules,
+    have no files: their hash is None.
+    """
+    if isinstance(model, Tagger):
+        return {**model.model_info, "hash": None}
+    if model is not None and str(model) == RULES_MODEL_NAME:
+        return {"name": RULES_MODEL_NAME, "version": "0", "hash": None}
+    from jixiao.evaluation.provenance import content_hash, file_hashes
+
+    folder = resolve_model(model)
+    meta_path = folder / "meta.json"
+    try:
+        meta = json.loads(meta_path.read_text("utf-8"))
+    except (OSError, ValueError):
+        _load(model)  # raises the loader's own error, which names the file
+        raise ModelError(f"{meta_path}: not a readable model description") from None
+    try:
+        hashes = file_hashes(folder)
+    except OSError as exc:
+        raise ModelError(f"{exc.filename or folder}: unreadable ({exc.strerror or exc})") from exc
+    recorded = meta.get("files") if isinstance(meta, dict) else None
+    for name, sha in sorted((recorded or {}).items()):
+        if name not in hashes:
+            raise ModelError(f"{folder / name}: missing from the model folder (meta.json lists it)")
+        if hashes[name] != sha:
+            raise ModelError(f"{folder / name}: damaged or changed since the model was built (its SHA-256 differs "
+                             "from the one in meta.json); restore the file or retrain the model")
+    if not hashes:  # a model described by meta.json alone (keyword rules with settings)
+        hashes = {"meta.json": hashlib.sha256(meta_path.read_bytes()).hexdigest()}
+    return {"name": str(meta.get("name", folder.name)), "version": str(meta.get("version", "0")),
+            "hash": content_hash(hashes)}
 
 
 def _model_ref(model: ModelRef | Tagger, workers: int) -> ModelRef:
@@ -220,18 +385,28 @@ def _tagger_here(model: ModelRef | Tagger, workers: int) -> Tagger | None:
     return None
 
 
-def tag_files(paths: Iterable[str | Path], model: ModelRef | Tagger = None, workers: int = 1) -> Iterator[TagResult]:
+# --- the Python API -------------------------------------------------------------------------
+
+
+def tag_files(paths: Iterable[str | Path] | Inputs, model: ModelRef | Tagger = None, workers: int = 1, *,
+              reading: Reading = Reading()) -> Iterator[TagResult]:
     """Tag files lazily, in input order: one TagResult per path, failures included.
 
     The model is loaded (and checked) at the call; ``paths`` is consumed as results are taken.
-    With ``workers > 1`` the files are tagged in that many processes (in a script, call this
-    under ``if __name__ == "__main__":``, as multiprocessing requires).
+    Document ids are file stems, or with ``jixiao.inputs.find_inputs(...)`` as ``paths`` the
+    unique ids ``jixiao tag`` gives. With ``workers > 1`` (capped at the cores available) the
+    files are tagged in that many processes (in a script, call this under
+    ``if __name__ == "__main__":``, as multiprocessing requires).
     """
+    workers = capped_workers(workers)[0]
     ref = _model_ref(model, workers)
+    model_identity(model)
     tagger = _tagger_here(model, workers)
+    jobs: Iterable[tuple[str, str | None]] = (zip(paths.paths, paths.ids) if isinstance(paths, Inputs)
+                                              else ((str(p), None) for p in paths))
     if tagger is not None:
-        return (tag_to_result(tagger, path) for path in paths)
-    return process_map(partial(_worker_result, ref), (str(p) for p in paths), ref, workers, load_settings())
+        return (tag_to_result(tagger, path, doc_id, reading) for path, doc_id in jobs)
+    return process_map(partial(_worker_result, ref, reading), jobs, ref, workers, load_settings())
 
 
 # --- the batch run --------------------------------------------------------------------------
@@ -259,96 +434,158 @@ class Silent:
     def stop(self, summary: Summary) -> None: ...
 
 
-def tag_to_file(paths: Sequence[str], output: str | Path, *, model: ModelRef | Tagger = None, fmt: str = "jsonl",
-                workers: int = 1, resume: bool = False, errors: str | Path | None = None,
-                reporter: Reporter | None = None) -> Summary:
+def tag_to_file(paths: Sequence[str | Path] | Inputs, output: str | Path, *, model: ModelRef | Tagger = None,
+                fmt: str = "jsonl", workers: int = 1, resume: bool = False, errors: str | Path | None = None,
+                reporter: Reporter | None = None, reading: Reading = Reading()) -> Summary:
     """Tag ``paths`` into ``output`` (what ``jixiao tag`` does); returns the run's summary.
 
-    Raises ModelError and JournalBusy before any work, TaggingInterrupted on Ctrl-C and
-    TaggingError when the run cannot go on; in those cases the journal keeps every finished
-    document and ``resume=True`` picks up from it.
+    ``paths`` are files, or the ``Inputs`` of ``jixiao.inputs.find_inputs`` (folders and globs
+    expanded, with the ids and the unreadable links a run lists). Raises InputError when an
+    output would overwrite an input, ModelError, JournalBusy and ResumeRefused before any work,
+    TaggingInterrupted on Ctrl-C or SIGTERM and TaggingError when the run cannot go on; in the
+    last two cases the journal keeps every finished document and ``resume=True`` picks up from it.
     """
+    inputs = paths if isinstance(paths, Inputs) else Inputs.of_files(paths)
+    layout = Layout(Path(output), fmt)
+    errors_path = Path(errors) if errors else layout.errors
+    written, folders = layout.written()
+    check_outputs(inputs.arguments, inputs.paths, files=[*written, errors_path], folders=folders)
+    requested, (workers, _) = workers, capped_workers(workers)
+    identity = model_identity(model)
     ref = _model_ref(model, workers)
     tagger = _tagger_here(model, workers)
-    paths = [str(path) for path in paths]
-    layout = Layout(Path(output), fmt)
-    summary = Summary(Path(output), Path(errors) if errors else layout.errors, layout.journal,
-                      model=tagger.model_info if tagger else {}, inputs=len(paths), workers=workers)
+    summary = Summary(Path(output), errors_path, layout.journal, model=identity,
+                      inputs=len(inputs) + len(inputs.problems), workers=workers, requested_workers=requested)
     journal = Journal(layout.journal)
+    info = {"name": str(identity["name"]), "version": str(identity["version"])}
     try:
-        todo = _prepare(journal, layout, paths, resume, summary)
-        _run(journal, _outcomes(tagger, ref, todo, workers), summary, reporter or Silent())
-        journal.sync()
-        _publish(layout)  # still holding the lock, so no other run can touch the journal meanwhile
-    except KeyboardInterrupt:
-        raise TaggingInterrupted(summary) from None
+        with _sigterm_as_interrupt():
+            todo = _prepare(journal, layout, inputs, identity, resume, summary)
+            write_manifest(layout.journal_manifest, identity, fmt, inputs.root,
+                           [{"source": p, "id": i} for p, i in zip(inputs.paths, inputs.ids)])
+            outcomes = _outcomes(tagger, ref, todo, workers, reading, info)
+            _run(journal, _problems(inputs) + [outcomes], summary, reporter or Silent())
+            journal.sync()
+            _publish(layout)  # still holding the lock, so no other run can touch the journal meanwhile
+    except KeyboardInterrupt as exc:
+        _count_kept(summary, layout.journal)
+        raise TaggingInterrupted(summary, TERMINATED if isinstance(exc, Terminated) else INTERRUPTED) from None
     finally:
         journal.close()
+        if not layout.journal.exists():
+            layout.journal_manifest.unlink(missing_ok=True)
     summary.seconds, summary.completed = time.perf_counter() - summary.started, True
     return summary
 
 
-def _prepare(journal: Journal, layout: Layout, paths: Sequence[str], resume: bool, summary: Summary) -> list[str]:
-    """Keep what an earlier run finished (on resume) and list the inputs still to tag."""
+def _count_kept(summary: Summary, journal: Path) -> None:
+    """Make the count of new documents the journal's whole lines: a signal can land between a
+    line's write and its count, and the message must say what a resume will find."""
+    try:
+        with open(journal, "rb") as handle:
+            lines = sum(chunk.count(b"\n") for chunk in iter(lambda: handle.read(1 << 20), b""))
+    except OSError:
+        return
+    summary.tagged.documents = max(0, lines - summary.kept.documents)
+
+
+def _problems(inputs: Inputs) -> list[Iterator[Outcome]]:
+    return [iter([Outcome(path, error=reason) for path, reason in inputs.problems])]
+
+
+def _prepare(journal: Journal, layout: Layout, inputs: Inputs, identity: dict[str, str | None], resume: bool,
+             summary: Summary) -> list[tuple[str, str | None]]:
+    """Keep what an earlier run of the same model finished for the same inputs (on resume) and
+    list the inputs still to tag.
+
+    A kept record stands for exactly one input: same path, same id, same content (sha256). The
+    records of files no longer among the inputs are dropped, and those of files that changed
+    (or whose id changed, because the inputs now have another root) are dropped and tagged again,
+    so the output holds exactly the inputs of this run. Records of another model are never
+    kept: resuming with one is refused, before anything is changed.
+    """
+    jobs: list[tuple[str, str | None]] = list(zip(inputs.paths, inputs.ids))
     if not resume:
         journal.clear()
-        summary.todo = len(paths)
-        return list(paths)
-    shas = [source_sha256(path) for path in paths]
-    matcher = _Matcher(Counter(sha for sha in shas if sha), set(paths))
-    for record in journal.recover(layout.published_records, matcher.keep):
+        summary.todo = len(jobs) + len(inputs.problems)
+        return jobs
+    _check_model(layout, journal, identity)
+    wanted = {(path, doc_id): source_sha256(path) for path, doc_id in jobs}
+    sources = set(inputs.paths)
+    matched: set[tuple[str, str | None]] = set()
+
+    def keep(record: dict[str, Any]) -> bool:
+        key = (record.get("source"), record.get("id"))
+        if key in wanted and key not in matched and wanted[key] is not None and wanted[key] == record_sha256(record):
+            matched.add(key)  # type: ignore[arg-type]
+            return True
+        if record.get("source") in sources:
+            summary.retagged += 1
+        else:
+            summary.dropped += 1
+        return False
+
+    for record in journal.recover(layout.published_records, keep):
         summary.kept.add(record_stats(record))
-    todo = [path for path, sha in zip(paths, shas) if not matcher.take(sha)]
-    summary.todo = len(todo)
+    todo = [job for job in jobs if job not in matched]
+    summary.todo = len(todo) + len(inputs.problems)
     return todo
 
 
-@dataclass
-class _Matcher:
-    """Which earlier records to keep, and which inputs they stand for, by the source's sha256.
-
-    Each kept record stands for one input with the same content. A record whose content no input
-    has any more but whose ``source`` is an input (the file changed since) is dropped, because
-    that input is tagged again; records of files not among the inputs are kept as they are.
-    """
-
-    wanted: Counter[str]
-    sources: set[str]
-    matched: Counter[str] = field(default_factory=Counter)
-
-    def keep(self, record: dict[str, Any]) -> bool:
-        sha = record_sha256(record)
-        if sha is not None and self.wanted[sha] > self.matched[sha]:
-            self.matched[sha] += 1
-            return True
-        return record.get("source") not in self.sources
-
-    def take(self, sha: str | None) -> bool:
-        if sha is None or self.matched[sha] <= 0:
-            return False
-        self.matched[sha] -= 1
-        return True
+def _check_model(layout: Layout, journal: Journal, identity: dict[str, str | None]) -> None:
+    """Refuse to resume from records another model made: the manifest of the journal (or of the
+    completed output) names the model; without one, the records' own names are compared."""
+    has_lines = journal.path.stat().st_size > 0
+    manifest = read_manifest(layout.journal_manifest if has_lines else layout.manifest)
+    if manifest is not None:
+        earlier = manifest.get("model") or {}
+        if _key(earlier) != _key(identity):
+            raise ResumeRefused(f"{layout.output}: the earlier run used {_describe(earlier)}, this run uses "
+                                f"{_describe(identity)}; resuming would mix their results: run without --resume to "
+                                "tag everything with this model, or pass --model for the earlier one")
+        return
+    source = journal.path if has_lines else layout.published_records
+    if not source.is_file():
+        return
+    for record in iter_records(source):
+        model = record.get("model") if isinstance(record.get("model"), dict) else {}
+        if (model.get("name"), str(model.get("version"))) != (identity["name"], identity["version"]):
+            raise ResumeRefused(f"{source}: holds records of {_describe(model)}, this run uses {_describe(identity)}; "
+                                "resuming would mix their results: run without --resume to tag everything again")
 
 
-def _outcomes(tagger: Tagger | None, ref: ModelRef, todo: list[str], workers: int) -> Iterator[Outcome]:
+def _key(model: dict[str, Any]) -> tuple[str, str, str | None]:
+    return str(model.get("name")), str(model.get("version")), model.get("hash")
+
+
+def _describe(model: dict[str, Any]) -> str:
+    digest = model.get("hash")
+    return f"model {model.get('name')} {model.get('version')}" + (f" (content hash {digest})" if digest else "")
+
+
+def _outcomes(tagger: Tagger | None, ref: ModelRef, todo: list[tuple[str, str | None]], workers: int,
+              reading: Reading, info: dict[str, str]) -> Iterator[Outcome]:
     if tagger is not None:
-        return (tag_to_outcome(tagger, path) for path in todo)
-    return process_map(partial(_worker_outcome, ref), todo, ref, max(1, min(workers, len(todo))), load_settings())
+        return (tag_to_outcome(tagger, path, doc_id, reading, info) for path, doc_id in todo)
+    return process_map(partial(_worker_outcome, ref, reading, info), todo, ref, max(1, min(workers, len(todo))),
+                       load_settings())
 
 
-def _run(journal: Journal, outcomes: Iterator[Outcome], summary: Summary, reporter: Reporter) -> None:
+def _run(journal: Journal, streams: list[Iterator[Outcome]], summary: Summary, reporter: Reporter) -> None:
     errors = ErrorsFile(summary.errors)
     reporter.start(summary)
     try:
-        for outcome in outcomes:
-            _write(journal, errors, outcome, summary, reporter)
-            summary.first = summary.first or (time.perf_counter(), summary.tagged.characters)
-            reporter.advance(summary)
+        for outcomes in streams:
+            for outcome in outcomes:
+                _write(journal, errors, outcome, summary, reporter)
+                summary.first = summary.first or (time.perf_counter(), summary.tagged.characters)
+                reporter.advance(summary)
     except BrokenProcessPool as exc:
         raise TaggingError("a worker process died (out of memory, or killed); the documents finished so far "
                            f"are kept in {journal.path}: rerun with --resume") from exc
     finally:
-        getattr(outcomes, "close", lambda: None)()
+        for outcomes in streams:
+            getattr(outcomes, "close", lambda: None)()
         errors.close()
         reporter.stop(summary)
 
@@ -366,15 +603,14 @@ def _write(journal: Journal, errors: ErrorsFile, outcome: Outcome, summary: Summ
                            "are kept: rerun with --resume") from exc
     if outcome.stats is not None:
         summary.tagged.add(outcome.stats)
-    if outcome.model and not summary.model:
-        summary.model = outcome.model
 
 
 def _publish(layout: Layout) -> None:
     if layout.fmt == "jsonl":
         publish_jsonl(layout)
-        return
-    from jixiao.outputs.flat import write_tables
+    else:
+        from jixiao.outputs.flat import write_tables
 
-    settings = load_settings().get("tables", {})
-    publish_folder(layout, lambda records, folder: write_tables(records, folder, layout.fmt, settings))
+        settings = load_settings().get("tables", {})
+        publish_folder(layout, lambda records, folder: write_tables(records, folder, layout.fmt, settings))
+    os.replace(layout.journal_manifest, layout.manifest)

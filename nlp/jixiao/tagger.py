@@ -17,6 +17,7 @@ from jixiao.document.sections import sectioned_sentences
 from jixiao.document.sentences import split_offsets
 from jixiao.ingest.errors import IngestError
 from jixiao.ingest.reader import read_file
+from jixiao.tables.records import typed_tables
 
 
 @dataclass(frozen=True)
@@ -41,7 +42,8 @@ class Tagger:
         Document analysis happens here, once: ingestion returns text, tables and metadata only,
         so the sentences are split here (unless the document brings its own boundaries, as gold
         does for ``evaluate --sentences gold``) and their sections are assigned by the classifier
-        that reads them.
+        that reads them. Tables are typed here too (``jixiao.tables.records``), so the output, the
+        audit and ``show`` all read the same table records.
         """
         spans = tuple(self.quantities.extract(doc.text)) if self.quantities is not None else doc.spans
         offsets = [(s.start, s.end) for s in doc.sentences] if doc.sentences else split_offsets(doc.text)
@@ -52,7 +54,7 @@ class Tagger:
             sentences = doc.sentences
         else:
             sentences = sectioned_sentences(doc.text, offsets)
-        return replace(doc, spans=spans, sentences=sentences)
+        return replace(doc, spans=spans, sentences=sentences, tables=typed_tables(doc))
 
     def tag_text(self, text: str, doc_id: str = "text") -> Document:
         return self.tag_document(Document(id=doc_id, text=text))

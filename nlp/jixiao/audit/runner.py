@@ -16,15 +16,19 @@ from jixiao.audit.table_checks import table_findings
 from jixiao.document.model import Document
 from jixiao.quantities.rules import RuleExtractor
 from jixiao.tables.budget import budget_tables
+from jixiao.tables.records import with_typed_tables
 
 
 def audit_document(doc: Document, extractor: RuleExtractor | None = None) -> list[Finding]:
     """Every figure in ``doc`` that does not follow from the figures it derives from.
 
-    Tables come from ``doc.tables``; prose figures are re-extracted with the rule extractor (not
-    taken from ``doc.spans``) so that the audit gives the same answer whichever model tagged the
-    document. Findings are in reading order, one per stated figure and check.
+    Tables are the typed table records of ``doc.tables`` — as ``jixiao tag`` wrote them, or typed
+    here by the same code (``jixiao.tables.records``) when the document comes straight from a
+    file; prose figures are re-extracted with the rule extractor (not taken from ``doc.spans``)
+    so that the audit gives the same answer whichever model tagged the document. Findings are in
+    reading order, one per stated figure and check.
     """
+    doc = with_typed_tables(doc)
     tables = budget_tables(doc)
     prose = paragraphs(doc, extractor)
     findings: list[Finding] = []

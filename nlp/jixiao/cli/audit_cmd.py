@@ -26,10 +26,12 @@ def audit(
     Exit code 0; 3 with --fail-on-findings when there are findings; 2 when some input could not be read; 1 for usage errors.
     """
     from jixiao.audit.runner import audit_files
-    from jixiao.cli.inputs import report_paths
+    from jixiao.cli.inputs import found_inputs, refuse_overwriting_inputs
 
-    paths = report_paths(inputs)
-    summary = audit_files(paths, output)
+    found = found_inputs(inputs)
+    refuse_overwriting_inputs(inputs, found.paths, files=[output])
+    summary = audit_files(list(found.paths), output)
+    summary.failed[:0] = list(found.problems)  # links that loop or point nowhere, listed like unreadable files
     console = err()
     for path, reason in summary.failed:
         console.print(f"{path}: {reason}", markup=False)

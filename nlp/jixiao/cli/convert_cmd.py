@@ -3,6 +3,12 @@
 Every command reads or writes SCHEME documents on one side; user mistakes (missing files, bad
 JSON, labels outside the scheme, spans a format cannot hold) end in a one-line error and exit
 code 1, and outputs are written beside the target and renamed, so a failure leaves no half file.
+
+The imports from annotation tools (doccano, Label Studio, CoNLL) make their result gold by
+default (``--fill``): spans drawn or moved in the tool get their value, unit, op, approx and
+value_max from jixiao's normaliser, pre-annotation scores are dropped, and spans the normaliser
+cannot read are listed (``jixiao.training.fill``). Offsets follow the tool's counting
+(``--offsets utf16|codepoints|graphemes``, see ``jixiao.corpus.convert.offsets``).
 """
 
 from __future__ import annotations
@@ -15,7 +21,7 @@ from typing import Annotated
 
 import typer
 
-from jixiao.cli.console import err, fail
+from jixiao.cli.console import Progress, err, fail, require
 from jixiao.document.model import Document
 
 convert_app = typer.Typer(
@@ -42,6 +48,18 @@ class LabelStudioSource(str, Enum):
     predictions = "predictions"
 
 
+class Offsets(str, Enum):
+    utf16 = "utf16"
+    codepoints = "codepoints"
+    graphemes = "graphemes"
+
+
+OFFSETS_HELP = ("How the tool counts characters: utf16 (doccano's default, browsers), codepoints (Python), "
+                "graphemes (a doccano project with 'count grapheme clusters as one character').")
+Fill = Annotated[bool, typer.Option("--fill/--no-fill", help="Make the result gold: give spans without a value "
+                                    "the value and unit jixiao's normaliser computes, and drop prediction scores.")]
+
+
 @contextmanager
 def _user_errors(source: Path | None = None) -> Iterator[None]:
     """Turn the errors a user can cause into one-line messages instead of tracebacks.
@@ -50,13 +68,14 @@ def _user_errors(source: Path | None = None) -> Iterator[None]:
     """
     from jixiao.corpus.convert.errors import ConvertError
     from jixiao.document.jsonl import FormatError
+    from jixiao.evaluation.data import DataError
     from jixiao.inputs import InputError
 
     try:
         yield
     except ConvertError as exc:
         fail(f"{source}: {exc}" if source else str(exc))
-    except (FormatError, InputError) as exc:
+    except (FormatError, InputError, DataError) as exc:
         fail(str(exc))
     except UnicodeDecodeError as exc:
         fail(f"{source or 'input'}: not UTF-8 text ({exc.reason})")
@@ -64,21 +83,56 @@ def _user_errors(source: Path | None = None) -> Iterator[None]:
         fail(f"{exc.filename or 'file'}: {exc.strerror or exc}")
 
 
-def _documents(inputs: list[str]) -> list[Document]:
+def _documents(inputs: list[str], *outputs: Path | None, folder: Path | None = None,
+               also_read: Path | None = None) -> list[Document]:
+    """The documents of the inputs; first, an output that is (or would become) an input ends the
+    command (``also_read``: another file the command reads, such as --predictions)."""
+    from jixiao.cli.inputs import refuse_overwriting_inputs
     from jixiao.document.jsonl import read_documents
     from jixiao.inputs import expand_inputs
 
     paths = expand_inputs(inputs, suffixes=(".jsonl",))
+    extra = [str(also_read)] if also_read is not None else []
+    refuse_overwriting_inputs([*inputs, *extra], [*paths, *extra], files=[o for o in outputs if o is not None],
+                              folders=[folder] if folder is not None else [], suffixes=(".jsonl",))
     if not paths:
         fail("no .jsonl files found in the inputs")
     return [doc for path in paths for doc in read_documents(path)]
 
 
-def _write_documents(output: Path, docs: list[Document], source: Path) -> None:
+def _write_documents(output: Path, docs: list[Document], source: Path, fill: bool = False) -> None:
+    from jixiao.cli.inputs import refuse_overwriting_inputs
     from jixiao.document.jsonl import write_documents
 
+    refuse_overwriting_inputs([str(source)], [str(source)], files=[output])
+    if fill:
+        docs = _filled(docs)
     write_documents(output, docs)
     err().print(f"read {len(docs)} document(s) from {source}, wrote {output}")
+
+
+def _filled(docs: list[Document]) -> list[Document]:
+    """The documents made gold (values filled, scores dropped); spans left without a value are
+    listed, one line each, for the annotator to settle (``corpus validate`` will name them too)."""
+    from jixiao.training.fill import fill_documents
+
+    with Progress("filling values with the normaliser", total=len(docs)) as bar:
+        result = fill_documents(docs, progress=bar.advance)
+    console = err()
+    for item in result.unfilled:
+        console.print(f"warning: cannot normalise {item.message()}", markup=False)
+    dropped = f", dropped the scores of {result.stripped} span(s) or sentence(s)" if result.stripped else ""
+    left = f"; {len(result.unfilled)} span(s) still need a value" if result.unfilled else ""
+    console.print(f"filled the values of {result.filled} span(s){dropped}{left}", markup=False)
+    return result.documents
+
+
+def _tracked(docs: list[Document], description: str) -> Iterator[Document]:
+    """The documents, with a progress bar that advances as a converter consumes them."""
+    with Progress(description, total=len(docs)) as bar:
+        for doc in docs:
+            yield doc
+            bar.advance()
 
 
 # ---- spaCy ----------------------------------------------------------------------------------
@@ -93,8 +147,8 @@ def to_docbin(
     from jixiao.corpus.convert.docbin import write_docbin
 
     with _user_errors():
-        docs = _documents(inputs)
-        write_docbin(output, docs)
+        docs = _documents(inputs, output)
+        write_docbin(output, _tracked(docs, "converting to spaCy"))
     err().print(f"wrote {len(docs)} document(s) to {output}")
 
 
@@ -123,14 +177,15 @@ def to_doccano(
             help="sentence: a line per sentence, spans plus kind and categories as cats; document: a line per report, spans only."
         ),
     ] = DoccanoLayout.sentence,
+    offsets: Annotated[Offsets, typer.Option("--offsets", help=OFFSETS_HELP)] = Offsets.utf16,
 ) -> None:
-    """Write doccano JSONL (UTF-16 offsets); values ride along and come back for unchanged spans."""
+    """Write doccano JSONL (UTF-16 offsets unless --offsets says otherwise); values ride along and come back for unchanged spans."""
     from jixiao.corpus.convert.doccano import to_lines
     from jixiao.atomic import write_lines
 
     with _user_errors():
-        docs = _documents(inputs)
-        write_lines(output, to_lines(docs, layout.value))
+        docs = _documents(inputs, output)
+        write_lines(output, to_lines(_tracked(docs, "converting to doccano"), layout.value, offsets.value))
     err().print(f"wrote {len(docs)} document(s) to {output} ({layout.value} layout)")
 
 
@@ -138,12 +193,14 @@ def to_doccano(
 def from_doccano(
     source: Annotated[Path, typer.Argument(help="doccano JSONL export.")],
     output: JsonlOut,
+    offsets: Annotated[Offsets, typer.Option("--offsets", help=OFFSETS_HELP)] = Offsets.utf16,
+    fill: Fill = True,
 ) -> None:
     """Read a doccano JSONL export back into SCHEME documents (lines regrouped by doc_id)."""
     from jixiao.corpus.convert.doccano import read_doccano
 
     with _user_errors(source):
-        _write_documents(output, read_doccano(source), source)
+        _write_documents(output, read_doccano(source, offsets.value), source, fill)
 
 
 # ---- Label Studio ---------------------------------------------------------------------------
@@ -163,7 +220,7 @@ def to_labelstudio(
     model_version: Annotated[
         str | None, typer.Option(help="model_version of the predictions; default: the tagger's name and version.")
     ] = None,
-    utf16: Annotated[bool, typer.Option("--utf16", help="Write offsets in UTF-16 code units instead of code points.")] = False,
+    offsets: Annotated[Offsets, typer.Option("--offsets", help=OFFSETS_HELP)] = Offsets.codepoints,
     config: Annotated[Path | None, typer.Option("--config", help="Also write the matching labeling config (XML) here.")] = None,
 ) -> None:
     """Write Label Studio tasks: quantity regions, sentence regions labelled by kind with per-region categories."""
@@ -171,12 +228,12 @@ def to_labelstudio(
     from jixiao.atomic import write_lines
 
     with _user_errors():
-        docs = _documents(inputs)
+        docs = _documents(inputs, output, config, also_read=predictions)
         predicted, version = _predictions(predictions) if predictions else ({}, "jixiao")
         version = model_version or version
         tasks = [
-            to_task(d, annotations=annotations, prediction=predicted.get(d.id), model_version=version, utf16=utf16)
-            for d in docs
+            to_task(d, annotations=annotations, prediction=predicted.get(d.id), model_version=version, offsets=offsets.value)
+            for d in _tracked(docs, "converting to Label Studio")
         ]
         write_lines(output, [dumps_tasks(tasks)])
         if config is not None:
@@ -212,12 +269,14 @@ def from_labelstudio(
         LabelStudioSource,
         typer.Option("--use", help="Read each task's last annotation (not cancelled) or its last prediction."),
     ] = LabelStudioSource.annotations,
+    offsets: Annotated[Offsets | None, typer.Option("--offsets", help=OFFSETS_HELP + " Default: the unit each task records, else codepoints.", show_default=False)] = None,
+    fill: Fill = True,
 ) -> None:
     """Read a Label Studio export back into SCHEME documents."""
     from jixiao.corpus.convert.labelstudio import read_labelstudio
 
     with _user_errors(source):
-        _write_documents(output, read_labelstudio(source, use.value), source)
+        _write_documents(output, read_labelstudio(source, use.value, offsets.value if offsets else None), source, fill)
 
 
 # ---- CoNLL ----------------------------------------------------------------------------------
@@ -233,8 +292,8 @@ def to_conll(
     from jixiao.atomic import write_lines
 
     with _user_errors():
-        docs = _documents(inputs)
-        write_lines(output, to_lines(docs))
+        docs = _documents(inputs, output)
+        write_lines(output, to_lines(_tracked(docs, "converting to CoNLL")))
     err().print(f"wrote {len(docs)} document(s) to {output}")
 
 
@@ -242,12 +301,13 @@ def to_conll(
 def from_conll(
     source: Annotated[Path, typer.Argument(help="CoNLL/BIO file, one character and tag a line.")],
     output: JsonlOut,
+    fill: Fill = True,
 ) -> None:
-    """Read character BIO (or BIOES) tags into SCHEME documents: spans without values, unlabelled sentences."""
+    """Read character BIO (or BIOES) tags into SCHEME documents: unlabelled sentences, and spans whose values the normaliser fills."""
     from jixiao.corpus.convert.conll import read_conll
 
     with _user_errors(source):
-        _write_documents(output, read_conll(source), source)
+        _write_documents(output, read_conll(source), source, fill)
 
 
 # ---- Hugging Face ---------------------------------------------------------------------------
@@ -255,16 +315,59 @@ def from_conll(
 
 @convert_app.command("to-hf")
 def to_hf(
-    inputs: Inputs,
-    output: Annotated[Path, typer.Option("-o", "--output", help="Folder to save the dataset in (save_to_disk); replaced whole.")],
+    output: Annotated[Path, typer.Option("-o", "--output", help="Folder to save the DatasetDict in (save_to_disk); replaced whole.")],
+    inputs: Annotated[list[str] | None, typer.Argument(help="SCHEME JSON Lines files, folders or globs; default: the corpus's gold/, authored/ and shift/.", show_default=False)] = None,
+    corpus: Annotated[Path, typer.Option(help="Corpus folder whose splits.json assigns the documents to train, dev and test.")] = Path("corpus"),
     shape: Annotated[HfShape, typer.Option(help="One row per document or per sentence.")] = HfShape.documents,
 ) -> None:
-    """Save a Hugging Face dataset with span columns, per-character BIO tags, kinds and categories."""
+    """Save a Hugging Face DatasetDict with the splits of corpus/splits.json (train, dev, test) and shift: span columns, per-character BIO tags, kinds and categories."""
+    require("datasets", "to-hf", extra="datasets")
     from jixiao.corpus.convert.hf import save_dataset
 
     if output.exists() and not output.is_dir():
         fail(f"{output}: exists and is not a folder")
     with _user_errors():
-        docs = _documents(inputs)
-        rows = save_dataset(output, docs, shape.value)
-    err().print(f"saved {rows} {shape.value} row(s) from {len(docs)} document(s) to {output}")
+        docs = _documents(inputs, folder=output) if inputs else _corpus_documents(corpus, output)
+        splits = _hf_splits(docs, corpus)
+        rows = save_dataset(output, {name: _tracked(part, f"converting {name}") for name, part in splits.items()},
+                            shape.value)
+    counts = ", ".join(f"{name} {count}" for name, count in rows.items())
+    err().print(f"saved {shape.value} rows ({counts}) from {len(docs)} document(s) to {output}")
+
+
+def _corpus_documents(corpus: Path, output: Path | None = None) -> list[Document]:
+    """The corpus's gold, authored and shift documents (shift read the one way evaluation reads it)."""
+    from jixiao.evaluation.data import read_split
+
+    folders = [str(corpus / name) for name in ("gold", "authored") if (corpus / name).is_dir()]
+    if not folders:
+        fail(f"{corpus}: no gold/ or authored/ folder")
+    docs = _documents(folders, folder=output)
+    if (corpus / "shift").is_dir():
+        docs += read_split(corpus, "shift").documents
+    return docs
+
+
+def _hf_splits(docs: list[Document], corpus: Path) -> dict[str, list[Document]]:
+    """Documents by split: as listed in ``corpus/splits.json``, and shift for the shift-dev set."""
+    from jixiao.evaluation.data import DataError
+    from jixiao.training.data import EVALUATION_ONLY_SETS, load_splits
+
+    try:
+        listed = load_splits(corpus)
+    except (OSError, ValueError) as exc:
+        raise DataError(f"{corpus / 'splits.json'}: cannot read ({exc})") from exc
+    split_of = {doc_id: name for name in ("train", "dev", "test") for doc_id in listed.get(name, ())}
+    splits: dict[str, list[Document]] = {"train": [], "dev": [], "test": []}
+    unplaced = []
+    for doc in docs:
+        if doc.meta.get("set") in EVALUATION_ONLY_SETS:
+            splits.setdefault("shift", []).append(doc)
+        elif doc.id in split_of:
+            splits[split_of[doc.id]].append(doc)
+        else:
+            unplaced.append(doc.id)
+    if unplaced:
+        raise DataError(f"{corpus / 'splits.json'}: {len(unplaced)} document(s) are in no split "
+                        f"({', '.join(unplaced[:3])}{', …' if len(unplaced) > 3 else ''}); run `jixiao corpus split`")
+    return splits

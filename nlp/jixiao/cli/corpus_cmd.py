@@ -7,12 +7,13 @@ from typing import Annotated
 
 import typer
 
-from jixiao.cli.console import err, fail, out
+from jixiao.cli.console import Progress, err, fail, out
 
 from jixiao.cli.convert_cmd import convert_app
+from jixiao.cli.help import Group
 
 corpus_app = typer.Typer(help="Validate, split, build and convert annotated corpora.", no_args_is_help=True)
-corpus_app.add_typer(convert_app, name="convert", help="Convert between SCHEME JSON Lines and other formats.")
+corpus_app.add_typer(convert_app, name="convert", help="Convert between SCHEME JSON Lines and other formats.", cls=Group)
 
 
 @corpus_app.command("validate")
@@ -30,6 +31,47 @@ def validate(files: Annotated[list[Path], typer.Argument(help="Corpus JSON Lines
         err().print(f"{total} problem(s) in {len(files)} file(s)")
         raise typer.Exit(1)
     err().print(f"ok: {len(files)} file(s) valid")
+
+
+@corpus_app.command("fill")
+def fill(
+    files: Annotated[list[Path], typer.Argument(help="Corpus JSON Lines files, e.g. an import from doccano or Label Studio.")],
+    output: Annotated[Path | None, typer.Option("-o", "--output", help="Where to write the result (one input file).")] = None,
+    in_place: Annotated[bool, typer.Option("--in-place", help="Rewrite each input file instead.")] = False,
+) -> None:
+    """Make annotations gold: spans without a value get the value, unit, op, approx and value_max jixiao's normaliser computes; prediction scores (score, kind_score, category_scores) are dropped.
+
+    Spans the normaliser cannot read are listed one a line, and the exit code is then 1 (the files are written all the same).
+    """
+    from jixiao.document.jsonl import FormatError, read_documents, write_documents
+    from jixiao.training.fill import fill_documents
+
+    if in_place == (output is not None):
+        fail("give either -o OUTPUT (one input file) or --in-place")
+    if output is not None and len(files) != 1:
+        fail("-o takes one input file; use --in-place for several")
+    unfilled = 0
+    for path in files:
+        try:
+            docs = read_documents(path)
+        except FormatError as exc:
+            fail(str(exc))
+        except (OSError, UnicodeDecodeError) as exc:
+            fail(f"{path}: cannot read ({getattr(exc, 'strerror', None) or exc})")
+        with Progress(f"filling {path}", total=len(docs)) as bar:
+            result = fill_documents(docs, progress=bar.advance)
+        target = output or path
+        try:
+            write_documents(target, result.documents)
+        except OSError as exc:
+            fail(f"{target}: cannot write ({exc.strerror or exc})")
+        for item in result.unfilled:
+            out().print(f"{path}: {item.message()}", markup=False)
+        unfilled += len(result.unfilled)
+        err().print(f"{target}: filled {result.filled} span(s), dropped the scores of {result.stripped} "
+                    f"span(s) or sentence(s), {len(result.unfilled)} span(s) left without a value", markup=False)
+    if unfilled:
+        raise typer.Exit(1)
 
 
 @corpus_app.command("build")
@@ -92,7 +134,14 @@ def stats(
 
     if not (corpus / "splits.json").exists():
         fail(f"{corpus}: no splits.json (run `jixiao corpus split`)")
-    block = render_block(load_corpus(corpus), load_splits(corpus))
+    try:
+        docs, splits = load_corpus(corpus), load_splits(corpus)
+    except ValueError as exc:  # the message names the file
+        fail(str(exc))
+    try:
+        block = render_block(docs, splits)
+    except ValueError as exc:  # splits.json and the corpus disagree
+        fail(f"{corpus / 'splits.json'}: {exc}")
     if write is None:
         out().print(block, markup=False, highlight=False)
         return

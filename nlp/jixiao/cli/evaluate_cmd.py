@@ -43,7 +43,8 @@ def evaluate(
     baseline: Annotated[Path | None, typer.Option("--baseline", help="A metrics.json to compare against.")] = None,
     max_drop: Annotated[float | None, typer.Option("--max-drop", help="Largest allowed drop of any score below --baseline (default 0).")] = None,
     out_dir: Annotated[Path, typer.Option("--out", help="Folder for metrics.json, predictions.jsonl, report.md and report.html.")] = Path("out/eval"),
-    compare: Annotated[tuple[Path, Path] | None, typer.Option("--compare", help="Print two metrics.json files side by side with deltas, and nothing else.")] = None,
+    compare: Annotated[tuple[Path, Path] | None, typer.Option("--compare", metavar="A.json B.json", help="Print two metrics.json files side by side: which model, data and code each measured, and the figures that differ, with deltas; nothing else.")] = None,
+    show_all: Annotated[bool, typer.Option("--all", help="With --compare: every figure, unchanged ones included.")] = False,
     sentences: Annotated[Boundaries, typer.Option("--sentences", help="Sentence boundaries the classifier is given: predicted (what `jixiao tag` does) or gold (a diagnostic; the report says so).")] = Boundaries.predicted,
     context: Annotated[Context, typer.Option("--context", help="document: sentences classified in their document, as `jixiao tag` does; none: each sentence on its own, with no heading or neighbour.")] = Context.document,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Only gate failures and errors.")] = False,
@@ -55,7 +56,7 @@ def evaluate(
     if compare is not None:
         if data is not None or split is not None or thresholds is not None or baseline is not None:
             _fail("--compare takes two metrics.json files and no other input")
-        _compare(*compare)
+        _compare(*compare, show_all)
         return
     if (data is None) == (split is None):
         _fail("give either --data FILE or --split NAME")
@@ -91,8 +92,9 @@ def _gate_inputs(thresholds: Path | None, baseline: Path | None) -> tuple[dict[s
 def _run(data: Path | None, split: str | None, corpus: Path, model: Path | None, sentences: str,
          context: str) -> Evaluation:
     from jixiao.evaluation.data import DataError, read_data_file, read_split
+    from jixiao.evaluation.provenance import model_identity
     from jixiao.evaluation.run import evaluate_tagger
-    from jixiao.loading import ModelError, load
+    from jixiao.loading import RULES_MODEL_NAME, ModelError, load, resolve_model
 
     try:
         gold = read_data_file(data) if data is not None else read_split(corpus, split or "")
@@ -102,7 +104,8 @@ def _run(data: Path | None, split: str | None, corpus: Path, model: Path | None,
         tagger = load(model)
     except ModelError as exc:
         _fail(str(exc))
-    return evaluate_tagger(tagger, gold, sentences, context)
+    folder = None if str(model) == RULES_MODEL_NAME else resolve_model(model)
+    return evaluate_tagger(tagger, gold, sentences, context, model_identity(folder))
 
 
 def _write(out_dir: Path, ev: Evaluation, quiet: bool) -> None:
@@ -122,7 +125,8 @@ def _write(out_dir: Path, ev: Evaluation, quiet: bool) -> None:
 
 def _summary(ev: Evaluation) -> list[str]:
     m, e = ev.metrics, ev.errors
-    lines = [f"{m['model']['name']} {m['model']['version']} on {m['data']['path']} ({m['documents']} document(s))"]
+    lines = [f"{m['model']['name']} {m['model']['version']} (model hash {m['model_identity'].get('hash') or 'none'}) "
+             f"on {m['data']['path']} ({m['documents']} document(s), data hash {str(m['data']['sha256'])[:16]})"]
     if "spans" in m:
         lines.append(f"spans: micro F1 {m['spans']['micro']['f1']:.4f}, macro F1 {m['spans']['macro_f1']:.4f}; "
                      f"values {m['values']['accuracy']:.4f} on {m['values']['matched']} matched; "
@@ -146,10 +150,10 @@ def _gate(metrics: dict[str, Any], minimums: dict[str, float], base: dict[str, A
     return failures
 
 
-def _compare(first: Path, second: Path) -> None:
+def _compare(first: Path, second: Path, show_all: bool) -> None:
     from rich.table import Table
 
-    from jixiao.evaluation.compare import compare_rows
+    from jixiao.evaluation.compare import compare_rows, identity_rows
     from jixiao.evaluation.gate import GateFileError, read_metrics
     from jixiao.evaluation.settings import load_settings
 
@@ -159,21 +163,25 @@ def _compare(first: Path, second: Path) -> None:
         _fail(str(exc), EXIT_UNREADABLE)
     settings = load_settings()
     scores = tuple(settings["baseline"]["score_names"])
-    table = Table(title="jixiao evaluate --compare", caption=f"A = {_origin(first, a)}\nB = {_origin(second, b)}")
-    table.add_column("metric", no_wrap=True)
+    console = out()
+    who = Table(title="jixiao evaluate --compare", caption=f"A = {first}\nB = {second}")
+    who.add_column("measured", no_wrap=True)
+    for name in ("A", "B"):
+        who.add_column(name, overflow="fold")
+    for what, va, vb in identity_rows(a, b):
+        style = "bold" if va != vb else None
+        who.add_row(what, escape(va), escape(vb), style=style)
+    console.print(who)
+    rows = compare_rows(a, b, settings["compare"]["first"])
+    shown = rows if show_all else [r for r in rows if r.changed]
+    table = Table(caption=f"{len(shown)} of {len(rows)} figures" + ("" if show_all else " (those that differ; --all for every one)"))
+    table.add_column("metric", overflow="fold")
     for name in ("A", "B", "Δ (B − A)"):
         table.add_column(name, justify="right", no_wrap=True)
-    for row in compare_rows(a, b, settings["compare"]["first"]):
+    for row in shown:
         is_score = row.metric.rsplit(".", 1)[-1] in scores
         table.add_row(row.metric, _num(row.a, is_score), _num(row.b, is_score), _delta(row.delta, is_score))
-    out().print(table)
-
-
-def _origin(path: Path, metrics: dict[str, Any]) -> str:
-    """The file with the model, data and commit it records, so a delta is read against the right pair."""
-    model, data = (metrics.get(k) if isinstance(metrics.get(k), dict) else {} for k in ("model", "data"))
-    commit = str(metrics["commit"])[:12] if metrics.get("commit") else "an unknown commit"
-    return f"{path}: {model.get('name', '?')} {model.get('version', '')} on {data.get('path', '?')} at {commit}"
+    console.print(table)
 
 
 def _fail(message: str, code: int = 1) -> None:

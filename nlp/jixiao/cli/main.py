@@ -10,6 +10,7 @@ from jixiao.cli.audit_cmd import audit
 from jixiao.cli.corpus_cmd import corpus_app
 from jixiao.cli.evaluate_cmd import evaluate
 from jixiao.cli.crossval_cmd import crossval
+from jixiao.cli.help import Group
 from jixiao.cli.show_cmd import show
 from jixiao.cli.tag_cmd import tag
 from jixiao.cli.train_cmd import train_app
@@ -20,12 +21,13 @@ app = typer.Typer(
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
+    cls=Group,
 )
-app.add_typer(corpus_app, name="corpus")
+app.add_typer(corpus_app, name="corpus", cls=Group)
 app.command(name="tag")(tag)
 app.command(name="show")(show)
 app.command(name="audit")(audit)
-app.add_typer(train_app, name="train")
+app.add_typer(train_app, name="train", cls=Group)
 app.command(name="crossval")(crossval)
 app.command(name="evaluate")(evaluate)
 

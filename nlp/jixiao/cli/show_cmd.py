@@ -28,8 +28,11 @@ def show(
     The page is self-contained (no external resources) and works offline.
     """
     from jixiao.atomic import write_text
+    from jixiao.cli.inputs import refuse_overwriting_inputs
     from jixiao.outputs.html import render_html
 
+    target = output if output is not None else Path(file.stem + ".html")
+    refuse_overwriting_inputs([str(file)], [str(file)], files=[target])
     if file.suffix.lower() in JSONL_SUFFIXES:
         if model is not None:
             fail("--model tags reports; a JSON Lines file is already tagged")
@@ -39,7 +42,6 @@ def show(
             fail("--id picks a document from a JSON Lines file; FILE is a report")
         doc, model_info = tag_report(file, model)
     findings = audit_findings(doc)
-    target = output if output is not None else Path(file.stem + ".html")
     try:
         # 0644, not the umask's choice: the page is meant to be shared; atomic, so no half page
         write_text(target, render_html(doc, findings, model_info), permissions=PAGE_PERMISSIONS)

@@ -1,22 +1,25 @@
 """``jixiao tag``: tag reports into SCHEME JSON Lines (or flat CSV/Parquet tables).
 
 Exit codes: 0 every input tagged, 2 some could not be read (or the run could not go on),
-1 usage errors, 130 interrupted (Ctrl-C). An interrupted or failed run keeps its work in
-``OUT.partial`` for ``--resume``.
+1 usage errors (an output that would overwrite an input, a model that does not load, a resume
+that would mix models), 130 interrupted (Ctrl-C), 143 terminated (SIGTERM). An interrupted or
+failed run keeps its work in ``OUT.partial`` for ``--resume``.
 """
 
 from __future__ import annotations
 
 from enum import Enum
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
-from jixiao.cli.console import err, fail, one_line
+from jixiao.cli.console import err, fail, one_line, require
+from jixiao.ingest.limits import DEFAULT_LIMITS
 
 DEFAULT_OUTPUT = Path("out/tagged")
 INTERRUPTED = 130
+TERMINATED = 143
 
 
 class Format(str, Enum):
@@ -25,57 +28,129 @@ class Format(str, Enum):
     parquet = "parquet"
 
 
+class Engine(str, Enum):
+    local = "local"
+    ray = "ray"
+
+
+class EncodingErrors(str, Enum):
+    strict = "strict"
+    replace = "replace"
+
+
 def tag(
-    inputs: Annotated[list[str], typer.Argument(help="Report files (.txt .docx .pdf .doc), folders (recursive) or globs.")],
-    output: Annotated[Path | None, typer.Option("-o", "--output", help="Output: a JSON Lines file (default out/tagged.jsonl), or for csv/parquet a folder (default out/tagged) with spans, sentences and documents.jsonl.")] = None,
-    fmt: Annotated[Format, typer.Option("--format", "-f", help="jsonl: one SCHEME record per report; csv, parquet: flat spans and sentences tables keyed by document id.")] = Format.jsonl,
+    inputs: Annotated[list[str], typer.Argument(help="Report files (.txt .docx .pdf .doc), folders (recursive, links followed) or globs.")],
+    output: Annotated[Path | None, typer.Option("-o", "--output", help="Output: a JSON Lines file (default out/tagged.jsonl), or for csv/parquet (and --engine ray) a folder (default out/tagged). Never one of the inputs.")] = None,
+    fmt: Annotated[Format, typer.Option("--format", "-f", help="jsonl: one SCHEME record per report; csv, parquet: flat spans and sentences tables keyed by document id and source.")] = Format.jsonl,
     model: Annotated[Path | None, typer.Option("--model", help="Model folder; default: the bundled model.")] = None,
-    workers: Annotated[int, typer.Option("--workers", "-w", min=1, help="Worker processes, each with its own copy of the model.")] = 1,
-    resume: Annotated[bool, typer.Option("--resume", help="Keep what OUT.partial (or OUT) already holds, matched by file sha256; tag only the rest.")] = False,
+    workers: Annotated[int, typer.Option("--workers", "-w", min=1, help="Worker processes, each with its own copy of the model; at most the CPU cores available. With --engine ray: the most actors.")] = 1,
+    resume: Annotated[bool, typer.Option("--resume", help="Keep what OUT.partial (or OUT) already holds for the same inputs (same path and sha256) and the same model; tag only the rest.")] = False,
     errors: Annotated[Path | None, typer.Option("--errors", help="Where unreadable files are listed; default OUT.errors.jsonl.")] = None,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress and no summary (failures are still listed).")] = False,
+    encoding_errors: Annotated[EncodingErrors, typer.Option("--encoding-errors", help="replace: read a text report with a few undecodable bytes as U+FFFD (counted in meta.replaced_bytes) instead of refusing it.")] = EncodingErrors.strict,
+    time_limit: Annotated[float, typer.Option("--time-limit", min=0, help="Seconds to read and tag one file before it is listed as an error; 0: no limit.")] = DEFAULT_LIMITS.seconds or 0,
+    max_docx_xml_mb: Annotated[float, typer.Option("--max-docx-xml-mb", min=0, help="Most decompressed XML in one .docx (zip bombs); 0: no limit.")] = DEFAULT_LIMITS.docx_xml_mb or 0,
+    max_docx_unzipped_mb: Annotated[float, typer.Option("--max-docx-unzipped-mb", min=0, help="Most decompressed content (images included) in one .docx; 0: no limit.")] = DEFAULT_LIMITS.docx_unzipped_mb or 0,
+    max_xml_depth: Annotated[int, typer.Option("--max-xml-depth", min=0, help="Deepest element nesting in a .docx's XML; 0: no limit.")] = DEFAULT_LIMITS.xml_depth or 0,
+    max_pdf_pages: Annotated[int, typer.Option("--max-pdf-pages", min=0, help="Most pages in one PDF; 0: no limit.")] = DEFAULT_LIMITS.pdf_pages or 0,
+    max_chars: Annotated[int, typer.Option("--max-chars", min=0, help="Most characters of text in one file, any format; 0: no limit.")] = DEFAULT_LIMITS.characters or 0,
+    engine: Annotated[Engine, typer.Option("--engine", help="local: this machine (a process pool with --workers); ray: a Ray cluster (needs the extra: pip install 'jixiao\\[ray]'), writing shards into the folder OUT.")] = Engine.local,
+    address: Annotated[str | None, typer.Option("--address", help="With --engine ray: the cluster to join (as for ray.init, e.g. 10.0.0.5:6379 or auto); default: start Ray on this machine.")] = None,
 ) -> None:
     """Tag reports: every quantity with its value, every sentence with kind and categories.
 
     Results are written in input order to OUT.partial and renamed to OUT when the run completes;
-    after Ctrl-C or a crash, the same command with --resume tags only what is missing.
-    Exit code 0 when every input was tagged, 2 when some could not be read, 1 for usage errors,
-    130 when interrupted.
+    after Ctrl-C, SIGTERM or a crash, the same command with --resume tags only what is missing.
+    Document ids are the paths relative to the inputs' common folder, without suffix (kept where
+    two files would share an id). Exit code 0 when every input was tagged, 2 when some could not
+    be read, 1 for usage errors, 130 when interrupted, 143 when terminated.
     """
-    from jixiao.cli.inputs import report_paths
+    from jixiao.cli.inputs import found_inputs
+    from jixiao.ingest.limits import Limits
+    from jixiao.runner import Reading
 
-    paths = report_paths(inputs)
-    target = output or (DEFAULT_OUTPUT.with_suffix(".jsonl") if fmt is Format.jsonl else DEFAULT_OUTPUT)
-    _check_target(target, fmt)
-    summary = _run(paths, target, fmt.value, model, workers, resume, errors, quiet)
+    found = found_inputs(inputs)
+    folder_output = fmt is not Format.jsonl or engine is Engine.ray
+    target = output or (DEFAULT_OUTPUT if folder_output else DEFAULT_OUTPUT.with_suffix(".jsonl"))
+    _check_target(target, fmt, engine)
+    limits = Limits(docx_xml_mb=max_docx_xml_mb or None, docx_unzipped_mb=max_docx_unzipped_mb or None,
+                    xml_depth=max_xml_depth or None, pdf_pages=max_pdf_pages or None, characters=max_chars or None,
+                    seconds=time_limit or None)
+    reading = Reading(limits, encoding_errors.value)
+    if engine is Engine.ray:
+        if resume:
+            fail("--resume works with the local engine; a Ray run writes its shards anew")
+        _run_ray(found, target, fmt.value, model, reading, workers, address, errors, quiet)
+        return
+    if address is not None:
+        fail("--address names a Ray cluster: use it with --engine ray")
+    summary = _run(found, target, fmt.value, model, workers, resume, errors, quiet, reading)
     if summary.failed:
         raise typer.Exit(2)
 
 
-def _check_target(target: Path, fmt: Format) -> None:
+def _check_target(target: Path, fmt: Format, engine: Engine) -> None:
+    if engine is Engine.ray:
+        if fmt is Format.csv:
+            fail("--engine ray writes jsonl or parquet shards, not csv")
+        if target.is_file():
+            fail(f"{target}: a file; --engine ray writes a folder of shards")
+        return
     if fmt is Format.jsonl and target.is_dir():
         fail(f"{target}: a folder; --format jsonl writes a file (csv and parquet write a folder)")
     if fmt is not Format.jsonl and target.is_file():
         fail(f"{target}: a file; --format {fmt.value} writes a folder")
 
 
-def _run(paths: list[str], target: Path, fmt: str, model: Path | None, workers: int, resume: bool,
-         errors: Path | None, quiet: bool):  # type: ignore[no-untyped-def]
+class _WithResume:
+    """The run's reporter, plus one line after the start line saying what --resume left out."""
+
+    def __init__(self, inner: Any, console: Any) -> None:
+        self.inner, self.console = inner, console
+
+    def start(self, summary: Any) -> None:
+        self.inner.start(summary)
+        parts = []
+        if summary.retagged:
+            parts.append(f"{summary.retagged} record(s) of files that changed since (or got another id) are tagged again")
+        if summary.dropped:
+            parts.append(f"{summary.dropped} record(s) of files no longer among the inputs are dropped")
+        if parts:
+            self.console.print("resume: " + "; ".join(parts), markup=False, highlight=False, soft_wrap=True)
+
+    def advance(self, summary: Any) -> None:
+        self.inner.advance(summary)
+
+    def failure(self, source: str, reason: str) -> None:
+        self.inner.failure(source, reason)
+
+    def stop(self, summary: Any) -> None:
+        self.inner.stop(summary)
+
+
+def _run(found: Any, target: Path, fmt: str, model: Path | None, workers: int, resume: bool,
+         errors: Path | None, quiet: bool, reading: Any) -> Any:
+    from jixiao.inputs import InputError
     from jixiao.loading import ModelError
     from jixiao.outputs.feedback import interrupted_line, print_summary, reporter_for
     from jixiao.outputs.journal import JournalBusy
-    from jixiao.runner import TaggingError, TaggingInterrupted, load_settings, tag_to_file
+    from jixiao.runner import (TERMINATED as WHY_TERMINATED, ResumeRefused, TaggingError, TaggingInterrupted,
+                               capped_workers, load_settings, tag_to_file)
 
     console = err()
+    capped, warning = capped_workers(workers)
+    if warning:
+        console.print(f"warning: {warning}", markup=False, highlight=False, soft_wrap=True)
     interval = float(load_settings().get("progress", {}).get("plain_interval_seconds", 10.0))
+    reporter = reporter_for(console, quiet, interval)
     try:
-        summary = tag_to_file(paths, target, model=model, fmt=fmt, workers=workers, resume=resume, errors=errors,
-                              reporter=reporter_for(console, quiet, interval))
-    except (ModelError, JournalBusy) as exc:
+        summary = tag_to_file(found, target, model=model, fmt=fmt, workers=capped, resume=resume, errors=errors,
+                              reporter=reporter if quiet else _WithResume(reporter, console), reading=reading)
+    except (ModelError, JournalBusy, ResumeRefused, InputError) as exc:
         fail(one_line(str(exc)))
     except TaggingInterrupted as exc:
-        console.print(interrupted_line(exc.summary), markup=False, highlight=False)
-        raise typer.Exit(INTERRUPTED) from None
+        console.print(interrupted_line(exc.summary, exc.why), markup=False, highlight=False)
+        raise typer.Exit(TERMINATED if exc.why == WHY_TERMINATED else INTERRUPTED) from None
     except TaggingError as exc:
         fail(one_line(str(exc)), 2)
     except OSError as exc:
@@ -83,3 +158,34 @@ def _run(paths: list[str], target: Path, fmt: str, model: Path | None, workers: 
     if not quiet:
         print_summary(console, summary)
     return summary
+
+
+def _run_ray(found: Any, target: Path, fmt: str, model: Path | None, reading: Any, workers: int,
+             address: str | None, errors: Path | None, quiet: bool) -> None:
+    require("ray", "--engine ray", extra="ray")
+    from jixiao.inputs import InputError
+    from jixiao.loading import ModelError
+    from jixiao.ray_engine import tag_on_ray
+
+    console = err()
+    try:
+        summary = tag_on_ray(found, target, model=model, fmt=fmt, reading=reading,
+                             workers=workers if workers > 1 else None, address=address, errors=errors)
+    except (ModelError, InputError) as exc:
+        fail(one_line(str(exc)))
+    except KeyboardInterrupt:
+        console.print(f"interrupted: {target} is left as it was; run the same command again", markup=False)
+        raise typer.Exit(INTERRUPTED) from None
+    except OSError as exc:
+        fail(f"{exc.filename or target}: cannot write ({exc.strerror or exc})")
+    except Exception as exc:  # noqa: BLE001 - Ray reports cluster problems as its own exception types
+        fail(one_line(f"the Ray run failed ({type(exc).__name__}: {exc})"), 2)
+    for failure in summary.failures:
+        console.print(f"{failure['file']}: {failure['reason']}", markup=False, highlight=False, soft_wrap=True)
+    if not quiet:
+        model_text = " ".join(str(summary.model.get(k) or "") for k in ("name", "version")).strip()
+        listed = f", listed in {summary.errors}" if summary.failures else ""
+        console.print(f"{target}: {summary.documents} document(s) tagged on Ray with {model_text}, "
+                      f"{len(summary.failures)} failed{listed}; {summary.seconds:.1f} s", markup=False, highlight=False)
+    if summary.failures:
+        raise typer.Exit(2)

@@ -1,15 +1,23 @@
-"""``jixiao train``: the quantity component and the issue classifier, from the corpus splits."""
+"""``jixiao train``: the quantity component and the issue classifier, from the corpus splits.
+
+Training shows its progress (spaCy's epochs with loss and dev score; for the other backends, which
+report no steps, a running clock, and optimizer steps for transformers), and records in the model's
+meta.json everything needed to tell the result from another model: code state, data hashes and
+sizes, effective settings, base-model hash and library versions (``training.package``).
+"""
 
 from __future__ import annotations
 
 import json
 import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
-from jixiao.cli.console import err, fail
+from jixiao.cli.console import Progress, err, fail, require
 from jixiao.loading import bundled_model_path
 from jixiao.configs import SPANS_CONFIG
 
@@ -36,21 +44,38 @@ def spans(
     seed: Annotated[int, typer.Option(help="Random seed.")] = 13,
 ) -> None:
     """Train the quantity component on train (gold train split + authored), report dev and test."""
+    from jixiao.evaluation.provenance import code_state
     from jixiao.evaluation.score import score_documents
     from jixiao.evaluation.crossval import predict_spans
     from jixiao.quantities.spacy_extractor import load_spacy_extractor
-    from jixiao.training.data import data_hash
+    from jixiao.training.data import data_hash, data_record
     from jixiao.training.package import install_part
-    from jixiao.training.spans import train_spans
+    from jixiao.training.spans import TrainingStep, train_spans
 
     train, dev, test = _data(corpus)
+    code = code_state()  # as training starts: the code the model is trained with
     with tempfile.TemporaryDirectory(prefix="jixiao-train-") as tmp:
-        trained = train_spans(train, dev, Path(tmp), config, seed=seed)
-        extractor = load_spacy_extractor(trained)
-        scores = {name: _span_scores(score_documents(docs, predict_spans(extractor, docs), sentences=False)[0])
-                  for name, docs in (("dev", dev), ("test", test)) if docs}
-        entry = {"backend": "spacy", "config": config.read_text("utf-8"), "seed": seed,
-                 "train_hash": data_hash(train), "dev_hash": data_hash(dev), "scores": scores}
+        with Progress(f"training the quantity component on {len(train)} documents") as bar:
+            epochs: list[int] = []
+
+            def show(step: TrainingStep) -> None:
+                line = (f"epoch {step.epoch + 1}{f'/{step.max_epochs}' if step.max_epochs else ''}, step {step.step}: "
+                        f"loss {step.loss:.4g}" + (f", dev score {step.score:.4f}" if step.score is not None else ""))
+                if not epochs or step.epoch != epochs[-1]:  # a log line per epoch, the rest on the bar
+                    epochs.append(step.epoch)
+                    bar.advance(line)
+                else:
+                    bar.status(line)
+
+            trained = train_spans(train, dev, Path(tmp), config, seed=seed, progress=show)
+        with Progress("scoring dev and test on the tagging path"):
+            extractor = load_spacy_extractor(trained)
+            scores = {name: _span_scores(score_documents(docs, predict_spans(extractor, docs), sentences=False)[0])
+                      for name, docs in (("dev", dev), ("test", test)) if docs}
+        entry = {"backend": "spacy", "config": config.read_text("utf-8"), "seed": seed, "code": code,
+                 "settings": {"config": str(config), "seed": seed},
+                 "train_hash": data_hash(train), "dev_hash": data_hash(dev), "test_hash": data_hash(test),
+                 "data": data_record({"train": train, "dev": dev, "test": test}), "scores": scores}
         install_part(model, "quantities", trained, entry)
     err().print(f"installed the quantity component in {model}: {json.dumps(scores)}", markup=False)
 
@@ -65,7 +90,7 @@ def _span_scores(metrics: dict) -> dict:  # type: ignore[type-arg]
 @train_app.command("issues")
 def issues(
     backend: Annotated[str, typer.Option(help="linear (shipped), rules, sklearn, spacy or transformers.")] = "linear",
-    config: Annotated[Path | None, typer.Option(help="Config file with [classifier] backend and [classifier.settings] (default: the packaged configs/issues_<backend>.cfg when there is one).")] = None,
+    config: Annotated[Path | None, typer.Option(help="Config file with \\[classifier] backend and \\[classifier.settings] (default: the packaged configs/issues_<backend>.cfg when there is one).")] = None,
     corpus: Annotated[Path, typer.Option(help="Corpus folder with gold/, authored/ and splits.json.")] = Path("corpus"),
     model: Annotated[Path, typer.Option(help="Model folder to install the trained classifier into (default: the bundled model).")] = DEFAULT_MODEL,
     settings: Annotated[str, typer.Option(help="Settings over the config's, as JSON, e.g. '{\"C_kind\": 4}' or '{\"base_model\": \"/path/to/bert\"}'.")] = "{}",
@@ -74,13 +99,14 @@ def issues(
 
     Dev and test scores recorded in meta.json are measured on the tagging path (predicted
     sentence boundaries); the shift split is never read here."""
+    from jixiao.evaluation.provenance import code_state
     from jixiao.evaluation.run import predict
     from jixiao.evaluation.score import score_documents
     from jixiao.issues.backends import get_backend
     from jixiao.tagger import Tagger
     from jixiao.training.config import read_classifier_config
-    from jixiao.training.data import data_hash
-    from jixiao.training.package import install_part
+    from jixiao.training.data import data_hash, data_record
+    from jixiao.training.package import base_model_hash, install_part
 
     try:
         backend, options = read_classifier_config(backend, config)
@@ -88,23 +114,54 @@ def issues(
         chosen = get_backend(backend)
     except (ValueError, OSError, json.JSONDecodeError) as exc:
         fail(str(exc))
+    if backend == "transformers":
+        require("torch", "the transformers backend", extra="transformers")
+        require("transformers", "the transformers backend", extra="transformers")
     train, dev, test = _data(corpus)
-    err().print(f"training the {backend} classifier on {len(train)} documents (dev: {len(dev)})", markup=False)
+    code = code_state()  # as training starts: the code the model is trained with
     try:
-        trained = chosen.train(train, dev, options)
+        with Progress(f"training the {backend} classifier on {len(train)} documents (dev: {len(dev)})") as bar, \
+                _optimizer_steps(bar, backend == "transformers"):
+            trained = chosen.train(train, dev, options)
     except ValueError as exc:  # bad settings, e.g. a base_model that is not a local folder
         fail(str(exc))
     scores = {}
-    for name, docs in (("dev", dev), ("test", test)):
-        if docs:  # the tagging path: predicted sentence boundaries, as `jixiao tag` and `evaluate`
-            metrics = score_documents(docs, predict(Tagger(None, trained), docs), spans=False)[0]
-            scores[name] = {"kind.macro_f1": round(metrics["kind"]["macro_f1"], 4),
-                            "categories.micro.f1": round(metrics["categories"]["micro"]["f1"], 4)}
-    effective = getattr(trained, "settings", options)
+    with Progress("scoring dev and test on the tagging path"):
+        for name, docs in (("dev", dev), ("test", test)):
+            if docs:  # the tagging path: predicted sentence boundaries, as `jixiao tag` and `evaluate`
+                metrics = score_documents(docs, predict(Tagger(None, trained), docs), spans=False)[0]
+                scores[name] = {"kind.macro_f1": round(metrics["kind"]["macro_f1"], 4),
+                                "categories.micro.f1": round(metrics["categories"]["micro"]["f1"], 4)}
+    effective = getattr(trained, "settings", options)  # the backend's defaults merged with the given settings
     with tempfile.TemporaryDirectory(prefix="jixiao-train-") as tmp:
         chosen.save(trained, Path(tmp) / "issues")
-        entry = {"backend": backend, "settings": effective, "train_hash": data_hash(train), "dev_hash": data_hash(dev),
-                 "test_hash": data_hash(test), "documents": {"train": len(train), "dev": len(dev), "test": len(test)},
-                 "scores": scores}
+        entry: dict[str, Any] = {"backend": backend, "settings": effective, "code": code}
+        if (base := base_model_hash(effective)) is not None:
+            entry["base_model_hash"] = base
+        entry.update({"train_hash": data_hash(train), "dev_hash": data_hash(dev), "test_hash": data_hash(test),
+                      "documents": {"train": len(train), "dev": len(dev), "test": len(test)},
+                      "data": data_record({"train": train, "dev": dev, "test": test}), "scores": scores})
         install_part(model, "issues", Path(tmp) / "issues", entry)
     err().print(f"installed the {backend} classifier in {model}: {json.dumps(scores)}", markup=False)
+
+
+@contextmanager
+def _optimizer_steps(bar: Progress, watch: bool) -> Iterator[None]:
+    """Count the optimizer steps of a PyTorch training run on the bar (the transformers backend
+    reports nothing while it runs; its loop lives in ``jixiao.issues.hf_backend``)."""
+    if not watch:
+        yield
+        return
+    from torch.optim.optimizer import register_optimizer_step_post_hook
+
+    steps = [0]
+
+    def count(*_: Any) -> None:
+        steps[0] += 1
+        bar.status(f"{steps[0]} optimizer steps")
+
+    handle = register_optimizer_step_post_hook(count)
+    try:
+        yield
+    finally:
+        handle.remove()

@@ -40,7 +40,22 @@ def counts_table(groups: dict[str, Sequence[Document]]) -> str:
     return "\n".join(lines)
 
 
+def check_splits(docs: Sequence[Document], splits: dict[str, list[str]]) -> None:
+    """ValueError when splits.json and the corpus disagree: a document in no split (added since the
+    last ``jixiao corpus split``, so no training would see it) or a split naming a document that
+    is not there."""
+    ids = {d.id for d in docs}
+    listed = {i for name in ("train", "dev", "test") for i in splits.get(name, ())}
+    if unlisted := sorted(ids - listed):
+        raise ValueError(f"{len(unlisted)} document(s) are in no split ({', '.join(unlisted[:3])}"
+                         f"{', …' if len(unlisted) > 3 else ''}); run `jixiao corpus split` first")
+    if missing := sorted(listed - ids):
+        raise ValueError(f"the split names {len(missing)} document(s) not in the corpus ({', '.join(missing[:3])}"
+                         f"{', …' if len(missing) > 3 else ''}); run `jixiao corpus split` first")
+
+
 def split_groups(docs: Sequence[Document], splits: dict[str, list[str]]) -> dict[str, list[Document]]:
+    check_splits(docs, splits)
     by_id = {d.id: d for d in docs}
     real_train = [by_id[i] for i in splits["train"] if by_id[i].meta.get("source") != "authored"]
     authored = [d for d in docs if d.meta.get("source") == "authored"]

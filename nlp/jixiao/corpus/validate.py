@@ -1,14 +1,17 @@
 """Check corpus files against the scheme; every problem is one line naming the document.
 
 Works on the raw JSON objects rather than parsed records so that a bad value is reported with
-the others instead of stopping the run at the first exception.
+the others instead of stopping the run at the first exception. A misspelt label, kind, category,
+op or field name is reported with the nearest valid one (``difflib``), since a typo is the usual
+cause. Gold carries no confidence: a ``score``, ``kind_score`` or ``category_scores`` left by a
+pre-annotation is a problem (``jixiao corpus fill`` removes them).
 """
 
 from __future__ import annotations
 
-import re
-
+import difflib
 import json
+import re
 from collections.abc import Iterator
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
@@ -17,6 +20,28 @@ from typing import Any
 from jixiao.document.model import CATEGORIES, KINDS, LABELS, OPS
 
 RATE_UNITS = ("%", "个百分点")
+SPAN_KEYS: tuple[str, ...] = ("start", "end", "label", "text", "value", "unit", "op", "approx", "value_max")
+SENTENCE_KEYS: tuple[str, ...] = ("start", "end", "kind", "categories", "section")
+PREDICTION_KEYS: tuple[str, ...] = ("score", "kind_score", "category_scores")
+
+
+def nearest(word: Any, choices: tuple[str, ...]) -> str:
+    """' (did you mean 'x'?)' for the closest valid choice, or nothing when none is close."""
+    if not isinstance(word, str):
+        return ""
+    found = difflib.get_close_matches(word, choices, n=1, cutoff=0.6)
+    if not found:  # case or a dropped underscore: 'Amount', 'budgetexecution'
+        folded = {c.lower().replace("_", ""): c for c in choices}
+        found = [folded[k] for k in difflib.get_close_matches(word.lower().replace("_", ""), list(folded), n=1)]
+    return f" (did you mean {found[0]!r}?)" if found else ""
+
+
+def _key_problems(item: dict[str, Any], known: tuple[str, ...], what: str) -> Iterator[str]:
+    for key in item:
+        if key in PREDICTION_KEYS:
+            yield f"{what}: {key!r} is a prediction score; gold has none (jixiao corpus fill removes it)"
+        elif key not in known:
+            yield f"{what}: unknown key {key!r}{nearest(key, known + PREDICTION_KEYS)}"
 
 
 def validate_file(path: str | Path) -> list[str]:
@@ -80,18 +105,19 @@ def _check_spans(text: str, spans: list[Any]) -> Iterator[str]:
         placed.append(bounds)
         if "text" in span and span["text"] != text[start:end]:
             yield f"{what}: text 「{span['text']}」 differs from the document text"
+        yield from _key_problems(span, SPAN_KEYS, what)
         yield from _check_span_fields(span, what)
     yield from _overlaps(placed, "spans")
 
 
 # SCHEME §1 rule 10: money in another currency keeps the currency as written
-_CURRENCY_UNIT = re.compile(r"^(元|(?![万亿千百十萬億]+元$)[\u4e00-\u9fff]{1,4}(元|币|镑|法郎|卢布|比索|克朗|里拉|卢比|兰特|雷亚尔|林吉特|铢|盾|第纳尔|迪拉姆|里亚尔))$")
+_CURRENCY_UNIT = re.compile(r"^(元|(?![万亿千百十萬億]+元$)[\u4e00-\u9fff]{1,4}(元|币|镑|金)|[\u4e00-\u9fff]{0,4}(法郎|卢布|比索|克朗|里拉|卢比|兰特|雷亚尔|林吉特|铢|盾|第纳尔|迪拉姆|里亚尔))$")
 
 
 def _check_span_fields(span: dict[str, Any], what: str) -> Iterator[str]:
     label = span.get("label")
     if label not in LABELS:
-        yield f"{what}: label {label!r} is not one of {', '.join(LABELS)}"
+        yield f"{what}: label {label!r} is not one of {', '.join(LABELS)}{nearest(label, LABELS)}"
     for key in ("value", "value_max"):
         if key in span and not _is_decimal(span[key]):
             yield f"{what}: {key} {span[key]!r} is not a decimal number"
@@ -104,7 +130,7 @@ def _check_span_fields(span: dict[str, Any], what: str) -> Iterator[str]:
     elif label == "RATE" and span["unit"] not in RATE_UNITS:
         yield f"{what}: RATE unit must be % or 个百分点, not {span['unit']!r}"
     if "op" in span and span["op"] not in OPS:
-        yield f"{what}: op {span['op']!r} is not one of {' '.join(OPS)}"
+        yield f"{what}: op {span['op']!r} is not one of {' '.join(OPS)}{nearest(span['op'], OPS)}"
     if "approx" in span and not isinstance(span["approx"], bool):
         yield f"{what}: approx must be true or false"
     if _is_decimal(span.get("value")) and _is_decimal(span.get("value_max")):
@@ -121,6 +147,7 @@ def _check_sentences(text: str, sentences: list[Any]) -> Iterator[str]:
             continue
         placed.append(bounds)
         what = f"sentence {index} [{bounds[0]},{bounds[1]})"
+        yield from _key_problems(sentence, SENTENCE_KEYS, what)
         yield from _check_sentence_fields(sentence, what)
     yield from _overlaps(placed, "sentences")
 
@@ -131,13 +158,13 @@ def _check_sentence_fields(sentence: dict[str, Any], what: str) -> Iterator[str]
     if kind is None:
         return
     if kind not in KINDS:
-        yield f"{what}: kind {kind!r} is not one of {', '.join(KINDS)}"
+        yield f"{what}: kind {kind!r} is not one of {', '.join(KINDS)}{nearest(kind, KINDS)}"
     if not isinstance(categories, list):
         yield f"{what}: categories must be a list"
         return
     for category in categories:
         if category not in CATEGORIES:
-            yield f"{what}: category {category!r} is not a scheme key"
+            yield f"{what}: category {category!r} is not a scheme key{nearest(category, CATEGORIES)}"
     if len(set(categories)) != len(categories):
         yield f"{what}: a category is listed twice"
     if kind == "none" and categories:

@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from jixiao.atomic import write_lines
-from jixiao.document.model import Document, Sentence, Span, Table, TableCell
+from jixiao.document.model import Document, Sentence, Span, Table, TableCell, TableColumn, TableHeader
 
 # The atomic writer lives in jixiao.atomic; this name stays for the callers that import it from here.
 write_atomic = write_lines
@@ -101,17 +101,74 @@ def sentence_to_dict(sentence: Sentence) -> dict[str, Any]:
 
 
 def table_to_dict(table: Table) -> dict[str, Any]:
-    return {
-        "start": table.start,
-        "end": table.end,
-        "caption": table.caption,
-        "rows": [[cell.text for cell in row] for row in table.rows],
-    }
+    """A table record: caption, unit, headers with their columns, rows of cells with offsets and values.
+
+    Rows are objects (``{"kind": "item", "cells": [...]}``) so that a row's kind travels with it;
+    ``unit``, ``unit_source``, ``headers`` and the row kinds appear once the table is typed
+    (``jixiao.tables.records``). Values are decimal strings, 元 for money and percent for rates.
+    """
+    out: dict[str, Any] = {"start": table.start, "end": table.end, "caption": table.caption}
+    if table.typed:
+        out["unit"] = table.unit
+        out["unit_source"] = table.unit_source
+        out["headers"] = [_header_to_dict(h) for h in table.headers or ()]
+    rows = []
+    for index, cells in enumerate(table.rows):
+        row: dict[str, Any] = {}
+        if table.typed:
+            row["kind"] = table.row_kinds[index] if index < len(table.row_kinds) else None
+        row["cells"] = [_cell_to_dict(c) for c in cells]
+        rows.append(row)
+    out["rows"] = rows
+    return out
+
+
+def _header_to_dict(header: TableHeader) -> dict[str, Any]:
+    return {"rows": list(header.rows), "body": list(header.body), "unit": header.unit, "unit_source": header.unit_source,
+            "columns": [{"index": c.index, "label": c.label, "kind": c.kind, "role": c.role, "unit": c.unit,
+                         "unit_source": c.unit_source} for c in header.columns]}
+
+
+def _cell_to_dict(cell: TableCell) -> dict[str, Any]:
+    out: dict[str, Any] = {"text": cell.text, "start": cell.start, "end": cell.end, "column": cell.column}
+    if cell.span != 1:
+        out["span"] = cell.span
+    if cell.value is not None:
+        out["value"] = decimal_str(cell.value)
+    return out
 
 
 def table_from_dict(raw: dict[str, Any]) -> Table:
-    rows = tuple(tuple(TableCell(str(c)) for c in row) for row in raw.get("rows", []))
-    return Table(rows=rows, start=raw.get("start"), end=raw.get("end"), caption=raw.get("caption"))
+    """A table record back; rows written as plain lists of strings (older output) read as untyped tables."""
+    rows: list[tuple[TableCell, ...]] = []
+    kinds: list[str | None] = []
+    for row in raw.get("rows") or ():
+        cells = (row.get("cells") or ()) if isinstance(row, dict) else row
+        kinds.append(row.get("kind") if isinstance(row, dict) else None)
+        rows.append(tuple(_cell_from_dict(c) for c in cells))
+    headers = raw.get("headers")
+    typed = None if headers is None else tuple(_header_from_dict(h) for h in headers)
+    return Table(rows=tuple(rows), start=_int(raw.get("start")), end=_int(raw.get("end")), caption=raw.get("caption"),
+                 unit=raw.get("unit"), unit_source=raw.get("unit_source"), headers=typed,
+                 row_kinds=tuple(kinds) if typed is not None else ())
+
+
+def _cell_from_dict(raw: Any) -> TableCell:
+    if not isinstance(raw, dict):
+        return TableCell(str(raw))
+    return TableCell(str(raw.get("text", "")), _int(raw.get("start")), _int(raw.get("end")), _int(raw.get("column")),
+                     int(raw.get("span") or 1), _dec(raw.get("value")))
+
+
+def _header_from_dict(raw: dict[str, Any]) -> TableHeader:
+    columns = tuple(TableColumn(int(c["index"]), str(c.get("label", "")), str(c.get("kind", "text")), c.get("role"),
+                                c.get("unit"), c.get("unit_source")) for c in raw.get("columns") or ())
+    return TableHeader(tuple(int(i) for i in raw.get("rows") or ()), tuple(int(i) for i in raw.get("body") or ()),
+                       columns, raw.get("unit"), raw.get("unit_source"))
+
+
+def _int(value: Any) -> int | None:
+    return None if value is None else int(value)
 
 
 def document_from_dict(raw: dict[str, Any]) -> Document:

@@ -91,19 +91,74 @@ class Sentence:
 
 @dataclass(frozen=True)
 class TableCell:
+    """One cell as printed, once even when merged; the typed fields are set by ``jixiao.tables.records``.
+
+    ``column`` is the column the cell stands in (its first one when ``span`` > 1: a header cell
+    merged across columns, such as 「2020年」 over 年初预算 and 调整后预算); ``value`` is the
+    figure in 元 for money and in percent for rates, after the unit is inherited from the column
+    header or the caption (``49`` under 万元 is 490000).
+    """
+
     text: str
     start: int | None = None
     end: int | None = None
+    column: int | None = None
+    span: int = 1
+    value: Decimal | None = None
+
+
+@dataclass(frozen=True)
+class TableColumn:
+    """A column of a typed table: its header flattened to one label, and what it holds.
+
+    ``kind`` is index, item, amount, rate, text or other; ``role`` says which figure of the budget
+    cycle an amount is (budget_initial, budget, actual, received) or how a rate derives
+    (execution, difference, share). ``unit`` is the unit amounts are printed in (「万元」) or 「%」
+    for rates; ``unit_source`` is where it came from: 「header」 (the column's own header), 「caption」
+    (a 「单位：万元」 line) or None.
+    """
+
+    index: int
+    label: str
+    kind: str
+    role: str | None = None
+    unit: str | None = None
+    unit_source: str | None = None
+
+
+@dataclass(frozen=True)
+class TableHeader:
+    """A header (one or more rows, flattened) and the body rows it governs, by row index."""
+
+    rows: tuple[int, ...]
+    body: tuple[int, ...]
+    columns: tuple[TableColumn, ...]
+    unit: str | None = None
+    unit_source: str | None = None
 
 
 @dataclass(frozen=True)
 class Table:
-    """A table as rows of cells; offsets point at the table's rendering in the text."""
+    """A table as rows of cells; offsets point at the table's rendering in the text.
+
+    Ingestion fills ``rows`` and the offsets; ``jixiao.tables.records`` types the table: caption,
+    unit and where it came from, headers with their columns, the kind of every row (header, item,
+    total, subtotal, detail; None outside any header's body) and the cells' columns and values.
+    ``headers`` is None until the table is typed, and an empty tuple when it has no budget header.
+    """
 
     rows: tuple[tuple[TableCell, ...], ...]
     start: int | None = None
     end: int | None = None
     caption: str | None = None
+    unit: str | None = None
+    unit_source: str | None = None
+    headers: tuple[TableHeader, ...] | None = None
+    row_kinds: tuple[str | None, ...] = ()
+
+    @property
+    def typed(self) -> bool:
+        return self.headers is not None
 
 
 @dataclass(frozen=True)

@@ -15,7 +15,7 @@ from typing import Any
 
 from jixiao.document.model import Document, Sentence
 from jixiao.evaluation.data import EvalData
-from jixiao.evaluation.provenance import git_commit
+from jixiao.evaluation.provenance import code_state
 from jixiao.evaluation.score import Errors, score_documents
 from jixiao.components import SentenceClassifier
 from jixiao.tagger import Tagger
@@ -71,10 +71,17 @@ def scored_parts(gold: Sequence[Document]) -> dict[str, bool]:
 
 
 def evaluate_tagger(tagger: Tagger, data: EvalData, sentences: str = "predicted",
-                    context: str = "document") -> Evaluation:
-    """Tag the gold texts, score them, and record which model, data and code were measured."""
+                    context: str = "document", model: dict[str, Any] | None = None) -> Evaluation:
+    """Tag the gold texts, score them, and record which model, data and code were measured.
+
+    ``model`` is the model's identity (``provenance.model_identity``: content hash, backends,
+    training-data hashes), recorded beside ``model`` (the name and version ``jixiao tag`` writes
+    into its records). The code is recorded as its commit and whether the tree had uncommitted
+    changes (``dirty``)."""
     predictions = predict(tagger, data.documents, sentences, context)
     scores, errors = score_documents(data.documents, predictions, **scored_parts(data.documents))
-    metrics = {"model": tagger.model_info, "data": data.describe(), "commit": git_commit(),
-               "sentence_boundaries": sentences, "context": context, **scores}
+    code = code_state()
+    metrics = {"model": tagger.model_info, "model_identity": model or {}, "data": data.describe(),
+               "commit": code["commit"], "dirty": code["dirty"], "sentence_boundaries": sentences,
+               "context": context, **scores}
     return Evaluation(metrics, errors, list(data.documents), predictions)

@@ -2,11 +2,21 @@
 
 Order matters: a BOM decides; then strict UTF-8; then strict GB18030 (a superset of GBK and
 GB2312); only then a detector, because charset-normalizer misreads dense GBK reports or gives up.
+
+With ``errors="replace"`` (``jixiao tag --encoding-errors replace``) a report that is UTF-8 or
+GB18030 except for a few stray bytes (a truncated copy, a stray byte from another tool) is read
+anyway: each byte that does not decode becomes U+FFFD, and the number of such bytes is returned
+so that the output records it (``meta.replaced_bytes``). Nothing is replaced silently: strict
+decoding is always tried first, and the lenient reading is taken only when at most
+``MAX_REPLACED_SHARE`` of the bytes are bad (more means the file is in another encoding, which
+the detector is better at).
 """
 
 from __future__ import annotations
 
 import codecs
+import re
+from dataclasses import dataclass
 
 from jixiao.ingest.errors import IngestError
 
@@ -18,10 +28,67 @@ _BOMS: tuple[tuple[bytes, str], ...] = (
     (codecs.BOM_UTF16_BE, "utf-16-be"),
 )
 MAX_CONTROL_SHARE = 0.01
+MAX_REPLACED_SHARE = 0.01
+ERROR_MODES: tuple[str, ...] = ("strict", "replace")
+_ESCAPED = re.compile("[\udc80-\udcff]")  # what "surrogateescape" makes of each undecodable byte
+
+
+@dataclass(frozen=True)
+class Decoded:
+    text: str
+    encoding: str
+    replaced: int = 0  # bytes that did not decode and became U+FFFD
 
 
 def decode_text(data: bytes, path: str) -> tuple[str, str]:
     """Return (text, encoding name); raise IngestError for empty, binary or undecodable data."""
+    decoded = decode(data, path)
+    return decoded.text, decoded.encoding
+
+
+def decode(data: bytes, path: str, errors: str = "strict") -> Decoded:
+    """Decode a text report; ``errors="replace"`` accepts a few undecodable bytes (see the module doc)."""
+    if errors not in ERROR_MODES:
+        raise ValueError(f"encoding errors must be one of {ERROR_MODES}, not {errors!r}")
+    try:
+        text, encoding = _strict(data, path, detect=False)
+        return Decoded(text, encoding)
+    except _Undecodable:
+        pass
+    lenient = _lenient(data, path)
+    if lenient is not None and errors == "replace":
+        return lenient
+    try:
+        text, encoding = _detect(data, path)
+    except IngestError as exc:
+        if lenient is None:
+            raise
+        raise IngestError(path, f"not valid {lenient.encoding}: {lenient.replaced} byte(s) do not decode; "
+                                "--encoding-errors replace reads it with them replaced") from exc
+    return Decoded(text, encoding)
+
+
+class _Undecodable(Exception):
+    """Neither a byte-order mark nor strict UTF-8 or GB18030 fits."""
+
+
+def _lenient(data: bytes, path: str) -> Decoded | None:
+    """The UTF-8 or GB18030 reading with the fewest bad bytes, if they are few enough."""
+    best: Decoded | None = None
+    for encoding in ("utf-8", "gb18030"):
+        escaped = data.decode(encoding, errors="surrogateescape")
+        bad = len(_ESCAPED.findall(escaped))
+        if best is None or bad < best.replaced:
+            best = Decoded(_ESCAPED.sub("\ufffd", escaped), encoding, bad)
+    if best is None or best.replaced > MAX_REPLACED_SHARE * len(data):
+        return None
+    try:
+        return Decoded(_checked(best.text, path), best.encoding, best.replaced)
+    except IngestError:
+        return None
+
+
+def _strict(data: bytes, path: str, detect: bool = True) -> tuple[str, str]:
     if not data.strip():
         raise IngestError(path, "empty file")
     for bom, encoding in _BOMS:
@@ -37,6 +104,8 @@ def decode_text(data: bytes, path: str) -> tuple[str, str]:
             return _checked(data.decode(encoding), path), encoding
         except UnicodeDecodeError:
             continue
+    if not detect:
+        raise _Undecodable
     return _detect(data, path)
 
 

@@ -16,6 +16,7 @@ from typing import Any
 from jixiao.ingest.errors import IngestError
 from jixiao.ingest.extracted import Extracted
 from jixiao.ingest.pdf_lines import PdfLine, join_lines
+from jixiao.ingest.pdf_tables import find_grids, place_grids
 
 CID_MARK = "(cid:"
 
@@ -29,6 +30,7 @@ def read_pdf(data: bytes, path: str) -> Extracted:
     try:
         with pdfplumber.open(BytesIO(data)) as pdf:
             lines = [line for number, page in enumerate(pdf.pages) for line in page_lines(page, number)]
+            grids = find_grids(pdf.pages)  # ruled tables (pdf_tables), placed in the text below
     except Exception as exc:  # pdfplumber wraps pdfminer's errors; look through the chain
         chain = _causes(exc)
         if any(isinstance(e, (PDFPasswordIncorrect, PDFEncryptionError)) for e in chain):
@@ -41,7 +43,7 @@ def read_pdf(data: bytes, path: str) -> Extracted:
         raise IngestError(path, "PDF has no text layer (scanned?): run OCR first")
     if text.count(CID_MARK) > 3:
         raise IngestError(path, "PDF text comes out as (cid:…) glyph codes: its fonts have no Unicode map; run OCR")
-    return Extracted(text, "pdf")
+    return Extracted(text, "pdf", tables=place_grids(grids, lines, text))
 
 
 def page_lines(page: Any, number: int) -> list[PdfLine]:

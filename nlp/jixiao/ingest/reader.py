@@ -1,27 +1,32 @@
 """Read one report file of any supported format into a Document of text, tables and metadata.
 
 Formats are sniffed from magic bytes before the extension is trusted: many ``.doc`` files are
-really ``.docx``, and encrypted ``.docx`` files are OLE containers.
+really ``.docx``, and encrypted ``.docx`` files are OLE containers. Before a format reader runs,
+the file is checked against the limits of ``ingest.limits`` (zip bombs, page counts, sizes), so
+that a hostile or broken file costs a bounded amount of work and ends as one IngestError.
 """
 
 from __future__ import annotations
 
 import hashlib
+import os
 from bisect import bisect_left
 from dataclasses import replace
 from pathlib import Path
 
 from jixiao.document.model import Document, Table, TableCell
 from jixiao.ingest.clean import CleanText, clean
-from jixiao.ingest.decode import decode_text
+from jixiao.ingest.decode import decode
 from jixiao.ingest.errors import IngestError
 from jixiao.ingest.extracted import Extracted
+from jixiao.ingest.limits import DEFAULT_LIMITS, Limits, check_characters, check_docx, check_pdf, check_text_bytes
 from jixiao.ingest.meta import detect_meta
 from jixiao.ingest.text_tables import find_text_tables
 
 SUPPORTED_SUFFIXES: tuple[str, ...] = (".txt", ".text", ".docx", ".pdf", ".doc")
 _OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _ENCRYPTED_OOXML = "EncryptedPackage".encode("utf-16-le")
+_CONTAINERS = (b"PK\x03\x04", b"%PDF", _OLE, b"{\\rtf")
 
 
 def sniff_format(data: bytes, path: str) -> str:
@@ -43,32 +48,47 @@ def sniff_format(data: bytes, path: str) -> str:
     return "txt"
 
 
-def extract(data: bytes, path: str) -> Extracted:
+def extract(data: bytes, path: str, limits: Limits = DEFAULT_LIMITS, encoding_errors: str = "strict") -> Extracted:
+    """The raw text, format and tables of a file's bytes; the limits are checked before each reader."""
+    return _extract(data, path, limits, encoding_errors)[0]
+
+
+def _extract(data: bytes, path: str, limits: Limits, encoding_errors: str) -> tuple[Extracted, int]:
+    """``extract`` plus the number of bytes replaced in decoding (text files only)."""
     kind = sniff_format(data, path)
     if kind == "docx":
         from jixiao.ingest.docx_reader import read_docx
 
-        return read_docx(data, path)
+        check_docx(data, path, limits)
+        return read_docx(data, path), 0
     if kind == "pdf":
         from jixiao.ingest.pdf_reader import read_pdf
 
-        return read_pdf(data, path)
+        check_pdf(data, path, limits)
+        return read_pdf(data, path), 0
     if kind == "doc":
         from jixiao.ingest.doc_reader import convert_doc_to_docx
         from jixiao.ingest.docx_reader import read_docx
 
-        return replace(read_docx(convert_doc_to_docx(data, path), path), format="doc")
-    text, encoding = decode_text(data, path)
-    return Extracted(text, "txt", encoding=encoding)
+        converted = convert_doc_to_docx(data, path)
+        check_docx(converted, path, limits)
+        return replace(read_docx(converted, path), format="doc"), 0
+    check_text_bytes(len(data), path, limits)
+    decoded = decode(data, path, encoding_errors)
+    return Extracted(decoded.text, "txt", encoding=decoded.encoding), decoded.replaced
 
 
-def read_bytes(data: bytes, path: str, doc_id: str | None = None) -> Document:
+def read_bytes(data: bytes, path: str, doc_id: str | None = None, *, limits: Limits = DEFAULT_LIMITS,
+               encoding_errors: str = "strict") -> Document:
     """Turn a file's bytes into a Document: cleaned text, metadata and tables, nothing else.
 
     Sentences and sections are document analysis, done once by the tagging path
     (``jixiao.tagger``) on the text returned here, so the Document has no sentences yet.
+    ``encoding_errors="replace"`` reads a text file with a few undecodable bytes, recording how
+    many were replaced in ``meta.replaced_bytes``.
     """
-    extracted = extract(data, path)
+    extracted, replaced = _extract(data, path, limits, encoding_errors)
+    check_characters(len(extracted.text), path, limits)
     cleaned = clean(extracted.text)
     if not cleaned.text.strip():
         raise IngestError(path, "no text in the file")
@@ -76,6 +96,8 @@ def read_bytes(data: bytes, path: str, doc_id: str | None = None) -> Document:
     meta = {"source": path, "sha256": hashlib.sha256(data).hexdigest(), "format": extracted.format}
     if extracted.encoding:
         meta["encoding"] = extracted.encoding
+    if replaced:
+        meta["replaced_bytes"] = replaced
     meta.update(detect_meta(text))
     tables = tuple(_remap_table(t, cleaned) for t in extracted.tables)
     if extracted.format == "txt":
@@ -83,11 +105,16 @@ def read_bytes(data: bytes, path: str, doc_id: str | None = None) -> Document:
     return Document(id=doc_id or Path(path).stem, text=text, meta=meta, tables=tables)
 
 
-def read_file(path: str | Path, doc_id: str | None = None) -> Document:
-    """Read a report; raise IngestError with a one-line reason for anything unreadable."""
+def read_file(path: str | Path, doc_id: str | None = None, *, limits: Limits = DEFAULT_LIMITS,
+              encoding_errors: str = "strict") -> Document:
+    """Read a report; raise IngestError with a one-line reason for anything unreadable or over a limit."""
     name = str(path)
     try:
-        data = Path(path).read_bytes()
+        with open(path, "rb") as handle:
+            head = handle.read(8)
+            if not head.startswith(_CONTAINERS):  # read as text: bounded before it is read whole
+                check_text_bytes(os.fstat(handle.fileno()).st_size, name, limits)
+            data = head + handle.read()
     except IsADirectoryError as exc:
         raise IngestError(name, "is a folder, not a file") from exc
     except FileNotFoundError as exc:
@@ -96,7 +123,7 @@ def read_file(path: str | Path, doc_id: str | None = None) -> Document:
         raise IngestError(name, "permission denied") from exc
     except OSError as exc:
         raise IngestError(name, f"cannot read ({exc.strerror})") from exc
-    return read_bytes(data, name, doc_id)
+    return read_bytes(data, name, doc_id, limits=limits, encoding_errors=encoding_errors)
 
 
 def _remap_table(table: Table, cleaned: CleanText) -> Table:

@@ -10,9 +10,12 @@ Exports render tables in two shapes, and both occur in the reports:
   exactly the width of the header.
 * **row per line** — cells separated by tabs on one line (the shape ``docx_reader`` renders).
 
+Both shapes print a merged cell once, and a cell merged down several rows as an empty cell in
+the rows below its first — the shape ``docx_reader`` and ``pdf_tables`` give too.
+
 Only structure is recovered here, as part of ingestion (a ``.txt`` report's tables are found
-in its text as a ``.docx`` report's are read from the file); units, columns and typed values are
-``jixiao.tables.budget``'s job.
+in its text as a ``.docx`` report's are read from the file); captions, units, columns and typed
+values are ``jixiao.tables.records``' job, the same for every source.
 """
 
 from __future__ import annotations
@@ -27,7 +30,6 @@ _CONTINUATION_MAX = 24
 # A line that ends like a sentence is prose, never the wrapped rest of a cell. This tests the
 # shape of one line, it does not split sentences (that is jixiao.document.sentences, a layer above).
 _TERMINAL = re.compile(r"[。；！？]$")
-_CAPTION_LOOKBACK = 3
 
 
 @dataclass(frozen=True)
@@ -127,7 +129,7 @@ def _read_cell_table(text: str, lines: list[_Line], first: int) -> tuple[Table, 
     table_rows = _join_split_rows([tuple(r) for r in rows if r])
     start = lines[first].start
     end = max(c.end or start for row in table_rows for c in row) if table_rows else lines[first].end
-    return Table(tuple(table_rows), start, end, _caption(lines, first)), index
+    return Table(tuple(table_rows), start, end), index
 
 
 def _read_row_table(lines: list[_Line], first: int) -> tuple[Table, int]:
@@ -137,7 +139,7 @@ def _read_row_table(lines: list[_Line], first: int) -> tuple[Table, int]:
         rows.append(_split_row(lines[index]))
         index += 1
     end = lines[index - 1].end
-    return Table(tuple(rows), lines[first].start, end, _caption(lines, first)), index
+    return Table(tuple(rows), lines[first].start, end), index
 
 
 def _split_row(line: _Line) -> tuple[TableCell, ...]:
@@ -168,9 +170,3 @@ def _join_split_rows(rows: list[tuple[TableCell, ...]]) -> list[tuple[TableCell,
         index += 1
     return out
 
-
-def _caption(lines: list[_Line], first: int) -> str | None:
-    for line in reversed(lines[max(0, first - _CAPTION_LOOKBACK) : first]):
-        if not line.blank and "\t" not in line.text:
-            return line.text.strip()
-    return None

@@ -23,7 +23,7 @@ import numpy as np
 import yaml
 
 from jixiao.document.model import CATEGORIES
-from jixiao.issues.cue_features import SECTIONS, cue_features, cue_names
+from jixiao.issues.cue_features import cue_features, cue_names
 from jixiao.issues.inputs import SentenceInput
 from jixiao.issues.ngrams import NgramIndex
 from jixiao.issues.rules import KEYWORDS_FILE, KeywordRules, load_keywords, save_keywords
@@ -52,11 +52,16 @@ class LinearIssueModel(ScoredClassifier):
         return float(self.settings.get("section_weight", 0.0)) > 0
 
     def cue_matrix(self, inputs: list[SentenceInput]) -> np.ndarray:
+        """The cue columns, each scaled by its group's weight: ``cue_weight`` for the kind cues and
+        the form of the line, ``topic_weight`` for the topic words of the categories,
+        ``section_weight`` for the section columns (present only when that weight is above 0)."""
         cues = cue_features(inputs, self.rules, self.sections)
-        cues *= np.float32(self.settings.get("cue_weight", 1.0))
-        if self.sections:
-            cues[:, -len(SECTIONS):] *= np.float32(float(self.settings["section_weight"]) / float(self.settings.get("cue_weight", 1.0)))
-        return cues
+        weights = {"topic": float(self.settings.get("topic_weight", 1.0)),
+                   "section": float(self.settings.get("section_weight", 0.0))}
+        default = float(self.settings.get("cue_weight", 1.0))
+        scale = np.asarray([weights.get(name.split(":")[0], default) for name in cue_names(self.rules, self.sections)],
+                           dtype=np.float32)
+        return cues * scale
 
     def raw_scores(self, inputs: list[SentenceInput]) -> np.ndarray:
         """The linear scores (logits) of every kind and category, one row per input."""
@@ -70,19 +75,21 @@ class LinearIssueModel(ScoredClassifier):
         return raw + self.bias
 
     def section_prior(self, inputs: list[SentenceInput]) -> np.ndarray:
-        """The soft prior of the heading context, as logit offsets for the kinds: under a part that
-        prescribes (建议, 整改要求) the recommendation logit gains ``prior_strength``, under a part
-        that reports practice (经验, 做法) the ``none`` logit does. The content model is trained
-        without it, so the prior only tips sentences its words leave undecided (imperatives)."""
+        """The soft prior of the heading context, as a logit offset for one kind only: an imperative
+        (「制定有效的绩效监控机制」) is a remedy under a part that prescribes (建议, 整改要求) and a
+        practice under a part that reports one (经验, 做法), so the recommendation logit gains
+        ``prior_strength`` under the first and loses it under the second. Problem against none is
+        never moved by a heading: a shortcoming is read from its own words. The content model is
+        trained without the prior."""
         offsets = np.zeros((len(inputs), len(self.kind_classes)))
         strength = float(self.settings.get("prior_strength", 0.0))
-        if strength and {"recommendation", "none"} <= set(self.kind_classes):
-            rec, none = self.kind_classes.index("recommendation"), self.kind_classes.index("none")
+        if strength and "recommendation" in self.kind_classes:
+            rec = self.kind_classes.index("recommendation")
             for i, inp in enumerate(inputs):
                 if inp.section == "recommendation":
                     offsets[i, rec] = strength
                 elif inp.section == "experience":
-                    offsets[i, none] = strength
+                    offsets[i, rec] = -strength
         return offsets
 
     def probabilities(self, inputs: list[SentenceInput]) -> tuple[np.ndarray, np.ndarray]:

@@ -23,7 +23,7 @@ from jixiao.issues.rules import KeywordRules, load_keywords
 
 DEFAULTS: dict[str, Any] = {  # as shipped: jixiao/configs/issues_linear.cfg says why
     "ngram_min": 1, "ngram_max": 3, "min_df": 2, "max_features": 60000, "C_kind": 8.0, "C_category": 16.0,
-    "balanced": False, "real_weight": 3.0, "cue_weight": 1.0, "section_weight": 0.0, "prior_strength": 3.0,
+    "balanced": False, "real_weight": 3.0, "cue_weight": 1.0, "topic_weight": 0.0, "section_weight": 0.0, "prior_strength": 2.0,
     "threshold": 0.5, "calibrate": True, "tune_thresholds": False, "threshold_folds": 0, "min_dev_support": 5,
     "seed": 13,
 }

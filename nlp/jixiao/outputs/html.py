@@ -2,10 +2,18 @@
 
 The page has no external resources (CSS and JS are inlined from ``report.html`` beside this
 module), so it can be mailed around or opened offline. Every piece of document text goes through
-``html.escape``; the text keeps its line breaks and table layout with ``white-space: pre-wrap``.
+``html.escape``; the text keeps its line breaks with ``white-space: pre-wrap``.
+
+Tables are drawn as HTML tables from their typed records (``jixiao.tables.records``): header cells
+merged across columns span them, each cell holds its stretch of the document text with the
+quantities in it marked as anywhere else, a cell with a value shows on hover what it is worth
+once the caption's or header's unit is applied (「185.03」 under 万元: 1,850,300 元), and a cell
+an audit finding points at is marked. A table is drawn only when its cells cover all of its text
+and every quantity in it lies inside one cell; otherwise its text is shown as it is.
 
 Ids tie the text and the side panel together: ``q-N`` is the N-th span, ``s-N`` the N-th
-sentence and ``f-N`` the anchor of the N-th audit finding; panel entries link to them.
+sentence, ``f-N`` the anchor of the N-th audit finding and ``t-N`` the N-th table; panel entries
+link to them. A sentence or span that a table cell cuts is continued with ``data-ref``.
 """
 
 from __future__ import annotations
@@ -20,7 +28,7 @@ from types import MappingProxyType
 from typing import Any
 
 from jixiao.document.jsonl import decimal_str
-from jixiao.document.model import CATEGORIES, CATEGORY_NAMES_ZH, LABELS, Document, Sentence, Span
+from jixiao.document.model import CATEGORIES, CATEGORY_NAMES_ZH, LABELS, Document, Sentence, Span, Table, TableCell
 
 LABEL_NAMES_ZH = MappingProxyType({"AMOUNT": "金额", "RATE": "比率", "COUNT": "数量", "MEASURE": "计量"})
 KIND_NAMES_ZH = MappingProxyType({"problem": "问题", "recommendation": "建议"})
@@ -29,6 +37,7 @@ ISSUE_KINDS: tuple[str, ...] = ("problem", "recommendation")
 UNCATEGORIZED = "uncategorized"
 SNIPPET_CHARS = 140
 CONTEXT_CHARS = 12
+UNIT_SOURCES_ZH = MappingProxyType({"caption": "表题单位", "header": "表头"})
 
 
 def render_html(doc: Document, findings: list | None = None, model: dict | None = None) -> str:
@@ -107,22 +116,29 @@ def span_attrs(span: Span) -> str:
 
 
 def render_text(doc: Document, findings: Sequence[Any] = ()) -> str:
-    """The document text with quantity spans, issue sentences and finding anchors marked up.
+    """The document text with quantity spans, issue sentences, tables and finding anchors marked up.
 
     The text is cut at every boundary; each piece knows its sentence and span, so tags always
-    nest: a span that crosses a sentence boundary is closed and reopened as a continuation.
+    nest: a span that crosses a sentence boundary is closed and reopened as a continuation. A
+    drawn table replaces its stretch of text; its cells are rendered piece by piece the same way.
     """
     spans = _indexed(doc.spans, len(doc.text))
     sentences = [(i, s) for i, s in _indexed(doc.sentences, len(doc.text)) if is_issue(s)]
     anchors = _finding_anchors(doc, findings)
+    tables = drawable_tables(doc)
     cuts = {0, len(doc.text), *anchors}
     for item in (*spans, *sentences):
         cuts.update((item[1].start, item[1].end))
-    writer = _Writer(doc)
-    find_sentence, find_span = _finder(sentences), _finder(spans)
-    points = sorted(cuts)
-    for a, b in zip(points, points[1:]):
-        writer.piece(a, b, find_sentence(a), find_span(a), anchors.get(a, ()))
+    for _, table in tables:
+        cuts.update(p for row in table.rows for c in row if c.start is not None for p in (c.start, c.end))
+        cuts.update((table.start, table.end))
+    writer = _Writer(doc, _finder(sentences), _finder(spans), sorted(cuts), anchors)
+    position = 0
+    for index, table in tables:
+        writer.text(position, table.start or 0)
+        writer.table(index, table, [f for f in findings if _points_into(f, index, table)])
+        position = table.end or position
+    writer.text(position, len(doc.text))
     return writer.finish()
 
 
@@ -146,19 +162,32 @@ def _finder(items: list[tuple[int, Any]]) -> Callable[[int], tuple[int, Any] | N
 class _Writer:
     """Accumulates the marked-up text; holds only the tags that are open right now."""
 
-    def __init__(self, doc: Document) -> None:
+    def __init__(self, doc: Document, find_sentence: Callable[[int], Any], find_span: Callable[[int], Any],
+                 points: list[int], anchors: dict[int, list[str]]) -> None:
         self.doc = doc
+        self.find_sentence, self.find_span = find_sentence, find_span
+        self.points, self.anchors = points, anchors
         self.parts: list[str] = []
         self.sentence: tuple[int, Sentence] | None = None
         self.span: tuple[int, Span] | None = None
         self.opened: set[int] = set()
+        self.opened_sentences: set[int] = set()
+        self.badged: set[int] = set()
+
+    def text(self, start: int, end: int) -> None:
+        """The text between two cut points, piece by piece."""
+        k = bisect_right(self.points, start) - 1
+        while k + 1 < len(self.points) and self.points[k] < end:
+            a, b = self.points[k], self.points[k + 1]
+            self.piece(a, b, self.find_sentence(a), self.find_span(a), self.anchors.get(a, ()))
+            k += 1
 
     def piece(self, a: int, b: int, sentence: Any, span: Any, anchors: Sequence[str]) -> None:
         if sentence != self.sentence:
             self._close_span()
             self._close_sentence()
             if sentence is not None:
-                self.parts.append(_sentence_open(*sentence))
+                self.parts.append(self._sentence_open(*sentence))
             self.sentence = sentence
         if span != self.span:
             self._close_span()
@@ -167,6 +196,49 @@ class _Writer:
             self.span = span
         self.parts.extend(anchors)
         self.parts.append(_e(self.doc.text[a:b]))
+
+    def table(self, index: int, table: Table, findings: list[Any]) -> None:
+        """A table in place of its text: rows of cells, each cell its own stretch of marked-up text.
+
+        Finding anchors that fall between cells go before the table; badges of issue sentences
+        that end between cells follow it.
+        """
+        start, end = table.start or 0, table.end or 0
+        self._close_span()
+        self._close_sentence(limit=start)
+        inside = [(c.start, c.end) for row in table.rows for c in row if c.start is not None and c.end is not None]
+        self.parts.extend(tag for at, tags in self.anchors.items() if start <= at < end
+                          and not any(s <= at < e for s, e in inside) for tag in tags)
+        self.parts.append(f'<table class="doc-table" id="t-{index}" data-table="{index}">{_table_caption(table)}')
+        labels = _row_columns(table)
+        for position, row in enumerate(table.rows):
+            kind = table.row_kinds[position] if position < len(table.row_kinds) else None
+            self.parts.append(f'<tr class="r-{_e(kind or "other")}">')
+            column = 0
+            for cell in row:
+                if cell.column is not None and cell.column > column:
+                    self.parts.append("<td></td>" * (cell.column - column))
+                    column = cell.column
+                described = labels.get(position, {}).get(cell.column) if cell.column is not None else None
+                flagged = [f for f in findings if _flags(f, position, cell, described)]
+                self.parts.append(_cell_open(kind, cell, described, flagged))
+                if cell.start is not None and cell.end is not None:
+                    self.text(cell.start, cell.end)
+                self._close_span()
+                self._close_sentence(limit=cell.end)
+                self.parts.append("</th>" if kind == "header" else "</td>")
+                column += cell.span
+            self.parts.append("</tr>")
+        self.parts.append("</table>")
+        for number, sentence in enumerate(self.doc.sentences):
+            if number in self.opened_sentences and number not in self.badged and start <= sentence.end <= end:
+                self.parts.append(sentence_tags(sentence))
+                self.badged.add(number)
+
+    def _sentence_open(self, index: int, sentence: Sentence) -> str:
+        first = index not in self.opened_sentences
+        self.opened_sentences.add(index)
+        return _sentence_open(index, sentence, first)
 
     def _span_open(self, index: int, span: Span) -> str:
         first = index not in self.opened
@@ -179,9 +251,14 @@ class _Writer:
             self.parts.append("</span>")
             self.span = None
 
-    def _close_sentence(self) -> None:
+    def _close_sentence(self, limit: int | None = None) -> None:
+        """Close the open sentence; its badges follow unless it goes on past ``limit`` (a table cell's end)."""
         if self.sentence is not None:
-            self.parts.append("</mark>" + sentence_tags(self.sentence[1]))
+            index, sentence = self.sentence
+            self.parts.append("</mark>")
+            if limit is None or sentence.end <= limit:
+                self.parts.append(sentence_tags(sentence))
+                self.badged.add(index)
             self.sentence = None
 
     def finish(self) -> str:
@@ -190,11 +267,12 @@ class _Writer:
         return "".join(self.parts)
 
 
-def _sentence_open(index: int, sentence: Sentence) -> str:
+def _sentence_open(index: int, sentence: Sentence, first: bool = True) -> str:
     kind = sentence.kind or ""
     cats = " ".join(sentence.categories)
     tip = f"{KIND_NAMES_ZH.get(kind, kind)} {kind}: " + ("，".join(category_label(c) for c in sentence.categories) or "—")
-    return (f'<mark class="s s-{_e(kind)}" id="s-{index}" data-kind="{_e(kind)}" '
+    ident = f'id="s-{index}"' if first else f'data-ref="s-{index}"'
+    return (f'<mark class="s s-{_e(kind)}" {ident} data-kind="{_e(kind)}" '
             f'data-categories="{_e(cats)}" title="{_e(tip)}">')
 
 
@@ -239,6 +317,102 @@ def finding_position(doc: Document, finding: Any) -> int | None:
         if cell_starts and 0 <= cell_starts[0] <= len(doc.text):
             return cell_starts[0]
     return table.start if table.start is not None and 0 <= table.start <= len(doc.text) else None
+
+
+# --- tables ---------------------------------------------------------------------------------
+
+
+def drawable_tables(doc: Document) -> list[tuple[int, Table]]:
+    """The tables that can be drawn as HTML tables without losing or splitting anything.
+
+    A table is drawn when its cells do not overlap and cover every non-blank character of its
+    stretch of text, and every quantity span in that stretch lies inside one cell.
+    """
+    out = []
+    for index, table in enumerate(doc.tables):
+        if table.start is None or table.end is None or not 0 <= table.start < table.end <= len(doc.text):
+            continue
+        ranges = sorted((c.start, c.end) for row in table.rows for c in row if c.start is not None and c.end is not None)
+        if any(s > e or s < table.start or e > table.end for s, e in ranges):
+            continue
+        if any(a[1] > b[0] for a, b in zip(ranges, ranges[1:])):
+            continue
+        covered, position = [], table.start
+        for s, e in ranges:
+            covered.append(doc.text[position:s])
+            position = e
+        covered.append(doc.text[position : table.end])
+        if "".join(covered).strip():
+            continue
+        spans = [sp for sp in doc.spans if sp.start < table.end and sp.end > table.start]
+        if all(any(s <= sp.start and sp.end <= e for s, e in ranges) for sp in spans):
+            out.append((index, table))
+    return out
+
+
+def _table_caption(table: Table) -> str:
+    """A small caption under the table's own: the unit its values were read in and where it came from."""
+    if not table.typed:
+        return ""
+    unit = table.unit or "元"
+    origin = UNIT_SOURCES_ZH.get(table.unit_source or "", "未注明，按元")
+    return f'<caption class="tmeta">单位 unit: {_e(unit)}（{_e(origin)}）</caption>'
+
+
+def _row_columns(table: Table) -> dict[int, dict[int, Any]]:
+    """Row index -> column index -> the column record of the header the row belongs to."""
+    out: dict[int, dict[int, Any]] = {}
+    for header in table.headers or ():
+        columns = {c.index: c for c in header.columns}
+        for position in (*header.rows, *header.body):
+            out[position] = columns
+    return out
+
+
+def _cell_open(kind: str | None, cell: TableCell, column: Any, findings: list[Any]) -> str:
+    """A cell's opening tag: its span, and on hover its column, its value once the unit is applied and its findings."""
+    tag = "th" if kind == "header" else "td"
+    classes = ["num"] if cell.value is not None else []
+    attrs = [f' colspan="{cell.span}"'] if cell.span > 1 else []
+    tip: list[str] = []
+    if column is not None and kind != "header":
+        tip.append(f"{column.label}" + (f" · {column.role}" if column.role else ""))
+    if cell.value is not None:
+        rate = column is not None and column.kind == "rate"
+        worth = f"{group_digits(cell.value)} %" if rate else f"{group_digits(cell.value)} 元"
+        printed = f"{cell.text.strip()}" + ("" if rate or column is None or not column.unit else f" {column.unit}")
+        tip.append(f"{printed} → {worth}")
+        if not rate:
+            unit = column.unit if column is not None and column.unit else "元"
+            source = UNIT_SOURCES_ZH.get(column.unit_source or "", "") if column is not None else ""
+            tip.append(f"unit: {unit}" + (f"（{source}）" if source else ""))
+        attrs.append(f' data-value="{_e(decimal_str(cell.value))}" data-unit="{"%" if rate else "元"}"')
+    if findings:
+        classes.append("flag")
+        tip += [f"⚠ {getattr(f, 'check', '')}: {getattr(f, 'message', '')}" for f in findings]
+    if cell.column is not None:
+        attrs.append(f' data-column="{cell.column}"')
+    if tip:
+        attrs.append(f' title="{_e(chr(10).join(tip))}"')
+    cls = f' class="{" ".join(classes)}"' if classes else ""
+    return f"<{tag}{cls}{''.join(attrs)}>"
+
+
+def _points_into(finding: Any, index: int, table: Table) -> bool:
+    """Whether a finding belongs to this table: it names the table, or its figure stands in it."""
+    start = getattr(finding, "start", None)
+    if getattr(finding, "table", None) == index:
+        return True
+    return isinstance(start, int) and table.start is not None and table.end is not None and table.start <= start < table.end
+
+
+def _flags(finding: Any, row: int, cell: TableCell, column: Any) -> bool:
+    """Whether a finding is about this cell: its figure's offsets, or its table row and column."""
+    start = getattr(finding, "start", None)
+    if isinstance(start, int) and cell.start is not None and cell.end is not None:
+        return cell.start <= start < cell.end
+    label = getattr(finding, "column", None)
+    return getattr(finding, "row", None) == row and column is not None and label == column.label
 
 
 # --- header ---------------------------------------------------------------------------------

@@ -11,6 +11,12 @@ however it dies.
 For ``--format csv|parquet`` OUT is a folder holding ``spans.*``, ``sentences.*`` and the full
 records as ``documents.jsonl``; the journal is the same JSON Lines file either way, so resuming
 works the same for every format.
+
+Beside the journal, ``OUT.partial.run.json`` (the run manifest) records what its records are
+made from: the model's name, version and content hash, the format, the input root and every
+input with its id. It is written when a run starts (after ``--resume`` has checked it) and
+becomes ``OUT.run.json`` when OUT is published, so each manifest describes the records beside
+it; ``--resume`` refuses a run whose model differs. The records themselves keep the SCHEME shape.
 """
 
 from __future__ import annotations
@@ -24,7 +30,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, BinaryIO
 
-from jixiao.atomic import replace_folder
+from jixiao.atomic import replace_folder, write_text
 from jixiao.outputs.records import error_line
 
 DOCUMENTS_FILE = "documents.jsonl"
@@ -55,6 +61,23 @@ class Layout:
     @property
     def errors(self) -> Path:
         return self._beside(".errors.jsonl")
+
+    @property
+    def manifest(self) -> Path:
+        """What OUT was made from (see ``write_manifest``)."""
+        return self._beside(".run.json")
+
+    @property
+    def journal_manifest(self) -> Path:
+        """What the journal's records are made from; it becomes ``manifest`` when OUT is published."""
+        return self._beside(".partial.run.json")
+
+    def written(self) -> tuple[list[Path], list[Path]]:
+        """Every file and every folder a run may write, replace or remove: (files, folders)."""
+        files = [self.journal, self.journal_manifest, self.errors, self.manifest]
+        if self.fmt == "jsonl":
+            return [self.output, *files], [self.staging]
+        return files, [self.output, self.staging]
 
     @property
     def published_records(self) -> Path:
@@ -214,3 +237,21 @@ class ErrorsFile:
             self._handle = None
         elif self.count == 0:
             self.path.unlink(missing_ok=True)
+
+
+MANIFEST_KIND = "jixiao tag run"
+
+
+def write_manifest(path: Path, model: dict[str, Any], fmt: str, root: str, inputs: list[dict[str, str]]) -> None:
+    """Record what a run's records are made from (atomically, so a crash leaves the old one whole)."""
+    manifest = {"kind": MANIFEST_KIND, "model": model, "format": fmt, "root": root, "inputs": inputs}
+    write_text(path, json.dumps(manifest, ensure_ascii=False) + "\n")
+
+
+def read_manifest(path: Path) -> dict[str, Any] | None:
+    """The manifest of an earlier run, or None when there is none (or it is not one)."""
+    try:
+        manifest = json.loads(path.read_text("utf-8"))
+    except (OSError, ValueError):
+        return None
+    return manifest if isinstance(manifest, dict) and manifest.get("kind") == MANIFEST_KIND else None

@@ -16,7 +16,11 @@ from jixiao.outputs.records import RecordStats
 
 @dataclass
 class Summary:
-    """One run's counts; ``kept`` are the records an earlier run left (``--resume``), ``tagged`` the new ones."""
+    """One run's counts; ``kept`` are the records an earlier run left (``--resume``), ``tagged`` the new ones.
+
+    ``model`` is the run's model identity: name, version and content hash (None for a model
+    without files, such as the keyword rules or a Tagger passed in).
+    """
 
     output: Path
     errors: Path
@@ -28,6 +32,11 @@ class Summary:
     kept: RecordStats = field(default_factory=RecordStats)
     tagged: RecordStats = field(default_factory=RecordStats)
     failed: int = 0
+    # --resume: earlier records dropped because their file is no longer among the inputs, and
+    # earlier records replaced because their file (or the id it now gets) changed
+    dropped: int = 0
+    retagged: int = 0
+    requested_workers: int = 1  # what was asked for; ``workers`` is capped at the cores available
     started: float = field(default_factory=time.perf_counter)
     seconds: float = 0.0
     completed: bool = False

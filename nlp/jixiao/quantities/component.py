@@ -25,7 +25,9 @@ from thinc.api import Model, Optimizer, SparseLinear
 
 from jixiao.document.model import LABELS, Span
 from jixiao.quantities.features import candidate_features
-from jixiao.quantities.finder import Candidate, filter_flags, find_candidates, raw_candidates, range_variants
+from jixiao.quantities.candidate import Candidate
+from jixiao.quantities.filters import filter_flags
+from jixiao.quantities.finder import find_candidates, raw_candidates, range_variants
 from jixiao.quantities.grammar import GRAMMAR_FILE, Grammar, packaged_grammar_text, parse_grammar
 from jixiao.quantities.normalize import normalize
 

@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import re
 
-from jixiao.quantities.finder import Candidate, filter_flags, in_term, compile_patterns
+from jixiao.quantities.candidate import Candidate
+from jixiao.quantities.filters import filter_flags, in_term
+from jixiao.quantities.patterns import compile_patterns
 from jixiao.quantities.grammar import Grammar
 
 _FOLD = str.maketrans("123456789０１２３４５６７８９", "000000000" + "0" * 10)

@@ -13,11 +13,11 @@ from jixiao.quantities.candidate import Candidate
 from jixiao.quantities.grammar import Grammar
 from jixiao.quantities.patterns import Patterns, compile_patterns
 
-NOT_AFTER_WINDOW = 12  # characters before a candidate searched for the lower end of a range
+NOT_AFTER_WINDOW = 12  # characters before a candidate or sign searched for the quantity before it
 HORIZONTAL_SPACE = " \t\u00a0\u3000"
 
 
-def before(text: str, start: int, width: int) -> str:
+def text_before(text: str, start: int, width: int) -> str:
     """Up to ``width`` characters before ``start``, spaces and tabs right before it skipped."""
     if start == 0 or text[start - 1] not in HORIZONTAL_SPACE:
         return text[max(0, start - width) : start]
@@ -29,7 +29,7 @@ def before(text: str, start: int, width: int) -> str:
 
 def sign_allowed(text: str, at: int, patterns: Patterns, grammar: Grammar) -> bool:
     """A sign after a quantity is a range mark (30万元-50万元, 2.5%-3%); 负 in 胜负 is no sign."""
-    before = before(text, at, 1)
+    before = text_before(text, at, 1)
     if not before:
         return True
     last = before[-1]
@@ -37,13 +37,13 @@ def sign_allowed(text: str, at: int, patterns: Patterns, grammar: Grammar) -> bo
         return False
     if text[at] == "负" and last in grammar.sign_not_after:
         return False
-    return patterns.quantity_end.search(text, max(0, at - 12), at) is None
+    return patterns.quantity_end.search(text, max(0, at - NOT_AFTER_WINDOW), at) is None
 
 
 def filter_flags(text: str, c: Candidate, grammar: Grammar) -> list[str]:
     """Names of the grammar's filters that reject this candidate (empty: the rules keep it)."""
     flags = []
-    before = before(text, c.start, 4)
+    before = text_before(text, c.start, 4)
     if before.endswith(grammar.not_after) or (before[-1:] in grammar.range_chars
                                               and _range_head(text, c.start, grammar).endswith(grammar.not_after)):
         flags.append("not_after")
@@ -81,7 +81,7 @@ def in_yi_idiom(text: str, start: int, end: int, grammar: Grammar) -> bool:
 def _range_head(text: str, start: int, grammar: Grammar) -> str:
     """The text before the lower end of a range whose upper end starts at ``start`` (第 of 第3-5个)."""
     m = compile_patterns(grammar).range_head.search(text, max(0, start - NOT_AFTER_WINDOW), start)
-    return before(text, m.start(), 4) if m else ""
+    return text_before(text, m.start(), 4) if m else ""
 
 
 def _keep_classifier(text: str, c: Candidate, grammar: Grammar) -> bool:
@@ -99,7 +99,6 @@ def _keep_classifier(text: str, c: Candidate, grammar: Grammar) -> bool:
     return not text.startswith(grammar.ordinal_forms, c.start)
 
 
-_FINANCIAL = set("壹贰叁肆伍陆柒捌玖拾佰仟")
 _FINANCIAL_RE = re.compile("[壹贰叁肆伍陆柒捌玖拾佰仟]")
 _QUOTES = {"“": "”", "「": "」", "\"": "\""}
 QUOTED_MAX = 8

@@ -13,14 +13,13 @@ from dataclasses import replace
 from functools import lru_cache
 
 from jixiao.quantities.candidate import Candidate
-from jixiao.quantities.filters import before, filter_flags, sign_allowed, without_terms
+from jixiao.quantities.filters import filter_flags, sign_allowed, text_before, without_terms
 from jixiao.quantities.grammar import Grammar, load_grammar
 from jixiao.quantities.money import bare_money, prefixed_money, with_money_tail
 from jixiao.quantities.patterns import UNIT_GROUPS, Patterns, compile_patterns
 
-__all__ = ["Candidate", "find_candidates", "raw_candidates", "range_variants"]
-
 _UNIT_LABELS = dict(UNIT_GROUPS)
+FRACTION_REACH = 14  # characters after a run of numerals within which its 分之 must come
 
 
 def find_candidates(text: str, grammar: Grammar | None = None, raw: list[Candidate] | None = None,
@@ -53,13 +52,18 @@ def raw_candidates(text: str, grammar: Grammar | None = None) -> list[Candidate]
     fractions, fixed = "分之" in text, "一半" in text or "百分" in text
     prefixed = any(p in text for p in grammar.currency_prefixes)
     signs = patterns.signed is not None
-    brackets = patterns.bracketed is not None and ("(" in text or "（" in text)
-    general_match, large_near, bracket_near = patterns.general.match, patterns.large_near.search, patterns.bracket_near.search
+    brackets = patterns.bracketed is not None and patterns.bracket_near.search(text) is not None
+    general_match, large_near = patterns.general.match, patterns.large_near.search
+    bracket_near, bracketed = patterns.bracket_near.search, patterns.bracketed
     for anchor in patterns.anchor.finditer(text):
         start, end = anchor.span()
         if signs and text[start] in patterns.sign_starts:  # a sign starts its run (or follows ≥ there)
             found.append(_general(text, patterns, grammar, patterns.signed.match(text, start), patterns.signed))
         bracket = brackets and bracket_near(text, end, end + 3) is not None
+        # a fraction's 分之 follows its first numeral closely (三百万分之一); 一半 and 百分 start a run
+        fraction = fractions and text.find("分之", start, end + FRACTION_REACH) >= 0
+        fixed_here = fixed and (text.find("半", start, end) >= 0 or text.find("百分", start, end + 1) >= 0)
+        prefix_here = prefixed and text[start] in patterns.prefix_starts
         # money without a unit needs 万 or 亿 in its numeral: in the run or just after a space
         large: bool | None = None
         for position in _starts(text, start, end, patterns):
@@ -67,12 +71,12 @@ def raw_candidates(text: str, grammar: Grammar | None = None) -> list[Candidate]
             if m is not None:
                 found.append(_general(text, patterns, grammar, m, patterns.general))
             if bracket:
-                found.append(_general(text, patterns, grammar, patterns.bracketed.match(text, position), patterns.bracketed))
-            if fractions:
+                found.append(_general(text, patterns, grammar, bracketed.match(text, position), bracketed))
+            if fraction:
                 found.append(_fraction(text, patterns, position))
-            if fixed:
+            if fixed_here:
                 found.append(_fixed(text, patterns, position))
-            if prefixed:
+            if prefix_here:
                 found.append(prefixed_money(text, patterns, grammar, position))
             if m is None:  # money without 元 only where no unit follows (not 4万 of 4万余人次)
                 if large is None:
@@ -115,7 +119,9 @@ def _general(text: str, patterns: Patterns, grammar: Grammar, m: re.Match[str] |
     if sign or bracketed or half:
         if sign and not sign_allowed(text, m.start("sign"), patterns, grammar):
             return None  # 30万元-50万元: a range mark; the digits after it are a start of their own
-        if bracketed and before(text, m.start("cmp") if cmp else m.start("n1"), 3).endswith(grammar.bracket_not_after):
+        if sign and label not in grammar.signed_labels and unit not in grammar.money_classifiers:
+            return None  # -3个: a dash before a count, which the digits' own start reads
+        if bracketed and text_before(text, m.start("cmp") if cmp else m.start("n1"), 3).endswith(grammar.bracket_not_after):
             return None  # 表1（万元）
         if half and unit in grammar.money_classifiers:
             label, group = "AMOUNT", "u_cur"  # 三块半: money, 3.5 元
@@ -138,9 +144,10 @@ def _fraction(text: str, patterns: Patterns, position: int) -> Candidate | None:
         start = m.start("cmp") if m.group("cmp") else m.start()
         if m.group("pre"):
             base = {"百分之": "100", "千分之": "1000", "万分之": "10000"}[m.group("pre")]
-            return Candidate(start, m.end(), "RATE", "fraction", m.group("fn"), comparator=m.group("cmp"), denominator=base)
-        else:
-            return Candidate(start, m.end(), "RATE", "fraction", m.group("fn2"), comparator=m.group("cmp"), denominator=m.group("fd"))
+            return Candidate(start, m.end(), "RATE", "fraction", m.group("fn"), comparator=m.group("cmp"),
+                             denominator=base)
+        return Candidate(start, m.end(), "RATE", "fraction", m.group("fn2"), comparator=m.group("cmp"),
+                         denominator=m.group("fd"))
     return None
 
 

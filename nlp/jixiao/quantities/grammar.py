@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import cached_property, lru_cache
@@ -46,8 +47,9 @@ class Grammar:
     ordinal_classifier_counts_after: tuple[str, ...]
     address_after: re.Pattern[str]
     not_money_cues: tuple[str, ...]
-    # Keys added for issue 14; a grammar file without them (a model trained before) keeps the
-    # behaviour it was trained with: no signs, no bracketed units, no idiom patterns, one op per symbol.
+    # Optional keys (added with issue 14): a grammar file without them, such as a model's copy from
+    # before, keeps the behaviour it was trained with: no signs, no bracketed units, no foreign
+    # money, no idiom patterns, one op per comparator symbol.
     comparator_ops: dict[str, str] = field(default_factory=lambda: dict(LEGACY_OPS))
     sign_chars: tuple[str, ...] = ()
     sign_words: tuple[str, ...] = ()
@@ -57,6 +59,8 @@ class Grammar:
     foreign_currency: tuple[str, ...] = ()
     currency_factors: dict[str, Decimal] = field(default_factory=dict)
     money_classifiers: tuple[str, ...] = ()
+    money_classifier_cues: tuple[str, ...] = ()
+    signed_labels: tuple[str, ...] = ()
     money_tail: re.Pattern[str] | None = None
     money_tail_lone: re.Pattern[str] | None = None
     unit_word_blocks: frozenset[str] = frozenset()
@@ -134,18 +138,19 @@ def grammar_from_dict(data: dict[str, Any]) -> Grammar:
         ordinal_classifier_counts_after=tuple(data.get("ordinal_classifier_counts_after", [])),
         address_after=re.compile(data.get("address_after", "(?!x)x")),
         not_money_cues=_unique_longest_first(filters["not_money_cues"]),
-        **_issue14_keys(data),
+        **_optional_keys(data),
     )
 
 
-def _issue14_keys(data: dict[str, Any]) -> dict[str, Any]:
+def _optional_keys(data: dict[str, Any]) -> dict[str, Any]:
     """The optional keys; absent ones keep the dataclass defaults (the older behaviour)."""
     filters = data["filters"]
     out: dict[str, Any] = {}
     if "comparator_ops" in data:
         out["comparator_ops"] = {ch: op for op, chars in data["comparator_ops"].items() for ch in chars}
-    for key in ("sign_chars", "sign_words", "currency_prefixes", "plus_signs", "sign_not_after", "money_classifiers", "arabic_only_units",
-                "bracket_not_after", "half_after_labels"):
+    for key in ("sign_chars", "sign_words", "currency_prefixes", "plus_signs", "sign_not_after", "signed_labels",
+                "money_classifiers", "money_classifier_cues", "arabic_only_units", "bracket_not_after",
+                "half_after_labels"):
         if key in data:
             out[key] = tuple(data[key])
     if "foreign_currency" in data:
@@ -164,7 +169,7 @@ def _issue14_keys(data: dict[str, Any]) -> dict[str, Any]:
     return out
 
 
-def _expander(fragments: dict[str, str]) -> Any:
+def _expander(fragments: dict[str, str]) -> Callable[[str], str]:
     def expand(pattern: str) -> str:
         for _ in range(10):
             new = _REF.sub(lambda m: fragments[m.group(1)], pattern)

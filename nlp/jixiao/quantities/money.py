@@ -15,7 +15,7 @@ _CLAUSE_END = "。；;！？!?\n"
 MONEY_CUE_WINDOW = 30
 
 
-def with_money_tail(text: str, c: Candidate, grammar: Grammar) -> Candidate | None:
+def with_money_tail(text: str, c: Candidate, grammar: Grammar) -> Candidate:
     """Jiao and fen after the yuan (五元三毛), and 块 as money (单价三块, 三块五) or as a count."""
     tail = grammar.money_tail.match(text, c.end) if grammar.money_tail else None
     if tail is None and grammar.money_tail_lone is not None and c.unit in grammar.money_classifiers:
@@ -29,12 +29,20 @@ def with_money_tail(text: str, c: Candidate, grammar: Grammar) -> Candidate | No
     after = text[c.end : c.end + 1]
     if after and "\u4e00" <= after <= "\u9fff":
         return c  # 三块展板: the count of what follows
-    if money_context(text, c.start, c.end, grammar):
+    if any(cue in _clause_before(text, c.start) for cue in grammar.money_classifier_cues):
         return replace(c, label="AMOUNT", rule="u_cur")
     return c
 
 
+def _clause_before(text: str, start: int) -> str:
+    window = text[max(0, start - MONEY_CUE_WINDOW) : start]
+    for stop in _CLAUSE_END:
+        window = window.rsplit(stop, 1)[-1]
+    return window
+
+
 def prefixed_money(text: str, patterns: Patterns, grammar: Grammar, position: int) -> Candidate | None:
+    """An amount after a yuan sign, with or without 元 after it: the sign alone makes it money."""
     m = patterns.prefixed.match(text, position)
     if m is None:
         return None
@@ -46,6 +54,8 @@ def prefixed_money(text: str, patterns: Patterns, grammar: Grammar, position: in
 
 
 def bare_money(text: str, patterns: Patterns, grammar: Grammar, position: int) -> Candidate | None:
+    """A number with 万 or 亿 and no unit, taken for money where the clause speaks of money
+    (SCHEME §1 rule 6: 预算「487万」)."""
     m = patterns.bare_money.match(text, position)
     if m:
         number = m.group("n1")
@@ -59,9 +69,9 @@ def bare_money(text: str, patterns: Patterns, grammar: Grammar, position: int) -
 
 
 def money_context(text: str, start: int, end: int, grammar: Grammar) -> bool:
-    window = text[max(0, start - MONEY_CUE_WINDOW) : start]
-    for stop in _CLAUSE_END:
-        window = window.rsplit(stop, 1)[-1]
+    """Whether the clause before (or the words right after) the number speak of money and not of
+    people or things (人口, 面积)."""
+    window = _clause_before(text, start)
     if any(cue in window for cue in grammar.not_money_cues):
         return False
     after = text[end : end + 8]

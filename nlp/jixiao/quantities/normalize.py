@@ -7,7 +7,7 @@ from fractions import Fraction
 from math import gcd
 
 from jixiao.document.model import Span
-from jixiao.quantities.finder import Candidate
+from jixiao.quantities.candidate import Candidate
 from jixiao.quantities.grammar import Grammar, load_grammar
 from jixiao.quantities.numerals import NumeralError, parse_numeral
 
@@ -19,9 +19,11 @@ HUNDRED = Decimal(100)
 HALF = Decimal("0.5")
 TENTH = Decimal("0.1")
 HUNDREDTH = Decimal("0.01")
+_SPACES = " \t\u00a0\u3000"
 
 
-def normalize(text: str, candidate: Candidate, grammar: Grammar | None = None, score: float | None = None) -> Span | None:
+def normalize(text: str, candidate: Candidate, grammar: Grammar | None = None,
+              score: float | None = None) -> Span | None:
     """The Span for a candidate (with ``score``), or None when its numerals have no value."""
     grammar = grammar or load_grammar()
     try:
@@ -34,17 +36,8 @@ def normalize(text: str, candidate: Candidate, grammar: Grammar | None = None, s
     if high is not None and high == low:
         high = None
     approx = approx or candidate.approx_marker or _approx_around(text, candidate, grammar)
-    return Span(
-        start=candidate.start,
-        end=candidate.end,
-        label=candidate.label,
-        value=low,
-        unit=unit,
-        op=grammar.comparator_op(candidate.comparator),
-        approx=approx,
-        value_max=high,
-        score=score,
-    )
+    op = grammar.comparator_op(candidate.comparator) if candidate.comparator else None
+    return Span(candidate.start, candidate.end, candidate.label, low, unit, op, approx, high, score)
 
 
 def _numbers(c: Candidate, grammar: Grammar) -> tuple[Decimal, Decimal | None, bool]:
@@ -56,17 +49,16 @@ def _numbers(c: Candidate, grammar: Grammar) -> tuple[Decimal, Decimal | None, b
         if tail and not _trailing_multiplier(first) and not c.multiplier:
             first += tail
     parsed = parse_numeral(first + c.multiplier)
-    low = _signed(parsed.value, c.sign, grammar)
+    low, high = parsed.value, parsed.value_max
+    if c.sign and c.sign not in grammar.plus_signs:  # SCHEME §1 rule 9: -22.2%, 负3.9%, 零下5℃
+        low, high = -low, None if high is None else -high
     if second is None:
-        high = None if parsed.value_max is None else _signed(parsed.value_max, c.sign, grammar)
         return low, high, parsed.approx
     parsed_max = parse_numeral(second + mult_max)
-    return low, _signed(parsed_max.value, c.sign_max, grammar), parsed.approx or parsed_max.approx
-
-
-def _signed(value: Decimal, sign: str, grammar: Grammar) -> Decimal:
-    """A sign other than a plus negates (SCHEME §1 rule 9): -22.2%, 负3.9%, 零下5℃."""
-    return -value if sign and sign not in grammar.plus_signs else value
+    high = parsed_max.value
+    if c.sign_max and c.sign_max not in grammar.plus_signs:
+        high = -high
+    return low, high, parsed.approx or parsed_max.approx
 
 
 def _trailing_multiplier(number: str) -> str:
@@ -92,19 +84,20 @@ def _scale(c: Candidate, low: Decimal, high: Decimal | None,
     if c.half and high is None:
         low += HALF.copy_sign(low) if low else HALF
     if c.label == "AMOUNT":
-        if c.unit in grammar.foreign_currency:
+        if c.unit != "元" and c.unit in grammar.foreign_currency:
             unit = c.unit
         else:
             unit = "元"
-            factor = grammar.currency_factors.get(c.unit, Decimal(1))
+            if c.unit in grammar.currency_factors:
+                factor = grammar.currency_factors[c.unit]
     elif c.label == "RATE":
         factor, unit = _rate_factor(c.unit)
-    low = low * factor
+    if factor != 1:
+        low, high = low * factor, None if high is None else high * factor
     if c.jiao or c.fen:
         cents = parse_numeral(c.jiao or "0").value * TENTH + parse_numeral(c.fen or "0").value * HUNDREDTH
         low += cents.copy_sign(low) if low else cents
-    scaled_high = None if high is None else high * factor
-    return unit, low, scaled_high
+    return unit, low, high
 
 
 def _rate_factor(unit: str) -> tuple[Decimal, str]:
@@ -153,10 +146,12 @@ def _terminating(value: Fraction) -> Decimal:
 
 def _approx_around(text: str, c: Candidate, grammar: Grammar) -> bool:
     end = c.start
-    while end > 0 and text[end - 1] in " \t\u00a0\u3000":
+    while end > 0 and text[end - 1] in _SPACES:
         end -= 1  # 约 5700m: a space after the word does not change it
     before = text[max(0, end - 3) : end]
-    after = text[c.end : c.end + 4].lstrip(" \u00a0\u3000")[:2]
+    after = text[c.end : c.end + 2]
+    if after[:1] in _SPACES and after:
+        after = text[c.end : c.end + 4].lstrip(_SPACES)[:2]
     if before.endswith(grammar.approx_false_words):
         return after.startswith(grammar.approx_after)
     return before.endswith(grammar.approx_before) or after.startswith(grammar.approx_after)

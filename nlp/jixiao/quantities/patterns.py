@@ -72,6 +72,7 @@ class Patterns:
     large_near: re.Pattern[str]  # 万 or 亿, without which there is no money without a unit
     bracket_near: re.Pattern[str]  # an opening bracket, without which there is no bracketed unit
     tail_starts: frozenset[str]  # characters that can start jiao or fen after a yuan (五元三毛)
+    prefix_starts: frozenset[str]  # what a run with an amount after a yuan sign starts with (≥￥, ￥)
 
 
 @lru_cache(maxsize=8)
@@ -80,7 +81,7 @@ def compile_patterns(grammar: Grammar) -> Patterns:
     units = (
         f"(?:(?P<u_pw>{trie(grammar.percent_words)})|(?P<u_ps>{trie(grammar.percent_symbols)})"
         f"|(?P<u_rt>倍|成)|(?P<u_cur>{trie(grammar.currency + grammar.foreign_currency)})"
-        f"|(?P<u_me>{trie(grammar.measure_units)})(?![A-Za-z])|(?P<u_ct>{trie(grammar.count_classifiers)}))"
+        f"|(?P<u_ct>{trie(grammar.count_classifiers)})|(?P<u_me>{trie(grammar.measure_units)})(?![A-Za-z]))"
     )
     half = g(r"(?P<half>{half})?") if grammar.has("half") else ""
 
@@ -132,7 +133,8 @@ def compile_patterns(grammar: Grammar) -> Patterns:
         bracket_near=re.compile(g("{bracket_open}") if brackets else NEVER),
         sign_starts=frozenset("".join(grammar.sign_chars) + "".join(w[0] for w in grammar.sign_words)
                               + "".join(grammar.comparator_ops)),
-        tail_starts=frozenset("0123456789０１２３４５６７８９零〇一二两三四五六七八九") if grammar.money_tail else frozenset(),
+        prefix_starts=frozenset("".join(p[0] for p in grammar.currency_prefixes) + "".join(grammar.comparator_ops)),
+        tail_starts=frozenset("0123456789０１２３４５６７８９零〇一二两三四五六七八九" if grammar.money_tail else ""),
     )
 
 

@@ -19,7 +19,8 @@ from spacy.util import registry
 from thinc.api import Ops, get_current_ops
 from thinc.types import Ragged
 
-from jixiao.quantities.finder import Candidate, range_variants, raw_candidates
+from jixiao.quantities.candidate import Candidate
+from jixiao.quantities.finder import range_variants, raw_candidates
 from jixiao.quantities.grammar import Grammar, load_grammar
 
 Suggester = Callable[..., Ragged]

@@ -103,6 +103,17 @@ def rate_cell(text: str, percent_header: bool, start: int | None = None, end: in
     return Figure(value, half_unit(number), text.strip(), start, end)
 
 
+def cell_figure(text: str, value: Decimal, scale: Decimal, start: int | None = None, end: int | None = None) -> Figure:
+    """A typed table cell as a figure: the value its record holds, the precision its printed digits give.
+
+    ``scale`` is what one printed unit is worth in the value's unit (10000 for a cell in 万元,
+    1 for rates), so ``405.81`` under 万元 stands for 4058100 ± 50 元.
+    """
+    number = _NUMBER.search(normalize_digits(text))
+    digits = number.group().replace(",", "") if number is not None else "0"
+    return Figure(value, half_unit(digits) * scale, text.strip(), start, end)
+
+
 def span_figure(span_text: str, value: Decimal, start: int, end: int) -> Figure:
     """A quantity span as a figure: the printed digits give the precision, the span the scale.
 

@@ -6,6 +6,7 @@ import hashlib
 import json
 from collections.abc import Iterable, Sequence
 from pathlib import Path
+from typing import Any
 
 from spacy.language import Language
 from spacy.tokens import DocBin
@@ -61,6 +62,16 @@ def data_hash(docs: Sequence[Document]) -> str:
         for s in doc.sentences:
             digest.update(f"{s.start},{s.end},{s.kind},{','.join(s.categories)}".encode())
     return digest.hexdigest()[:16]
+
+
+def data_record(splits: dict[str, Sequence[Document]]) -> dict[str, dict[str, Any]]:
+    """Per split the fingerprint and the sizes a model's meta.json records: enough to tell whether
+    two models saw the same data, and how much of it."""
+    return {name: {"hash": data_hash(docs), "documents": len(docs),
+                   "sentences": sum(len(d.sentences) for d in docs),
+                   "labelled_sentences": sum(1 for d in docs for s in d.sentences if s.kind is not None),
+                   "spans": sum(len(d.spans) for d in docs)}
+            for name, docs in splits.items()}
 
 
 def to_docbin(nlp: Language, docs: Sequence[Document], spans_key: str = "quantities") -> DocBin:

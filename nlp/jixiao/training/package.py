@@ -1,4 +1,10 @@
-"""The model folder users load: meta.json names each part, its data hashes, config and scores."""
+"""The model folder users load: meta.json names each part, its data hashes, config and scores.
+
+Every part's entry records what is needed to tell two models apart and to retrain one: the code
+it was trained with (commit, and whether the tree had uncommitted changes), the hashes and sizes
+of its train, dev and test data, its effective settings, the hash of a base model it started
+from, and the library versions; the folder as a whole gets a content hash over all its files.
+"""
 
 from __future__ import annotations
 
@@ -11,6 +17,7 @@ from importlib import metadata
 from pathlib import Path
 from typing import Any
 
+from jixiao.atomic import write_text
 from jixiao.loading import bundled_model_path
 
 DEFAULT_MODEL = bundled_model_path()
@@ -35,28 +42,50 @@ def versions() -> dict[str, str]:
 
 
 def install_part(folder: Path, part: str, source: Path, entry: dict[str, Any]) -> None:
-    """Copy a trained part into the model folder and record it in meta.json."""
+    """Copy a trained part into the model folder and record ``entry`` in meta.json, with the
+    part's own content hash (the caller records the code state: ``evaluation.provenance.code_state``)."""
     folder.mkdir(parents=True, exist_ok=True)
     target = folder / part
     if target.exists():
         shutil.rmtree(target)
     shutil.copytree(source, target)
     meta = read_meta(folder)
-    meta[part] = {**entry, "path": part, "trained": datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")}
+    meta[part] = {**entry, "path": part, "hash": folder_hash(target),
+                  "trained": datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")}
     meta["versions"] = versions()
     write_meta(folder, meta)
 
 
+def base_model_hash(settings: dict[str, Any]) -> str | None:
+    """Content hash of the local base model a backend fine-tunes (``settings["base_model"]``), so a
+    model records which weights it started from and not only where they were; None without one."""
+    base = settings.get("base_model")
+    if not base or not Path(str(base)).is_dir():
+        return None
+    return folder_hash(Path(str(base)))
+
+
 def file_hashes(folder: Path) -> dict[str, str]:
     """SHA-256 of every file below ``folder`` (weights, vocabulary, grammar, keyword lists,
-    settings), by path relative to it: what makes the model predict what it predicts."""
+    settings), by path relative to it: what makes a model predict what it predicts. ``meta.json``
+    files are left out: they record these hashes, training times and scores, not behaviour."""
     return {p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
             for p in sorted(folder.rglob("*")) if p.is_file() and p.name != "meta.json"}
+
+
+def content_hash(files: dict[str, str]) -> str:
+    """One short hash over the files' hashes: equal exactly when every file is equal."""
+    return hashlib.sha256(json.dumps(files, sort_keys=True).encode()).hexdigest()[:16]
+
+
+def folder_hash(folder: Path) -> str:
+    """The content hash of a model folder (or of a part, or of a base model)."""
+    return content_hash(file_hashes(folder))
 
 
 def write_meta(folder: Path, meta: dict[str, Any]) -> None:
     """meta.json with the files' hashes and the model's content hash (one hash over all of them)."""
     files = file_hashes(folder)
     meta["files"] = files
-    meta["hash"] = hashlib.sha256(json.dumps(files, sort_keys=True).encode()).hexdigest()[:16]
-    (folder / "meta.json").write_text(json.dumps(meta, ensure_ascii=False, indent=1) + "\n", "utf-8")
+    meta["hash"] = content_hash(files)
+    write_text(folder / "meta.json", json.dumps(meta, ensure_ascii=False, indent=1) + "\n")

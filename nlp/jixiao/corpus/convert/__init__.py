@@ -4,12 +4,14 @@ One module per format, each importing its third-party library lazily so that ``i
 jixiao.corpus.convert`` stays cheap:
 
 - ``docbin``: spaCy ``DocBin`` (both ways, lossless).
-- ``doccano``: doccano JSONL, UTF-16 offsets (both ways; one line per sentence or per document).
+- ``doccano``: doccano JSONL, UTF-16 or grapheme offsets as the project counts (both ways; one
+  line per sentence or per document).
 - ``labelstudio``: Label Studio tasks with annotations and predictions (both ways).
-- ``hf``: Hugging Face ``datasets.Dataset``, one row per document or per sentence (export only).
+- ``hf``: a Hugging Face ``datasets.DatasetDict`` with the corpus splits, one row per document
+  or per sentence (export only).
 - ``conll``: character-per-line BIO (both ways; values, kinds and categories are lost).
 
-Shared pieces: ``utf16`` (offset arithmetic), ``bio`` (spans to tags and back), ``units``
+Shared pieces: ``offsets`` (UTF-16, code point and grapheme offsets), ``bio`` (spans to tags and back), ``units``
 (cutting a document into sentence-sized pieces without losing text). Every file and folder is
 written through ``jixiao.atomic``, so a failed conversion never leaves a half output.
 """

@@ -212,11 +212,18 @@ def from_docbin_bytes(data: bytes, vocab: Vocab | None = None, name: str = "doc"
 
 
 def write_docbin(path: str | Path, docs: Iterable[Document]) -> int:
+    """Write the documents as one DocBin; ``docs`` is consumed once, as each is converted."""
     from jixiao.atomic import write_bytes
 
-    docs = list(docs)
-    write_bytes(path, to_docbin_bytes(docs))
-    return len(docs)
+    count = [0]
+
+    def counted() -> Iterator[Document]:
+        for doc in docs:
+            count[0] += 1
+            yield doc
+
+    write_bytes(path, to_docbin_bytes(counted()))
+    return count[0]
 
 
 def read_docbin(path: str | Path) -> list[Document]:

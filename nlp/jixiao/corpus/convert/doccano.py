@@ -1,7 +1,12 @@
 """SCHEME documents to doccano JSONL and back.
 
-Offsets in doccano files count UTF-16 code units (doccano's front end is JavaScript), so a
-character outside the BMP such as 𠀋 moves every later offset by one; both directions convert.
+Offsets in doccano files count UTF-16 code units by default (doccano's front end is
+JavaScript), so a character outside the BMP such as 𠀋 moves every later offset by one; a project
+with "count grapheme clusters as one character" switched on counts grapheme clusters instead, and
+``offsets`` (``utf16``, ``codepoints``, ``graphemes``; see ``offsets``) must then say so, on
+export and on import. The spans doccano edits (``entities``/``label``) are read in that unit; the
+bookkeeping keys written here (``values``, ``sentence``, ``sentences``) are in the unit named by
+the record's ``offset_unit``, which doccano keeps as metadata.
 
 Two layouts, chosen on export and recognised on import:
 
@@ -37,7 +42,7 @@ from typing import Any
 from jixiao.corpus.convert.errors import ConvertError
 from jixiao.corpus.convert.labels import category_key
 from jixiao.corpus.convert.units import Unit, cover, trimmed
-from jixiao.corpus.convert.utf16 import OffsetMap
+from jixiao.corpus.convert.offsets import UTF16, OffsetMap, offset_unit
 from jixiao.document.jsonl import span_from_dict, span_to_dict
 from jixiao.document.model import KINDS, LABELS, Document, Sentence, Span
 
@@ -47,18 +52,23 @@ LAYOUTS = ("sentence", "document")
 # ---- export ---------------------------------------------------------------------------------
 
 
-def to_records(doc: Document, layout: str = "sentence") -> list[dict[str, Any]]:
-    if layout == "document":
-        return [_document_record(doc)]
-    if layout != "sentence":
-        raise ConvertError(f"unknown doccano layout {layout!r} (expected sentence or document)")
-    units = cover(doc)
-    return [_unit_record(doc, unit, index, len(units)) for index, unit in enumerate(units)]
+def to_records(doc: Document, layout: str = "sentence", offsets: str = UTF16) -> list[dict[str, Any]]:
+    """The doccano lines of one document, with offsets counted in ``offsets``."""
+    try:
+        if layout == "document":
+            return [_document_record(doc, offsets)]
+        if layout != "sentence":
+            raise ConvertError(f"unknown doccano layout {layout!r} (expected sentence or document)")
+        units = cover(doc)
+        return [_unit_record(doc, unit, index, len(units), offsets) for index, unit in enumerate(units)]
+    except ConvertError as exc:
+        message = str(exc)
+        raise ConvertError(message if message.startswith("document ") else f"document {doc.id}: {message}") from exc
 
 
-def _unit_record(doc: Document, unit: Unit, index: int, count: int) -> dict[str, Any]:
+def _unit_record(doc: Document, unit: Unit, index: int, count: int, unit_name: str) -> dict[str, Any]:
     text = doc.text[unit.start : unit.end]
-    offsets = OffsetMap(text)
+    offsets = OffsetMap(text, unit_name)
     record: dict[str, Any] = {
         "text": text,
         "entities": _entities(unit.spans, offsets, unit.start),
@@ -68,14 +78,15 @@ def _unit_record(doc: Document, unit: Unit, index: int, count: int) -> dict[str,
         "parts": count,
         "sentence": _sentence_range(unit, offsets),
         "values": _values(unit.spans, offsets, unit.start),
+        "offset_unit": offsets.unit,
     }
     if index == 0:
         record["doc_meta"] = doc.meta
     return record
 
 
-def _document_record(doc: Document) -> dict[str, Any]:
-    offsets = OffsetMap(doc.text)
+def _document_record(doc: Document, unit_name: str) -> dict[str, Any]:
+    offsets = OffsetMap(doc.text, unit_name)
     return {
         "text": doc.text,
         "entities": _entities(doc.spans, offsets, 0),
@@ -83,18 +94,19 @@ def _document_record(doc: Document) -> dict[str, Any]:
         "doc_meta": doc.meta,
         "sentences": [_sentence_record(s, offsets) for s in doc.sentences],
         "values": _values(doc.spans, offsets, 0),
+        "offset_unit": offsets.unit,
     }
 
 
 def _entities(spans: Iterable[Span], offsets: OffsetMap, base: int) -> list[list[Any]]:
-    return [[offsets.to_utf16(s.start - base), offsets.to_utf16(s.end - base), s.label] for s in spans]
+    return [[offsets.to_units(s.start - base), offsets.to_units(s.end - base), s.label] for s in spans]
 
 
 def _values(spans: Iterable[Span], offsets: OffsetMap, base: int) -> list[dict[str, Any]]:
     out = []
     for span in spans:
         record = span_to_dict(span)
-        record["start"], record["end"] = offsets.to_utf16(span.start - base), offsets.to_utf16(span.end - base)
+        record["start"], record["end"] = offsets.to_units(span.start - base), offsets.to_units(span.end - base)
         out.append(record)
     return out
 
@@ -108,36 +120,38 @@ def _cats(sentence: Sentence | None) -> list[str]:
 def _sentence_range(unit: Unit, offsets: OffsetMap) -> list[int] | None:
     if unit.sentence is None:
         return None
-    return [offsets.to_utf16(unit.sentence.start - unit.start), offsets.to_utf16(unit.sentence.end - unit.start)]
+    return [offsets.to_units(unit.sentence.start - unit.start), offsets.to_units(unit.sentence.end - unit.start)]
 
 
 def _sentence_record(sentence: Sentence, offsets: OffsetMap) -> dict[str, Any]:
     return {
-        "start": offsets.to_utf16(sentence.start),
-        "end": offsets.to_utf16(sentence.end),
+        "start": offsets.to_units(sentence.start),
+        "end": offsets.to_units(sentence.end),
         "kind": sentence.kind,
         "categories": list(sentence.categories),
     }
 
 
-def to_lines(docs: Iterable[Document], layout: str = "sentence") -> Iterator[str]:
+def to_lines(docs: Iterable[Document], layout: str = "sentence", offsets: str = UTF16) -> Iterator[str]:
     for doc in docs:
-        for record in to_records(doc, layout):
+        for record in to_records(doc, layout, offsets):
             yield json.dumps(record, ensure_ascii=False)
 
 
 # ---- import ---------------------------------------------------------------------------------
 
 
-def from_records(records: Iterable[dict[str, Any]], name: str = "doccano") -> list[Document]:
-    """Group lines into documents (by ``doc_id``, in order of first appearance) and rebuild them."""
+def from_records(records: Iterable[dict[str, Any]], name: str = "doccano", offsets: str = UTF16) -> list[Document]:
+    """Group lines into documents (by ``doc_id``, in order of first appearance) and rebuild them;
+    the spans' offsets are counted in ``offsets`` (the doccano project's setting)."""
+    unit = offset_unit(offsets)
     groups: dict[str, list[dict[str, Any]]] = {}
     for number, record in enumerate(records, 1):
         fields = _fields(record, number)
         doc_id = fields.get("doc_id")
         key = str(doc_id) if doc_id is not None else f"{name}-{fields.get('id', number)}"
         groups.setdefault(key, []).append(fields)
-    return [_document(doc_id, lines) for doc_id, lines in groups.items()]
+    return [_document(doc_id, lines, unit) for doc_id, lines in groups.items()]
 
 
 def _fields(record: Any, number: int) -> dict[str, Any]:
@@ -147,21 +161,32 @@ def _fields(record: Any, number: int) -> dict[str, Any]:
     return {**meta, **{k: v for k, v in record.items() if k != "meta"}}
 
 
-def _document(doc_id: str, lines: list[dict[str, Any]]) -> Document:
+class _LineOffsets:
+    """One line's two offset readings: the spans doccano edited, counted as the project counts, and
+    the bookkeeping this module wrote, counted as the line's ``offset_unit`` says (older exports:
+    UTF-16)."""
+
+    def __init__(self, line: dict[str, Any], unit: str) -> None:
+        self.spans = OffsetMap(line["text"], unit)
+        written = offset_unit(str(line.get("offset_unit") or UTF16))
+        self.written = self.spans if written == unit else OffsetMap(line["text"], written)
+
+
+def _document(doc_id: str, lines: list[dict[str, Any]], unit: str) -> Document:
     try:
         if "part" not in lines[0]:
             if len(lines) > 1:
                 raise ConvertError("appears on more than one line without 'part' numbers")
-            return _whole_document(doc_id, lines[0])
-        return _joined_document(doc_id, lines)
+            return _whole_document(doc_id, lines[0], unit)
+        return _joined_document(doc_id, lines, unit)
     except (ConvertError, KeyError, TypeError, ValueError) as exc:
         raise ConvertError(f"document {doc_id}: {exc}") from exc
 
 
-def _whole_document(doc_id: str, line: dict[str, Any]) -> Document:
+def _whole_document(doc_id: str, line: dict[str, Any], unit: str) -> Document:
     text = line["text"]
-    offsets = OffsetMap(text)
-    sentences = [_sentence_from_record(s, offsets) for s in line.get("sentences") or ()]
+    offsets = _LineOffsets(line, unit)
+    sentences = [_sentence_from_record(s, offsets.written) for s in line.get("sentences") or ()]
     whole = trimmed(text, 0, len(text))
     if not sentences and _cat_labels(line) and whole:
         sentences = [_sentence(*whole, _cat_labels(line))]
@@ -174,7 +199,7 @@ def _whole_document(doc_id: str, line: dict[str, Any]) -> Document:
     )
 
 
-def _joined_document(doc_id: str, lines: list[dict[str, Any]]) -> Document:
+def _joined_document(doc_id: str, lines: list[dict[str, Any]], unit: str) -> Document:
     lines = sorted(lines, key=lambda line: int(line["part"]))
     parts = int(lines[0].get("parts", len(lines)))
     found = [int(line["part"]) for line in lines]
@@ -185,10 +210,10 @@ def _joined_document(doc_id: str, lines: list[dict[str, Any]]) -> Document:
     sentences: list[Sentence] = []
     base = 0
     for line in lines:
-        offsets = OffsetMap(line["text"])
+        offsets = _LineOffsets(line, unit)
         spans.extend(_spans(line, offsets, base))
         if line.get("sentence") is not None:
-            start, end = (offsets.to_chars(int(x)) + base for x in line["sentence"])
+            start, end = (offsets.written.to_chars(int(x)) + base for x in line["sentence"])
             sentences.append(_sentence(start, end, _cat_labels(line)))
         base += len(line["text"])
     return Document(
@@ -200,14 +225,17 @@ def _joined_document(doc_id: str, lines: list[dict[str, Any]]) -> Document:
     )
 
 
-def _spans(line: dict[str, Any], offsets: OffsetMap, base: int) -> Iterator[Span]:
-    values = {(v["start"], v["end"], v["label"]): v for v in line.get("values") or ()}
+def _spans(line: dict[str, Any], offsets: _LineOffsets, base: int) -> Iterator[Span]:
+    """The line's spans in document offsets; a span whose offsets and label are unchanged gets
+    its value back (values are matched in code points, so the two units may differ)."""
+    values = {(offsets.written.to_chars(int(v["start"])), offsets.written.to_chars(int(v["end"])), v["label"]): v
+              for v in line.get("values") or ()}
     for start, end, label in sorted(_raw_entities(line)):
         if label not in LABELS:
             raise ConvertError(f"span label {label!r} is not one of {', '.join(LABELS)}")
-        chars = (offsets.to_chars(start) + base, offsets.to_chars(end) + base)
-        raw = values.get((start, end, label), {"label": label})
-        yield span_from_dict({**raw, "start": chars[0], "end": chars[1]})
+        chars = (offsets.spans.to_chars(start), offsets.spans.to_chars(end))
+        raw = values.get((*chars, label), {"label": label})
+        yield span_from_dict({**raw, "start": chars[0] + base, "end": chars[1] + base})
 
 
 def _raw_entities(line: dict[str, Any]) -> list[tuple[int, int, str]]:
@@ -253,8 +281,8 @@ def _sentence_from_record(raw: dict[str, Any], offsets: OffsetMap) -> Sentence:
     return _sentence(start, end, labels)
 
 
-def read_lines(lines: Iterable[str], name: str = "doccano") -> list[Document]:
-    return from_records(_parse(lines), name)
+def read_lines(lines: Iterable[str], name: str = "doccano", offsets: str = UTF16) -> list[Document]:
+    return from_records(_parse(lines), name, offsets)
 
 
 def _parse(lines: Iterable[str]) -> Iterator[Any]:
@@ -266,6 +294,7 @@ def _parse(lines: Iterable[str]) -> Iterator[Any]:
                 raise ConvertError(f"line {number}: not JSON ({exc.msg})") from exc
 
 
-def read_doccano(path: str | Path) -> list[Document]:
+def read_doccano(path: str | Path, offsets: str = UTF16) -> list[Document]:
+    """Documents from a doccano JSONL export whose spans count ``offsets`` (the project's setting)."""
     with open(path, encoding="utf-8") as handle:
-        return read_lines(handle, Path(path).stem)
+        return read_lines(handle, Path(path).stem, offsets)

@@ -1,4 +1,8 @@
-"""SCHEME documents to Hugging Face ``datasets.Dataset`` rows (export only).
+"""SCHEME documents to a Hugging Face ``datasets.DatasetDict`` (export only).
+
+The export is a ``DatasetDict`` with one ``Dataset`` per split, named as in ``corpus/splits.json``
+(``train``, ``dev``, ``test``) plus ``shift`` when the corpus has one, so a model trained from it
+sees exactly the documents jixiao's own training sees; ``datasets.load_from_disk`` gives it back.
 
 Two shapes, because models differ in what they see:
 
@@ -18,7 +22,7 @@ Values are decimal strings so that no float rounding creeps in; ``None`` where a
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -28,7 +32,7 @@ from jixiao.document.jsonl import decimal_str
 from jixiao.document.model import CATEGORIES, KINDS, Document, Sentence, Span
 
 if TYPE_CHECKING:
-    from datasets import Dataset, Features
+    from datasets import Dataset, DatasetDict, Features
 
 SHAPES = ("documents", "sentences")
 
@@ -173,10 +177,26 @@ def to_dataset(docs: Iterable[Document], shape: str = "documents") -> Dataset:
     return documents_dataset(docs) if shape == "documents" else sentences_dataset(docs)
 
 
-def save_dataset(path: str | Path, docs: Iterable[Document], shape: str = "documents") -> int:
-    """Build the dataset, then write it with ``save_to_disk`` into a folder swapped in whole."""
+def to_dataset_dict(splits: Mapping[str, Iterable[Document]], shape: str = "documents") -> DatasetDict:
+    """One dataset per named split, all with the same features (an empty split stays, empty)."""
+    from datasets import DatasetDict
+
+    return DatasetDict({name: to_dataset(docs, shape) for name, docs in splits.items()})
+
+
+def save_dataset(path: str | Path, splits: Mapping[str, Iterable[Document]], shape: str = "documents") -> dict[str, int]:
+    """Build the ``DatasetDict``, then write it with ``save_to_disk`` into a folder swapped in
+    whole; returns the rows per split."""
+    import datasets
+
     from jixiao.atomic import build_folder
 
-    dataset = to_dataset(docs, shape)
-    build_folder(path, lambda folder: dataset.save_to_disk(str(folder)))
-    return len(dataset)
+    dataset = to_dataset_dict(splits, shape)
+    bars = datasets.is_progress_bar_enabled()
+    datasets.disable_progress_bars()  # the caller shows progress; datasets' own bars would interleave with it
+    try:
+        build_folder(path, lambda folder: dataset.save_to_disk(str(folder)))
+    finally:
+        if bars:
+            datasets.enable_progress_bars()
+    return {name: len(rows) for name, rows in dataset.items()}

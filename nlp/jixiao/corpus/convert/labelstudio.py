@@ -13,9 +13,11 @@ Per-sentence representation: each labelled sentence is a region of the ``kind`` 
 ``choice="multiple"``). Quantity spans are regions of the ``quantity`` Labels control. See
 ``label_config()`` for the matching labeling interface.
 
-Offsets are code points by default. Label Studio's browser front end may count UTF-16 units;
-``utf16=True`` writes those, and import decides per region by checking the region's ``text``
-against both readings (falling back to ``data.offset_unit``).
+Offsets are code points by default. Label Studio's browser front end may count UTF-16 units,
+and a project may count grapheme clusters; ``offsets`` (``utf16``, ``codepoints``, ``graphemes``,
+see ``offsets``) writes those and records the unit in ``data.offset_unit``. Import reads each
+region in the unit asked for (by default the task's ``offset_unit``, else code points) and, when
+the region carries its ``text`` and that reading does not match it, in the other units.
 
 Import takes the last annotation not cancelled, or with ``source="predictions"`` the last
 prediction (region scores become span ``score`` and sentence ``kind_score``; a categories
@@ -32,12 +34,11 @@ from typing import Any
 
 from jixiao.corpus.convert.errors import ConvertError
 from jixiao.corpus.convert.labels import category_key
-from jixiao.corpus.convert.utf16 import OffsetMap
+from jixiao.corpus.convert.offsets import CODEPOINTS, UNITS, OffsetMap, offset_unit
 from jixiao.document.jsonl import span_from_dict, span_to_dict
 from jixiao.document.model import CATEGORIES, CATEGORY_NAMES_ZH, KINDS, LABELS, Document, Sentence, Span
 
 TEXT_NAME, QUANTITY_NAME, KIND_NAME, CATEGORY_NAME = "text", "quantity", "kind", "category"
-UTF16, CODE_POINT = "utf-16", "code-point"
 
 
 def label_config() -> str:
@@ -65,10 +66,18 @@ def to_task(
     annotations: bool = True,
     prediction: Document | None = None,
     model_version: str = "jixiao",
-    utf16: bool = False,
+    offsets: str = CODEPOINTS,
 ) -> dict[str, Any]:
-    """A task; ``prediction`` (tagger output for the same text) becomes a pre-annotation."""
-    offsets = _Offsets(doc.text, utf16)
+    """A task, with offsets counted in ``offsets``; ``prediction`` (tagger output for the same
+    text) becomes a pre-annotation."""
+    try:
+        return _task(doc, annotations, prediction, model_version, OffsetMap(doc.text, offsets))
+    except ConvertError as exc:
+        raise ConvertError(f"document {doc.id}: {exc}") from exc
+
+
+def _task(doc: Document, annotations: bool, prediction: Document | None, model_version: str,
+          offsets: OffsetMap) -> dict[str, Any]:
     task: dict[str, Any] = {"data": _data(doc, offsets, prediction)}
     if annotations and (doc.spans or any(s.kind for s in doc.sentences)):
         task["annotations"] = [{"result": _results(doc, offsets, scored=False)}]
@@ -79,23 +88,12 @@ def to_task(
     return task
 
 
-class _Offsets:
-    """Character offsets as written to one task: code points, or UTF-16 units on request."""
-
-    def __init__(self, text: str, utf16: bool) -> None:
-        self.text, self.unit = text, UTF16 if utf16 else CODE_POINT
-        self._map = OffsetMap(text) if utf16 else None
-
-    def out(self, char_offset: int) -> int:
-        return self._map.to_utf16(char_offset) if self._map else char_offset
-
-
-def _data(doc: Document, offsets: _Offsets, prediction: Document | None) -> dict[str, Any]:
+def _data(doc: Document, offsets: OffsetMap, prediction: Document | None) -> dict[str, Any]:
     data = {
         "text": doc.text,
         "doc_id": doc.id,
         "meta": doc.meta,
-        "sentences": [[offsets.out(s.start), offsets.out(s.end)] for s in doc.sentences],
+        "sentences": [[offsets.to_units(s.start), offsets.to_units(s.end)] for s in doc.sentences],
         "values": _values(doc.spans, offsets),
         "offset_unit": offsets.unit,
     }
@@ -104,17 +102,17 @@ def _data(doc: Document, offsets: _Offsets, prediction: Document | None) -> dict
     return data
 
 
-def _values(spans: Iterable[Span], offsets: _Offsets) -> list[dict[str, Any]]:
+def _values(spans: Iterable[Span], offsets: OffsetMap) -> list[dict[str, Any]]:
     out = []
     for span in spans:
         record = span_to_dict(span)
         record.pop("score", None)
-        record["start"], record["end"] = offsets.out(span.start), offsets.out(span.end)
+        record["start"], record["end"] = offsets.to_units(span.start), offsets.to_units(span.end)
         out.append(record)
     return out
 
 
-def _results(doc: Document, offsets: _Offsets, scored: bool) -> list[dict[str, Any]]:
+def _results(doc: Document, offsets: OffsetMap, scored: bool) -> list[dict[str, Any]]:
     results = [_region(f"q{i}", QUANTITY_NAME, doc, s, offsets, "labels", [s.label], s.score if scored else None)
                for i, s in enumerate(doc.spans)]
     for i, sentence in enumerate(doc.sentences):
@@ -129,10 +127,10 @@ def _results(doc: Document, offsets: _Offsets, scored: bool) -> list[dict[str, A
     return results
 
 
-def _region(rid: str, name: str, doc: Document, item: Span | Sentence, offsets: _Offsets,
+def _region(rid: str, name: str, doc: Document, item: Span | Sentence, offsets: OffsetMap,
             result_type: str, labels: list[str], score: float | None) -> dict[str, Any]:
     """One result; ``result_type`` (labels or choices) is also the key its labels go under."""
-    value = {"start": offsets.out(item.start), "end": offsets.out(item.end), "text": doc.text[item.start : item.end],
+    value = {"start": offsets.to_units(item.start), "end": offsets.to_units(item.end), "text": doc.text[item.start : item.end],
              result_type: labels}
     result = {"id": rid, "from_name": name, "to_name": TEXT_NAME, "type": result_type, "value": value}
     if score is not None:
@@ -145,7 +143,7 @@ def _category_score(sentence: Sentence) -> float | None:
     return min(scores) if scores else None
 
 
-def _prediction(doc: Document, offsets: _Offsets, model_version: str) -> dict[str, Any]:
+def _prediction(doc: Document, offsets: OffsetMap, model_version: str) -> dict[str, Any]:
     prediction: dict[str, Any] = {"model_version": model_version, "result": _results(doc, offsets, scored=True)}
     scores = [s.score for s in doc.spans if s.score is not None]
     scores += [s.kind_score for s in doc.sentences if s.kind_score is not None]
@@ -161,13 +159,16 @@ def dumps_tasks(tasks: Iterable[dict[str, Any]]) -> str:
 # ---- import ---------------------------------------------------------------------------------
 
 
-def from_task(task: Any, number: int = 1, name: str = "labelstudio", source: str = "annotations") -> Document:
+def from_task(task: Any, number: int = 1, name: str = "labelstudio", source: str = "annotations",
+              offsets: str | None = None) -> Document:
+    """One task as a document; regions are read in ``offsets`` (default: the task's own
+    ``offset_unit``, else code points)."""
     data = task.get("data") if isinstance(task, dict) else None
     if not isinstance(data, dict) or not isinstance(data.get("text"), str):
         raise ConvertError(f"task {number}: not a Label Studio task (needs data.text)")
     doc_id = str(data.get("doc_id") or f"{name}-{task.get('id', number)}")
     try:
-        return _document(doc_id, data, _chosen(task, source), source)
+        return _document(doc_id, data, _chosen(task, source), source, offsets)
     except (ConvertError, KeyError, TypeError, ValueError) as exc:
         raise ConvertError(f"task {number} ({doc_id}): {exc}") from exc
 
@@ -179,9 +180,11 @@ def _chosen(task: dict[str, Any], source: str) -> list[dict[str, Any]]:
     return list(items[-1].get("result") or ()) if items else []
 
 
-def _document(doc_id: str, data: dict[str, Any], results: list[dict[str, Any]], source: str) -> Document:
+def _document(doc_id: str, data: dict[str, Any], results: list[dict[str, Any]], source: str,
+              offsets: str | None) -> Document:
     text = data["text"]
-    reader = _Reader(text, data.get("offset_unit", CODE_POINT))
+    written = offset_unit(str(data.get("offset_unit") or CODEPOINTS))
+    reader = _Reader(text, offset_unit(offsets) if offsets else written, written)
     values = [*(data.get("predicted_values") or ()), *(data.get("values") or ())]
     if source == "predictions":
         values = list(data.get("predicted_values") or ())
@@ -196,28 +199,42 @@ def _document(doc_id: str, data: dict[str, Any], results: list[dict[str, Any]], 
 
 
 class _Reader:
-    """Turns task offsets into code points, deciding per region when the region carries text."""
+    """Turns task offsets into code points. Regions (what the annotator drew) are read in the unit
+    asked for, and when a region carries its text and that reading does not show it, in the other
+    units; the bookkeeping this module wrote (``values``, ``sentences``) is read in the unit the
+    task records."""
 
-    def __init__(self, text: str, unit: str) -> None:
-        self.text, self.default_utf16 = text, unit == UTF16
-        self._map = OffsetMap(text)
+    def __init__(self, text: str, regions: str, written: str) -> None:
+        self.text = text
+        self._order = [regions, *(u for u in UNITS if u != regions)]
+        self._written = written
+        self._maps: dict[str, OffsetMap] = {}
+
+    def _map(self, unit: str) -> OffsetMap:
+        if unit not in self._maps:
+            self._maps[unit] = OffsetMap(self.text, unit)
+        return self._maps[unit]
+
+    def _read(self, unit: str, start: int, end: int) -> tuple[int, int] | None:
+        try:
+            return self._map(unit).to_chars(start), self._map(unit).to_chars(end)
+        except ConvertError:
+            return None
 
     def chars(self, start: int, end: int, shown: str | None = None) -> tuple[int, int]:
-        readings = [self._from_utf16, self._as_is] if self.default_utf16 else [self._as_is, self._from_utf16]
-        for reading in readings:
-            bounds = reading(start, end)
+        """A region's code-point bounds."""
+        for unit in self._order:
+            bounds = self._read(unit, start, end)
             if bounds is not None and (shown is None or self.text[bounds[0] : bounds[1]] == shown):
                 return bounds
         raise ConvertError(f"region {start}-{end} does not match the text (shown as {shown!r})")
 
-    def _as_is(self, start: int, end: int) -> tuple[int, int] | None:
-        return (start, end) if 0 <= start <= end <= len(self.text) else None
-
-    def _from_utf16(self, start: int, end: int) -> tuple[int, int] | None:
-        try:
-            return self._map.to_chars(start), self._map.to_chars(end)
-        except ConvertError:
-            return None
+    def written(self, start: int, end: int) -> tuple[int, int]:
+        """Code-point bounds of offsets this module wrote into the task."""
+        bounds = self._read(self._written, start, end)
+        if bounds is None:
+            raise ConvertError(f"offsets {start}-{end} do not fit the text ({self._written})")
+        return bounds
 
 
 def _labelled(results: list[dict[str, Any]], allowed: tuple[str, ...]) -> Iterator[dict[str, Any]]:
@@ -229,7 +246,7 @@ def _labelled(results: list[dict[str, Any]], allowed: tuple[str, ...]) -> Iterat
 
 def _spans(results: list[dict[str, Any]], reader: _Reader, values: Iterable[dict[str, Any]]) -> Iterator[Span]:
     _check_labels(results)
-    known = {(*reader.chars(v["start"], v["end"]), v["label"]): v for v in values}
+    known = {(*reader.written(int(v["start"]), int(v["end"])), v["label"]): v for v in values}
     for result in _labelled(results, LABELS):
         value = result["value"]
         start, end = reader.chars(int(value["start"]), int(value["end"]), value.get("text"))
@@ -258,7 +275,7 @@ def _sentences(results: list[dict[str, Any]], reader: _Reader, bounds: Iterable[
             start, end, kind=value["labels"][0], categories=cats, kind_score=result.get("score"),
             category_scores={c: cat_score for c in cats} if cat_score is not None else {},
         ))
-    plain = [Sentence(*reader.chars(*b)) for b in bounds]
+    plain = [Sentence(*reader.written(*b)) for b in bounds]
     plain = [p for p in plain if not any(p.start < s.end and s.start < p.end for s in labelled)]
     return sorted(labelled + plain, key=lambda s: (s.start, s.end))
 
@@ -280,22 +297,23 @@ def _categories_by_id(results: list[dict[str, Any]], reader: _Reader) -> dict[An
     return found
 
 
-def from_tasks(tasks: Any, name: str = "labelstudio", source: str = "annotations") -> list[Document]:
+def from_tasks(tasks: Any, name: str = "labelstudio", source: str = "annotations",
+               offsets: str | None = None) -> list[Document]:
     if isinstance(tasks, dict):
         tasks = [tasks]
     if not isinstance(tasks, list):
         raise ConvertError("a Label Studio export is a JSON list of tasks")
-    return [from_task(task, i, name, source) for i, task in enumerate(tasks, 1)]
+    return [from_task(task, i, name, source, offsets) for i, task in enumerate(tasks, 1)]
 
 
-def read_labelstudio(path: str | Path, source: str = "annotations") -> list[Document]:
+def read_labelstudio(path: str | Path, source: str = "annotations", offsets: str | None = None) -> list[Document]:
     """Read a Label Studio JSON export (a list of tasks) or JSON Lines with one task a line."""
     text = Path(path).read_text(encoding="utf-8")
     try:
         tasks = json.loads(text)
     except json.JSONDecodeError:
         tasks = _json_lines(text)
-    return from_tasks(tasks, Path(path).stem, source)
+    return from_tasks(tasks, Path(path).stem, source, offsets)
 
 
 def _json_lines(text: str) -> list[Any]:

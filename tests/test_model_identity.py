@@ -1,0 +1,107 @@
+"""Models can be told apart: what training records in meta.json, and what metrics.json and
+``evaluate --compare`` show, on models trained here from a small copy of the corpus."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+from typing import Any
+
+import pytest
+from typer.testing import CliRunner
+
+from jixiao.cli.main import app
+from jixiao.document.jsonl import read_documents, write_documents
+from jixiao.training.package import folder_hash
+
+ROOT = Path(__file__).resolve().parent.parent
+AUTHORED_DOCS = 30
+
+
+def run(*args: str | Path):  # type: ignore[no-untyped-def]
+    return CliRunner().invoke(app, [str(a) for a in args])
+
+
+def meta(model: Path) -> dict[str, Any]:
+    return json.loads((model / "meta.json").read_text("utf-8"))
+
+
+@pytest.fixture(scope="module")
+def small_corpus(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The five reports and a slice of the authored supplement, split as the corpus is."""
+    corpus = tmp_path_factory.mktemp("corpus")
+    shutil.copytree(ROOT / "corpus" / "gold", corpus / "gold")
+    (corpus / "authored").mkdir()
+    write_documents(corpus / "authored" / "issues.jsonl",
+                    read_documents(ROOT / "corpus" / "authored" / "issues_5.jsonl")[:AUTHORED_DOCS])
+    files = sorted((corpus / "gold").glob("*.jsonl")) + [corpus / "authored" / "issues.jsonl"]
+    assert run("corpus", "split", *files, "-o", corpus / "splits.json").exit_code == 0
+    return corpus
+
+
+@pytest.fixture(scope="module")
+def two_classifiers(small_corpus: Path, tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
+    models = tmp_path_factory.mktemp("models")
+    for name, c_kind in (("a", 1), ("b", 8)):
+        result = run("train", "issues", "--backend", "linear", "--corpus", small_corpus, "--model", models / name,
+                     "--settings", json.dumps({"C_kind": c_kind, "max_features": 3000}))  # few features: fast
+        assert result.exit_code == 0, result.output
+    return models / "a", models / "b"
+
+
+def test_meta_records_code_data_settings_and_hashes(two_classifiers: tuple[Path, Path], small_corpus: Path) -> None:
+    first = meta(two_classifiers[0])
+    issues = first["issues"]
+    assert issues["settings"]["C_kind"] == 1 and issues["settings"]["ngram_max"] >= 1, "the effective settings, defaults included"
+    assert set(issues["code"]) == {"commit", "dirty"} and issues["code"]["dirty"] in (True, False, None)
+    splits = json.loads((small_corpus / "splits.json").read_text("utf-8"))
+    for name in ("train", "dev", "test"):
+        record = issues["data"][name]
+        assert record["documents"] == len(splits[name]) and record["hash"] == issues[f"{name}_hash"]
+        assert record["sentences"] >= record["labelled_sentences"] > 0
+    assert issues["hash"] == folder_hash(two_classifiers[0] / "issues")
+    assert first["hash"] == folder_hash(two_classifiers[0]) and {"python", "scikit-learn"} <= set(first["versions"])
+
+
+def test_different_settings_show_different_hashes_in_metrics_and_compare(
+    two_classifiers: tuple[Path, Path], small_corpus: Path, tmp_path: Path
+) -> None:
+    """The bar: two models trained with different settings have different model hashes in
+    metrics.json and in --compare."""
+    test_id = json.loads((small_corpus / "splits.json").read_text("utf-8"))["test"][0]
+    data = small_corpus / "gold" / f"{test_id}.jsonl"
+    identities = []
+    for model, out in zip(two_classifiers, ("ea", "eb")):
+        result = run("evaluate", "--data", data, "--model", model, "--out", tmp_path / out)
+        assert result.exit_code == 0, result.output
+        identities.append(json.loads((tmp_path / out / "metrics.json").read_text("utf-8"))["model_identity"])
+    a, b = identities
+    assert a["hash"] == folder_hash(two_classifiers[0]) and b["hash"] == folder_hash(two_classifiers[1])
+    assert a["hash"] != b["hash"]
+    assert a["backends"] == b["backends"] == {"quantities": "rules", "issues": "linear"}
+    assert a["train_data"] == b["train_data"], "same data, different settings"
+    compared = run("evaluate", "--compare", tmp_path / "ea" / "metrics.json", tmp_path / "eb" / "metrics.json")
+    assert compared.exit_code == 0, compared.output
+    row = next(line for line in compared.stdout.splitlines() if "model hash" in line)
+    assert a["hash"] in row and b["hash"] in row
+    assert "linear" in compared.stdout and a["train_data"]["issues"] in compared.stdout
+
+
+def test_span_training_reports_epochs_and_keeps_no_temporary_paths(small_corpus: Path, tmp_path: Path) -> None:
+    config = tmp_path / "spans.cfg"
+    config.write_text((ROOT / "nlp" / "jixiao" / "configs" / "spans.cfg").read_text("utf-8")
+                      .replace("max_epochs = 15", "max_epochs = 1"), "utf-8")
+    hashes = []
+    for name, seed in (("a", 1), ("b", 1), ("c", 2)):
+        result = run("train", "spans", "--corpus", small_corpus, "--model", tmp_path / name, "--config", config,
+                     "--seed", seed)
+        assert result.exit_code == 0, result.output
+        hashes.append(meta(tmp_path / name)["hash"])
+    assert "epoch 1/1, step 0: loss" in result.output and "dev score" in result.output
+    saved = (tmp_path / "c" / "quantities" / "config.cfg").read_text("utf-8")
+    assert "/tmp" not in saved and "jixiao-spans-" not in saved and 'train = null' in saved
+    assert 'ProgressLogger' not in saved
+    assert hashes[0] == hashes[1] != hashes[2], "same data and settings give the same content hash; another seed another"
+    quantities = meta(tmp_path / "c")["quantities"]
+    assert quantities["test_hash"] == quantities["data"]["test"]["hash"] and quantities["settings"]["seed"] == 2

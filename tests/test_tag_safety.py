@@ -1,0 +1,331 @@
+"""Batch tagging on folders nobody vetted: outputs never overwrite inputs, one file's work is
+bounded, ids are unique and traceable, resume never mixes models or inputs, odd files are listed.
+
+Every case runs the real command on real files (the five reports, and .docx/.pdf files built
+here: a zip bomb, deeply nested XML, a PDF with more pages than allowed).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import time
+import zipfile
+from pathlib import Path
+
+from typer.testing import CliRunner
+
+from jixiao.cli.main import app
+
+DOCX_PARTS = {
+    "[Content_Types].xml": '<?xml version="1.0" encoding="UTF-8"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
+    '<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/>'
+    '<Default Extension="xml" ContentType="application/xml"/>'
+    '<Override PartName="/word/document.xml" ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"/></Types>',
+    "_rels/.rels": '<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
+    '<Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" Target="word/document.xml"/></Relationships>',
+}
+W = 'xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"'
+
+
+def run(*args: str):  # type: ignore[no-untyped-def]
+    return CliRunner().invoke(app, list(args))
+
+
+def records_of(path: Path) -> list[dict]:  # type: ignore[type-arg]
+    return [json.loads(line) for line in path.read_text("utf-8").splitlines()]
+
+
+def errors_of(path: Path) -> dict[str, str]:
+    return {Path(e["file"]).name: e["reason"] for e in records_of(path)}
+
+
+def write_docx(path: Path, body: str = "", *, body_chunks: int = 0) -> None:
+    """A minimal .docx; ``body_chunks`` megabytes of blank paragraphs streamed in make a zip bomb."""
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, text in DOCX_PARTS.items():
+            archive.writestr(name, text)
+        with archive.open("word/document.xml", "w", force_zip64=True) as member:
+            member.write(f'<?xml version="1.0" encoding="UTF-8"?><w:document {W}><w:body>{body}'.encode())
+            chunk = b"<w:p/>" * (1_000_000 // 6)
+            for _ in range(body_chunks):
+                member.write(chunk)
+            member.write(b"</w:body></w:document>")
+
+
+def paragraph(text: str) -> str:
+    return f"<w:p><w:r><w:t>{text}</w:t></w:r></w:p>"
+
+
+# --- 1. never write over an input ----------------------------------------------------------------
+
+
+def test_tag_audit_show_refuse_an_output_that_is_an_input(tmp_path: Path, report_paths: list[Path], rules_model: Path) -> None:
+    report = tmp_path / "in.txt"
+    shutil.copy(report_paths[0], report)
+    original = report.read_bytes()
+    os.link(report, tmp_path / "hard.txt")
+    (tmp_path / "soft.txt").symlink_to(report)
+    cases = [
+        ["tag", str(report), "-o", str(report), "--model", str(rules_model)],
+        ["tag", str(report), "-o", str(tmp_path / "hard.txt"), "--model", str(rules_model)],
+        ["tag", str(report), "-o", str(tmp_path / "soft.txt"), "--model", str(rules_model)],
+        ["tag", str(report), "-o", str(tmp_path / "x.jsonl"), "--errors", str(report), "--model", str(rules_model)],
+        ["tag", str(tmp_path), "-o", str(tmp_path), "--format", "csv", "--model", str(rules_model)],
+        ["tag", str(tmp_path), "-o", str(tmp_path / "new.txt"), "--model", str(rules_model)],  # would be read next time
+        ["audit", str(report), "-o", str(report)],
+        ["show", str(report), "-o", str(report), "--model", str(rules_model)],
+    ]
+    for args in cases:
+        result = run(*args)
+        assert result.exit_code == 1, (args, result.output)
+        lines = result.stderr.strip().splitlines()
+        assert len(lines) == 1 and lines[0].startswith("error: ") and "choose another output" in lines[0], (args, lines)
+        assert report.read_bytes() == original
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["hard.txt", "in.txt", "soft.txt"]
+
+
+def test_converters_refuse_an_output_that_is_an_input(tmp_path: Path, gold_docs) -> None:  # type: ignore[no-untyped-def]
+    from jixiao.document.jsonl import write_documents
+
+    corpus = tmp_path / "corpus"
+    gold = corpus / "g.jsonl"
+    write_documents(gold, gold_docs[:1])
+    conll = tmp_path / "g.conll"
+    assert run("corpus", "convert", "to-conll", str(gold), "-o", str(conll)).exit_code == 0
+    originals = {gold: gold.read_bytes(), conll: conll.read_bytes()}
+    for args in (["to-doccano", str(gold), "-o", str(gold)], ["to-conll", str(corpus), "-o", str(corpus / "more.jsonl")],
+                 ["to-labelstudio", str(gold), "-o", str(gold)], ["from-conll", str(conll), "-o", str(conll)],
+                 ["to-docbin", str(gold), "-o", str(gold)]):
+        result = run("corpus", "convert", *args)
+        assert result.exit_code == 1, (args, result.output)
+        assert "choose another output" in result.stderr and len(result.stderr.strip().splitlines()) == 1, result.stderr
+        assert {path: path.read_bytes() for path in originals} == originals
+    assert [p.name for p in corpus.iterdir()] == ["g.jsonl"]
+
+
+# --- 2. bounded work per file --------------------------------------------------------------------
+
+
+def test_a_zip_bomb_is_listed_and_the_good_report_is_tagged(tmp_path: Path, report_paths: list[Path]) -> None:
+    folder = tmp_path / "in"
+    folder.mkdir()
+    write_docx(folder / "a_bomb.docx", body_chunks=210)  # 210 MB of XML in a file of a few hundred kB
+    assert (folder / "a_bomb.docx").stat().st_size < 2_000_000
+    deep = paragraph("深层嵌套的报告。") + "<w:sdt><w:sdtContent>" * 60 + "</w:sdtContent></w:sdt>" * 60
+    write_docx(folder / "b_deep.docx", deep)
+    write_docx(folder / "c_fine.docx", paragraph("项目预算487万元，执行率为98.16%。"))
+    shutil.copy(report_paths[1], folder / "d_report.txt")
+    out = tmp_path / "t.jsonl"
+    started = time.monotonic()
+    result = run("tag", str(folder), "-o", str(out))
+    assert time.monotonic() - started < 60
+    assert result.exit_code == 2, result.output
+    assert [r["id"] for r in records_of(out)] == ["c_fine", "d_report"]
+    errors = errors_of(out.with_name("t.jsonl.errors.jsonl"))
+    assert set(errors) == {"a_bomb.docx", "b_deep.docx"}
+    assert "over the limit of 200 MB (--max-docx-xml-mb)" in errors["a_bomb.docx"]
+    assert "more than 100 deep (--max-xml-depth)" in errors["b_deep.docx"]
+    # the limits are the user's to change
+    result = run("tag", str(folder / "b_deep.docx"), "-o", str(tmp_path / "deep.jsonl"), "--max-xml-depth", "200", "-q")
+    assert result.exit_code == 0 and "深" in records_of(tmp_path / "deep.jsonl")[0]["text"]
+
+
+def test_page_character_and_time_limits(tmp_path: Path, report_paths: list[Path], rules_model: Path) -> None:
+    from reportlab.pdfgen import canvas
+
+    pdf = tmp_path / "pages.pdf"
+    page = canvas.Canvas(str(pdf))
+    for number in range(3):
+        page.drawString(72, 720, f"Page {number} budget 487")
+        page.showPage()
+    page.save()
+    model = ("--model", str(rules_model))
+    result = run("tag", str(pdf), "-o", str(tmp_path / "p.jsonl"), "--max-pdf-pages", "2", *model)
+    assert result.exit_code == 2 and "more than 2 pages (--max-pdf-pages)" in result.stderr
+    assert run("tag", str(pdf), "-o", str(tmp_path / "p3.jsonl"), "--max-pdf-pages", "3", "-q", *model).exit_code == 0
+
+    result = run("tag", str(report_paths[0]), "-o", str(tmp_path / "c.jsonl"), "--max-chars", "1000", *model)
+    assert result.exit_code == 2 and "more than 1,000 characters (--max-chars)" in result.stderr
+
+    for workers in ("1", "2"):
+        out = tmp_path / f"slow{workers}.jsonl"
+        result = run("tag", *(str(p) for p in report_paths[:2]), "-o", str(out), "--time-limit", "0.000001",
+                     "--workers", workers, *model)
+        assert result.exit_code == 2, result.output
+        reasons = list(errors_of(out.with_name(out.name + ".errors.jsonl")).values())
+        assert reasons == ["took longer than the limit of 1e-06 s for one file (--time-limit); not tagged"] * 2
+
+
+# --- 3. unique, traceable ids --------------------------------------------------------------------
+
+
+def test_same_stem_files_get_distinct_ids_and_rows_carry_the_source(tmp_path: Path, report_paths: list[Path],
+                                                                     rules_model: Path) -> None:
+    import pyarrow.parquet as pq
+
+    root = tmp_path / "districts"
+    for place in ("a", "b", "."):
+        (root / place).mkdir(parents=True, exist_ok=True)
+        shutil.copy(report_paths[0], root / place / "report.txt")
+    write_docx(root / "report.docx", paragraph("预算487万元。"))
+    out = tmp_path / "ids"
+    assert run("tag", str(root), "-o", str(out), "--format", "parquet", "-q", "--model", str(rules_model)).exit_code == 0
+    records = records_of(out / "documents.jsonl")
+    ids = [r["id"] for r in records]
+    assert ids == ["a/report", "b/report", "report.docx", "report.txt"]
+    assert {r["id"]: r["source"] for r in records}["a/report"] == str(root / "a" / "report.txt")
+    spans = pq.read_table(out / "spans.parquet").to_pylist()
+    sentences = pq.read_table(out / "sentences.parquet").to_pylist()
+    by_id = {r["id"]: r["source"] for r in records}
+    assert spans and sentences and all(row["source"] == by_id[row["id"]] for row in spans + sentences)
+    assert {row["id"] for row in sentences} == set(ids)
+    # stable: the same inputs named another way, in another order, give the same ids
+    again = tmp_path / "again.jsonl"
+    named = [str(root / "report.txt"), str(root / "b" / "report.txt"), str(root / "a" / "report.txt"), str(root / "report.docx")]
+    assert run("tag", *named, "-o", str(again), "-q", "--model", str(rules_model)).exit_code == 0
+    assert sorted(r["id"] for r in records_of(again)) == sorted(ids)
+
+
+# --- 4. resume that cannot mix -------------------------------------------------------------------
+
+
+def test_resume_with_another_model_is_refused_and_keeps_the_journal(tmp_path: Path, report_paths: list[Path],
+                                                                   rules_model: Path) -> None:
+    out = tmp_path / "m.jsonl"
+    journal = out.with_name("m.jsonl.partial")
+    assert run("tag", str(report_paths[0]), "-o", str(out), "-q").exit_code == 0  # the bundled model
+    os.replace(out, journal)  # as an interrupted run leaves it
+    os.replace(out.with_name("m.jsonl.run.json"), out.with_name("m.jsonl.partial.run.json"))
+    held = journal.read_bytes()
+    result = run("tag", *(str(p) for p in report_paths[:2]), "-o", str(out), "--resume", "--model", str(rules_model))
+    assert result.exit_code == 1
+    line = result.stderr.strip()
+    assert "the earlier run used model jixiao-default 0.1.0 (content hash " in line
+    assert "this run uses model jixiao-rules-test 0 (content hash " in line and "without --resume" in line
+    assert journal.read_bytes() == held and not out.exists()
+
+
+def test_resume_with_a_retrained_model_of_the_same_name_is_refused(tmp_path: Path, report_paths: list[Path]) -> None:
+    model = tmp_path / "model"
+    model.mkdir()
+    (model / "meta.json").write_text('{"name": "same", "version": "1", "quantities": {"backend": "rules"}, '
+                                     '"issues": {"backend": "rules"}}', "utf-8")
+    out = tmp_path / "r.jsonl"
+    assert run("tag", str(report_paths[0]), "-o", str(out), "-q", "--model", str(model)).exit_code == 0
+    (model / "meta.json").write_text('{"name": "same", "version": "1", "quantities": {"backend": "rules"}, '
+                                     '"issues": {"backend": "rules"}, "note": "retrained"}', "utf-8")
+    result = run("tag", str(report_paths[0]), "-o", str(out), "--resume", "--model", str(model))
+    assert result.exit_code == 1 and "content hash" in result.stderr
+
+
+def test_resume_with_other_inputs_keeps_exactly_the_current_inputs(tmp_path: Path, report_paths: list[Path],
+                                                                   rules_model: Path) -> None:
+    folder = tmp_path / "in"
+    folder.mkdir()
+    for path in report_paths[:4]:
+        shutil.copy(path, folder / path.name)
+    out = tmp_path / "f.jsonl"
+    model = ("--model", str(rules_model))
+    assert run("tag", str(folder), "-o", str(out), "-q", *model).exit_code == 0
+    first = {r["id"]: r for r in records_of(out)}
+    (folder / report_paths[3].name).unlink()  # one input gone
+    changed = folder / report_paths[2].name
+    changed.write_text(changed.read_text("utf-8") + "\n补充：追加预算487万元。\n", "utf-8")
+    result = run("tag", str(folder), "-o", str(out), "--resume", *model)
+    assert result.exit_code == 0, result.output
+    assert "tagging 1 of 3 input(s), 2 kept from an earlier run" in result.stderr
+    assert ("resume: 1 record(s) of files that changed since (or got another id) are tagged again; "
+            "1 record(s) of files no longer among the inputs are dropped") in result.stderr
+    records = records_of(out)
+    assert sorted(r["id"] for r in records) == sorted(p.stem for p in report_paths[:3])
+    assert [r for r in records if r["id"] != changed.stem] == [first[p.stem] for p in report_paths[:2]]
+    assert "追加预算487万元" in next(r for r in records if r["id"] == changed.stem)["text"]
+    manifest = json.loads(out.with_name("f.jsonl.run.json").read_text("utf-8"))
+    assert [i["id"] for i in manifest["inputs"]] == [p.stem for p in report_paths[:3]]
+    assert manifest["model"]["name"] == "jixiao-rules-test" and manifest["model"]["hash"]
+
+
+# --- 5. odd files, signals handled elsewhere (test_tag_faults) -------------------------------------
+
+
+def test_links_that_loop_or_point_nowhere_are_listed(tmp_path: Path, report_paths: list[Path], rules_model: Path) -> None:
+    folder = tmp_path / "in"
+    (folder / "sub").mkdir(parents=True)
+    shutil.copy(report_paths[0], folder / "sub" / "good.txt")
+    (folder / "sub" / "up").symlink_to(folder)
+    (folder / "self.txt").symlink_to(folder / "self.txt")
+    (folder / "gone.txt").symlink_to(tmp_path / "missing.txt")
+    out = tmp_path / "l.jsonl"
+    result = run("tag", str(folder), "-o", str(out), "--model", str(rules_model))
+    assert result.exit_code == 2
+    assert [r["id"] for r in records_of(out)] == ["sub/good"]
+    errors = {Path(e["file"]).relative_to(folder).as_posix(): e["reason"]
+              for e in records_of(out.with_name("l.jsonl.errors.jsonl"))}
+    assert errors["self.txt"].startswith("symbolic link loop")
+    assert errors["gone.txt"].startswith("broken symbolic link")
+    assert errors["sub/up"].startswith("symbolic link loop: points back to")
+    assert f"{folder / 'self.txt'}: symbolic link loop" in result.stderr
+
+
+def test_stray_bytes_are_refused_or_replaced_and_counted(tmp_path: Path, report_paths: list[Path], rules_model: Path) -> None:
+    data = report_paths[0].read_bytes()
+    cut = data.index("。".encode()) + 3
+    stray = tmp_path / "stray.txt"
+    stray.write_bytes(data[:cut] + b"\xff\xfe" + data[cut:])
+    out = tmp_path / "s.jsonl"
+    result = run("tag", str(stray), "-o", str(out), "--model", str(rules_model))
+    assert result.exit_code == 2
+    assert "2 byte(s) do not decode; --encoding-errors replace reads it" in result.stderr
+    result = run("tag", str(stray), "-o", str(out), "--encoding-errors", "replace", "-q", "--model", str(rules_model))
+    assert result.exit_code == 0
+    (record,) = records_of(out)
+    assert record["meta"]["replaced_bytes"] == 2 and record["meta"]["encoding"] == "utf-8"
+    assert record["text"].count("\ufffd") == 2
+    assert record["text"].replace("\ufffd", "") == run_text(report_paths[0])
+
+
+def run_text(path: Path) -> str:
+    from jixiao.ingest.reader import read_file
+
+    return read_file(path).text
+
+
+def test_a_damaged_model_file_is_named(tmp_path: Path, report_paths: list[Path]) -> None:
+    from jixiao.loading import bundled_model_path
+
+    model = tmp_path / "model"
+    shutil.copytree(bundled_model_path(), model)
+    weights = model / "quantities" / "quantities" / "model"
+    weights.write_bytes(weights.read_bytes()[:1000])
+    for workers in ("1", "2"):
+        result = run("tag", str(report_paths[0]), "-o", str(tmp_path / "x.jsonl"), "--model", str(model), "--workers", workers)
+        assert result.exit_code == 1
+        assert result.stderr.strip() == (f"error: {weights}: damaged or changed since the model was built (its SHA-256 "
+                                         "differs from the one in meta.json); restore the file or retrain the model")
+
+
+def test_a_number_with_a_million_digits_is_a_clear_error(tmp_path: Path, report_paths: list[Path], rules_model: Path) -> None:
+    huge = tmp_path / "huge.txt"
+    huge.write_text("预算" + "1" * 1_000_000 + "万元。\n", "utf-8")
+    out = tmp_path / "h.jsonl"
+    result = run("tag", str(huge), str(report_paths[4]), "-o", str(out), "--model", str(rules_model))
+    assert [r["source"] for r in records_of(out)][-1] == str(report_paths[4])
+    if result.exit_code == 2:  # until the quantity normaliser accepts such numbers
+        reason = errors_of(out.with_name("h.jsonl.errors.jsonl"))["huge.txt"]
+        assert reason == "a number in the text is too large to compute with exactly (decimal.Overflow in the quantity normaliser)"
+    else:
+        assert result.exit_code == 0
+
+
+def test_workers_are_capped_at_the_cores_with_a_warning(tmp_path: Path, report_paths: list[Path], rules_model: Path) -> None:
+    from jixiao.runner import available_cores
+
+    cores = available_cores()
+    result = run("tag", *(str(p) for p in report_paths), "-o", str(tmp_path / "w.jsonl"), "--workers", str(cores + 62),
+                 "--model", str(rules_model))
+    assert result.exit_code == 0
+    assert result.stderr.splitlines()[0] == (f"warning: --workers {cores + 62} is more than the {cores} CPU core(s) "
+                                             f"available; using {cores} (each worker loads its own copy of the model)")
+    assert (f"in {cores} worker processes" in result.stderr) == (cores > 1)
