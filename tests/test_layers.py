@@ -38,7 +38,7 @@ LAYERS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("analysis", ("jixiao.quantities", "jixiao.issues")),
     ("tables", ("jixiao.tables", "jixiao.audit")),
     ("outputs", ("jixiao.outputs",)),
-    ("application", ("jixiao.tagger", "jixiao.loading", "jixiao.runner", "jixiao.inputs",
+    ("application", ("jixiao.tagger", "jixiao.loading", "jixiao.runner", "jixiao.ray_engine", "jixiao.inputs",
                      "jixiao.evaluation", "jixiao.training")),
     ("cli", ("jixiao.cli", "jixiao")),
 )

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import DecimalException, ROUND_HALF_UP, Decimal
 from fractions import Fraction
 from math import gcd
 
@@ -29,7 +29,9 @@ def normalize(text: str, candidate: Candidate, grammar: Grammar | None = None,
     try:
         low, high, approx = _numbers(candidate, grammar)
         unit, low, high = _scale(candidate, low, high, grammar)
-    except NumeralError:
+    except (NumeralError, DecimalException):
+        # a numeral beyond exact decimal arithmetic (a run of a million digits) is no quantity a
+        # report states: no span, and the rest of the document is tagged as usual
         return None
     if high is not None and high < low:
         low, high = high, low

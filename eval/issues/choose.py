@@ -1,6 +1,6 @@
 """Choose the sentence classifier's settings by the shift split, and report every setting tried.
 
-    .venv/bin/python training/scripts/select_issues.py [--cv] [--out eval/issues/selection.jsonl] \
+    .venv/bin/python eval/issues/choose.py [--cv] [--out eval/issues/selection.jsonl] \
         'linear:{}' 'linear:{"C_kind": 1}' 'sklearn:{}' ...
 
 Each argument is BACKEND:SETTINGS (JSON merged over the backend's defaults). For each, the model
