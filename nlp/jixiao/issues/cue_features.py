@@ -15,7 +15,7 @@ import numpy as np
 
 from jixiao.document.model import CATEGORIES
 from jixiao.issues.inputs import SentenceInput
-from jixiao.issues.rules import KeywordRules
+from jixiao.issues.rules import KeywordRules, fires
 
 # The only heading context a model may weigh, and only as a soft prior: whether a sentence stands
 # under a part that prescribes (建议, 整改要求) or one that reports practice (经验, 做法). These
@@ -45,7 +45,7 @@ def cue_features(inputs: Sequence[SentenceInput], rules: KeywordRules, sections:
     texts = [inp.text for inp in inputs]
     groups = [rules.problem, rules.recommendation, rules.not_problem, *rules.cues.values(),
               *(rules.categories[c] for c in CATEGORIES)]
-    columns = [_fires(group, texts) for group in groups]
+    columns = [fires(group, texts) for group in groups]
     columns.append([len(t.strip()) < 8 for t in texts])
     columns.append([inp.section == "table" for inp in inputs])
     columns.append([_NUMBERED.match(t) is not None for t in texts])
@@ -54,10 +54,3 @@ def cue_features(inputs: Sequence[SentenceInput], rules: KeywordRules, sections:
         for name in SECTIONS:
             columns.append([inp.section == name for inp in inputs])
     return np.asarray(columns, dtype=np.float32).reshape(len(columns), len(texts)).T.copy()
-
-
-def _fires(patterns: Sequence[re.Pattern[str]], texts: list[str]) -> list[bool]:
-    hits = [False] * len(texts)
-    for pattern in patterns:
-        hits = [hit or pattern.search(t) is not None for hit, t in zip(hits, texts)]
-    return hits

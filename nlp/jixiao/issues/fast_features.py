@@ -6,8 +6,7 @@ rule pattern separately. ``CharNgramTfidf`` computes the identical TF-IDF matrix
 n-gram of up to four characters becomes one integer, looked up in the sorted vocabulary with
 ``searchsorted``; counting, ordering, weighting and normalising then follow scikit-learn's own
 steps and weighting through the vectorizer's public ``idf_`` and ``sklearn.preprocessing.normalize``.
-``combined_rules`` joins each rule group into one alternation, which matches exactly when one of
-the group's patterns matches.
+``combined_rules`` (in ``rules``) joins each rule group into one alternation.
 
 Both fall back to the original computation for settings they do not reproduce exactly (another
 analyzer, a custom preprocessor, patterns with back-references), so outputs never change;
@@ -16,7 +15,6 @@ tests/test_tag_features.py compares them on the whole corpus.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -26,9 +24,8 @@ from scipy.sparse import csr_matrix
 from sklearn.preprocessing import normalize
 
 from jixiao.issues.ngrams import KEY_LIMIT, NgramIndex
-from jixiao.issues.rules import KeywordRules
+from jixiao.issues.rules import KeywordRules, combined_rules
 
-_BACKREFERENCE = re.compile(r"\\[1-9]|\(\?P=|\(\?\(")
 
 
 class CharNgramTfidf:
@@ -78,40 +75,6 @@ class CharNgramTfidf:
         matrix.sum_duplicates()
         matrix.sort_indices()
         return matrix
-
-
-def combined_rules(rules: KeywordRules) -> KeywordRules:
-    """The same rules with each group as one pattern (``rule_features`` only asks whether any matches)."""
-    return KeywordRules(
-        text=rules.text,
-        problem=_combined(rules.problem),
-        recommendation=_combined(rules.recommendation),
-        not_problem=_combined(rules.not_problem),
-        categories={key: _combined(patterns) for key, patterns in rules.categories.items()},
-        cues={key: _combined(patterns) for key, patterns in rules.cues.items()},
-    )
-
-
-def _combined(patterns: tuple[re.Pattern[str], ...]) -> tuple[re.Pattern[str], ...]:
-    """Anchored patterns (``^…``) stay apart from the alternation: alone, the engine tries them at
-    the start only; inside an alternation, it would try them at every position."""
-    anchored = tuple(p for p in patterns if p.pattern.startswith("^"))
-    if anchored and len(anchored) < len(patterns):
-        groups = _joined(anchored) + _joined(tuple(p for p in patterns if not p.pattern.startswith("^")))
-    else:
-        groups = _joined(patterns)
-    return groups
-
-
-def _joined(patterns: tuple[re.Pattern[str], ...]) -> tuple[re.Pattern[str], ...]:
-    if len(patterns) < 2 or len({p.flags for p in patterns}) != 1:
-        return patterns
-    if any(_BACKREFERENCE.search(p.pattern) for p in patterns):
-        return patterns
-    try:  # global inline flags or a group name used twice do not compile: keep the patterns apart
-        return (re.compile("|".join(f"(?:{p.pattern})" for p in patterns), patterns[0].flags),)
-    except re.error:
-        return patterns
 
 
 @dataclass

@@ -26,7 +26,7 @@ from jixiao.document.model import CATEGORIES
 from jixiao.issues.cue_features import cue_features, cue_names
 from jixiao.issues.inputs import SentenceInput
 from jixiao.issues.ngrams import NgramIndex
-from jixiao.issues.rules import KEYWORDS_FILE, KeywordRules, load_keywords, save_keywords
+from jixiao.issues.rules import KEYWORDS_FILE, KeywordRules, combined_rules, load_keywords, save_keywords
 from jixiao.issues.scored import ScoredClassifier
 
 CONFIG_FILE = "config.json"
@@ -46,6 +46,7 @@ class LinearIssueModel(ScoredClassifier):
     settings: dict[str, Any] = field(default_factory=dict)
     temperature: dict[str, float] = field(default_factory=dict)  # "kind", "categories": calibration
     name: str = "linear"
+    combined: KeywordRules | None = field(default=None, init=False, repr=False, compare=False)
 
     @property
     def sections(self) -> bool:
@@ -55,7 +56,9 @@ class LinearIssueModel(ScoredClassifier):
         """The cue columns, each scaled by its group's weight: ``cue_weight`` for the kind cues and
         the form of the line, ``topic_weight`` for the topic words of the categories,
         ``section_weight`` for the section columns (present only when that weight is above 0)."""
-        cues = cue_features(inputs, self.rules, self.sections)
+        if self.combined is None or self.combined.text != self.rules.text:
+            self.combined = combined_rules(self.rules)  # one regex scan per group, same answers
+        cues = cue_features(inputs, self.combined, self.sections)
         weights = {"topic": float(self.settings.get("topic_weight", 1.0)),
                    "section": float(self.settings.get("section_weight", 0.0))}
         default = float(self.settings.get("cue_weight", 1.0))

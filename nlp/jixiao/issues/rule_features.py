@@ -6,13 +6,12 @@ lean on them where the training data is thin and override them where the data sa
 
 from __future__ import annotations
 
-import re
 
 import numpy as np
 
 from jixiao.document.model import CATEGORIES
 from jixiao.issues.inputs import SentenceInput
-from jixiao.issues.rules import KeywordRules
+from jixiao.issues.rules import KeywordRules, fires
 
 SECTIONS: tuple[str, ...] = ("problem", "recommendation", "experience", "table", "other")
 FEATURE_NAMES: tuple[str, ...] = (
@@ -29,19 +28,11 @@ def rule_features(inputs: list[SentenceInput], rules: KeywordRules) -> np.ndarra
     texts = [inp.text for inp in inputs]
     groups = (rules.problem, rules.recommendation, rules.not_problem)
     topics = tuple(rules.categories[c] for c in CATEGORIES)
-    columns = [_fires(g, texts) for g in groups]
+    columns = [fires(g, texts) for g in groups]
     columns.append([len(t) < 8 for t in texts])
-    columns += [_fires(t, texts) for t in topics]
+    columns += [fires(t, texts) for t in topics]
     index = [SECTIONS.index(inp.section) if inp.section in SECTIONS else len(SECTIONS) - 1 for inp in inputs]
     sections = np.zeros((len(inputs), len(SECTIONS)), dtype="float64")
     sections[np.arange(len(inputs)), index] = 1.0
     cues = np.asarray(columns, dtype="float64").reshape(len(columns), len(inputs)).T
     return np.hstack([cues, sections])
-
-
-def _fires(patterns: tuple[re.Pattern[str], ...], texts: list[str]) -> list[bool]:
-    """Whether any of the patterns matches, per text."""
-    hits = [False] * len(texts)
-    for pattern in patterns:
-        hits = [hit or pattern.search(t) is not None for hit, t in zip(hits, texts)]
-    return hits
