@@ -24,7 +24,6 @@ import signal
 import sys
 import threading
 import time
-import tomllib
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
@@ -32,7 +31,6 @@ from concurrent.futures.process import BrokenProcessPool
 from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import lru_cache, partial
-from importlib.resources import files
 from itertools import islice
 from pathlib import Path
 from typing import Any, Protocol, TypeVar
@@ -41,6 +39,7 @@ from jixiao.ingest.errors import IngestError
 from jixiao.ingest.limits import DEFAULT_LIMITS, Limits
 from jixiao.ingest.reader import read_file
 from jixiao.inputs import Inputs, check_outputs, source_sha256
+from jixiao.settings import runtime_settings
 from jixiao.loading import RULES_MODEL_NAME, ModelError, load, resolve_model
 from jixiao.outputs.journal import (ErrorsFile, Journal, Layout, iter_records, publish_folder, publish_jsonl,
                                     read_manifest, write_manifest)
@@ -57,7 +56,8 @@ TERMINATED = "terminated"
 
 
 def load_settings() -> dict[str, Any]:
-    return tomllib.loads(files("jixiao").joinpath("runner.toml").read_text("utf-8"))
+    """The batch-tagging tables of ``jixiao/settings.toml``."""
+    return runtime_settings()
 
 
 class TaggingError(RuntimeError):

@@ -1,12 +1,12 @@
-"""The evaluation settings file (``evaluate.toml`` beside this module), read on demand."""
+"""The evaluation settings: the ``[evaluate]`` table of ``jixiao/settings.toml``."""
 
 from __future__ import annotations
 
-import tomllib
-from importlib import resources
 from typing import Any
+
+from jixiao.settings import runtime_settings
 
 
 def load_settings() -> dict[str, Any]:
-    """The packaged settings; read each time, since they are tiny and callers may be long-lived."""
-    return tomllib.loads(resources.files("jixiao.evaluation").joinpath("evaluate.toml").read_text("utf-8"))
+    settings: dict[str, Any] = runtime_settings()["evaluate"]
+    return settings
