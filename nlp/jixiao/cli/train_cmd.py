@@ -72,7 +72,7 @@ def spans(
             extractor = load_spacy_extractor(trained)
             scores = {name: _span_scores(score_documents(docs, predict_spans(extractor, docs), sentences=False)[0])
                       for name, docs in (("dev", dev), ("test", test)) if docs}
-        entry = {"backend": "spacy", "config": config.read_text("utf-8"), "seed": seed, "code": code,
+        entry = {"backend": "linear", "config": config.read_text("utf-8"), "seed": seed, "code": code,
                  "settings": {"config": str(config), "seed": seed},
                  "train_hash": data_hash(train), "dev_hash": data_hash(dev), "test_hash": data_hash(test),
                  "data": data_record({"train": train, "dev": dev, "test": test}), "scores": scores}

@@ -33,6 +33,14 @@ def load_spacy_part(part: Path) -> QuantityExtractor:
     return load_spacy_extractor(part)
 
 
+@quantity_backends.register("linear")
+def load_linear_part(part: Path) -> QuantityExtractor:
+    """The exported weights of a trained component, scored with NumPy (no spaCy at tagging time)."""
+    from jixiao.quantities.linear_extractor import load_linear_quantities
+
+    return load_linear_quantities(part)
+
+
 def load_extractor(folder: Path, settings: dict[str, Any]) -> QuantityExtractor:
     backend = settings.get("backend", "rules")
     try:
