@@ -81,6 +81,6 @@ def _from_meta(folder: Path, meta: dict) -> Tagger:  # type: ignore[type-arg]
     except ModelError:
         raise
     except (OSError, ValueError, KeyError, TypeError) as exc:  # the part's own message names its file
-        raise ModelError(f"{folder}: cannot load ({type(exc).__name__}: {exc})" if isinstance(exc, (KeyError, TypeError))
-                         else f"{folder}: cannot load ({exc})") from exc
+        reason = str(exc) if isinstance(exc, (OSError, ValueError)) else f"{type(exc).__name__}: {exc}"
+        raise ModelError(f"{folder}: cannot load ({reason})") from exc
     return Tagger(quantities, classifier, model_name=meta.get("name", folder.name), model_version=str(meta.get("version", "0")))

@@ -15,18 +15,14 @@ from scipy.sparse import csr_matrix, hstack
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
 
+from jixiao.configs import packaged_settings
 from jixiao.document.model import CATEGORIES, Document
 from jixiao.issues.inputs import Labelled, labelled_sentences
 from jixiao.issues.linear import LinearIssueModel
 from jixiao.issues.ngrams import NgramIndex
 from jixiao.issues.rules import KeywordRules, load_keywords
 
-DEFAULTS: dict[str, Any] = {  # as shipped: jixiao/configs/issues_linear.cfg says why
-    "ngram_min": 1, "ngram_max": 3, "min_df": 2, "max_features": 60000, "C_kind": 8.0, "C_category": 16.0,
-    "balanced": False, "real_weight": 3.0, "cue_weight": 1.0, "topic_weight": 0.0, "section_weight": 0.0, "prior_strength": 2.0,
-    "threshold": 0.5, "calibrate": True, "tune_thresholds": False, "threshold_folds": 0, "min_dev_support": 5,
-    "seed": 13,
-}
+DEFAULTS: dict[str, Any] = packaged_settings("linear")  # jixiao/configs/issues_linear.cfg says why
 
 
 def train_linear(train_docs: list[Document], dev_docs: list[Document], settings: dict[str, Any] | None = None,

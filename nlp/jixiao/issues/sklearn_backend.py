@@ -15,6 +15,7 @@ from scipy.sparse import csr_matrix, hstack
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
 
+from jixiao.configs import packaged_settings
 from jixiao.document.model import CATEGORIES, Document
 from jixiao.issues.fast_features import FastFeatures
 from jixiao.issues.inputs import Labelled, SentenceInput, labelled_sentences
@@ -22,9 +23,7 @@ from jixiao.issues.rules import KEYWORDS_FILE, KeywordRules, load_keywords, save
 from jixiao.issues.scored import ScoredClassifier
 from jixiao.issues.rule_features import rule_features
 
-DEFAULTS: dict[str, Any] = {"ngram_min": 1, "ngram_max": 4, "C_kind": 8.0, "C_category": 8.0, "min_df": 1,
-                            "max_features": 120000, "seed": 13, "rule_weight": 2.0, "real_weight": 6.0, "threshold": 0.4,
-                            "min_dev_support": 5}
+DEFAULTS: dict[str, Any] = packaged_settings("sklearn")  # jixiao/configs/issues_sklearn.cfg
 
 
 @dataclass
