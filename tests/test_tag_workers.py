@@ -89,3 +89,21 @@ def test_quiet_prints_only_failures(tmp_path: Path, report_paths: list[Path], ru
     tag_to_file([str(report_paths[0]), str(tmp_path / "bad.docx")], tmp_path / "q.jsonl", model=rules_model,
                 reporter=Quiet(Console(file=stream)))
     assert stream.getvalue().splitlines() == [f"{tmp_path / 'bad.docx'}: truncated or damaged .docx (its header is missing)"]
+
+
+def test_workers_default_to_every_core_only_when_the_inputs_repay_their_start_up(tmp_path: Path) -> None:
+    from jixiao.runner import auto_workers, available_cores
+
+    settings = load_settings()["workers"]
+    small = [tmp_path / f"small{i}.txt" for i in range(3)]
+    for path in small:
+        path.write_text("项目预算资金100万元。", "utf-8")
+    assert auto_workers(small) == 1
+    big = [tmp_path / f"big{i}.txt" for i in range(3)]
+    for path in big:
+        path.write_bytes(b"x" * (settings["auto_min_bytes"] // 2))
+    assert auto_workers(big) == min(available_cores(), 3)
+    one = tmp_path / "one.txt"
+    one.write_bytes(b"x" * (settings["auto_min_bytes"] * 2))
+    assert auto_workers([one]) == 1  # one file is tagged by one process, however large
+    assert auto_workers([*big, tmp_path / "missing.txt"]) == min(available_cores(), 4)

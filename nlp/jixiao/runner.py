@@ -301,6 +301,25 @@ def available_cores() -> int:
         return max(1, os.cpu_count() or 1)
 
 
+def auto_workers(paths: Sequence[str | Path]) -> int:
+    """The workers a run starts when none are asked for: every core, unless the inputs are too
+    few or too small to repay a worker's start-up (``[workers] auto_min_bytes`` and
+    ``auto_min_files`` in settings.toml); then one process tags everything itself."""
+    settings = load_settings().get("workers", {})
+    cores = available_cores()
+    if cores < 2 or len(paths) < max(2, int(settings.get("auto_min_files", 2))):
+        return 1
+    limit, total = int(settings.get("auto_min_bytes", 1 << 20)), 0
+    for path in paths:
+        try:
+            total += os.stat(path).st_size
+        except OSError:
+            continue  # the run reports it; it adds no work
+        if total >= limit:
+            return min(cores, len(paths))
+    return 1
+
+
 def capped_workers(requested: int) -> tuple[int, str | None]:
     """Workers to start and, when fewer than asked, why: each worker holds a whole model, and
     more workers than cores only add memory and switching, never speed."""

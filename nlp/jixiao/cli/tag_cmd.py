@@ -43,7 +43,7 @@ def tag(
     output: Annotated[Path | None, typer.Option("-o", "--output", help="Output: a JSON Lines file (default out/tagged.jsonl), or for csv/parquet (and --engine ray) a folder (default out/tagged). Never one of the inputs.")] = None,
     fmt: Annotated[Format, typer.Option("--format", "-f", help="jsonl: one SCHEME record per report; csv, parquet: flat spans and sentences tables keyed by document id and source.")] = Format.jsonl,
     model: Annotated[Path | None, typer.Option("--model", help="Model folder; default: the bundled model.")] = None,
-    workers: Annotated[int, typer.Option("--workers", "-w", min=1, help="Worker processes, each with its own copy of the model; at most the CPU cores available. With --engine ray: the most actors.")] = 1,
+    workers: Annotated[int | None, typer.Option("--workers", "-w", min=1, show_default="every core for 1 MB or more in several files, else 1", help="Worker processes, each with its own copy of the model; at most the CPU cores available. With --engine ray: the most actors.")] = None,
     resume: Annotated[bool, typer.Option("--resume", help="Keep what OUT.partial (or OUT) already holds for the same inputs (same path and sha256) and the same model; tag only the rest.")] = False,
     errors: Annotated[Path | None, typer.Option("--errors", help="Where unreadable files are listed; default OUT.errors.jsonl.")] = None,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress and no summary (failures are still listed).")] = False,
@@ -80,7 +80,7 @@ def tag(
     if engine is Engine.ray:
         if resume:
             fail("--resume works with the local engine; a Ray run writes its shards anew")
-        _run_ray(found, target, fmt.value, model, reading, workers, address, errors, quiet)
+        _run_ray(found, target, fmt.value, model, reading, workers or 1, address, errors, quiet)
         return
     if address is not None:
         fail("--address names a Ray cluster: use it with --engine ray")
@@ -128,16 +128,18 @@ class _WithResume:
         self.inner.stop(summary)
 
 
-def _run(found: Any, target: Path, fmt: str, model: Path | None, workers: int, resume: bool,
+def _run(found: Any, target: Path, fmt: str, model: Path | None, workers: int | None, resume: bool,
          errors: Path | None, quiet: bool, reading: Any) -> Any:
     from jixiao.inputs import InputError
     from jixiao.loading import ModelError
     from jixiao.outputs.feedback import interrupted_line, print_summary, reporter_for
     from jixiao.outputs.journal import JournalBusy
     from jixiao.runner import (TERMINATED as WHY_TERMINATED, ResumeRefused, TaggingError, TaggingInterrupted,
-                               capped_workers, load_settings, tag_to_file)
+                               auto_workers, capped_workers, load_settings, tag_to_file)
 
     console = err()
+    if workers is None:
+        workers = auto_workers(found.paths)
     capped, warning = capped_workers(workers)
     if warning:
         console.print(f"warning: {warning}", markup=False, highlight=False, soft_wrap=True)

@@ -35,24 +35,30 @@ class NgramIndex:
     table: KeyTable = field(init=False, repr=False)
 
     def __post_init__(self) -> None:
-        chars = sorted({ch for gram in self.grams for ch in gram})
+        joined = "".join(self.grams)
+        chars = sorted(set(joined))
         self.alphabet = np.asarray([ord(ch) for ch in chars], dtype=np.int64)
         self.base = len(chars) + 1  # code 0: a character in no vocabulary entry
         if (self.high + 1) * self.base**self.high >= KEY_LIMIT:
             raise ValueError(f"an alphabet of {len(chars)} characters is too large for {self.high}-grams")
-        codes = {ch: i + 1 for i, ch in enumerate(chars)}
-        keys = np.fromiter((self._key(gram, codes) for gram in self.grams), dtype=np.int64, count=len(self.grams))
-        self.table = KeyTable(keys, np.arange(len(self.grams), dtype=np.int64))
+        self.table = KeyTable(self._keys(joined), np.arange(len(self.grams), dtype=np.int64))
         self.idf = np.asarray(self.idf, dtype=np.float32)
+
+    def _keys(self, joined: str) -> np.ndarray:
+        """The key of every vocabulary entry: its characters' codes as the digits of a number in
+        base ``base``, plus its length times ``base ** high``, so that n-grams of different lengths never share a key."""
+        lengths = np.fromiter(map(len, self.grams), dtype=np.int64, count=len(self.grams))
+        if not len(lengths):
+            return np.zeros(0, dtype=np.int64)
+        if lengths.min() < 1 or lengths.max() > self.high:
+            raise ValueError(f"vocabulary entries must have 1 to {self.high} characters")
+        ends = np.cumsum(lengths)
+        power = np.repeat(ends, lengths) - 1 - np.arange(len(joined))  # places after each character
+        digits = self._codes(joined) * np.int64(self.base) ** power
+        return np.add.reduceat(digits, ends - lengths) + lengths * np.int64(self.base) ** self.high
 
     def __len__(self) -> int:
         return len(self.grams)
-
-    def _key(self, gram: str, codes: dict[str, int]) -> int:
-        key = 0
-        for ch in gram:
-            key = key * self.base + codes[ch]
-        return len(gram) * self.base**self.high + key
 
     def hits(self, texts: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
         """(row, vocabulary id) of every n-gram occurrence in the vocabulary, after scikit-learn's

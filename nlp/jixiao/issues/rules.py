@@ -15,9 +15,8 @@ from functools import lru_cache
 from importlib import resources
 from pathlib import Path
 
-import yaml
-
 from jixiao.document.model import CATEGORIES, Document, Sentence
+from jixiao.yaml_data import load_yaml
 
 
 @dataclass(frozen=True, eq=False)
@@ -42,7 +41,7 @@ def packaged_keywords_text() -> str:
 
 @lru_cache(maxsize=8)
 def parse_keywords(text: str) -> KeywordRules:
-    data = yaml.safe_load(text)
+    data = load_yaml(text)
     compile_all = lambda items: tuple(re.compile(p) for p in items)  # noqa: E731
     return KeywordRules(
         text=text,

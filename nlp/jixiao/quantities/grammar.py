@@ -11,7 +11,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-import yaml
+from jixiao.yaml_data import load_yaml
 
 _REF = re.compile(r"\{([a-z_]+)\}")
 # The comparator symbols a grammar without `comparator_ops` knows, each its own op.
@@ -194,7 +194,7 @@ def packaged_grammar_text() -> str:
 @lru_cache(maxsize=8)
 def parse_grammar(text: str) -> Grammar:
     """A grammar from its YAML text (cached by text: models that carry the same grammar share it)."""
-    return grammar_from_dict(yaml.safe_load(text))
+    return grammar_from_dict(load_yaml(text))
 
 
 def load_grammar(path: str | Path | None = None) -> Grammar:

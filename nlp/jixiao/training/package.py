@@ -13,7 +13,6 @@ import json
 import platform
 import shutil
 from datetime import datetime, timezone
-from importlib import metadata
 from pathlib import Path
 from typing import Any
 
@@ -32,6 +31,8 @@ def read_meta(folder: Path) -> dict[str, Any]:
 
 
 def versions() -> dict[str, str]:
+    from importlib import metadata  # imported here: tagging hashes model files but never asks versions
+
     found = {"python": platform.python_version()}
     for package in VERSIONS:
         try:
