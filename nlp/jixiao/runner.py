@@ -43,7 +43,7 @@ from jixiao.settings import runtime_settings
 from jixiao.loading import RULES_MODEL_NAME, ModelError, load, resolve_model
 from jixiao.outputs.journal import (ErrorsFile, Journal, Layout, iter_records, publish_folder, publish_jsonl,
                                     read_manifest, write_manifest)
-from jixiao.outputs.records import RecordStats, output_record, record_line, record_sha256, record_stats
+from jixiao.outputs.records import RecordStats, document_stats, record_bytes, record_sha256, record_stats
 from jixiao.outputs.summary import Summary
 from jixiao.document.model import Document
 from jixiao.tagger import Tagger, TagResult
@@ -102,10 +102,10 @@ class Reading:
 
 @dataclass(frozen=True)
 class Outcome:
-    """One input as the writer needs it: the JSON line and its counts, or why it failed."""
+    """One input as the writer needs it: the JSON line (UTF-8, no newline) and its counts, or why it failed."""
 
     source: str
-    line: str | None = None
+    line: bytes | None = None
     error: str | None = None
     stats: RecordStats | None = None
 
@@ -166,8 +166,8 @@ def outcome_of(result: TagResult, model: dict[str, str]) -> Outcome:
     """The output line (or the one-line error) of a result, as every engine writes it."""
     if result.document is None:
         return Outcome(result.source, error=" ".join(str(result.error).splitlines()))
-    record = output_record(result.document, result.source, model)
-    return Outcome(result.source, record_line(record), stats=record_stats(record))
+    return Outcome(result.source, record_bytes(result.document, result.source, model),
+                   stats=document_stats(result.document))
 
 
 def tag_to_outcome(tagger: Tagger, path: str | Path, doc_id: str | None, reading: Reading,
@@ -616,7 +616,7 @@ def _write(journal: Journal, errors: ErrorsFile, outcome: Outcome, summary: Summ
         reporter.failure(outcome.source, outcome.error or "unreadable")
         return
     try:
-        journal.append(outcome.line)
+        journal.append_line(outcome.line)
     except OSError as exc:
         raise TaggingError(f"{journal.path}: cannot write ({exc.strerror or exc}); the documents written so far "
                            "are kept: rerun with --resume") from exc

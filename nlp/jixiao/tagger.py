@@ -12,12 +12,18 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from jixiao.components import QuantityExtractor, SentenceClassifier
-from jixiao.document.model import Document
+from jixiao.document.model import Document, Span
 from jixiao.document.sections import sectioned_sentences
-from jixiao.document.sentences import split_offsets
+from jixiao.document.sentences import chunk_bounds, split_offsets
 from jixiao.ingest.errors import IngestError
 from jixiao.ingest.reader import read_file
 from jixiao.tables.records import typed_tables
+
+# Longer texts are tagged a piece at a time (see ``Tagger._quantities``); every real report is
+# shorter, so for them nothing changes.
+CHUNK_CHARS = 200_000
+# Characters of text read on either side of a piece: more than any quantity feature looks at.
+CHUNK_CONTEXT = 200
 
 
 @dataclass(frozen=True)
@@ -35,6 +41,7 @@ class Tagger:
     classifier: SentenceClassifier | None = None
     model_name: str = "jixiao"
     model_version: str = "0"
+    chunk_chars: int = CHUNK_CHARS
 
     def tag_document(self, doc: Document) -> Document:
         """Tag a document whose text (and, if present, sentences) are given.
@@ -45,8 +52,8 @@ class Tagger:
         that reads them. Tables are typed here too (``jixiao.tables.records``), so the output, the
         audit and ``show`` all read the same table records.
         """
-        spans = tuple(self.quantities.extract(doc.text)) if self.quantities is not None else doc.spans
         offsets = [(s.start, s.end) for s in doc.sentences] if doc.sentences else split_offsets(doc.text)
+        spans = self._quantities(doc.text, offsets) if self.quantities is not None else doc.spans
         if self.classifier is not None:
             # the classifier builds the sentence records itself (sections included), once
             sentences = tuple(self.classifier.classify_offsets(doc.text, offsets))
@@ -55,6 +62,26 @@ class Tagger:
         else:
             sentences = sectioned_sentences(doc.text, offsets)
         return replace(doc, spans=spans, sentences=sentences, tables=typed_tables(doc))
+
+    def _quantities(self, text: str, offsets: list[tuple[int, int]]) -> tuple[Span, ...]:
+        """The quantities of a text, a piece of about ``chunk_chars`` characters at a time: the
+        extractor's working memory grows with the text it is given.
+
+        Pieces are cut between sentences (a quantity never crosses one), at a paragraph end where
+        there is one, and each is read with ``CHUNK_CONTEXT`` characters of the text on either
+        side, so that every quantity is scored with the same context as in the whole text; a
+        piece keeps the quantities that start inside it."""
+        assert self.quantities is not None
+        if len(text) <= self.chunk_chars:
+            return tuple(self.quantities.extract(text))
+        spans: list[Span] = []
+        bounds = chunk_bounds(text, offsets, self.chunk_chars)
+        for start, end in zip(bounds, bounds[1:]):
+            left = max(0, start - CHUNK_CONTEXT)
+            for span in self.quantities.extract(text[left : end + CHUNK_CONTEXT]):
+                if start <= span.start + left < end:
+                    spans.append(span if not left else replace(span, start=span.start + left, end=span.end + left))
+        return tuple(spans)
 
     def tag_text(self, text: str, doc_id: str = "text") -> Document:
         return self.tag_document(Document(id=doc_id, text=text))

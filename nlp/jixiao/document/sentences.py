@@ -38,3 +38,19 @@ def trim(text: str, start: int, end: int) -> tuple[int, int] | None:
     while end > start and text[end - 1] in SPACE:
         end -= 1
     return (start, end) if end > start else None
+
+
+def chunk_bounds(text: str, offsets: list[tuple[int, int]], size: int) -> list[int]:
+    """Where to cut a long text so that each piece holds about ``size`` characters: character
+    positions, from 0 to ``len(text)``, that never fall inside a sentence.
+
+    A cut is made at the first sentence boundary after ``size`` characters that is also a line
+    break (the end of a paragraph), or at any sentence boundary once the piece has grown to half
+    as much again. A text of at most ``size`` characters is one piece."""
+    bounds = [0]
+    for (_, end), (start, _) in zip(offsets, offsets[1:]):
+        grown = start - bounds[-1]
+        if grown >= size and ("\n" in text[end:start] or grown >= size + size // 2):
+            bounds.append(start)
+    bounds.append(len(text))
+    return bounds

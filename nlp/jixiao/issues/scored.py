@@ -14,6 +14,9 @@ class ScoredClassifier:
 
     thresholds: dict[str, float]
     settings: dict[str, Any]
+    # Sentences scored at once: a batch's feature arrays grow with its text, so a very long
+    # document is scored in batches (a sentence's scores do not depend on the rest of its batch).
+    batch_sentences: int = 4096
 
     def scores(self, inputs: list[SentenceInput]) -> tuple[list[str], list[float], list[dict[str, float]]]:
         raise NotImplementedError
@@ -29,7 +32,14 @@ class ScoredClassifier:
         if not offsets:
             return []
         inputs = inputs_at(text, offsets)
-        kinds, kind_scores, cats = self.tagging_scores(inputs)
+        kinds: list[str] = []
+        kind_scores: list[float] = []
+        cats: list[dict[str, float]] = []
+        for first in range(0, len(inputs), self.batch_sentences):
+            batch = self.tagging_scores(inputs[first : first + self.batch_sentences])
+            kinds += batch[0]
+            kind_scores += batch[1]
+            cats += batch[2]
         default = float(self.settings.get("threshold", 0.5))
         thresholds = {c: self.thresholds.get(c, default) for c in CATEGORIES}
         return apply_predictions(offsets, kinds, kind_scores, cats, thresholds, inputs)

@@ -104,6 +104,14 @@ class Journal:
     def append(self, line: str) -> None:
         self.append_bytes((line + "\n").encode("utf-8"))
 
+    def append_line(self, line: bytes) -> None:
+        """A line already encoded (without its newline); a long one is not copied to add it."""
+        if len(line) < 1 << 20:
+            self.append_bytes(line + b"\n")
+        else:  # a run killed between the two writes leaves a torn last line, which recovery drops
+            self.append_bytes(line)
+            self.append_bytes(b"\n")
+
     def append_bytes(self, data: bytes) -> None:
         view = memoryview(data)
         while view:

@@ -9,11 +9,15 @@ from __future__ import annotations
 
 import json
 from collections import Counter
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
-from jixiao.document.jsonl import document_to_dict
+from jixiao.document.jsonl import document_to_dict, sentence_to_dict, span_to_dict, table_to_dict
 from jixiao.document.model import Document
+
+# Spans or sentences serialised per JSON call when a record is built piece by piece.
+PIECE_ITEMS = 1000
 
 
 def output_record(doc: Document, source: str, model: dict[str, str]) -> dict[str, Any]:
@@ -31,6 +35,60 @@ def record_line(record: dict[str, Any]) -> str:
 
 def output_line(doc: Document, source: str, model: dict[str, str]) -> str:
     return record_line(output_record(doc, source, model))
+
+
+def record_bytes(doc: Document, source: str, model: dict[str, str]) -> bytes:
+    """``output_line(doc, source, model)`` as UTF-8, built a thousand spans or sentences at a time.
+
+    The record dict and its JSON text of a long document cost several times the document itself
+    (a report of 100 MB has a million sentences); built piece by piece, a record costs its bytes."""
+    return b"".join(piece.encode("utf-8") for piece in _record_pieces(doc, source, model))
+
+
+def _record_pieces(doc: Document, source: str, model: dict[str, str]) -> Iterator[str]:
+    """The pieces of ``json.dumps(output_record(...), ensure_ascii=False)``, in its key order."""
+    dump = _dump
+    yield f'{{"id": {dump(doc.id)}, "text": {dump(doc.text)}, "meta": {dump(doc.meta)}, "spans": ['
+    yield from _items(span_to_dict(s, doc.text) for s in doc.spans)
+    yield '], "sentences": ['
+    yield from _items(sentence_to_dict(s) for s in doc.sentences)
+    yield "]"
+    if doc.tables:
+        yield ', "tables": ['
+        yield from _items(table_to_dict(t) for t in doc.tables)
+        yield "]"
+    yield f', "source": {dump(source)}, "model": {dump(model)}'
+    yield "}" if doc.tables else ', "tables": []}'
+
+
+def _dump(value: Any) -> str:
+    return json.dumps(value, ensure_ascii=False)
+
+
+def _items(values: Iterable[dict[str, Any]]) -> Iterator[str]:
+    """The members of a JSON array, without its brackets, a batch per piece."""
+    batch: list[dict[str, Any]] = []
+    first = True
+    for value in values:
+        batch.append(value)
+        if len(batch) == PIECE_ITEMS:
+            yield ("" if first else ", ") + _dump(batch)[1:-1]
+            batch, first = [], False
+    if batch:
+        yield ("" if first else ", ") + _dump(batch)[1:-1]
+
+
+def document_stats(doc: Document) -> RecordStats:
+    """``record_stats`` of the document's output record, read from the document itself."""
+    stats = RecordStats(documents=1, characters=len(doc.text))
+    stats.spans.update(s.label for s in doc.spans)
+    for sentence in doc.sentences:
+        stats.kinds[str(sentence.kind)] += 1
+        if sentence.kind == "problem":
+            stats.problems.update(sentence.categories)
+        elif sentence.kind == "recommendation":
+            stats.recommendations.update(sentence.categories)
+    return stats
 
 
 def error_line(source: str, reason: str) -> str:
