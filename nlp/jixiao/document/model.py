@@ -66,11 +66,13 @@ class Span:
         return Span(self.start, self.end, self.label, self.value, self.unit, self.op, self.approx, self.value_max, score)
 
 
-@dataclass(frozen=True, init=False)
+@dataclass(frozen=True, init=False, slots=True)
 class Sentence:
     """A sentence with its issue kind and categories (SCHEME §2).
 
-    ``category_scores`` holds a model's confidence per category; gold leaves it empty.
+    ``category_scores`` holds a model's confidence per category; gold leaves it empty. Slots, not
+    a ``__dict__``: a long report has a million sentences, and a dict per sentence tripled their
+    memory.
     """
 
     start: int
@@ -84,9 +86,14 @@ class Sentence:
     def __init__(self, start: int, end: int, kind: str | None = None, categories: tuple[str, ...] = (),
                  kind_score: float | None = None, category_scores: dict[str, float] | None = None,
                  section: str | None = None) -> None:
-        # as for Span: one dictionary update instead of a setattr per field
-        self.__dict__.update(start=start, end=end, kind=kind, categories=categories, kind_score=kind_score,
-                             category_scores={} if category_scores is None else category_scores, section=section)
+        set_field = object.__setattr__  # frozen: the fields are set once, here
+        set_field(self, "start", start)
+        set_field(self, "end", end)
+        set_field(self, "kind", kind)
+        set_field(self, "categories", categories)
+        set_field(self, "kind_score", kind_score)
+        set_field(self, "category_scores", {} if category_scores is None else category_scores)
+        set_field(self, "section", section)
 
 
 @dataclass(frozen=True)
