@@ -71,7 +71,24 @@ def test_cleaning_removes_bookmarks_and_keeps_source_offsets() -> None:
     assert cleaned.text == "劲松街道\n预算100万元"
     start = cleaned.text.index("100万元")
     assert source[cleaned.source_offset(start) : cleaned.source_offset(start) + 5] == "100万元"
-    assert all(source[cleaned.offsets[i]] == ch or ch == "\n" for i, ch in enumerate(cleaned.text))
+    assert all(source[cleaned.source_offset(i)] == ch or ch == "\n" for i, ch in enumerate(cleaned.text))
+
+
+def test_cleaned_offsets_map_both_ways_as_a_per_character_map_would() -> None:
+    """The piecewise map answers exactly what a map of every kept character would: source index
+    of each cleaned index, and the first cleaned index at or after each source index."""
+    from bisect import bisect_left
+
+    source = "\ufeff[bookmark: a]表1\r\n项目\x0c\x0c金额\u200b\r\r合计[bookmark: b]"
+    cleaned = clean(source)
+    per_character = [i for i, ch in enumerate(source) if ch not in "\ufeff\x0c\u200b"]
+    per_character = [i for i in per_character if not (source[i] == "\r" and source[i + 1 : i + 2] == "\n")]
+    per_character = [i for i in per_character if not any(s <= i < e for s, e in ((1, 14), (len(source) - 13, len(source))))]
+    assert len(per_character) == len(cleaned.text)
+    assert [cleaned.source_offset(i) for i in range(len(cleaned.text))] == per_character
+    assert cleaned.source_offset(len(cleaned.text)) == per_character[-1] + 1
+    assert [cleaned.cleaned_index(i) for i in range(len(source) + 2)] == [
+        bisect_left(per_character, i) for i in range(len(source) + 2)]
 
 
 def test_cleaning_does_not_normalise_width_or_units() -> None:

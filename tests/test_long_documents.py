@@ -76,3 +76,25 @@ def test_record_bytes_are_the_record_line_encoded(report_paths: list[Path]) -> N
                 assert document_stats(doc) == record_stats(record)
         finally:
             records.PIECE_ITEMS = previous
+
+
+def test_a_long_line_is_written_in_pieces_and_one_that_fails_leaves_nothing(tmp_path: Path) -> None:
+    from jixiao.outputs.journal import Journal
+
+    journal = Journal(tmp_path / "out.jsonl.partial")
+    try:
+        journal.append_line([b'{"id": "a"}'])
+        big = [b"x" * 300_000 for _ in range(10)]  # 3 MB: written in several writes
+
+        def failing():  # type: ignore[no-untyped-def]
+            yield from big[:5]
+            raise ValueError("cannot serialise")
+
+        with pytest.raises(ValueError):
+            journal.append_line(failing())
+        journal.append_line(iter(big))
+        journal.append_line([b'{"id": "c"}'])
+    finally:
+        journal.close()
+    lines = (tmp_path / "out.jsonl.partial").read_bytes().split(b"\n")
+    assert lines == [b'{"id": "a"}', b"".join(big), b'{"id": "c"}', b""]

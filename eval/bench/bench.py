@@ -53,6 +53,8 @@ SHORT_CHARS = 620
 SHORT_COUNT = 3000
 FINDINGS = "## Findings"
 SAMPLE_SECONDS = 0.05
+# JioNLP slows down more than linearly on one very long text: its run on the large file is stopped here.
+HUGE_LIMIT_SECONDS = 450.0
 
 
 def regex_scan(text: str) -> int:
@@ -178,7 +180,7 @@ def _tree_memory_kb(root: int) -> tuple[int, int]:
     return total, largest
 
 
-def run_process(command: list[str]) -> Run:
+def run_process(command: list[str], limit: float | None = None) -> Run:
     """Run a command to its end, sampling the memory of its process tree. CPU time is the tree's
     (``wait4`` counts the children a process waited for, i.e. the workers of a pool)."""
     with tempfile.TemporaryFile("w+") as log:
@@ -195,7 +197,12 @@ def run_process(command: list[str]) -> Run:
 
         sampler = threading.Thread(target=sample, daemon=True)
         sampler.start()
+        timer = threading.Timer(limit, process.kill) if limit else None
+        if timer is not None:
+            timer.start()
         _, status, usage = os.wait4(process.pid, 0)
+        if timer is not None:
+            timer.cancel()
         seconds = time.perf_counter() - started
         done.set()
         sampler.join()
@@ -215,12 +222,13 @@ def jionlp_command(inputs: list[Path], out: Path) -> list[str]:
     return [sys.executable, str(ROOT / "eval" / "bench" / "jionlp_tag.py"), *map(str, inputs), "-o", str(out)]
 
 
-def side_by_side(commands: dict[str, list[str]], rounds: int) -> dict[str, Run]:
-    """Each command ``rounds`` times, interleaved; the fastest run of each (by wall time)."""
+def side_by_side(commands: dict[str, list[str]], rounds: int, limit: float | None = None) -> dict[str, Run]:
+    """Each command ``rounds`` times, interleaved; the fastest run of each (by wall time). A run
+    that takes longer than ``limit`` seconds is killed (its exit code is then -9)."""
     best: dict[str, Run] = {}
     for _ in range(rounds):
         for name, command in commands.items():
-            run = run_process(command)
+            run = run_process(command, limit)
             if name not in best or run.seconds < best[name].seconds:
                 best[name] = run
     return best
@@ -294,7 +302,7 @@ def whole_processes(reports: list[Path], texts: list[str], work: Path, model: li
         print(f"whole process: one file of {huge_mb:g} MB ({chars:,} characters)", file=sys.stderr)
         out["huge"] = (chars, side_by_side({
             "jixiao tag": jixiao_command([path], work / "h.jsonl", model, None, "--max-chars", "0", "--time-limit", "0"),
-            "JioNLP script": jionlp_command([path], work / "h-jio.jsonl")}, 1))
+            "JioNLP script": jionlp_command([path], work / "h-jio.jsonl")}, 1, HUGE_LIMIT_SECONDS))
         path.unlink()
     for count in (1000, small):
         folder = work / f"small{count}"
@@ -319,6 +327,10 @@ def mb(kb: int) -> str:
 
 def rate(value: float) -> str:
     return f"{value / 1e6:.3f} M"
+
+
+def _ratio(value: float) -> str:
+    return "—" if value != value else f"{value:.2f}×"  # NaN: the peer did not finish
 
 
 def _verdict(ok: bool) -> str:
@@ -390,10 +402,14 @@ def render(info: dict[str, Any], one: dict[str, Any], whole: dict[str, Any]) -> 
         if key not in whole:
             continue
         chars, runs = whole[key]
-        peer = runs["JioNLP script"].seconds
+        peer = runs["JioNLP script"].seconds if runs["JioNLP script"].exit_code == 0 else float("nan")
         for name, run in runs.items():
+            if run.exit_code == -9:
+                lines.append(f"| {label} | {chars:,} | {name} | stopped after {run.seconds:.0f} s | | | "
+                             f"{run.cpu_seconds:.1f} | {mb(run.peak_tree_kb)} | {mb(run.peak_process_kb)} | killed |")
+                continue
             lines.append(f"| {label} | {chars:,} | {name} | {run.seconds:.2f} | {rate(chars / run.seconds)} | "
-                         f"{peer / run.seconds:.2f}× | {run.cpu_seconds:.1f} | {mb(run.peak_tree_kb)} | "
+                         f"{_ratio(peer / run.seconds)} | {run.cpu_seconds:.1f} | {mb(run.peak_tree_kb)} | "
                          f"{mb(run.peak_process_kb)} | {run.exit_code} |")
     return "\n".join(lines) + "\n"
 

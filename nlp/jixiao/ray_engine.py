@@ -90,7 +90,7 @@ class TagBatch:
             outcome = outcome_of(guarded(source, lambda: self._tag(bytes(data), source, doc_id), None), self.info)
             out["id"].append(doc_id)
             out["source"].append(source)
-            out["record"].append(None if outcome.line is None else outcome.line.decode("utf-8"))
+            out["record"].append(None if outcome.line is None else b"".join(outcome.line).decode("utf-8"))
             out["error"].append(outcome.error)
         return out
 

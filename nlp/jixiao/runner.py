@@ -43,7 +43,7 @@ from jixiao.settings import runtime_settings
 from jixiao.loading import RULES_MODEL_NAME, ModelError, load, resolve_model
 from jixiao.outputs.journal import (ErrorsFile, Journal, Layout, iter_records, publish_folder, publish_jsonl,
                                     read_manifest, write_manifest)
-from jixiao.outputs.records import RecordStats, document_stats, record_bytes, record_sha256, record_stats
+from jixiao.outputs.records import RecordStats, document_stats, iter_record_chunks, record_chunks, record_sha256, record_stats
 from jixiao.outputs.summary import Summary
 from jixiao.document.model import Document
 from jixiao.tagger import Tagger, TagResult
@@ -102,10 +102,11 @@ class Reading:
 
 @dataclass(frozen=True)
 class Outcome:
-    """One input as the writer needs it: the JSON line (UTF-8, no newline) and its counts, or why it failed."""
+    """One input as the writer needs it: the JSON line (UTF-8 pieces, no newline) and its counts,
+    or why it failed."""
 
     source: str
-    line: bytes | None = None
+    line: Iterable[bytes] | None = None  # a list, or made piece by piece as it is written
     error: str | None = None
     stats: RecordStats | None = None
 
@@ -162,18 +163,19 @@ def guarded(source: str, work: Callable[[], Document], seconds: float | None) ->
         return TagResult(source, error=f"tagging failed ({type(exc).__name__}: {exc})")
 
 
-def outcome_of(result: TagResult, model: dict[str, str]) -> Outcome:
-    """The output line (or the one-line error) of a result, as every engine writes it."""
+def outcome_of(result: TagResult, model: dict[str, str], lazy: bool = False) -> Outcome:
+    """The output line (or the one-line error) of a result, as every engine writes it. ``lazy``:
+    the line's pieces are made as the writer takes them (for a writer in the same process)."""
     if result.document is None:
         return Outcome(result.source, error=" ".join(str(result.error).splitlines()))
-    return Outcome(result.source, record_bytes(result.document, result.source, model),
-                   stats=document_stats(result.document))
+    chunks = iter_record_chunks if lazy else record_chunks
+    return Outcome(result.source, chunks(result.document, result.source, model), stats=document_stats(result.document))
 
 
 def tag_to_outcome(tagger: Tagger, path: str | Path, doc_id: str | None, reading: Reading,
-                   model: dict[str, str]) -> Outcome:
+                   model: dict[str, str], lazy: bool = False) -> Outcome:
     """Serialise in the worker, so the parent only writes lines."""
-    return outcome_of(tag_to_result(tagger, path, doc_id, reading), model)
+    return outcome_of(tag_to_result(tagger, path, doc_id, reading), model, lazy)
 
 
 # --- worker processes -----------------------------------------------------------------------
@@ -585,7 +587,7 @@ def _describe(model: dict[str, Any]) -> str:
 def _outcomes(tagger: Tagger | None, ref: ModelRef, todo: list[tuple[str, str | None]], workers: int,
               reading: Reading, info: dict[str, str]) -> Iterator[Outcome]:
     if tagger is not None:
-        return (tag_to_outcome(tagger, path, doc_id, reading, info) for path, doc_id in todo)
+        return (tag_to_outcome(tagger, path, doc_id, reading, info, lazy=True) for path, doc_id in todo)
     return process_map(partial(_worker_outcome, ref, reading, info), todo, ref, max(1, min(workers, len(todo))),
                        load_settings())
 
@@ -620,6 +622,12 @@ def _write(journal: Journal, errors: ErrorsFile, outcome: Outcome, summary: Summ
     except OSError as exc:
         raise TaggingError(f"{journal.path}: cannot write ({exc.strerror or exc}); the documents written so far "
                            "are kept: rerun with --resume") from exc
+    except Exception as exc:  # noqa: BLE001 - a record that cannot be serialised fails its document only
+        reason = f"its record could not be written ({type(exc).__name__}: {exc})"
+        errors.add(outcome.source, reason)
+        summary.failed += 1
+        reporter.failure(outcome.source, reason)
+        return
     if outcome.stats is not None:
         summary.tagged.add(outcome.stats)
 

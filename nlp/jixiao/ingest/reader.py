@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import hashlib
 import os
-from bisect import bisect_left
 from dataclasses import replace
 from pathlib import Path
 
@@ -128,7 +127,7 @@ def read_file(path: str | Path, doc_id: str | None = None, *, limits: Limits = D
 
 def _remap_table(table: Table, cleaned: CleanText) -> Table:
     def at(index: int | None) -> int | None:
-        return None if index is None else bisect_left(cleaned.offsets, index)
+        return None if index is None else cleaned.cleaned_index(index)
 
     rows = tuple(tuple(TableCell(c.text, at(c.start), at(c.end)) for c in row) for row in table.rows)
     return Table(rows=rows, start=at(table.start), end=at(table.end), caption=table.caption)

@@ -45,9 +45,19 @@ def offsets_of(doc: Document) -> list[tuple[int, int]]:
 def inputs_at(text: str, offsets: Offsets) -> list[SentenceInput]:
     """The inputs of the sentences at ``offsets`` (tagging passes the splitter's offsets directly,
     without building sentence records that the classifier would replace)."""
+    return inputs_of(text, offsets, sections_at(text, offsets))
+
+
+def sections_at(text: str, offsets: Offsets) -> list[str]:
+    """The section of each sentence at ``offsets``, ``table`` for table cells: the one part of an
+    input that depends on the sentences before it."""
     sections = assign_sections(text, list(offsets))
-    return [SentenceInput(text[s:e], "table" if _in_table(text, s) else section)
-            for (s, e), section in zip(offsets, sections)]
+    return ["table" if _in_table(text, s) else section for (s, _), section in zip(offsets, sections)]
+
+
+def inputs_of(text: str, offsets: Offsets, sections: Sequence[str]) -> list[SentenceInput]:
+    """The inputs of the sentences at ``offsets``, given their sections (``sections_at``)."""
+    return [SentenceInput(text[s:e], section) for (s, e), section in zip(offsets, sections)]
 
 
 def _in_table(text: str, start: int) -> bool:

@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from jixiao.document.model import CATEGORIES, Document, Sentence
-from jixiao.issues.inputs import Offsets, SentenceInput, apply_predictions, inputs_at, offsets_of
+from jixiao.issues.inputs import Offsets, SentenceInput, apply_predictions, inputs_of, offsets_of, sections_at
 
 
 class ScoredClassifier:
@@ -29,17 +29,17 @@ class ScoredClassifier:
         return self.classify_offsets(doc.text, offsets_of(doc))
 
     def classify_offsets(self, text: str, offsets: Offsets) -> list[Sentence]:
+        """Sentence records for the sentences at ``offsets``, scored ``batch_sentences`` at a time:
+        only the sections are computed for the whole document at once."""
         if not offsets:
             return []
-        inputs = inputs_at(text, offsets)
-        kinds: list[str] = []
-        kind_scores: list[float] = []
-        cats: list[dict[str, float]] = []
-        for first in range(0, len(inputs), self.batch_sentences):
-            batch = self.tagging_scores(inputs[first : first + self.batch_sentences])
-            kinds += batch[0]
-            kind_scores += batch[1]
-            cats += batch[2]
+        sections = sections_at(text, offsets)
         default = float(self.settings.get("threshold", 0.5))
         thresholds = {c: self.thresholds.get(c, default) for c in CATEGORIES}
-        return apply_predictions(offsets, kinds, kind_scores, cats, thresholds, inputs)
+        out: list[Sentence] = []
+        for first in range(0, len(offsets), self.batch_sentences):
+            last = first + self.batch_sentences
+            inputs = inputs_of(text, offsets[first:last], sections[first:last])
+            kinds, kind_scores, cats = self.tagging_scores(inputs)
+            out += apply_predictions(offsets[first:last], kinds, kind_scores, cats, thresholds, inputs)
+        return out

@@ -1,8 +1,8 @@
 """Where a batch run writes while it runs: ``OUT.partial``, whole JSON lines, renamed at the end.
 
-Each record goes to the journal in a single ``write(2)`` on an ``O_APPEND`` descriptor, so a run
-killed at any moment (Ctrl-C, ``kill -9``) leaves whole lines, at worst followed by one torn
-line that recovery cuts off. ``--resume`` keeps the records the runner accepts (it drops a
+Each record goes to the journal in a single ``write(2)`` on an ``O_APPEND`` descriptor (a record
+over a megabyte in several, one after the other), so a run killed at any moment (Ctrl-C,
+``kill -9``) leaves whole lines, at worst followed by one torn line that recovery cuts off. ``--resume`` keeps the records the runner accepts (it drops a
 record whose file changed since, compacting the journal in place). Only a completed run
 publishes ``OUT``; until then nothing that looks finished exists. An exclusive ``flock`` on the
 journal keeps two runs from writing one output; the kernel drops it when the process dies,
@@ -25,7 +25,7 @@ import fcntl
 import json
 import os
 import shutil
-from collections.abc import Callable, Generator, Iterator
+from collections.abc import Callable, Generator, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, BinaryIO
@@ -104,13 +104,24 @@ class Journal:
     def append(self, line: str) -> None:
         self.append_bytes((line + "\n").encode("utf-8"))
 
-    def append_line(self, line: bytes) -> None:
-        """A line already encoded (without its newline); a long one is not copied to add it."""
-        if len(line) < 1 << 20:
-            self.append_bytes(line + b"\n")
-        else:  # a run killed between the two writes leaves a torn last line, which recovery drops
-            self.append_bytes(line)
-            self.append_bytes(b"\n")
+    def append_line(self, pieces: Iterable[bytes]) -> None:
+        """A line already encoded, in pieces, without its newline. A short line is written at
+        once; a long one piece by piece, never copied into one buffer (a run killed meanwhile
+        leaves a torn last line, which ``recover`` drops)."""
+        held: list[bytes] = []
+        size, start = 0, os.lseek(self.fd, 0, os.SEEK_END)
+        try:
+            for piece in pieces:
+                if held and size + len(piece) > 1 << 20:
+                    self.append_bytes(b"".join(held))
+                    held, size = [], 0
+                held.append(piece)
+                size += len(piece)
+        except BaseException:
+            os.ftruncate(self.fd, start)  # pieces that could not all be made leave no part of a line
+            raise
+        held.append(b"\n")
+        self.append_bytes(b"".join(held))
 
     def append_bytes(self, data: bytes) -> None:
         view = memoryview(data)

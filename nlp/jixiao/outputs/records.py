@@ -38,11 +38,23 @@ def output_line(doc: Document, source: str, model: dict[str, str]) -> str:
 
 
 def record_bytes(doc: Document, source: str, model: dict[str, str]) -> bytes:
-    """``output_line(doc, source, model)`` as UTF-8, built a thousand spans or sentences at a time.
+    """``output_line(doc, source, model)`` as UTF-8 (see ``record_chunks``)."""
+    return b"".join(record_chunks(doc, source, model))
+
+
+def record_chunks(doc: Document, source: str, model: dict[str, str]) -> list[bytes]:
+    """``output_line(doc, source, model)`` as UTF-8, in pieces of a thousand spans or sentences.
 
     The record dict and its JSON text of a long document cost several times the document itself
-    (a report of 100 MB has a million sentences); built piece by piece, a record costs its bytes."""
-    return b"".join(piece.encode("utf-8") for piece in _record_pieces(doc, source, model))
+    (a report of 100 MB has a million sentences); built piece by piece, a record costs its bytes,
+    and written piece by piece, no copy of them is made."""
+    return list(iter_record_chunks(doc, source, model))
+
+
+def iter_record_chunks(doc: Document, source: str, model: dict[str, str]) -> Iterator[bytes]:
+    """``record_chunks``, each piece made only when it is asked for: a writer in the same process
+    holds one piece at a time."""
+    return (piece.encode("utf-8") for piece in _record_pieces(doc, source, model))
 
 
 def _record_pieces(doc: Document, source: str, model: dict[str, str]) -> Iterator[str]:
