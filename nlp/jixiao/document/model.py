@@ -39,9 +39,10 @@ CATEGORY_NAMES_ZH: dict[str, str] = {
 OPS: tuple[str, ...] = (">=", "<=", ">", "<", "=")
 
 
-@dataclass(frozen=True, init=False)
+@dataclass(frozen=True, init=False, slots=True)
 class Span:
-    """A quantity: label plus its normalized value (SCHEME §1)."""
+    """A quantity: label plus its normalized value (SCHEME §1). Slots, not a ``__dict__``: a long
+    report has hundreds of thousands of spans."""
 
     start: int
     end: int
@@ -56,10 +57,16 @@ class Span:
     def __init__(self, start: int, end: int, label: str, value: Decimal | None = None, unit: str | None = None,
                  op: str | None = None, approx: bool = False, value_max: Decimal | None = None,
                  score: float | None = None) -> None:
-        # One dictionary update instead of a frozen dataclass's setattr per field: tagging builds
-        # hundreds of thousands of these records, and the generated __init__ was a tenth of its time.
-        self.__dict__.update(start=start, end=end, label=label, value=value, unit=unit, op=op, approx=approx,
-                             value_max=value_max, score=score)
+        set_field = object.__setattr__  # frozen: the fields are set once, here
+        set_field(self, "start", start)
+        set_field(self, "end", end)
+        set_field(self, "label", label)
+        set_field(self, "value", value)
+        set_field(self, "unit", unit)
+        set_field(self, "op", op)
+        set_field(self, "approx", approx)
+        set_field(self, "value_max", value_max)
+        set_field(self, "score", score)
 
     def with_score(self, score: float | None) -> Span:
         # explicit fields: dataclasses.replace costs several times more, once per span tagged
@@ -96,7 +103,7 @@ class Sentence:
         set_field(self, "section", section)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class TableCell:
     """One cell as printed, once even when merged; the typed fields are set by ``jixiao.tables.records``.
 
