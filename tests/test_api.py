@@ -31,6 +31,17 @@ def test_import_is_cheap_and_names_load_on_first_use() -> None:
         jixiao.no_such_name  # noqa: B018
 
 
+def test_the_console_script_entry_loads_no_cli_until_it_runs() -> None:
+    """Spawned workers import the script that started their parent: it must not load the CLI."""
+    from importlib.metadata import entry_points
+
+    (script,) = [e for e in entry_points(group="console_scripts") if e.name == "jixiao"]
+    code = (f"import sys, {script.module}; "
+            "print(sorted(m for m in ('typer', 'rich', 'click', 'numpy', 'jixiao.cli.main') if m in sys.modules))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.strip() == "[]"
+
+
 def test_tag_text_and_tag_file(report_paths: list[Path], tagger: Tagger) -> None:
     assert tagger.model_info["name"] == "jixiao-default"
     doc = tagger.tag_text("预算487万，执行率为98.16%。")
