@@ -105,3 +105,21 @@ def test_stacked_weights_give_scikit_learns_probabilities(gold_docs, report_inpu
     model.category_models["supervision"] = model.category_models["contract_rigor"]  # replaced: not served stale
     _, _, cats = model.scores(report_inputs[0])
     assert np.allclose([c["supervision"] for c in cats], [c["contract_rigor"] for c in cats])
+
+
+def test_key_table_answers_as_a_dictionary_would_with_long_probe_chains() -> None:
+    """Lookups settle in a few hash-table rounds, then by binary search: both must agree with a
+    plain dictionary, for present and absent keys, in crowded clusters too."""
+    import numpy as np
+
+    from jixiao.issues.ngrams import PROBES, KeyTable
+
+    rng = np.random.default_rng(7)
+    keys = np.unique(rng.integers(0, 2**40, size=5000))
+    keys = np.concatenate([keys, np.arange(10**6, 10**6 + 3000)])  # consecutive keys crowd the table
+    ids = rng.permutation(len(keys)).astype(np.int64)
+    table = KeyTable(keys, ids)
+    assert table.depth > PROBES  # some chains are longer than the rounds tried before the search
+    known = dict(zip(keys.tolist(), ids.tolist()))
+    queries = np.concatenate([keys, rng.integers(0, 2**40, size=5000), np.arange(10**6 - 50, 10**6 + 3050)])
+    assert table.lookup(queries).tolist() == [known.get(k, -1) for k in queries.tolist()]

@@ -21,6 +21,7 @@ import numpy as np
 
 _WHITE_SPACES = re.compile(r"\s\s+")  # scikit-learn's preprocessing of char analyzers
 KEY_LIMIT = 2**62  # keys of n-grams over the alphabet must fit in int64
+PROBES = 3  # hash-table rounds before the keys still pending are looked up by binary search
 
 
 @dataclass
@@ -115,6 +116,8 @@ class KeyTable:
     vocabulary answers most lookups with one read."""
 
     def __init__(self, keys: np.ndarray, ids: np.ndarray) -> None:
+        order = np.argsort(keys, kind="stable")
+        self.sorted_keys, self.sorted_ids = keys[order], ids[order]
         size = 1 << max(4, int(len(keys) * 4).bit_length())
         self.mask = size - 1
         self.keys = np.full(size, -1, dtype=np.int64)
@@ -140,16 +143,23 @@ class KeyTable:
         return (mixed & np.uint64(self.mask)).astype(np.int64)
 
     def lookup(self, keys: np.ndarray) -> np.ndarray:
-        """The id of each key, -1 for keys not in the table."""
+        """The id of each key, -1 for keys not in the table.
+
+        Most keys are settled by the first probes; the few still pending after ``PROBES`` rounds
+        (long clusters are rare but make a round trip each) are found by binary search."""
         out = np.full(len(keys), -1, dtype=np.int64)
         pending = np.arange(len(keys))
         slots = self._slot(keys)
-        for _ in range(self.depth):
+        for _ in range(min(self.depth, PROBES)):
             if not len(pending):
-                break
+                return out
             stored = self.keys[slots]
             hit = stored == keys[pending]
             out[pending[hit]] = self.ids[slots[hit]]
             going_on = ~hit & (stored != -1)
             pending, slots = pending[going_on], (slots[going_on] + 1) & self.mask
+        if len(pending):
+            where = np.minimum(np.searchsorted(self.sorted_keys, keys[pending]), len(self.sorted_keys) - 1)
+            found = self.sorted_keys[where] == keys[pending]
+            out[pending[found]] = self.sorted_ids[where[found]]
         return out
