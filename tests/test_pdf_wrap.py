@@ -24,9 +24,12 @@ FONT = "STSong-Light"
 
 
 def narrow_pdf(paragraphs: list[str], width: float = 150, size: float = 10.5, indent: int = 2,
-               page: tuple[float, float] = (320, 1200), justify: bool = False) -> bytes:
+               page: tuple[float, float] = (320, 1200), justify: bool = False,
+               furniture: tuple[str | None, str | None] = (None, None)) -> bytes:
     """Paragraphs set in a column ``width`` points wide, wrapped at any character (numbers too),
-    first lines indented by ``indent`` characters, a paragraph gap between paragraphs."""
+    first lines indented by ``indent`` characters, a paragraph gap between paragraphs.
+    ``furniture``: a running head and a running foot drawn in the margins of every page, with
+    ``{page}`` and ``{pages}`` replaced by the page number and count."""
     from reportlab.pdfbase import pdfmetrics
     from reportlab.pdfbase.cidfonts import UnicodeCIDFont
     from reportlab.pdfgen import canvas
@@ -36,11 +39,27 @@ def narrow_pdf(paragraphs: list[str], width: float = 150, size: float = 10.5, in
     pdf = canvas.Canvas(buffer, pagesize=page)
     left, top, bottom, leading = 40.0, page[1] - 40.0, 40.0, size * 1.5
     y = top
+    pages = _page_count(paragraphs, width, size, indent, top, bottom, leading) if any(furniture) else 0
+    page_number = 1
+
+    def draw_furniture() -> None:
+        head, foot = furniture
+        pdf.setFont(FONT, 9)
+        if head:
+            pdf.drawString(left, page[1] - 20, head.format(page=page_number, pages=pages))
+        if foot:
+            pdf.drawCentredString(page[0] / 2, 15, foot.format(page=page_number, pages=pages))
+
+    if any(furniture):
+        draw_furniture()
     for paragraph in paragraphs:
         for number, (x, line) in enumerate(_wrap(paragraph, left, left + width, size, indent)):
             if y < bottom:
                 pdf.showPage()
                 y = top
+                page_number += 1
+                if any(furniture):
+                    draw_furniture()
             pdf.setFont(FONT, size)
             if justify and number < len(_wrap(paragraph, left, left + width, size, indent)) - 1 and len(line) > 1:
                 natural = pdfmetrics.stringWidth(line, FONT, size)
@@ -55,6 +74,18 @@ def narrow_pdf(paragraphs: list[str], width: float = 150, size: float = 10.5, in
         y -= leading * 0.6  # paragraph gap
     pdf.save()
     return buffer.getvalue()
+
+
+def _page_count(paragraphs: list[str], width: float, size: float, indent: int, top: float, bottom: float,
+                leading: float) -> int:
+    y, pages = top, 1
+    for paragraph in paragraphs:
+        for _ in _wrap(paragraph, 40.0, 40.0 + width, size, indent):
+            if y < bottom:
+                pages, y = pages + 1, top
+            y -= leading
+        y -= leading * 0.6
+    return pages
 
 
 def _wrap(paragraph: str, left: float, right: float, size: float, indent: int) -> list[tuple[float, str]]:
@@ -201,3 +232,45 @@ def test_sentence_ends_paragraph_gaps_and_new_pages() -> None:
     assert join_lines([_line("经费主要用于以下方面：", 72, 300, 100), _line("1、党建", 72, 140, 116)]) == "经费主要用于以下方面：\n1、党建"
     assert join_lines([_line("（一）项目概况”", 72, 300, 100)]) == "（一）项目概况”"
     assert join_lines([]) == ""
+
+
+@pytest.mark.parametrize("head, foot", [
+    ("北京市朝阳区劲松街道办事处 2021年部门整体支出绩效评价报告", "- {page} -"),
+    (None, "第{page}页 共{pages}页"),
+    ("绩效评价报告", "{page}"),
+    (None, "— {page} / {pages} —"),
+])
+def test_running_heads_and_page_numbers_are_left_out(report_002: tuple[str, str], head: str | None,
+                                                     foot: str) -> None:
+    """Report 002 on many small pages with a running head and page numbers in the margins reads
+    exactly as without them: no page number becomes a count, no paragraph is cut at a page end."""
+    txt, plain = report_002
+    data = narrow_pdf(_paragraphs(txt), page=(320, 600), furniture=(head, foot))
+    import pdfplumber
+
+    with pdfplumber.open(BytesIO(data)) as pdf:  # the furniture is really there, on many pages
+        assert len(pdf.pages) > 5
+        last = pdf.pages[-1].extract_text()
+    assert foot.format(page=len(pdf.pages), pages=len(pdf.pages)) in last
+    text = read_bytes(data, "002.pdf").text
+    assert text == plain
+    assert _values(text, ("COUNT", "AMOUNT", "MEASURE")) == _values(txt, ("COUNT", "AMOUNT", "MEASURE"))
+
+
+def test_a_title_on_the_first_page_only_is_kept() -> None:
+    """Only what repeats, or reads as a page number, is furniture: a one-off line in the top margin
+    of the first page stays, and a one-page document keeps all its lines."""
+    from jixiao.ingest.pdf_furniture import drop_page_furniture
+
+    lines = [
+        PdfLine("劲松街道2021年绩效评价报告", 72, 300, 20, 32, 12, 0, page_height=800),
+        PdfLine("一、基本情况", 72, 200, 100, 112, 12, 0, page_height=800),
+        PdfLine("本年度预算资金100万元。", 72, 300, 130, 142, 12, 0, page_height=800),
+        PdfLine("- 1 -", 180, 200, 770, 782, 12, 0, page_height=800),
+        PdfLine("二、绩效目标", 72, 200, 100, 112, 12, 1, page_height=800),
+        PdfLine("3个项目已完成。", 72, 300, 760, 772, 12, 1, page_height=800),
+        PdfLine("- 2 -", 180, 200, 770, 782, 12, 1, page_height=800),
+    ]
+    kept = [line.text for line in drop_page_furniture(lines)]
+    assert kept == ["劲松街道2021年绩效评价报告", "一、基本情况", "本年度预算资金100万元。", "二、绩效目标", "3个项目已完成。"]
+    assert drop_page_furniture(lines[:4]) == lines[:4]

@@ -294,7 +294,7 @@ def whole_processes(reports: list[Path], texts: list[str], work: Path, model: li
         out[f"{megabytes} MB"] = (chars, side_by_side({
             "jixiao tag --workers 1": jixiao_command([folder], work / "m1.jsonl", model, 1),
             "jixiao tag --workers 2": jixiao_command([folder], work / "m2.jsonl", model, 2),
-            "JioNLP script": jionlp_command([folder], work / "m-jio.jsonl")}, rounds if megabytes == 1 else 1))
+            "JioNLP script": jionlp_command([folder], work / "m-jio.jsonl")}, rounds if megabytes == 1 else min(rounds, 2)))
         shutil.rmtree(folder)
     if huge_mb:
         path = work / "huge.txt"

@@ -51,6 +51,7 @@ class PdfLine:
     size: float
     page: int
     max_gap: float = 0.0  # the widest horizontal gap between two characters of the line
+    page_height: float = 0.0  # the page's height (0: unknown)
 
 
 def join_lines(lines: Sequence[PdfLine]) -> str:

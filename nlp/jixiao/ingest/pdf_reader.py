@@ -2,7 +2,8 @@
 
 The text is read line by line with each line's geometry, and lines that the layout wrapped inside
 a paragraph are joined again (``pdf_lines``): the text then reads like the document, sentences end
-where the document ends them and no number is cut by a line break. Like every format reader this
+where the document ends them and no number is cut by a line break. Running heads, running feet
+and page numbers are left out (``pdf_furniture``). Like every format reader this
 one hands back raw text; cleaning and its offset map come after (``ingest.clean``).
 """
 
@@ -15,6 +16,7 @@ from typing import Any
 
 from jixiao.ingest.errors import IngestError
 from jixiao.ingest.extracted import Extracted
+from jixiao.ingest.pdf_furniture import drop_page_furniture
 from jixiao.ingest.pdf_lines import PdfLine, join_lines
 from jixiao.ingest.pdf_tables import find_grids, place_grids
 
@@ -30,6 +32,7 @@ def read_pdf(data: bytes, path: str) -> Extracted:
     try:
         with pdfplumber.open(BytesIO(data)) as pdf:
             lines = [line for number, page in enumerate(pdf.pages) for line in page_lines(page, number)]
+            lines = drop_page_furniture(lines)  # running heads and page numbers (pdf_furniture)
             grids = find_grids(pdf.pages)  # ruled tables (pdf_tables), placed in the text below
     except Exception as exc:  # pdfplumber wraps pdfminer's errors; look through the chain
         chain = _causes(exc)
@@ -55,7 +58,7 @@ def page_lines(page: Any, number: int) -> list[PdfLine]:
         gaps = [b["x0"] - a["x1"] for a, b in zip(chars, chars[1:])]
         lines.append(PdfLine(text=raw["text"], x0=float(raw["x0"]), x1=float(raw["x1"]), top=float(raw["top"]),
                              bottom=float(raw["bottom"]), size=size, page=number,
-                             max_gap=max(gaps, default=0.0)))
+                             max_gap=max(gaps, default=0.0), page_height=float(page.height)))
     return lines
 
 
