@@ -98,3 +98,24 @@ def test_a_long_line_is_written_in_pieces_and_one_that_fails_leaves_nothing(tmp_
         journal.close()
     lines = (tmp_path / "out.jsonl.partial").read_bytes().split(b"\n")
     assert lines == [b'{"id": "a"}', b"".join(big), b'{"id": "c"}', b""]
+
+
+def test_documents_tagged_together_are_tagged_as_each_alone(long_text: str) -> None:
+    """Short documents scored in shared batches (and a batch cut inside a document) get exactly
+    the records each gets alone."""
+    import jixiao
+    from jixiao.document.model import Document
+
+    tagger = jixiao.load()
+    pieces = [long_text[start : start + 620] for start in range(0, 40 * 997, 997)]
+    docs = [Document(id=f"d{i}", text=piece) for i, piece in enumerate(pieces)] + [Document(id="empty", text="   ")]
+    alone = [tagger.tag_document(doc) for doc in docs]
+    classifier = tagger.classifier
+    previous = classifier.batch_sentences
+    try:
+        for size in (previous, 13):
+            classifier.batch_sentences = size
+            assert tagger.tag_documents(docs) == alone
+    finally:
+        classifier.batch_sentences = previous
+    assert sum(len(d.sentences) for d in alone) > 13 * 10

@@ -107,3 +107,41 @@ def test_workers_default_to_every_core_only_when_the_inputs_repay_their_start_up
     one.write_bytes(b"x" * (settings["auto_min_bytes"] * 2))
     assert auto_workers([one]) == 1  # one file is tagged by one process, however large
     assert auto_workers([*big, tmp_path / "missing.txt"]) == min(available_cores(), 4)
+
+
+def test_a_batch_tags_as_each_file_alone_and_a_bad_file_fails_alone(tmp_path: Path, report_paths: list[Path]) -> None:
+    """Files tagged in one batch get the records they get alone; a file that breaks tagging or
+    cannot be read fails alone, with its own reason."""
+    from dataclasses import dataclass, replace
+
+    import jixiao
+    from jixiao.runner import batches, tag_batch, tag_to_result
+
+    @dataclass
+    class BreaksOn:  # the bundled extractor, except that one marked text breaks it
+        inner: Any
+        name: str = "breaks-on-marker"
+
+        def extract(self, text: str) -> list[Any]:
+            if "【故障】" in text:
+                raise ValueError("broken on purpose")
+            return self.inner.extract(text)
+
+    bundled = jixiao.load()
+    tagger = replace(bundled, quantities=BreaksOn(bundled.quantities))
+    bad = tmp_path / "bad.txt"
+    bad.write_text("【故障】预算100万元，执行率95%。\n", "utf-8")
+    jobs = [(str(report_paths[0]), None), (str(bad), None), (str(tmp_path / "missing.txt"), None),
+            (str(report_paths[1]), None)]
+    alone = [tag_to_result(tagger, path, doc_id) for path, doc_id in jobs]
+    together = tag_batch(tagger, jobs)
+    assert together == alone
+    assert together[0].document == bundled.tag_file(report_paths[0])
+    assert together[1].error == "tagging failed (ValueError: broken on purpose)"
+    assert together[2].error == "no such file"
+    assert together[3].document is not None
+    sizes = [(str(report_paths[i]), None) for i in range(5)] * 4
+    cut = list(batches(sizes, {"batch_files": 3, "batch_bytes": 10**9}))
+    assert [len(b) for b in cut] == [3] * 6 + [2] and sum(cut, []) == sizes
+    one_each = list(batches(sizes, {"batch_files": 64, "batch_bytes": 1}))
+    assert [len(b) for b in one_each] == [1] * len(sizes)

@@ -163,6 +163,53 @@ def guarded(source: str, work: Callable[[], Document], seconds: float | None) ->
         return TagResult(source, error=f"tagging failed ({type(exc).__name__}: {exc})")
 
 
+def tag_batch(tagger: Tagger, jobs: Sequence[tuple[str, str | None]], reading: Reading = Reading()) -> list[TagResult]:
+    """``tag_to_result`` of several files, their sentences scored together (``Tagger.tag_documents``):
+    many short reports cost far less than one call each.
+
+    Each file is read under its own time limit; the batch is tagged under the sum of its files'
+    limits, and if it fails or runs over, each document is tagged again alone under its own, so
+    that a failure or a slow file still fails that file only, with its own reason."""
+    seconds = reading.limits.seconds
+    results = [guarded(path, partial(read_file, path, doc_id, limits=reading.limits,
+                                     encoding_errors=reading.encoding_errors), seconds)
+               for path, doc_id in jobs]
+    readable = [i for i, result in enumerate(results) if result.document is not None]
+    if len(readable) > 1:
+        try:
+            with deadline(seconds * len(readable) if seconds else None):
+                tagged = tagger.tag_documents([results[i].document for i in readable])  # type: ignore[misc]
+        except (Exception, FileTimeout):  # noqa: BLE001 - each document is tried alone below
+            tagged = None
+        if tagged is not None:
+            for i, doc in zip(readable, tagged):
+                results[i] = TagResult(results[i].source, doc)
+            return results
+    for i in readable:
+        results[i] = guarded(results[i].source, partial(tagger.tag_document, results[i].document), seconds)
+    return results
+
+
+def batches(jobs: Sequence[tuple[str, str | None]], settings: dict[str, Any]) -> Iterator[list[tuple[str, str | None]]]:
+    """Consecutive files in batches of at most ``batch_files`` and about ``batch_bytes`` (by file
+    size, ``[tagging]`` in settings.toml); a large file makes a batch of its own."""
+    most_files, most_bytes = int(settings.get("batch_files", 64)), int(settings.get("batch_bytes", 1 << 18))
+    batch: list[tuple[str, str | None]] = []
+    size = 0
+    for job in jobs:
+        try:
+            length = os.stat(job[0]).st_size
+        except OSError:
+            length = 0  # read (and reported) with the batch
+        if batch and (len(batch) >= most_files or size + length > most_bytes):
+            yield batch
+            batch, size = [], 0
+        batch.append(job)
+        size += length
+    if batch:
+        yield batch
+
+
 def outcome_of(result: TagResult, model: dict[str, str], lazy: bool = False) -> Outcome:
     """The output line (or the one-line error) of a result, as every engine writes it. ``lazy``:
     the line's pieces are made as the writer takes them (for a writer in the same process)."""
@@ -170,12 +217,6 @@ def outcome_of(result: TagResult, model: dict[str, str], lazy: bool = False) -> 
         return Outcome(result.source, error=" ".join(str(result.error).splitlines()))
     chunks = iter_record_chunks if lazy else record_chunks
     return Outcome(result.source, chunks(result.document, result.source, model), stats=document_stats(result.document))
-
-
-def tag_to_outcome(tagger: Tagger, path: str | Path, doc_id: str | None, reading: Reading,
-                   model: dict[str, str], lazy: bool = False) -> Outcome:
-    """Serialise in the worker, so the parent only writes lines."""
-    return outcome_of(tag_to_result(tagger, path, doc_id, reading), model, lazy)
 
 
 # --- worker processes -----------------------------------------------------------------------
@@ -191,8 +232,9 @@ def _worker_tagger(model: ModelRef) -> Tagger:
     return _load(model)
 
 
-def _worker_outcome(model: ModelRef, reading: Reading, info: dict[str, str], job: tuple[str, str | None]) -> Outcome:
-    return tag_to_outcome(_worker_tagger(model), job[0], job[1], reading, info)
+def _worker_outcomes(model: ModelRef, reading: Reading, info: dict[str, str],
+                     jobs: list[tuple[str, str | None]]) -> list[Outcome]:
+    return [outcome_of(result, info) for result in tag_batch(_worker_tagger(model), jobs, reading)]
 
 
 def _worker_result(model: ModelRef, reading: Reading, job: tuple[str, str | None]) -> TagResult:
@@ -586,10 +628,13 @@ def _describe(model: dict[str, Any]) -> str:
 
 def _outcomes(tagger: Tagger | None, ref: ModelRef, todo: list[tuple[str, str | None]], workers: int,
               reading: Reading, info: dict[str, str]) -> Iterator[Outcome]:
+    settings = load_settings()
+    jobs = batches(todo, settings.get("tagging", {}))
     if tagger is not None:
-        return (tag_to_outcome(tagger, path, doc_id, reading, info, lazy=True) for path, doc_id in todo)
-    return process_map(partial(_worker_outcome, ref, reading, info), todo, ref, max(1, min(workers, len(todo))),
-                       load_settings())
+        return (outcome_of(result, info, lazy=True) for batch in jobs for result in tag_batch(tagger, batch, reading))
+    outcomes = process_map(partial(_worker_outcomes, ref, reading, info), jobs, ref, max(1, min(workers, len(todo))),
+                           settings)
+    return (outcome for batch in outcomes for outcome in batch)
 
 
 def _run(journal: Journal, streams: list[Iterator[Outcome]], summary: Summary, reporter: Reporter) -> None:

@@ -128,6 +128,9 @@ class RuleClassifier:
         return [self.classify_sentence(inp.text, Sentence(s, e, section=inp.section))
                 for inp, (s, e) in zip(inputs_at(text, offsets), offsets)]
 
+    def classify_many(self, items: Sequence[tuple[str, Sequence[tuple[int, int]]]]) -> list[list[Sentence]]:
+        return [self.classify_offsets(text, offsets) for text, offsets in items]
+
     def classify_sentence(self, text: str, sentence: Sentence) -> Sentence:
         categories = tuple(k for k, pats in self.rules.categories.items() if _hits(pats, text))
         kind = self._kind(text, sentence.section) if categories and sentence.section != "table" else "none"

@@ -3,6 +3,7 @@ sentence records are the same for all of them."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from jixiao.document.model import CATEGORIES, Document, Sentence
@@ -29,17 +30,37 @@ class ScoredClassifier:
         return self.classify_offsets(doc.text, offsets_of(doc))
 
     def classify_offsets(self, text: str, offsets: Offsets) -> list[Sentence]:
-        """Sentence records for the sentences at ``offsets``, scored ``batch_sentences`` at a time:
-        only the sections are computed for the whole document at once."""
-        if not offsets:
-            return []
-        sections = sections_at(text, offsets)
+        return self.classify_many([(text, offsets)])[0]
+
+    def classify_many(self, items: Sequence[tuple[str, Offsets]]) -> list[list[Sentence]]:
+        """Sentence records for the sentences at each document's offsets.
+
+        The sentences of all the documents are scored together, about ``batch_sentences`` at a
+        time: a short document scored alone pays NumPy's fixed cost per call for a few sentences,
+        and a long one scored whole holds feature arrays as large as its text. Only sections are
+        computed a document at a time (they depend on the headings before a sentence)."""
         default = float(self.settings.get("threshold", 0.5))
         thresholds = {c: self.thresholds.get(c, default) for c in CATEGORIES}
-        out: list[Sentence] = []
-        for first in range(0, len(offsets), self.batch_sentences):
-            last = first + self.batch_sentences
-            inputs = inputs_of(text, offsets[first:last], sections[first:last])
+        out: list[list[Sentence]] = [[] for _ in items]
+        inputs: list[SentenceInput] = []
+        where: list[tuple[int, tuple[int, int]]] = []  # (document, offsets) of each input
+
+        def score() -> None:
             kinds, kind_scores, cats = self.tagging_scores(inputs)
-            out += apply_predictions(offsets[first:last], kinds, kind_scores, cats, thresholds, inputs)
+            offsets = [span for _, span in where]
+            for (doc, _), sentence in zip(where, apply_predictions(offsets, kinds, kind_scores, cats, thresholds, inputs)):
+                out[doc].append(sentence)
+            inputs.clear()
+            where.clear()
+
+        for doc, (text, offsets) in enumerate(items):
+            sections = sections_at(text, offsets) if offsets else []
+            for first in range(0, len(offsets), self.batch_sentences):
+                part = offsets[first : first + self.batch_sentences]
+                inputs.extend(inputs_of(text, part, sections[first : first + self.batch_sentences]))
+                where.extend((doc, span) for span in part)
+                if len(inputs) >= self.batch_sentences:
+                    score()
+        if inputs:
+            score()
         return out
