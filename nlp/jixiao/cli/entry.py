@@ -3,12 +3,26 @@
 Worker processes (``jixiao tag --workers N``) are started with ``spawn``, which imports the script
 that started their parent; the console script imports this module, so a worker does not load
 typer, rich and every command only to tag documents.
+
+Before anything numerical loads, the command caps the thread pools of numerical libraries at
+``threads_per_worker`` (settings.toml, ``[workers]``), unless the environment already sets them:
+jixiao's parallelism is its worker processes, and a BLAS thread pool on the small matrices of
+tagging burns a third more CPU for no gain (measured on 10 MB of reports with one process).
 """
 
 from __future__ import annotations
 
+import os
+
 
 def main() -> None:
+    from jixiao.settings import runtime_settings
+
+    workers = runtime_settings().get("workers", {})
+    threads = str(int(workers.get("threads_per_worker", 1)))
+    for name in workers.get("thread_variables", ()):
+        os.environ.setdefault(name, threads)
+
     from jixiao.cli.main import main as run
 
     run()
