@@ -1,3 +1,3 @@
-from jixiao.cli.main import main
+from jixiao.cli.entry import main
 
 main()
