@@ -29,7 +29,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache, partial
 from itertools import islice
 from pathlib import Path
@@ -107,6 +107,7 @@ class Outcome:
 
     source: str
     line: Iterable[bytes] | None = None  # a list, or made piece by piece as it is written
+    batch: int = 0  # the batch it was tagged in (``tag_batch``)
     error: str | None = None
     stats: RecordStats | None = None
 
@@ -631,20 +632,25 @@ def _outcomes(tagger: Tagger | None, ref: ModelRef, todo: list[tuple[str, str | 
     settings = load_settings()
     jobs = batches(todo, settings.get("tagging", {}))
     if tagger is not None:
-        return (outcome_of(result, info, lazy=True) for batch in jobs for result in tag_batch(tagger, batch, reading))
+        return (replace(outcome_of(result, info, lazy=True), batch=number) for number, batch in enumerate(jobs)
+                for result in tag_batch(tagger, batch, reading))
     outcomes = process_map(partial(_worker_outcomes, ref, reading, info), jobs, ref, max(1, min(workers, len(todo))),
                            settings)
-    return (outcome for batch in outcomes for outcome in batch)
+    return (replace(outcome, batch=number) for number, batch in enumerate(outcomes) for outcome in batch)
 
 
 def _run(journal: Journal, streams: list[Iterator[Outcome]], summary: Summary, reporter: Reporter) -> None:
     errors = ErrorsFile(summary.errors)
     reporter.start(summary)
+    first_batch: int | None = None
     try:
         for outcomes in streams:
             for outcome in outcomes:
                 _write(journal, errors, outcome, summary, reporter)
-                summary.first = summary.first or (time.perf_counter(), summary.tagged.characters)
+                # the documents of the first batch are done together: the steady rate starts after them
+                first_batch = outcome.batch if first_batch is None else first_batch
+                if outcome.batch == first_batch:
+                    summary.first = (time.perf_counter(), summary.tagged.characters)
                 reporter.advance(summary)
     except BrokenProcessPool as exc:
         raise TaggingError("a worker process died (out of memory, or killed); the documents finished so far "

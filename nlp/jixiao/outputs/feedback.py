@@ -139,7 +139,7 @@ def summary_lines(summary: Summary) -> list[str]:
              + (f", listed in {summary.errors}" if summary.failed else "")]
     model = f", model {model_text(summary)}" if model_text(summary) else ""
     steady = summary.steady_rate()
-    after = f"; {rate_text(int(steady), 1.0)} after the first document" if steady is not None else ""
+    after = f"; {rate_text(int(steady), 1.0)} after the first batch" if steady is not None else ""
     lines.append(f"{summary.tagged.characters:,} characters in {summary.elapsed():.1f} s "
                  f"({rate_text(summary.tagged.characters, summary.elapsed())}{after}){model}")
     lines.append("spans: " + " · ".join(f"{label} {total.spans.get(label, 0):,}" for label in LABELS))

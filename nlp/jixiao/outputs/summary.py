@@ -43,8 +43,9 @@ class Summary:
     first: tuple[float, int] | None = None  # (time, characters so far) when the first input was done
 
     def steady_rate(self) -> float | None:
-        """Characters per second after the first input: the speed once workers have started."""
-        if self.first is None or self.done < 2:
+        """Characters per second after the first batch of inputs: the speed once workers have
+        started; None when everything came in the first batch."""
+        if self.first is None or self.done < 2 or self.tagged.characters <= self.first[1]:
             return None
         seconds = self.started + self.elapsed() - self.first[0]
         return (self.tagged.characters - self.first[1]) / seconds if seconds > 0 else None
