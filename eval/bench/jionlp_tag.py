@@ -21,6 +21,8 @@ def main() -> None:
     parser.add_argument("inputs", nargs="+", type=Path)
     parser.add_argument("-o", "--output", type=Path, required=True)
     args = parser.parse_args()
+    # as jixiao.evaluation.jionlp_peer.load_jionlp does, but without importing jixiao: the peer's
+    # start-up and memory are JioNLP's alone
     with contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(io.StringIO()):
         import jionlp  # prints a banner on import
     paths = [p for given in args.inputs for p in (sorted(given.rglob("*.txt")) if given.is_dir() else [given])]

@@ -59,8 +59,7 @@ def iter_record_chunks(doc: Document, source: str, model: dict[str, str]) -> Ite
 
 def _record_pieces(doc: Document, source: str, model: dict[str, str]) -> Iterator[str]:
     """The pieces of ``json.dumps(output_record(...), ensure_ascii=False)``, in its key order."""
-    dump = _dump
-    yield f'{{"id": {dump(doc.id)}, "text": {dump(doc.text)}, "meta": {dump(doc.meta)}, "spans": ['
+    yield f'{{"id": {_dump(doc.id)}, "text": {_dump(doc.text)}, "meta": {_dump(doc.meta)}, "spans": ['
     yield from _items(span_to_dict(s, doc.text) for s in doc.spans)
     yield '], "sentences": ['
     yield from _items(sentence_to_dict(s) for s in doc.sentences)
@@ -69,7 +68,7 @@ def _record_pieces(doc: Document, source: str, model: dict[str, str]) -> Iterato
         yield ', "tables": ['
         yield from _items(table_to_dict(t) for t in doc.tables)
         yield "]"
-    yield f', "source": {dump(source)}, "model": {dump(model)}'
+    yield f', "source": {_dump(source)}, "model": {_dump(model)}'
     yield "}" if doc.tables else ', "tables": []}'
 
 
@@ -92,15 +91,7 @@ def _items(values: Iterable[dict[str, Any]]) -> Iterator[str]:
 
 def document_stats(doc: Document) -> RecordStats:
     """``record_stats`` of the document's output record, read from the document itself."""
-    stats = RecordStats(documents=1, characters=len(doc.text))
-    stats.spans.update(s.label for s in doc.spans)
-    for sentence in doc.sentences:
-        stats.kinds[str(sentence.kind)] += 1
-        if sentence.kind == "problem":
-            stats.problems.update(sentence.categories)
-        elif sentence.kind == "recommendation":
-            stats.recommendations.update(sentence.categories)
-    return stats
+    return _counted(len(doc.text), (s.label for s in doc.spans), ((s.kind, s.categories) for s in doc.sentences))
 
 
 def error_line(source: str, reason: str) -> str:
@@ -135,12 +126,20 @@ class RecordStats:
 
 
 def record_stats(record: dict[str, Any]) -> RecordStats:
-    stats = RecordStats(documents=1, characters=len(record.get("text") or ""))
-    stats.spans.update(str(s.get("label")) for s in record.get("spans") or ())
-    for sentence in record.get("sentences") or ():
-        stats.kinds[str(sentence.get("kind"))] += 1
-        if sentence.get("kind") == "problem":
-            stats.problems.update(sentence.get("categories") or ())
-        elif sentence.get("kind") == "recommendation":
-            stats.recommendations.update(sentence.get("categories") or ())
+    sentences = record.get("sentences") or ()
+    return _counted(len(record.get("text") or ""), (str(s.get("label")) for s in record.get("spans") or ()),
+                    ((s.get("kind"), s.get("categories") or ()) for s in sentences))
+
+
+def _counted(characters: int, labels: Iterable[str], sentences: Iterable[tuple[str | None, Iterable[str]]]) -> RecordStats:
+    """The counts of one record: its characters, span labels, and sentence kinds with the categories
+    of problems and recommendations."""
+    stats = RecordStats(documents=1, characters=characters)
+    stats.spans.update(labels)
+    for kind, categories in sentences:
+        stats.kinds[str(kind)] += 1
+        if kind == "problem":
+            stats.problems.update(categories)
+        elif kind == "recommendation":
+            stats.recommendations.update(categories)
     return stats
