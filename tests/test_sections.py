@@ -25,7 +25,8 @@ def test_a_heading_fused_with_its_first_item_opens_the_part() -> None:
     ("二、审计发现的主要问题", "problem"), ("（三）检查发现", "problem"), ("三、发现的问题", "problem"),
     ("1、扣分原因", "problem"), ("四、审计建议", "recommendation"), ("三、审计意见", "recommendation"),
     ("（二）整改要求", "recommendation"), ("五、相关建议", "recommendation"), ("四、主要做法", "experience"),
-    ("一、基本情况", "other"),
+    ("一、基本情况", "description"), ("（二）部门职能", "description"), ("4.评价标准", "description"),
+    ("（二）项目绩效目标", "description"), ("二、附件", "other"),
 ])
 def test_heading_words_of_audit_and_inspection_documents(heading: str, kind: str) -> None:
     found = sections_of(f"{heading}\n部分单位未按规定开展绩效自评。")
@@ -39,4 +40,15 @@ def test_a_numbered_statement_does_not_end_its_part() -> None:
 
 def test_a_long_line_that_only_mentions_a_part_word_is_not_a_heading() -> None:
     text = "一、基本情况\n针对上年评价发现的问题，本单位制定了整改措施并已全部完成，资金使用效益明显提升。"
-    assert [k for _, k in sections_of(text)] == ["other", "other"]
+    assert [k for _, k in sections_of(text)] == ["description", "description"]
+
+
+def test_a_description_heading_inside_a_problem_or_recommendation_part_leaves_the_part() -> None:
+    text = ("三、存在的问题\n1.绩效目标\n部分指标未量化。\n四、有关建议\n（一）评价标准\n细化评分标准。\n"
+            "五、附件\n（一）主要职能\n加强集体资产监管，加快推进产业发展。")
+    assert [k for _, k in sections_of(text)] == ["problem"] * 3 + ["recommendation"] * 3 + ["other", "description", "description"]
+
+
+@pytest.mark.parametrize("heading", ["（一）完善绩效目标管理", "（一）绩效目标设置不合理", "2.评价指标未细化"])
+def test_a_heading_that_prescribes_or_finds_fault_is_not_a_description(heading: str) -> None:
+    assert sections_of(f"{heading}\n部分指标未量化。")[1][1] != "description"

@@ -8,8 +8,9 @@ is trained on the train split (the gold train reports plus the authored suppleme
 calibration only) and scored through the tagging path (predicted sentence boundaries) on:
 - the shift split (`corpus/shift/`, registers unlike the five reports): what settings are chosen by;
 - the same, with every sentence classified on its own, without any heading context;
-- dev (report 003);
-- with --cv, leave-one-report-out over the four reports that are not the test report.
+- dev (report 003), in context and with every sentence on its own;
+- with --cv, leave-one-report-out over the four reports that are not the test report, in context
+  and with every sentence on its own.
 The test report is never scored here. One JSON line per setting is appended to --out.
 """
 
@@ -41,13 +42,16 @@ def figures(metrics: dict) -> dict[str, float]:  # type: ignore[type-arg]
 def markdown_table(rows: list[dict]) -> str:  # type: ignore[type-arg]
     """One row per setting: shift (in context and blind), dev and four-report cross-validation."""
     head = ("| backend | settings | shift kind | shift categories | blind kind | blind categories | dev kind | "
-            "dev categories | CV4 kind | CV4 categories |\n|---|---|---:|---:|---:|---:|---:|---:|---:|---:|")
+            "dev categories | dev blind kind | CV4 kind | CV4 categories | CV4 blind kind |\n"
+            "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
     lines = [head]
     for r in rows:
         cv = r.get("cv4", {})
         cells = [r["backend"], "`" + json.dumps(r["settings"], ensure_ascii=False) + "`",
                  *(f"{r[part][key]:.3f}" for part in ("shift", "shift_blind", "dev") for key in ("kind", "categories")),
-                 *(f"{cv[key]:.3f}" if key in cv else "" for key in ("kind", "categories"))]
+                 f"{r['dev_blind']['kind']:.3f}" if "dev_blind" in r else "",
+                 *(f"{cv[key]:.3f}" if key in cv else "" for key in ("kind", "categories")),
+                 f"{r['cv4_blind']['kind']:.3f}" if "cv4_blind" in r else ""]
         lines.append("| " + " | ".join(cells) + " |")
     return "\n".join(lines)
 
@@ -76,9 +80,11 @@ def main() -> None:
         row = {"backend": backend, "settings": settings,
                "shift": figures(score_documents(shift, predict(tagger, shift), spans=False)[0]),
                "shift_blind": figures(score_documents(shift, predict(tagger, shift, context="none"), spans=False)[0]),
-               "dev": figures(score_documents(dev, predict(tagger, dev), spans=False)[0])}
+               "dev": figures(score_documents(dev, predict(tagger, dev), spans=False)[0]),
+               "dev_blind": figures(score_documents(dev, predict(tagger, dev, context="none"), spans=False)[0])}
         if args.cv:
             row["cv4"] = figures(crossval_issues(tuning, [backend], {backend: settings})[backend])
+            row["cv4_blind"] = figures(crossval_issues(tuning, [backend], {backend: settings}, context="none")[backend])
         row["seconds"] = round(time.perf_counter() - started)
         print(json.dumps(row, ensure_ascii=False), flush=True)
         args.out.parent.mkdir(parents=True, exist_ok=True)

@@ -1,11 +1,11 @@
-"""Which part of a report a sentence sits in: problems, causes, recommendations, experience.
+"""Which part of a report a sentence sits in: problems, recommendations, experience, description.
 
 Reports announce these parts with headings (「（二）存在问题」, 「六、措施建议」, 「有关建议」,
 「审计发现的主要问题」, 「审计建议」, 「整改要求」). Text taken from web pages and PDFs often fuses a
 heading with the first item on one line (「二、主要问题 1、项目的绩效目标…」): the part still starts
 there. The section is reported with every sentence; the shipped classifier reads a sentence by its
 own words and uses the section only as a soft prior for imperatives (a remedy under 建议, a
-practice under 主要做法).
+practice under 主要做法, a duty, target or method under 部门职能, 绩效目标, 评价标准).
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from jixiao.document.model import Sentence
 from jixiao.document.sentences import TERMINATORS, split_offsets
 
-SECTION_KINDS: tuple[str, ...] = ("problem", "recommendation", "experience", "other")
+SECTION_KINDS: tuple[str, ...] = ("problem", "recommendation", "experience", "description", "other")
 
 _MARKERS: tuple[tuple[float, re.Pattern[str]], ...] = (
     (0.0, re.compile(r"^第[一二三四五六七八九十]+部分")),
@@ -30,6 +30,15 @@ _PROBLEM = re.compile(r"问题|不足|短板|薄弱|(审计|检查|巡察|督查
 _NEUTRAL = re.compile(r"需要?说明的?的?问题")
 _RECOMMEND = re.compile(r"建议|措施|整改|下一步|改进|对策|举措|(审计|处理|审查|审议)意见|有关要求|工作要求|今后")
 _EXPERIENCE = re.compile(r"经验|做法|成效|亮点")
+# Parts that describe the unit, the project, its targets or the evaluation's method: the lists
+# under them are duties (「4、加强集体资产监管，加快推进产业发展」), targets and criteria written
+# as imperatives. A heading that itself prescribes or finds fault (「完善绩效目标」,
+# 「绩效目标设置不合理」) is not one, and inside a problem or recommendation part a description
+# heading does not change the part (``_innermost_kind``).
+_DESCRIPTION = re.compile(r"基本情况|概况|概述|简介|职能|职责|绩效目标|年度目标|总目标|阶段性目标|评价标准|评价方法|评价依据"
+                          r"|评价原则|评价指标|指标体系|名词解释|评价对象|评价范围|主要任务|工作任务|主要内容|建设内容|实施内容")
+_NOT_DESCRIPTION = re.compile(r"不|未|无|缺|低|差|偏|滞后|加强|完善|健全|提高|提升|规范|强化|细化|明确|优化|设置|建立|落实|严格"
+                              r"|做好|科学|合理|加快|推进|确保")
 # 「二、主要问题 1、…」, 「三、审计建议：（一）…」: a numbered heading of a few characters that names a
 # part, then a space or colon and the first item on the same line
 _FUSED = re.compile(r"^\s*(?P<head>(第[一二三四五六七八九十]+部分|[一二三四五六七八九十]+\s*[、.．]|[（(]\s*[一二三四五六七八九十]+\s*[）)]"
@@ -78,7 +87,9 @@ def heading_kind(text: str) -> str:
     found = [(m.start(), "problem") for m in _PROBLEM.finditer(text)]
     found += [(m.start(), "recommendation") for m in _RECOMMEND.finditer(text)]
     found += [(m.start(), "experience") for m in _EXPERIENCE.finditer(text)]
-    return max(found)[1] if found else "other"
+    if found:
+        return max(found)[1]
+    return "description" if _DESCRIPTION.search(text) and not _NOT_DESCRIPTION.search(text) else "other"
 
 
 def assign_sections(text: str, sentences: list[tuple[int, int]]) -> list[str]:
@@ -129,7 +140,13 @@ def _unnumbered_level(stack: list[Heading], kind: str, line: str) -> float | Non
 
 
 def _innermost_kind(stack: list[Heading]) -> str:
-    for heading in reversed(stack):
-        if heading.kind != "other":
-            return heading.kind
+    """The kind of the innermost heading that names a part; a description heading inside a
+    problem or recommendation part (「三、存在问题」 → 「1.绩效目标」) leaves that part."""
+    for i in range(len(stack) - 1, -1, -1):
+        kind = stack[i].kind
+        if kind == "description":
+            outer = next((h.kind for h in reversed(stack[:i]) if h.kind in ("problem", "recommendation")), None)
+            return outer or kind
+        if kind != "other":
+            return kind
     return "other"

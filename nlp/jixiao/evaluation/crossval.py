@@ -94,15 +94,16 @@ def run_spans(corpus: Sequence[Document], systems: dict[str, ExtractorFactory], 
 
 def run_issues(corpus: Sequence[Document], backends: Sequence[str], folds: Sequence[Fold] | None = None,
                settings: dict[str, dict[str, Any]] | None = None, shift: Sequence[Document] = (),
-               progress: Progress | None = None) -> HeldOut:
-    """Held-out (and shift) predictions of every classifier backend in every fold (no dev tuning)."""
+               progress: Progress | None = None, context: str = "document") -> HeldOut:
+    """Held-out (and shift) predictions of every classifier backend in every fold (no dev tuning),
+    each sentence read in its document (``context="document"``) or on its own (``"none"``)."""
     from jixiao.evaluation.run import predict
     from jixiao.issues.backends import get_backend
     from jixiao.tagger import Tagger
 
     def fit(name: str, train_docs: list[Document]) -> Predictor:
         tagger = Tagger(None, get_backend(name).train(train_docs, [], (settings or {}).get(name)))
-        return lambda docs: predict(tagger, docs)
+        return lambda docs: predict(tagger, docs, context=context)
 
     return _run(corpus, list(backends), fit, folds, shift, progress)
 
@@ -157,6 +158,7 @@ def spacy_factory(use_filters: bool, config: Path, seed: int = 13) -> ExtractorF
 
 
 def crossval_issues(corpus: Sequence[Document], backends: Sequence[str], settings: dict[str, dict[str, Any]] | None = None,
-                    progress: Progress | None = None) -> dict[str, dict[str, Any]]:
-    """Pooled held-out kind and category metrics per classifier backend (no dev tuning in folds)."""
-    return pooled(run_issues(corpus, backends, settings=settings, progress=progress), spans=False)
+                    progress: Progress | None = None, context: str = "document") -> dict[str, dict[str, Any]]:
+    """Pooled held-out kind and category metrics per classifier backend (no dev tuning in folds);
+    ``context="none"`` classifies every held-out sentence on its own (``jixiao evaluate --context``)."""
+    return pooled(run_issues(corpus, backends, settings=settings, progress=progress, context=context), spans=False)

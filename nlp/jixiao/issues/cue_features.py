@@ -26,18 +26,18 @@ SECTIONS: tuple[str, ...] = ("recommendation", "experience")
 _NUMBERED = re.compile(r"^\s*([（(]?[0-9一二三四五六七八九十]{1,3}[）)、.．]|[①-⑳])")
 
 
-def cue_names(rules: KeywordRules, sections: bool) -> list[str]:
-    """The feature columns, in order (saved with a model so a changed list is noticed)."""
+def cue_names(rules: KeywordRules, sections: Sequence[str] = ()) -> list[str]:
+    """The feature columns, in order (saved with a model so a changed list is noticed);
+    ``sections``: the heading contexts that get a column (a subset of ``SECTIONS``)."""
     names = ["cue:problem", "cue:recommendation", "cue:not_problem"]
     names += [f"cue:{key}" for key in rules.cues]
     names += [f"topic:{c}" for c in CATEGORIES]
     names += ["form:short", "form:table", "form:numbered", "form:heading_like"]
-    if sections:
-        names += [f"section:{s}" for s in SECTIONS]
+    names += [f"section:{s}" for s in sections]
     return names
 
 
-def cue_features(inputs: Sequence[SentenceInput], rules: KeywordRules, sections: bool = False) -> np.ndarray:
+def cue_features(inputs: Sequence[SentenceInput], rules: KeywordRules, sections: Sequence[str] = ()) -> np.ndarray:
     """One row per input, one column per name of ``cue_names`` (0 or 1), as float32.
 
     Computed a column at a time (a comprehension per pattern over all sentences): per-sentence
@@ -50,7 +50,6 @@ def cue_features(inputs: Sequence[SentenceInput], rules: KeywordRules, sections:
     columns.append([inp.section == "table" for inp in inputs])
     columns.append([_NUMBERED.match(t) is not None for t in texts])
     columns.append([len(t) <= 30 and not t.rstrip().endswith(("。", "；", ";", "！", "？")) for t in texts])
-    if sections:
-        for name in SECTIONS:
-            columns.append([inp.section == name for inp in inputs])
+    for name in sections:
+        columns.append([inp.section == name for inp in inputs])
     return np.asarray(columns, dtype=np.float32).reshape(len(columns), len(texts)).T.copy()

@@ -23,7 +23,7 @@ import numpy as np
 import yaml
 
 from jixiao.document.model import CATEGORIES
-from jixiao.issues.cue_features import cue_features, cue_names
+from jixiao.issues.cue_features import SECTIONS, cue_features, cue_names
 from jixiao.issues.inputs import SentenceInput
 from jixiao.issues.ngrams import NgramIndex
 from jixiao.issues.rules import KEYWORDS_FILE, KeywordRules, combined_rules, load_keywords, save_keywords
@@ -49,8 +49,17 @@ class LinearIssueModel(ScoredClassifier):
     combined: KeywordRules | None = field(default=None, init=False, repr=False, compare=False)
 
     @property
-    def sections(self) -> bool:
-        return float(self.settings.get("section_weight", 0.0)) > 0
+    def sections(self) -> tuple[str, ...]:
+        """The heading contexts with a feature column: none unless ``section_weight`` is above 0,
+        then ``section_columns`` (default: both of ``SECTIONS``). A column for 经验/做法 alone
+        lets the content model learn that an imperative is a remedy, and the heading that it
+        reports practice instead."""
+        if float(self.settings.get("section_weight", 0.0)) <= 0:
+            return ()
+        columns = tuple(self.settings.get("section_columns", SECTIONS))
+        if set(columns) - set(SECTIONS):
+            raise ValueError(f"section_columns must be among {SECTIONS}, not {sorted(set(columns) - set(SECTIONS))}")
+        return columns
 
     def cue_matrix(self, inputs: list[SentenceInput]) -> np.ndarray:
         """The cue columns, each scaled by its group's weight: ``cue_weight`` for the kind cues and
@@ -79,9 +88,10 @@ class LinearIssueModel(ScoredClassifier):
 
     def section_prior(self, inputs: list[SentenceInput]) -> np.ndarray:
         """The soft prior of the heading context, as a logit offset for one kind only: an imperative
-        (「制定有效的绩效监控机制」) is a remedy under a part that prescribes (建议, 整改要求) and a
-        practice under a part that reports one (经验, 做法), so the recommendation logit gains
-        ``prior_strength`` under the first and loses it under the second. Problem against none is
+        (「制定有效的绩效监控机制」) is a remedy under a part that prescribes (建议, 整改要求), a
+        practice under a part that reports one (经验, 做法) and a duty, target or criterion under a
+        part that describes (职能, 绩效目标, 评价标准), so the recommendation logit gains
+        ``prior_strength`` under the first and loses it under the others. Problem against none is
         never moved by a heading: a shortcoming is read from its own words. The content model is
         trained without the prior."""
         offsets = np.zeros((len(inputs), len(self.kind_classes)))
@@ -91,7 +101,7 @@ class LinearIssueModel(ScoredClassifier):
             for i, inp in enumerate(inputs):
                 if inp.section == "recommendation":
                     offsets[i, rec] = strength
-                elif inp.section == "experience":
+                elif inp.section in ("experience", "description"):
                     offsets[i, rec] = -strength
         return offsets
 
