@@ -47,7 +47,8 @@ def filter_flags(text: str, c: Candidate, grammar: Grammar) -> list[str]:
     if before.endswith(grammar.not_after) or (before[-1:] in grammar.range_chars
                                               and _range_head(text, c.start, grammar).endswith(grammar.not_after)):
         flags.append("not_after")
-    if c.label == "COUNT" and text.startswith(grammar.count_not_before, c.end) and not _period_adjective(text, c, grammar):
+    if (c.label == "COUNT" and text.startswith(grammar.count_not_before, c.end)
+            and not _period_adjective(text, c, grammar)):
         flags.append("duration")
     if c.number == "一" and not c.multiplier and c.rule != "fraction" and (
         before.endswith(grammar.yi_not_after) or text.startswith(grammar.yi_not_before, c.end)
@@ -82,7 +83,8 @@ def _row_number(text: str, c: Candidate, grammar: Grammar) -> bool:
 def _period_adjective(text: str, c: Candidate, grammar: Grammar) -> bool:
     """月度, 季度, 年度 after an event count are adjectives (全年12次月度考核, 完成3项年度任务), not the
     period of a duration; after a duration classifier (4个季度) they still make one."""
-    return c.unit not in grammar.duration_classifiers and text.startswith(grammar.count_period_adjectives, c.end)
+    return (c.unit not in grammar.duration_classifiers
+            and text.startswith(grammar.count_period_adjectives, c.end))
 
 
 def in_yi_idiom(text: str, start: int, end: int, grammar: Grammar) -> bool:

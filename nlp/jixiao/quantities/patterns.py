@@ -135,7 +135,8 @@ def compile_patterns(grammar: Grammar) -> Patterns:
                               + "".join(grammar.comparator_ops)),
         prefix_starts=frozenset("".join(p[0] for p in grammar.currency_prefixes) + "".join(grammar.comparator_ops)),
         # 大写 digits too: contracts write 壹仟贰佰叁拾肆元伍角陆分
-        tail_starts=frozenset("0123456789０１２３４５６７８９零〇一二两三四五六七八九壹贰叁肆伍陆柒捌玖" if grammar.money_tail else ""),
+        tail_starts=frozenset(
+            "0123456789０１２３４５６７８９零〇一二两三四五六七八九壹贰叁肆伍陆柒捌玖" if grammar.money_tail else ""),
     )
 
 
