@@ -47,7 +47,8 @@ def filter_flags(text: str, c: Candidate, grammar: Grammar) -> list[str]:
     if before.endswith(grammar.not_after) or (before[-1:] in grammar.range_chars
                                               and _range_head(text, c.start, grammar).endswith(grammar.not_after)):
         flags.append("not_after")
-    if c.label == "COUNT" and text.startswith(grammar.count_not_before, c.end):
+    if (c.label == "COUNT" and text.startswith(grammar.count_not_before, c.end)
+            and not _period_adjective(text, c, grammar)):
         flags.append("duration")
     if c.number == "一" and not c.multiplier and c.rule != "fraction" and (
         before.endswith(grammar.yi_not_after) or text.startswith(grammar.yi_not_before, c.end)
@@ -57,11 +58,33 @@ def filter_flags(text: str, c: Candidate, grammar: Grammar) -> list[str]:
         flags.append("cheng_long")
     if not _keep_classifier(text, c, grammar):
         flags.append("classifier")
+    if _row_number(text, c, grammar):
+        flags.append("row_number")
     if not _keep_numeral(text, c):
         flags.append("numeral")
     if grammar.yi_idioms and c.label == "COUNT" and "一" in c.number and in_yi_idiom(text, c.start, c.end, grammar):
         flags.append("idiom")
     return flags
+
+
+def _row_number(text: str, c: Candidate, grammar: Grammar) -> bool:
+    """A table row's 序号 (GUIDELINES §1.2): a whole number alone at the start of its line and set
+    apart from the next cell by a tab or a run of spaces (``3  张德明  二组`` in a 公示 rendered as
+    lines) is no quantity, even when the next cell starts with a classifier or unit character (张, 条;
+    方 of 方明)."""
+    if grammar.row_number_gap is None:
+        return False
+    line_start = text.rfind("\n", 0, c.start) + 1
+    if text[line_start : c.start].strip(HORIZONTAL_SPACE):
+        return False
+    return grammar.row_number_gap.match(text, c.start) is not None
+
+
+def _period_adjective(text: str, c: Candidate, grammar: Grammar) -> bool:
+    """月度, 季度, 年度 after an event count are adjectives (全年12次月度考核, 完成3项年度任务), not the
+    period of a duration; after a duration classifier (4个季度) they still make one."""
+    return (c.unit not in grammar.duration_classifiers
+            and text.startswith(grammar.count_period_adjectives, c.end))
 
 
 def in_yi_idiom(text: str, start: int, end: int, grammar: Grammar) -> bool:

@@ -69,6 +69,14 @@ class Grammar:
     half_after_labels: tuple[str, ...] = ()
     yi_idioms: tuple[re.Pattern[str], ...] = ()
     yi_idiom_reach: int = 0
+    # Optional keys added for text from other registers (authored quantities_2): rates per 10^n written
+    # with a slash (孕产妇死亡率12.36/10万), the period words that follow an event count as
+    # adjectives (12次月度考核) rather than make a duration (4个季度), and the row number of a table
+    # rendered as lines (3  张德明  二组).
+    percent_factors: dict[str, Decimal] = field(default_factory=dict)
+    count_period_adjectives: tuple[str, ...] = ()
+    duration_classifiers: tuple[str, ...] = ()
+    row_number_gap: re.Pattern[str] | None = None
 
     def expand(self, pattern: str) -> str:
         """Replace ``{name}`` references recursively by their fragments."""
@@ -157,12 +165,19 @@ def _optional_keys(data: dict[str, Any]) -> dict[str, Any]:
         out["foreign_currency"] = _unique_longest_first(data["foreign_currency"])
     if "currency_factors" in data:
         out["currency_factors"] = {k: Decimal(str(v)) for k, v in data["currency_factors"].items()}
+    if "factors" in data["percent"]:
+        out["percent_factors"] = {k: Decimal(str(v)) for k, v in data["percent"]["factors"].items()}
+    for key in ("count_period_adjectives", "duration_classifiers"):
+        if key in data:
+            out[key] = _unique_longest_first(data[key])
     if "unit_word_blocks" in data:
         out["unit_word_blocks"] = frozenset(data["unit_word_blocks"])
     expand = _expander(data["fragments"])
     for key in ("money_tail", "money_tail_lone"):
         if key in data:
             out[key] = re.compile(expand(data[key]))
+    if "row_number_gap" in filters:
+        out["row_number_gap"] = re.compile(filters["row_number_gap"])
     if "yi_idioms" in filters:
         out["yi_idioms"] = tuple(re.compile(p) for p in filters["yi_idioms"])
         out["yi_idiom_reach"] = int(filters.get("yi_idiom_reach", 24))

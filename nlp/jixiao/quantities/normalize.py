@@ -93,7 +93,9 @@ def _scale(c: Candidate, low: Decimal, high: Decimal | None,
             if c.unit in grammar.currency_factors:
                 factor = grammar.currency_factors[c.unit]
     elif c.label == "RATE":
-        factor, unit = _rate_factor(c.unit)
+        # a rate per 10^n written with a slash (12.36/10万) is read as a percent by the grammar's factor
+        factor, unit = (grammar.percent_factors[c.unit], "%") if c.unit in grammar.percent_factors \
+            else _rate_factor(c.unit)
     if factor != 1:
         low, high = low * factor, None if high is None else high * factor
     if c.jiao or c.fen:

@@ -134,7 +134,9 @@ def compile_patterns(grammar: Grammar) -> Patterns:
         sign_starts=frozenset("".join(grammar.sign_chars) + "".join(w[0] for w in grammar.sign_words)
                               + "".join(grammar.comparator_ops)),
         prefix_starts=frozenset("".join(p[0] for p in grammar.currency_prefixes) + "".join(grammar.comparator_ops)),
-        tail_starts=frozenset("0123456789０１２３４５６７８９零〇一二两三四五六七八九" if grammar.money_tail else ""),
+        # 大写 digits too: contracts write 壹仟贰佰叁拾肆元伍角陆分
+        tail_starts=frozenset(
+            "0123456789０１２３４５６７８９零〇一二两三四五六七八九壹贰叁肆伍陆柒捌玖" if grammar.money_tail else ""),
     )
 
 
