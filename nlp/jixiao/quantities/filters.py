@@ -60,6 +60,8 @@ def filter_flags(text: str, c: Candidate, grammar: Grammar) -> list[str]:
         flags.append("classifier")
     if _row_number(text, c, grammar):
         flags.append("row_number")
+    if _frequency(text, c, grammar):
+        flags.append("frequency")
     if not _keep_numeral(text, c):
         flags.append("numeral")
     if grammar.yi_idioms and c.label == "COUNT" and "一" in c.number and in_yi_idiom(text, c.start, c.end, grammar):
@@ -78,6 +80,18 @@ def _row_number(text: str, c: Candidate, grammar: Grammar) -> bool:
     if text[line_start : c.start].strip(HORIZONTAL_SPACE):
         return False
     return grammar.row_number_gap.match(text, c.start) is not None
+
+
+FREQUENCY_REACH = 24  # characters before a count searched for the 每… that makes it a frequency
+
+
+def _frequency(text: str, c: Candidate, grammar: Grammar) -> bool:
+    """A count of events in the same clause as a 每… before it is a frequency, never a span
+    (每季度开展「1～2次」, 每年培训不少于「4次」, 平均每人每年培训「2次」); a total in a clause of its own
+    (…，全年共开展「4次」) stays a count."""
+    if grammar.frequency_before is None or c.label != "COUNT" or c.unit not in grammar.frequency_units:
+        return False
+    return grammar.frequency_before.search(text, max(0, c.start - FREQUENCY_REACH), c.start) is not None
 
 
 def _period_adjective(text: str, c: Candidate, grammar: Grammar) -> bool:

@@ -39,6 +39,9 @@ def find_candidates(text: str, grammar: Grammar | None = None, raw: list[Candida
     return _merge_ranges(text, _resolve_overlaps(found), grammar)
 
 
+BRACKET_REACH = 12  # characters after a numeral run searched for the bracket of a bracketed unit
+
+
 def raw_candidates(text: str, grammar: Grammar | None = None) -> list[Candidate]:
     """Every pattern match before filters and overlap resolution (the learned model's input).
 
@@ -59,7 +62,8 @@ def raw_candidates(text: str, grammar: Grammar | None = None) -> list[Candidate]
         start, end = anchor.span()
         if signs and text[start] in patterns.sign_starts:  # a sign starts its run (or follows ≥ there)
             found.append(_general(text, patterns, grammar, patterns.signed.match(text, start), patterns.signed))
-        bracket = brackets and bracket_near(text, end, end + 3) is not None
+        # the bracket may follow later groups of the same number (9 512.06(万元): the run is 「9」)
+        bracket = brackets and bracket_near(text, end, end + BRACKET_REACH) is not None
         # a fraction's 分之 follows its first numeral closely (三百万分之一); 一半 and 百分 start a run
         fraction = fractions and text.find("分之", start, end + FRACTION_REACH) >= 0
         fixed_here = fixed and (text.find("半", start, end) >= 0 or text.find("百分", start, end + 1) >= 0)

@@ -77,6 +77,10 @@ class Grammar:
     count_period_adjectives: tuple[str, ...] = ()
     duration_classifiers: tuple[str, ...] = ()
     row_number_gap: re.Pattern[str] | None = None
+    # A count of events after 每… in the same clause is a frequency (每季度开展1～2次): SCHEME's
+    # table of non-spans and GUIDELINES §4 ("frequencies with 每 are never spans").
+    frequency_units: tuple[str, ...] = ()
+    frequency_before: re.Pattern[str] | None = None
 
     def expand(self, pattern: str) -> str:
         """Replace ``{name}`` references recursively by their fragments."""
@@ -178,6 +182,9 @@ def _optional_keys(data: dict[str, Any]) -> dict[str, Any]:
             out[key] = re.compile(expand(data[key]))
     if "row_number_gap" in filters:
         out["row_number_gap"] = re.compile(filters["row_number_gap"])
+    if "frequency_before" in filters:
+        out["frequency_before"] = re.compile(filters["frequency_before"])
+        out["frequency_units"] = tuple(filters.get("frequency_units", ()))
     if "yi_idioms" in filters:
         out["yi_idioms"] = tuple(re.compile(p) for p in filters["yi_idioms"])
         out["yi_idiom_reach"] = int(filters.get("yi_idiom_reach", 24))
