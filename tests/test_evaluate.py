@@ -94,7 +94,7 @@ def test_metrics_json_has_the_stable_keys_and_provenance(test_split_run: Path) -
     assert metrics["model"]["name"] and "version" in metrics["model"]
     identity = metrics["model_identity"]
     assert identity["hash"] == folder_hash(bundled_model_path()), "the model's content hash, from its files"
-    assert identity["backends"] == {"quantities": "linear", "issues": "linear"}
+    assert identity["backends"] == {"quantities": "rules", "issues": "linear"}
     assert metrics["commit"] is None or len(metrics["commit"]) == 40
     assert metrics["dirty"] in (True, False, None)
     assert len(metrics["kind"]["confusion"]["matrix"]) == len(KINDS)

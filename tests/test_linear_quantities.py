@@ -10,9 +10,23 @@ from pathlib import Path
 
 import numpy as np
 
+import pytest
+
+from jixiao.configs import SPANS_CONFIG
 from jixiao.document.model import Document
-from jixiao.loading import bundled_model_path
 from jixiao.quantities.linear_extractor import LinearQuantityExtractor, load_linear_quantities, murmur3_uint64
+
+
+@pytest.fixture(scope="module")
+def trained_part(gold_docs: list[Document], tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A quantity component trained for two epochs on four gold reports (the bundled model ships the
+    grammar alone, so the trained component is built here, from the packaged config)."""
+    from jixiao.training.spans import train_spans
+
+    folder = tmp_path_factory.mktemp("spans")
+    config = folder / "spans.cfg"
+    config.write_text(Path(SPANS_CONFIG).read_text("utf-8").replace("max_epochs = 15", "max_epochs = 2"), "utf-8")
+    return train_spans(gold_docs[:4], gold_docs[4:], folder / "out", config, seed=1)
 
 
 def test_scores_equal_thincs_sparse_linear() -> None:
@@ -33,11 +47,10 @@ def test_scores_equal_thincs_sparse_linear() -> None:
     assert murmur3_uint64(np.asarray([0], dtype=np.uint64), 0).dtype == np.uint32
 
 
-def test_the_exported_weights_give_the_components_spans(gold_docs: list[Document]) -> None:
+def test_the_exported_weights_give_the_components_spans(gold_docs: list[Document], trained_part: Path) -> None:
     from jixiao.quantities.spacy_extractor import load_spacy_extractor
 
-    part = bundled_model_path() / "quantities"
-    spacy_part, linear_part = load_spacy_extractor(part), load_linear_quantities(part)
+    spacy_part, linear_part = load_spacy_extractor(trained_part), load_linear_quantities(trained_part)
     for doc in gold_docs:
         a, b = spacy_part.extract(doc.text), linear_part.extract(doc.text)
         assert [(s.start, s.end, s.label, s.value, s.unit) for s in a] == [
@@ -45,10 +58,10 @@ def test_the_exported_weights_give_the_components_spans(gold_docs: list[Document
         assert np.allclose([s.score for s in a], [s.score for s in b], atol=1e-4)
 
 
-def test_saving_the_component_exports_the_weights(tmp_path: Path) -> None:
+def test_saving_the_component_exports_the_weights(tmp_path: Path, trained_part: Path) -> None:
     from jixiao.quantities.spacy_extractor import load_spacy_extractor
 
-    component = load_spacy_extractor(bundled_model_path() / "quantities").component
+    component = load_spacy_extractor(trained_part).component
     component.to_disk(tmp_path / "q")
     assert {"linear.safetensors", "linear.json", "grammar.yaml"} <= {p.name for p in (tmp_path / "q").iterdir()}
     text = "项目预算487万元，执行率为98.16%，惠及3684户。"

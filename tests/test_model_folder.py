@@ -32,7 +32,7 @@ def test_the_bundled_model_is_inside_the_package() -> None:
     assert folder.parts[-3:] == ("jixiao", "models", "jixiao-default")
     meta = json.loads((folder / "meta.json").read_text("utf-8"))
     assert meta["name"] == "jixiao-default"
-    assert (folder / "quantities" / "quantities" / "grammar.yaml").is_file()
+    assert (folder / "quantities" / "grammar.yaml").is_file()
     assert (folder / "issues" / "keywords.yaml").is_file()
     assert meta["files"] == file_hashes(folder), "meta.json hashes every file of the model"
 
@@ -53,7 +53,7 @@ def test_the_model_uses_its_own_grammar_and_keywords(tmp_path: Path) -> None:
     folder = tmp_path / "model"
     shutil.copytree(bundled_model_path(), folder)
     before = _tagged(load(folder))
-    grammar = folder / "quantities" / "quantities" / "grammar.yaml"
+    grammar = folder / "quantities" / "grammar.yaml"
     grammar.write_text(grammar.read_text("utf-8").replace("- 户\n", "- 户户户\n", 1), "utf-8")
     spans, _ = _tagged(load(folder))
     assert [s for s in before[0] if s not in spans] == [(SAMPLE.index("3684户"), SAMPLE.index("3684户") + 5, "COUNT", "3684")]

@@ -105,3 +105,18 @@ def test_span_training_reports_epochs_and_keeps_no_temporary_paths(small_corpus:
     assert hashes[0] == hashes[1] != hashes[2], "same data and settings give the same content hash; another seed another"
     quantities = meta(tmp_path / "c")["quantities"]
     assert quantities["test_hash"] == quantities["data"]["test"]["hash"] and quantities["settings"]["seed"] == 2
+
+
+def test_the_grammar_alone_is_installed_as_a_quantity_part(small_corpus: Path, tmp_path: Path) -> None:
+    from jixiao.loading import load
+    from jixiao.quantities.grammar import packaged_grammar_text
+    from jixiao.quantities.rules import RuleExtractor
+
+    result = run("train", "spans", "--backend", "rules", "--corpus", small_corpus, "--model", tmp_path / "m")
+    assert result.exit_code == 0, result.output
+    part = meta(tmp_path / "m")["quantities"]
+    assert part["backend"] == "rules" and part["path"] == "quantities" and "test" in part["scores"]
+    assert (tmp_path / "m" / "quantities" / "grammar.yaml").read_text("utf-8") == packaged_grammar_text()
+    text = "项目预算487万元，执行率为98.16%，惠及3684户。"
+    assert load(tmp_path / "m").quantities.extract(text) == RuleExtractor().extract(text)  # type: ignore[union-attr]
+    assert run("train", "spans", "--backend", "crf", "--corpus", small_corpus, "--model", tmp_path / "x").exit_code == 1

@@ -297,7 +297,7 @@ def test_a_damaged_model_file_is_named(tmp_path: Path, report_paths: list[Path])
 
     model = tmp_path / "model"
     shutil.copytree(bundled_model_path(), model)
-    weights = model / "quantities" / "quantities" / "model"
+    weights = model / "issues" / "weights.safetensors"
     weights.write_bytes(weights.read_bytes()[:1000])
     for workers in ("1", "2"):
         result = run("tag", str(report_paths[0]), "-o", str(tmp_path / "x.jsonl"), "--model", str(model), "--workers", workers)

@@ -47,7 +47,12 @@ def load_datasets(corpus: Path) -> dict[str, list[Document]]:
             "gold": gold}
 
 
-def systems() -> dict[str, Callable[[], Extractor]]:
+def systems(trained: Path | None = None) -> dict[str, Callable[[], Extractor]]:
+    """The contenders. With ``trained`` (a model folder whose quantity part is a trained linear
+    component, e.g. from ``jixiao train spans --model DIR``), that component in both of its decision
+    modes: ``model alone`` and ``combined`` (the grammar's decisions stand unless the model is very
+    sure otherwise)."""
+
     def rules() -> Extractor:
         from jixiao.quantities.rules import RuleExtractor
 
@@ -61,16 +66,12 @@ def systems() -> dict[str, Callable[[], Extractor]]:
         return extractor
 
     def mode(name: str) -> Callable[[], Extractor]:
-        """The shipped component in another decision mode: ``model`` (the model alone decides) or
-        ``combined`` (the grammar's decisions stand unless the model is very sure otherwise)."""
-
         def build() -> Extractor:
-            import copy
+            from jixiao.quantities.linear_extractor import load_linear_quantities
 
-            extractor = copy.copy(shipped())
-            component = copy.copy(extractor.component)  # type: ignore[attr-defined]
-            component.cfg = {**component.cfg, "mode": name}
-            extractor.component = component  # type: ignore[attr-defined]
+            assert trained is not None
+            extractor = load_linear_quantities(trained / "quantities")
+            extractor.cfg = {**extractor.cfg, "mode": name}
             return extractor
 
         return build
@@ -80,8 +81,11 @@ def systems() -> dict[str, Callable[[], Extractor]]:
 
         return JioNLPMoney()
 
-    return {"rules": rules, "shipped model": shipped, "model alone": mode("model"), "combined": mode("combined"),
-            "jionlp (AMOUNT only)": jionlp}
+    out: dict[str, Callable[[], Extractor]] = {"rules": rules, "shipped model": shipped}
+    if trained is not None:
+        out.update({"model alone": mode("model"), "combined": mode("combined")})
+    out["jionlp (AMOUNT only)"] = jionlp
+    return out
 
 
 def summarize(metrics: dict[str, Any]) -> dict[str, Any]:
@@ -91,12 +95,12 @@ def summarize(metrics: dict[str, Any]) -> dict[str, Any]:
     return row
 
 
-def measure(corpus: Path) -> dict[str, Any]:
+def measure(corpus: Path, trained: Path | None = None) -> dict[str, Any]:
     data = load_datasets(corpus)
     results: dict[str, Any] = {"commit": git_commit(), "datasets": {k: len(v) for k, v in data.items()},
                                "gold_spans": {k: sum(len(d.spans) for d in v) for k, v in data.items()},
                                "systems": {}}
-    for name, build in systems().items():
+    for name, build in systems(trained).items():
         extractor = build()
         per: dict[str, Any] = {}
         for key, docs in data.items():
@@ -138,8 +142,10 @@ def render(results: dict[str, Any], baseline: dict[str, Any] | None, command: st
         "# Quantities: rules, shipped model and JioNLP on unseen text\n",
         f"Measured at commit `{results['commit']}` (working tree) with\n\n```bash\n{command}\n```\n",
         "`rules` is the package grammar alone (`RuleExtractor()`); `shipped model` is "
-        "`jixiao.load().quantities`, which keeps the grammar it was trained with (it does not see grammar "
-        "changes until it is retrained); JioNLP `extract_money` is scored on AMOUNT only. Exact span "
+        "`jixiao.load().quantities`, the bundled model's quantity part, which keeps its own copy of the grammar "
+        "(it does not see grammar changes until it is reinstalled); `model alone` and `combined` are the "
+        "trained linear component of `--trained` in its two decision modes (the model decides; the grammar "
+        "decides unless the model is very sure otherwise); JioNLP `extract_money` is scored on AMOUNT only. Exact span "
         "matching (boundaries and label); `values` is the share of matched spans whose value, unit, upper "
         "bound and comparator agree.",
     ]
@@ -164,10 +170,12 @@ def main() -> None:
     parser.add_argument("--out", type=Path, default=ROOT / "eval" / "quantities")
     parser.add_argument("--corpus", type=Path, default=ROOT / "corpus")
     parser.add_argument("--baseline", type=Path, default=None, help="metrics.json of an earlier run to show beside")
+    parser.add_argument("--trained", type=Path, default=None,
+                        help="a model folder with a trained linear quantity part, scored alone and combined")
     parser.add_argument("--speed-against", type=Path, default=None,
                         help="a folder holding an older jixiao package to time the grammar scan against")
     args = parser.parse_args()
-    results = measure(args.corpus)
+    results = measure(args.corpus, args.trained)
     if args.speed_against is not None:
         now, before = against(args.speed_against)
         results["speed"] = {"now_ms": round(now, 2), "before_ms": round(before, 2), "against": str(args.speed_against)}
@@ -176,7 +184,10 @@ def main() -> None:
     (args.out / "metrics.json").write_text(json.dumps(results, ensure_ascii=False, indent=1), "utf-8")
     command = ".venv/bin/python eval/quantities/compare.py" + (
         f" --baseline {args.baseline.relative_to(ROOT) if args.baseline.is_absolute() else args.baseline}" if args.baseline else ""
-    ) + (f" --speed-against {args.speed_against}" if args.speed_against else "")
+    ) + (f" --trained {args.trained}" if args.trained else "") + (
+        f" --speed-against {args.speed_against}" if args.speed_against else "")
+    if args.trained:
+        command = f"jixiao train spans --model {args.trained}\n" + command
     if args.speed_against:
         command = ("mkdir -p /tmp/jixiao-before && git archive c546b7e nlp/jixiao | tar -x -C /tmp/jixiao-before "
                    "--strip-components=1\n" + command)

@@ -42,6 +42,9 @@ def spans(
     corpus: Annotated[Path, typer.Option(help="Corpus folder with gold/, authored/ and splits.json.")] = Path("corpus"),
     model: Annotated[Path, typer.Option(help="Model folder to install the trained component into (default: the bundled model).")] = DEFAULT_MODEL,
     seed: Annotated[int, typer.Option(help="Random seed.")] = 13,
+    backend: Annotated[str, typer.Option(help="linear: grammar candidates decided with a trained linear model (the config's mode); "
+                                              "rules: the package grammar alone, copied into the model (nothing is trained; the "
+                                              "bundled model's choice, see eval/quantities/RESULTS.md).")] = "linear",
 ) -> None:
     """Train the quantity component on train (gold train split + authored), report dev and test."""
     from jixiao.evaluation.provenance import code_state
@@ -52,8 +55,13 @@ def spans(
     from jixiao.training.package import install_part
     from jixiao.training.spans import TrainingStep, train_spans
 
+    if backend not in ("linear", "rules"):
+        fail(f"--backend must be linear or rules, not {backend!r}")
     train, dev, test = _data(corpus)
     code = code_state()  # as training starts: the code the model is trained with
+    if backend == "rules":
+        _install_grammar(model, code, train, dev, test)
+        return
     with tempfile.TemporaryDirectory(prefix="jixiao-train-") as tmp:
         with Progress(f"training the quantity component on {len(train)} documents") as bar:
             epochs: list[int] = []
@@ -78,6 +86,29 @@ def spans(
                  "data": data_record({"train": train, "dev": dev, "test": test}), "scores": scores}
         install_part(model, "quantities", trained, entry)
     err().print(f"installed the quantity component in {model}: {json.dumps(scores)}", markup=False)
+
+
+def _install_grammar(model: Path, code: Any, train: list, dev: list, test: list) -> None:  # type: ignore[type-arg]
+    """Install the package grammar alone as the model's quantity part: the rules decide every span.
+    The model keeps its own copy of the grammar, so a later grammar change does not alter it."""
+    from jixiao.evaluation.crossval import predict_spans
+    from jixiao.evaluation.score import score_documents
+    from jixiao.quantities.grammar import GRAMMAR_FILE, load_grammar, packaged_grammar_text
+    from jixiao.quantities.rules import RuleExtractor
+    from jixiao.training.data import data_hash, data_record
+    from jixiao.training.package import install_part
+
+    extractor = RuleExtractor(load_grammar())
+    with Progress("scoring dev and test on the tagging path"):
+        scores = {name: _span_scores(score_documents(docs, predict_spans(extractor, docs), sentences=False)[0])
+                  for name, docs in (("dev", dev), ("test", test)) if docs}
+    with tempfile.TemporaryDirectory(prefix="jixiao-grammar-") as tmp:
+        (Path(tmp) / GRAMMAR_FILE).write_text(packaged_grammar_text(), "utf-8")
+        entry = {"backend": "rules", "code": code, "settings": {"backend": "rules"},
+                 "train_hash": data_hash(train), "dev_hash": data_hash(dev), "test_hash": data_hash(test),
+                 "data": data_record({"train": train, "dev": dev, "test": test}), "scores": scores}
+        install_part(model, "quantities", Path(tmp), entry)
+    err().print(f"installed the grammar as the quantity part of {model}: {json.dumps(scores)}", markup=False)
 
 
 def _span_scores(metrics: dict) -> dict:  # type: ignore[type-arg]
