@@ -52,3 +52,14 @@ def test_the_bundled_classifier_reads_sentences_by_their_words(shift) -> None:  
     assert in_context["kind"]["macro_f1"] >= 0.92
     assert in_context["categories"]["micro"]["f1"] >= 0.82
     assert abs(in_context["kind"]["macro_f1"] - alone["kind"]["macro_f1"]) <= 0.03
+
+
+def test_the_bundled_quantities_meet_the_shift_bar(shift) -> None:  # type: ignore[no-untyped-def]
+    from jixiao.evaluation.crossval import predict_spans
+
+    quantities = load().quantities
+    assert quantities is not None
+    metrics = score_documents(shift, predict_spans(quantities, shift), sentences=False)[0]
+    assert metrics["spans"]["micro"]["f1"] >= 0.995
+    assert min(metrics["spans"][label]["f1"] for label in ("AMOUNT", "RATE", "COUNT", "MEASURE")) >= 0.98
+    assert metrics["values"]["accuracy"] >= 0.999
