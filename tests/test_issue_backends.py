@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 
 from jixiao.document.model import CATEGORIES, KINDS, Document, Sentence
+from jixiao.document.sentences import split_offsets
 from jixiao.issues.inputs import SECTION_MARKERS, labelled_sentences
 from jixiao.training import SPANS_CONFIG
 
@@ -251,3 +252,16 @@ def test_transformers_backend_needs_the_tokenizer_files(tiny_bert: Path, train_d
         shutil.copy(tiny_bert / name, tmp_path / name)
     with pytest.raises(ValueError, match="no tokenizer vocabulary"):
         train_hf(train_docs, [], {"base_model": str(tmp_path)})
+
+
+def test_rules_backend_reads_the_sentence_not_the_heading() -> None:
+    from jixiao.issues.rules import RuleClassifier
+
+    def kinds(text: str) -> list[str]:
+        return [s.kind for s in RuleClassifier().classify(Document("r", text, sentences=tuple(
+            Sentence(s, e) for s, e in split_offsets(text))))]
+
+    plain = "合同未约定履行期限。\n应加强合同管理，规范合同签订。\n项目合同已全部签订。"
+    assert kinds(plain) == ["problem", "recommendation", "none"], "no heading above any of them"
+    assert kinds("一、主要做法\n" + plain.split("\n")[1]) == ["none", "none"], "an imperative under 做法 is practice"
+    assert kinds("二、部门职能\n加强合同管理，规范合同签订。") == ["none", "none"], "a duty under 职能"

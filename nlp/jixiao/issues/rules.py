@@ -1,9 +1,11 @@
-"""The transparent baseline: keyword rules from the scheme, plus the section a sentence is in.
+"""The transparent baseline: the keyword lists of ``keywords.yaml`` alone.
 
-Kind comes from cue words (problem cues, imperative openings for recommendations); the
-section heading above the sentence breaks ties. Categories come from topic keywords. A problem
-or recommendation with no category keyword falls back to ``none``: the scheme requires at least
-one category for those kinds, and an uncategorised guess is more often a false alarm.
+Kind comes from the sentence's own words (problem words and the cue groups of shortcomings;
+remedy words and obligations), wherever it stands; the heading above it only turns an imperative
+under a part that reports practice or describes duties into ``none``, and breaks a tie between
+problem and remedy words. Categories come from topic keywords. A problem or recommendation with
+no category keyword falls back to ``none``: the scheme requires at least one category for those
+kinds, and an uncategorised guess is more often a false alarm.
 """
 
 from __future__ import annotations
@@ -140,15 +142,27 @@ class RuleClassifier:
         return replace(sentence, kind=kind, categories=categories, kind_score=1.0, category_scores=scores)
 
     def _kind(self, text: str, section: str | None) -> str:
-        problem = _hits(self.rules.problem, text) and not _hits(self.rules.not_problem, text)
-        recommend = _hits(self.rules.recommendation, text)
+        """Kind from the sentence's own words: a shortcoming (problem words, negated actions,
+        compliance findings, shortfalls, counted findings) unless it reports practice or completed
+        rectification; a remedy (建议, obligations, imperative openings) unless it stands under a
+        part that reports practice or describes duties and targets (the one use of the heading)."""
+        cues = self.rules.cues
+        problem = (_hits(self.rules.problem, text) or any(_hits(cues.get(k, ()), text) for k in PROBLEM_CUES)) and not (
+            _hits(self.rules.not_problem, text) or any(_hits(cues.get(k, ()), text) for k in NOT_PROBLEM_CUES))
+        recommend = (_hits(self.rules.recommendation, text) or _hits(cues.get("obligation", ()), text)) and (
+            section not in ("experience", "description"))
         if problem and recommend:
-            return "recommendation" if section == "recommendation" else "problem"
+            obliged = section == "recommendation" or _hits(cues.get("obligation", ()), text)
+            return "recommendation" if obliged else "problem"
         if problem:
             return "problem"
-        if recommend and section in ("recommendation", "problem"):
-            return "recommendation"
-        return "none"
+        return "recommendation" if recommend else "none"
+
+
+# The cue groups of keywords.yaml that state a shortcoming, and those that state good practice or
+# completed rectification (which a shortcoming word in the same sentence does not make a problem).
+PROBLEM_CUES: tuple[str, ...] = ("negated_action", "irregular", "shortfall", "counted_finding")
+NOT_PROBLEM_CUES: tuple[str, ...] = ("good_practice", "rectified")
 
 
 def train_rules(train_docs: list[Document], dev_docs: list[Document], settings: dict | None = None) -> RuleClassifier:  # type: ignore[type-arg]
