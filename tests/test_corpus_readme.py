@@ -84,7 +84,7 @@ def test_adding_a_document_then_the_documented_commands_keeps_the_checks_green(c
     order corpus/README.md gives) bring the README and the split back in line with the files."""
     if kind == "authored":
         doc = read_documents(corpus_copy / "authored" / "issues_1.jsonl")[0]
-        write_documents(corpus_copy / "authored" / "issues_9.jsonl", [doc.replace(id="authored-issues-9-001")])
+        write_documents(corpus_copy / "authored" / "zz_added_in_test.jsonl", [doc.replace(id="authored-added-in-test-001")])
     else:  # a sixth real report: it may change which report is dev or test
         doc = read_documents(corpus_copy / "gold" / "002_08510d5929f9f624.jsonl")[0]
         write_documents(corpus_copy / "gold" / "005_new.jsonl",
@@ -104,7 +104,7 @@ def test_adding_a_document_then_the_documented_commands_keeps_the_checks_green(c
     check_split(corpus_copy)
     splits = json.loads((corpus_copy / "splits.json").read_text("utf-8"))
     if kind == "authored":
-        assert "authored-issues-9-001" in splits["train"]
+        assert "authored-added-in-test-001" in splits["train"]
     else:
         assert "005_new" in splits["train"] + splits["dev"] + splits["test"]
         assert any(fold["test"] == "005_new" for fold in splits["folds"])
