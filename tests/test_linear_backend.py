@@ -78,3 +78,17 @@ def test_tagging_imports_neither_scikit_learn_nor_scipy(tmp_path: Path) -> None:
             "print(sorted(m for m in ('sklearn', 'scipy') if m in sys.modules))")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=tmp_path)
     assert out.stdout.strip() == "[]"
+
+
+def test_groups_a_model_gives_no_weight_are_not_scanned_and_nothing_else_changes(gold_docs: list[Document]) -> None:
+    from jixiao.issues.cue_features import cue_features, cue_names
+    from jixiao.issues.rules import load_keywords
+
+    rules = load_keywords()
+    inputs = [d.input for d in labelled_sentences(gold_docs[:2])]
+    names = cue_names(rules)
+    skip = {n for n in names if n.startswith("topic:")}
+    full, skipped = cue_features(inputs, rules), cue_features(inputs, rules, skip=skip)
+    kept = [i for i, n in enumerate(names) if n not in skip]
+    assert np.array_equal(full[:, kept], skipped[:, kept])
+    assert not skipped[:, [names.index(n) for n in skip]].any() and full[:, [names.index(n) for n in skip]].any()

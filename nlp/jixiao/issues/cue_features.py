@@ -9,7 +9,7 @@ then only as a soft prior. A sentence therefore gets the same features wherever 
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 
 import numpy as np
 
@@ -37,15 +37,18 @@ def cue_names(rules: KeywordRules, sections: Sequence[str] = ()) -> list[str]:
     return names
 
 
-def cue_features(inputs: Sequence[SentenceInput], rules: KeywordRules, sections: Sequence[str] = ()) -> np.ndarray:
+def cue_features(inputs: Sequence[SentenceInput], rules: KeywordRules, sections: Sequence[str] = (),
+                 skip: Collection[str] = ()) -> np.ndarray:
     """One row per input, one column per name of ``cue_names`` (0 or 1), as float32.
 
     Computed a column at a time (a comprehension per pattern over all sentences): per-sentence
-    Python calls cost more than the regex scans themselves."""
+    Python calls cost more than the regex scans themselves. The keyword groups named in ``skip``
+    are not scanned and their columns are 0 (a model that gives them no weight needs no scan)."""
     texts = [inp.text for inp in inputs]
     groups = [rules.problem, rules.recommendation, rules.not_problem, *rules.cues.values(),
               *(rules.categories[c] for c in CATEGORIES)]
-    columns = [fires(group, texts) for group in groups]
+    names = cue_names(rules)
+    columns = [[False] * len(texts) if name in skip else fires(group, texts) for name, group in zip(names, groups)]
     columns.append([len(t.strip()) < 8 for t in texts])
     columns.append([inp.section == "table" for inp in inputs])
     columns.append([_NUMBERED.match(t) is not None for t in texts])

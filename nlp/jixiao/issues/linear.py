@@ -67,12 +67,13 @@ class LinearIssueModel(ScoredClassifier):
         ``section_weight`` for the section columns (present only when that weight is above 0)."""
         if self.combined is None or self.combined.text != self.rules.text:
             self.combined = combined_rules(self.rules)  # one regex scan per group, same answers
-        cues = cue_features(inputs, self.combined, self.sections)
         weights = {"topic": float(self.settings.get("topic_weight", 1.0)),
                    "section": float(self.settings.get("section_weight", 0.0))}
         default = float(self.settings.get("cue_weight", 1.0))
-        scale = np.asarray([weights.get(name.split(":")[0], default) for name in cue_names(self.rules, self.sections)],
-                           dtype=np.float32)
+        names = cue_names(self.rules, self.sections)
+        scale = np.asarray([weights.get(name.split(":")[0], default) for name in names], dtype=np.float32)
+        # a group scaled by 0 (the topic words when topic_weight is 0) is not scanned at all
+        cues = cue_features(inputs, self.combined, self.sections, skip={n for n, w in zip(names, scale) if w == 0})
         return cues * scale
 
     def raw_scores(self, inputs: list[SentenceInput]) -> np.ndarray:
@@ -123,6 +124,17 @@ class LinearIssueModel(ScoredClassifier):
         kinds = [self.kind_classes[i] for i in kind.argmax(axis=1)]
         names = self.categories
         return kinds, kind.max(axis=1).tolist(), [dict(zip(names, map(float, row))) for row in cats]
+
+    def tagging_scores(self, inputs: list[SentenceInput]) -> tuple[list[str], list[float], list[dict[str, float]]]:
+        """``scores`` without the category scores of ``none`` sentences, which tagging never reads
+        (most sentences of a report are ``none``)."""
+        if not inputs:
+            return [], [], []
+        kind, cats = self.probabilities(inputs)
+        kinds = [self.kind_classes[i] for i in kind.argmax(axis=1)]
+        names = self.categories
+        return kinds, kind.max(axis=1).tolist(), [
+            {} if k == "none" else dict(zip(names, map(float, row))) for k, row in zip(kinds, cats)]
 
 
 def save_linear(model: LinearIssueModel, folder: Path) -> None:
