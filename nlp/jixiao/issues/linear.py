@@ -47,6 +47,7 @@ class LinearIssueModel(ScoredClassifier):
     temperature: dict[str, float] = field(default_factory=dict)  # "kind", "categories": calibration
     name: str = "linear"
     combined: KeywordRules | None = field(default=None, init=False, repr=False, compare=False)
+    _wide: tuple[np.ndarray, np.ndarray] | None = field(default=None, init=False, repr=False, compare=False)
 
     @property
     def sections(self) -> tuple[str, ...]:
@@ -80,12 +81,20 @@ class LinearIssueModel(ScoredClassifier):
         """The linear scores (logits) of every kind and category, one row per input."""
         rows, cols, values = self.ngrams.tfidf([i.text for i in inputs])
         n_text = len(self.ngrams)
-        raw = self.cue_matrix(inputs).astype(np.float64) @ self.weights[n_text:].astype(np.float64)
+        weights = self._float64_weights()
+        raw = self.cue_matrix(inputs).astype(np.float64) @ weights[n_text:]
         if len(rows):
-            contributions = self.weights[cols].astype(np.float64) * values[:, None]
+            contributions = weights[cols] * values[:, None]
             starts = np.flatnonzero(np.r_[True, rows[1:] != rows[:-1]])
             raw[rows[starts]] += np.add.reduceat(contributions, starts, axis=0)
         return raw + self.bias
+
+    def _float64_weights(self) -> np.ndarray:
+        """The weights in float64, converted once (per weight array) rather than per batch: the
+        scores are summed in float64 either way."""
+        if self._wide is None or self._wide[0] is not self.weights:
+            self._wide = (self.weights, self.weights.astype(np.float64))
+        return self._wide[1]
 
     def section_prior(self, inputs: list[SentenceInput]) -> np.ndarray:
         """The soft prior of the heading context, as a logit offset for one kind only: an imperative
