@@ -51,7 +51,6 @@ def spans(
     from jixiao.evaluation.score import score_documents
     from jixiao.evaluation.crossval import predict_spans
     from jixiao.quantities.spacy_extractor import load_spacy_extractor
-    from jixiao.training.data import data_hash, data_record
     from jixiao.training.package import install_part
     from jixiao.training.spans import TrainingStep, train_spans
 
@@ -80,10 +79,8 @@ def spans(
             extractor = load_spacy_extractor(trained)
             scores = {name: _span_scores(score_documents(docs, predict_spans(extractor, docs), sentences=False)[0])
                       for name, docs in (("dev", dev), ("test", test)) if docs}
-        entry = {"backend": "linear", "config": config.read_text("utf-8"), "seed": seed, "code": code,
-                 "settings": {"config": str(config), "seed": seed},
-                 "train_hash": data_hash(train), "dev_hash": data_hash(dev), "test_hash": data_hash(test),
-                 "data": data_record({"train": train, "dev": dev, "test": test}), "scores": scores}
+        entry = _part_entry("linear", code, train, dev, test, scores, settings={"config": str(config), "seed": seed},
+                            config=config.read_text("utf-8"), seed=seed)
         install_part(model, "quantities", trained, entry)
     err().print(f"installed the quantity component in {model}: {json.dumps(scores)}", markup=False)
 
@@ -95,7 +92,6 @@ def _install_grammar(model: Path, code: Any, train: list, dev: list, test: list)
     from jixiao.evaluation.score import score_documents
     from jixiao.quantities.grammar import GRAMMAR_FILE, load_grammar, packaged_grammar_text
     from jixiao.quantities.rules import RuleExtractor
-    from jixiao.training.data import data_hash, data_record
     from jixiao.training.package import install_part
 
     extractor = RuleExtractor(load_grammar())
@@ -104,11 +100,19 @@ def _install_grammar(model: Path, code: Any, train: list, dev: list, test: list)
                   for name, docs in (("dev", dev), ("test", test)) if docs}
     with tempfile.TemporaryDirectory(prefix="jixiao-grammar-") as tmp:
         (Path(tmp) / GRAMMAR_FILE).write_text(packaged_grammar_text(), "utf-8")
-        entry = {"backend": "rules", "code": code, "settings": {"backend": "rules"},
-                 "train_hash": data_hash(train), "dev_hash": data_hash(dev), "test_hash": data_hash(test),
-                 "data": data_record({"train": train, "dev": dev, "test": test}), "scores": scores}
+        entry = _part_entry("rules", code, train, dev, test, scores, settings={"backend": "rules"})
         install_part(model, "quantities", Path(tmp), entry)
     err().print(f"installed the grammar as the quantity part of {model}: {json.dumps(scores)}", markup=False)
+
+
+def _part_entry(backend: str, code: Any, train: list, dev: list, test: list, scores: dict,  # type: ignore[type-arg]
+                **extra: Any) -> dict[str, Any]:
+    """What meta.json records of a quantity part: backend, code state, data hashes and counts, scores."""
+    from jixiao.training.data import data_hash, data_record
+
+    return {"backend": backend, **extra, "code": code,
+            "train_hash": data_hash(train), "dev_hash": data_hash(dev), "test_hash": data_hash(test),
+            "data": data_record({"train": train, "dev": dev, "test": test}), "scores": scores}
 
 
 def _span_scores(metrics: dict) -> dict:  # type: ignore[type-arg]

@@ -18,6 +18,9 @@ from jixiao.document.model import Sentence
 from jixiao.document.sentences import TERMINATORS, split_offsets
 
 SECTION_KINDS: tuple[str, ...] = ("problem", "recommendation", "experience", "description", "other")
+# The parts under which an imperative reports practice or states a duty, target or criterion
+# rather than prescribing a remedy (the classifiers' one use of the heading).
+NOT_PRESCRIBING: tuple[str, ...] = ("experience", "description")
 
 _MARKERS: tuple[tuple[float, re.Pattern[str]], ...] = (
     (0.0, re.compile(r"^第[一二三四五六七八九十]+部分")),

@@ -23,6 +23,7 @@ import numpy as np
 import yaml
 
 from jixiao.document.model import CATEGORIES
+from jixiao.document.sections import NOT_PRESCRIBING
 from jixiao.issues.cue_features import SECTIONS, cue_features, cue_names
 from jixiao.issues.inputs import SentenceInput
 from jixiao.issues.ngrams import NgramIndex
@@ -111,7 +112,7 @@ class LinearIssueModel(ScoredClassifier):
             for i, inp in enumerate(inputs):
                 if inp.section == "recommendation":
                     offsets[i, rec] = strength
-                elif inp.section in ("experience", "description"):
+                elif inp.section in NOT_PRESCRIBING:
                     offsets[i, rec] = -strength
         return offsets
 
@@ -127,23 +128,22 @@ class LinearIssueModel(ScoredClassifier):
         return kind, cats
 
     def scores(self, inputs: list[SentenceInput]) -> tuple[list[str], list[float], list[dict[str, float]]]:
-        if not inputs:
-            return [], [], []
-        kind, cats = self.probabilities(inputs)
-        kinds = [self.kind_classes[i] for i in kind.argmax(axis=1)]
-        names = self.categories
-        return kinds, kind.max(axis=1).tolist(), [dict(zip(names, map(float, row))) for row in cats]
+        return self._scores(inputs, none_categories=True)
 
     def tagging_scores(self, inputs: list[SentenceInput]) -> tuple[list[str], list[float], list[dict[str, float]]]:
         """``scores`` without the category scores of ``none`` sentences, which tagging never reads
         (most sentences of a report are ``none``)."""
+        return self._scores(inputs, none_categories=False)
+
+    def _scores(self, inputs: list[SentenceInput], none_categories: bool
+                ) -> tuple[list[str], list[float], list[dict[str, float]]]:
         if not inputs:
             return [], [], []
         kind, cats = self.probabilities(inputs)
         kinds = [self.kind_classes[i] for i in kind.argmax(axis=1)]
         names = self.categories
         return kinds, kind.max(axis=1).tolist(), [
-            {} if k == "none" else dict(zip(names, map(float, row))) for k, row in zip(kinds, cats)]
+            dict(zip(names, map(float, row))) if none_categories or k != "none" else {} for k, row in zip(kinds, cats)]
 
 
 def save_linear(model: LinearIssueModel, folder: Path) -> None:

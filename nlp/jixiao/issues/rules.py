@@ -18,6 +18,7 @@ from importlib import resources
 from pathlib import Path
 
 from jixiao.document.model import CATEGORIES, Document, Sentence
+from jixiao.document.sections import NOT_PRESCRIBING
 from jixiao.yaml_data import load_yaml
 
 
@@ -150,7 +151,7 @@ class RuleClassifier:
         problem = (_hits(self.rules.problem, text) or any(_hits(cues.get(k, ()), text) for k in PROBLEM_CUES)) and not (
             _hits(self.rules.not_problem, text) or any(_hits(cues.get(k, ()), text) for k in NOT_PROBLEM_CUES))
         recommend = (_hits(self.rules.recommendation, text) or _hits(cues.get("obligation", ()), text)) and (
-            section not in ("experience", "description"))
+            section not in NOT_PRESCRIBING)
         if problem and recommend:
             obliged = section == "recommendation" or _hits(cues.get("obligation", ()), text)
             return "recommendation" if obliged else "problem"
