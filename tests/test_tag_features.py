@@ -16,7 +16,7 @@ from sklearn.linear_model import LogisticRegression
 
 from jixiao.document.sentences import split_offsets
 from jixiao.ingest.reader import read_file
-from jixiao.issues.fast_features import CharNgramTfidf, FastFeatures, combined_rules
+from jixiao.issues.fast_features import CharNgramTfidf, FastFeatures
 from jixiao.issues.inputs import SentenceInput, inputs_at, sentence_inputs
 from jixiao.issues.rule_features import rule_features
 from jixiao.issues.rules import load_keywords
@@ -66,14 +66,6 @@ def test_other_analyzers_use_scikit_learn_itself(training_texts: list[str]) -> N
     features = FastFeatures(vectorizer, load_keywords())
     assert not CharNgramTfidf.supports(vectorizer) and features.tfidf is None
     assert same(features.text_features(training_texts[:50]), vectorizer.transform(training_texts[:50]))
-
-
-def test_combined_rules_give_the_same_rule_features(report_inputs: list[list[SentenceInput]]) -> None:
-    rules = load_keywords()
-    combined = combined_rules(rules)
-    assert len(combined.problem) == 1 < len(rules.problem)
-    for inputs in report_inputs:
-        assert np.array_equal(rule_features(inputs, combined), rule_features(inputs, rules))
 
 
 def test_the_backend_features_are_unchanged(training_texts: list[str], report_inputs: list[list[SentenceInput]]) -> None:

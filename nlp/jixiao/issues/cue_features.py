@@ -15,7 +15,8 @@ import numpy as np
 
 from jixiao.document.model import CATEGORIES
 from jixiao.issues.inputs import SentenceInput
-from jixiao.issues.rules import KeywordRules, fires
+from jixiao.issues.rules import KeywordRules
+from jixiao.issues.scanner import KeywordScanner
 
 # The only heading context a model may weigh, and only as a soft prior: whether a sentence stands
 # under a part that prescribes (建议, 整改要求) or one that reports practice (经验, 做法). These
@@ -37,18 +38,30 @@ def cue_names(rules: KeywordRules, sections: Sequence[str] = ()) -> list[str]:
     return names
 
 
-def cue_features(inputs: Sequence[SentenceInput], rules: KeywordRules, sections: Sequence[str] = (),
-                 skip: Collection[str] = ()) -> np.ndarray:
-    """One row per input, one column per name of ``cue_names`` (0 or 1), as float32.
+def cue_scanner(rules: KeywordRules, skip: Collection[str] = ()) -> KeywordScanner:
+    """The scanner of the keyword groups of ``cue_names`` that are not in ``skip``, in that order
+    (a model keeps one: building it reads every pattern)."""
+    return KeywordScanner([group for name, group in _keyword_groups(rules) if name not in skip])
 
-    Computed a column at a time (a comprehension per pattern over all sentences): per-sentence
-    Python calls cost more than the regex scans themselves. The keyword groups named in ``skip``
-    are not scanned and their columns are 0 (a model that gives them no weight needs no scan)."""
-    texts = [inp.text for inp in inputs]
+
+def _keyword_groups(rules: KeywordRules) -> list[tuple[str, tuple[re.Pattern[str], ...]]]:
+    """(column name, patterns) of the keyword columns, the first columns of ``cue_names``."""
     groups = [rules.problem, rules.recommendation, rules.not_problem, *rules.cues.values(),
               *(rules.categories[c] for c in CATEGORIES)]
-    names = cue_names(rules)
-    columns = [[False] * len(texts) if name in skip else fires(group, texts) for name, group in zip(names, groups)]
+    return list(zip(cue_names(rules), groups))
+
+
+def cue_features(inputs: Sequence[SentenceInput], rules: KeywordRules, sections: Sequence[str] = (),
+                 skip: Collection[str] = (), scanner: KeywordScanner | None = None) -> np.ndarray:
+    """One row per input, one column per name of ``cue_names`` (0 or 1), as float32.
+
+    The keyword groups named in ``skip`` are not scanned and their columns are 0 (a model that
+    gives them no weight needs no scan); ``scanner``: ``cue_scanner(rules, skip)``, if the caller
+    keeps one."""
+    texts = [inp.text for inp in inputs]
+    scanned = iter((scanner or cue_scanner(rules, skip)).fires(texts).T)
+    columns: list[object] = [[False] * len(texts) if name in skip else next(scanned)
+                             for name, _ in _keyword_groups(rules)]
     columns.append([len(t.strip()) < 8 for t in texts])
     columns.append([inp.section == "table" for inp in inputs])
     columns.append([_NUMBERED.match(t) is not None for t in texts])

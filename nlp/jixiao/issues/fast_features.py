@@ -6,7 +6,7 @@ rule pattern separately. ``CharNgramTfidf`` computes the identical TF-IDF matrix
 n-gram of up to four characters becomes one integer, looked up in the sorted vocabulary with
 ``searchsorted``; counting, ordering, weighting and normalising then follow scikit-learn's own
 steps and weighting through the vectorizer's public ``idf_`` and ``sklearn.preprocessing.normalize``.
-``combined_rules`` (in ``rules``) joins each rule group into one alternation.
+``rule_scanner`` (in ``rule_features``) finds every rule group in one multi-pattern pass.
 
 Both fall back to the original computation for settings they do not reproduce exactly (another
 analyzer, a custom preprocessor, patterns with back-references), so outputs never change;
@@ -24,7 +24,9 @@ from scipy.sparse import csr_matrix
 from sklearn.preprocessing import normalize
 
 from jixiao.issues.ngrams import KEY_LIMIT, NgramIndex
-from jixiao.issues.rules import KeywordRules, combined_rules
+from jixiao.issues.rule_features import rule_scanner
+from jixiao.issues.rules import KeywordRules
+from jixiao.issues.scanner import KeywordScanner
 
 
 
@@ -85,12 +87,12 @@ class FastFeatures:
     rules: KeywordRules
     vocabulary: Any = field(init=False)
     tfidf: CharNgramTfidf | None = field(init=False)
-    combined: KeywordRules = field(init=False)
+    scanner: KeywordScanner = field(init=False)
 
     def __post_init__(self) -> None:
         self.vocabulary = getattr(self.vectorizer, "vocabulary_", None)
         self.tfidf = CharNgramTfidf(self.vectorizer) if CharNgramTfidf.supports(self.vectorizer) else None
-        self.combined = combined_rules(self.rules)
+        self.scanner = rule_scanner(self.rules)
 
     def fits(self, vectorizer: Any) -> bool:
         """Still valid: the same vectorizer, not refitted since (a refit makes a new vocabulary)."""

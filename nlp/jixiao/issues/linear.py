@@ -24,10 +24,11 @@ import yaml
 
 from jixiao.document.model import CATEGORIES
 from jixiao.document.sections import NOT_PRESCRIBING
-from jixiao.issues.cue_features import SECTIONS, cue_features, cue_names
+from jixiao.issues.cue_features import SECTIONS, cue_features, cue_names, cue_scanner
 from jixiao.issues.inputs import SentenceInput
 from jixiao.issues.ngrams import NgramIndex
-from jixiao.issues.rules import KEYWORDS_FILE, KeywordRules, combined_rules, load_keywords, save_keywords
+from jixiao.issues.rules import KEYWORDS_FILE, KeywordRules, load_keywords, save_keywords
+from jixiao.issues.scanner import KeywordScanner
 from jixiao.issues.scored import ScoredClassifier
 
 CONFIG_FILE = "config.json"
@@ -47,7 +48,8 @@ class LinearIssueModel(ScoredClassifier):
     settings: dict[str, Any] = field(default_factory=dict)
     temperature: dict[str, float] = field(default_factory=dict)  # "kind", "categories": calibration
     name: str = "linear"
-    combined: KeywordRules | None = field(default=None, init=False, repr=False, compare=False)
+    _scanner: tuple[tuple[str, frozenset[str]], KeywordScanner] | None = field(
+        default=None, init=False, repr=False, compare=False)
     _wide: tuple[np.ndarray, np.ndarray] | None = field(default=None, init=False, repr=False, compare=False)
 
     @property
@@ -67,16 +69,16 @@ class LinearIssueModel(ScoredClassifier):
         """The cue columns, each scaled by its group's weight: ``cue_weight`` for the kind cues and
         the form of the line, ``topic_weight`` for the topic words of the categories,
         ``section_weight`` for the section columns (present only when that weight is above 0)."""
-        if self.combined is None or self.combined.text != self.rules.text:
-            self.combined = combined_rules(self.rules)  # one regex scan per group, same answers
         weights = {"topic": float(self.settings.get("topic_weight", 1.0)),
                    "section": float(self.settings.get("section_weight", 0.0))}
         default = float(self.settings.get("cue_weight", 1.0))
         names = cue_names(self.rules, self.sections)
         scale = np.asarray([weights.get(name.split(":")[0], default) for name in names], dtype=np.float32)
         # a group scaled by 0 (the topic words when topic_weight is 0) is not scanned at all
-        cues = cue_features(inputs, self.combined, self.sections, skip={n for n, w in zip(names, scale) if w == 0})
-        return cues * scale
+        skip = frozenset(n for n, w in zip(names, scale) if w == 0)
+        if self._scanner is None or self._scanner[0] != (self.rules.text, skip):
+            self._scanner = ((self.rules.text, skip), cue_scanner(self.rules, skip))
+        return cue_features(inputs, self.rules, self.sections, skip, self._scanner[1]) * scale
 
     def raw_scores(self, inputs: list[SentenceInput]) -> np.ndarray:
         """The linear scores (logits) of every kind and category, one row per input."""

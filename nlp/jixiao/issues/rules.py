@@ -65,54 +65,6 @@ def save_keywords(rules: KeywordRules, folder: Path) -> None:
     (folder / KEYWORDS_FILE).write_text(rules.text, "utf-8")
 
 
-_BACKREFERENCE = re.compile(r"\\[1-9]|\(\?P=|\(\?\(")  # \1, (?P=name), (?(1)...)
-
-
-def fires(patterns: Sequence[re.Pattern[str]], texts: list[str]) -> list[bool]:
-    """Whether any of the patterns matches, per text. Computed a pattern at a time over all texts:
-    per-sentence Python calls cost more than the regex scans themselves."""
-    hits = [False] * len(texts)
-    for pattern in patterns:
-        hits = [hit or pattern.search(t) is not None for hit, t in zip(hits, texts)]
-    return hits
-
-
-def combined_rules(rules: KeywordRules) -> KeywordRules:
-    """The same rules with each group as one alternation, which matches exactly when one of the
-    group's patterns does (the feature functions only ask whether any matches): one regex scan per
-    group instead of one per pattern."""
-    return KeywordRules(
-        text=rules.text,
-        problem=_combined(rules.problem),
-        recommendation=_combined(rules.recommendation),
-        not_problem=_combined(rules.not_problem),
-        categories={key: _combined(patterns) for key, patterns in rules.categories.items()},
-        cues={key: _combined(patterns) for key, patterns in rules.cues.items()},
-    )
-
-
-def _combined(patterns: tuple[re.Pattern[str], ...]) -> tuple[re.Pattern[str], ...]:
-    """Anchored patterns (``^…``) stay apart from the alternation: alone, the engine tries them at
-    the start only; inside an alternation, it would try them at every position."""
-    anchored = tuple(p for p in patterns if p.pattern.startswith("^"))
-    if anchored and len(anchored) < len(patterns):
-        groups = _joined(anchored) + _joined(tuple(p for p in patterns if not p.pattern.startswith("^")))
-    else:
-        groups = _joined(patterns)
-    return groups
-
-
-def _joined(patterns: tuple[re.Pattern[str], ...]) -> tuple[re.Pattern[str], ...]:
-    if len(patterns) < 2 or len({p.flags for p in patterns}) != 1:
-        return patterns
-    if any(_BACKREFERENCE.search(p.pattern) for p in patterns):
-        return patterns
-    try:  # global inline flags or a group name used twice do not compile: keep the patterns apart
-        return (re.compile("|".join(f"(?:{p.pattern})" for p in patterns), patterns[0].flags),)
-    except re.error:
-        return patterns
-
-
 def _hits(patterns: tuple[re.Pattern[str], ...], text: str) -> int:
     return sum(1 for p in patterns if p.search(text))
 

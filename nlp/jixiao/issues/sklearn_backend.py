@@ -49,7 +49,7 @@ class SklearnIssueModel(ScoredClassifier):
         if self.fast is None or not self.fast.fits(self.vectorizer):
             self.fast = FastFeatures(self.vectorizer, self.rules)
         text = self.fast.text_features([i.marked() for i in inputs])
-        return text, rule_features(inputs, self.fast.combined) * float(self.settings["rule_weight"])
+        return text, rule_features(inputs, self.rules, self.fast.scanner) * float(self.settings["rule_weight"])
 
     def scores(self, inputs: list[SentenceInput], issues_only: bool = False
                ) -> tuple[list[str], list[float], list[dict[str, float]]]:
