@@ -23,7 +23,7 @@ from jixiao.issues.rules import load_keywords
 from jixiao.issues.sklearn_backend import DEFAULTS, SklearnIssueModel
 
 AWKWARD = ["", " ", "A", "ABC  DEF\t\tg", "Ａ Ｂ　Ｃ", "𝒜𝒜𝒜𝒜𝒜", "İstanbul", "xxx", "年", "\u3000\u3000预算  执行率为98.16%",
-           "合同\n\n管理", "【问题部分】资料不完整", "\ud800 lone surrogate"]
+           "合同\n\n管理", "【问题部分】资料不完整", "\ud800 lone surrogate", "ΟΔΟΣ  ΣΑΣ", "x\x00y", "\x00"]
 
 
 @pytest.fixture(scope="module")

@@ -99,6 +99,7 @@ def assign_sections(text: str, sentences: list[tuple[int, int]]) -> list[str]:
     """Section kind ('problem', 'recommendation', 'experience' or 'other') of each sentence."""
     stack: list[Heading] = []
     result: list[str] = []
+    current = "other"  # the kind of the stack, recomputed only when a heading changes it
     for start, end in sentences:
         line_start = text.rfind("\n", 0, start) + 1
         level = line = None
@@ -116,7 +117,8 @@ def assign_sections(text: str, sentences: list[tuple[int, int]]) -> list[str]:
                 while stack and stack[-1].level >= level:
                     stack.pop()
                 stack.append(Heading(level, kind, line.strip()))
-        result.append(_innermost_kind(stack))
+                current = _innermost_kind(stack)
+        result.append(current)
     return result
 
 

@@ -17,7 +17,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 import numpy as np
 import yaml
@@ -32,6 +32,17 @@ from jixiao.issues.scanner import KeywordScanner
 from jixiao.issues.scored import ScoredClassifier
 
 CONFIG_FILE = "config.json"
+
+
+class Features(NamedTuple):
+    """A batch's features: the TF-IDF entries (row, column, value; sorted by row) and the cue
+    matrix (float64)."""
+
+    rows: np.ndarray
+    cols: np.ndarray
+    values: np.ndarray
+    cues: np.ndarray
+
 WEIGHTS_FILE = "weights.safetensors"
 VOCABULARY_FILE = "vocabulary.json"
 
@@ -50,7 +61,8 @@ class LinearIssueModel(ScoredClassifier):
     name: str = "linear"
     _scanner: tuple[tuple[str, frozenset[str]], KeywordScanner] | None = field(
         default=None, init=False, repr=False, compare=False)
-    _wide: tuple[np.ndarray, np.ndarray] | None = field(default=None, init=False, repr=False, compare=False)
+    _wide: tuple[np.ndarray, dict[str, tuple[np.ndarray, np.ndarray]]] | None = field(
+        default=None, init=False, repr=False, compare=False)
 
     @property
     def sections(self) -> tuple[str, ...]:
@@ -82,22 +94,41 @@ class LinearIssueModel(ScoredClassifier):
 
     def raw_scores(self, inputs: list[SentenceInput]) -> np.ndarray:
         """The linear scores (logits) of every kind and category, one row per input."""
+        features = self._features(inputs)
+        return np.hstack([self._logits(features, "kind"), self._logits(features, "categories")])
+
+    def _features(self, inputs: list[SentenceInput]) -> Features:
         rows, cols, values = self.ngrams.tfidf([i.text for i in inputs])
+        return Features(rows, cols, values, self.cue_matrix(inputs).astype(np.float64))
+
+    def _logits(self, features: Features, part: str, keep: np.ndarray | None = None) -> np.ndarray:
+        """The logits of one part (``kind`` or ``categories``), for the rows ``keep`` selects (a
+        boolean mask; all rows by default). Each column is summed exactly as for all columns at
+        once: the parts are computed separately so that tagging skips the category columns of
+        the sentences it finds to be ``none``."""
+        weights, bias = self._part_weights(part)
+        rows, cols, values, cues = features
+        if keep is not None:
+            selected = keep[rows]
+            rows, cols, values = (np.cumsum(keep) - 1)[rows[selected]], cols[selected], values[selected]
+            cues = cues[keep]
         n_text = len(self.ngrams)
-        weights = self._float64_weights()
-        raw = self.cue_matrix(inputs).astype(np.float64) @ weights[n_text:]
+        raw = cues @ weights[n_text:]
         if len(rows):
             contributions = weights[cols] * values[:, None]
             starts = np.flatnonzero(np.r_[True, rows[1:] != rows[:-1]])
             raw[rows[starts]] += np.add.reduceat(contributions, starts, axis=0)
-        return raw + self.bias
+        return raw + bias
 
-    def _float64_weights(self) -> np.ndarray:
-        """The weights in float64, converted once (per weight array) rather than per batch: the
-        scores are summed in float64 either way."""
+    def _part_weights(self, part: str) -> tuple[np.ndarray, np.ndarray]:
+        """(weights, bias) of the kind or the category columns, widened to float64 and made
+        contiguous once per weight array rather than per batch (the scores are summed in float64)."""
         if self._wide is None or self._wide[0] is not self.weights:
-            self._wide = (self.weights, self.weights.astype(np.float64))
-        return self._wide[1]
+            k = len(self.kind_classes)
+            wide = self.weights.astype(np.float64)
+            self._wide = (self.weights, {"kind": (np.ascontiguousarray(wide[:, :k]), self.bias[:k]),
+                                         "categories": (np.ascontiguousarray(wide[:, k:]), self.bias[k:])})
+        return self._wide[1][part]
 
     def section_prior(self, inputs: list[SentenceInput]) -> np.ndarray:
         """The soft prior of the heading context, as a logit offset for one kind only: an imperative
@@ -120,32 +151,39 @@ class LinearIssueModel(ScoredClassifier):
 
     def probabilities(self, inputs: list[SentenceInput]) -> tuple[np.ndarray, np.ndarray]:
         """(kind probabilities, category probabilities), calibrated by temperature."""
-        raw = self.raw_scores(inputs)
-        k = len(self.kind_classes)
-        raw[:, :k] += self.section_prior(inputs)
-        kind = raw[:, :k] / self.temperature.get("kind", 1.0)
+        features = self._features(inputs)
+        return self._kind_probabilities(features, inputs), self._category_probabilities(features)
+
+    def _kind_probabilities(self, features: Features, inputs: list[SentenceInput]) -> np.ndarray:
+        kind = (self._logits(features, "kind") + self.section_prior(inputs)) / self.temperature.get("kind", 1.0)
         kind = np.exp(kind - kind.max(axis=1, keepdims=True))
-        kind /= kind.sum(axis=1, keepdims=True)
-        cats = 1.0 / (1.0 + np.exp(-raw[:, k:] / self.temperature.get("categories", 1.0)))
-        return kind, cats
+        return kind / kind.sum(axis=1, keepdims=True)
+
+    def _category_probabilities(self, features: Features, keep: np.ndarray | None = None) -> np.ndarray:
+        raw = self._logits(features, "categories", keep)
+        return 1.0 / (1.0 + np.exp(-raw / self.temperature.get("categories", 1.0)))
 
     def scores(self, inputs: list[SentenceInput]) -> tuple[list[str], list[float], list[dict[str, float]]]:
         return self._scores(inputs, none_categories=True)
 
     def tagging_scores(self, inputs: list[SentenceInput]) -> tuple[list[str], list[float], list[dict[str, float]]]:
         """``scores`` without the category scores of ``none`` sentences, which tagging never reads
-        (most sentences of a report are ``none``)."""
+        (most sentences of a report are ``none``): their category columns are not computed."""
         return self._scores(inputs, none_categories=False)
 
     def _scores(self, inputs: list[SentenceInput], none_categories: bool
                 ) -> tuple[list[str], list[float], list[dict[str, float]]]:
         if not inputs:
             return [], [], []
-        kind, cats = self.probabilities(inputs)
-        kinds = [self.kind_classes[i] for i in kind.argmax(axis=1)]
+        features = self._features(inputs)
+        kind = self._kind_probabilities(features, inputs)
+        best = kind.argmax(axis=1)
+        kinds = [self.kind_classes[i] for i in best]
+        keep = None if none_categories or "none" not in self.kind_classes else best != self.kind_classes.index("none")
+        cats = iter(self._category_probabilities(features, keep).tolist())
         names = self.categories
         return kinds, kind.max(axis=1).tolist(), [
-            dict(zip(names, map(float, row))) if none_categories or k != "none" else {} for k, row in zip(kinds, cats)]
+            dict(zip(names, next(cats))) if none_categories or k != "none" else {} for k in kinds]
 
 
 def save_linear(model: LinearIssueModel, folder: Path) -> None:

@@ -20,7 +20,9 @@ from dataclasses import dataclass, field
 import numpy as np
 
 _WHITE_SPACES = re.compile(r"\s\s+")  # scikit-learn's preprocessing of char analyzers
+_SEPARATOR = "\x00"  # not white space: runs of it are never folded
 KEY_LIMIT = 2**62  # keys of n-grams over the alphabet must fit in int64
+BMP = 0x10000
 PROBES = 3  # hash-table rounds before the keys still pending are looked up by binary search
 
 
@@ -34,6 +36,8 @@ class NgramIndex:
     alphabet: np.ndarray = field(init=False, repr=False)
     base: int = field(init=False, repr=False)
     table: KeyTable = field(init=False, repr=False)
+    bmp_codes: np.ndarray = field(init=False, repr=False)
+    unigram_ids: np.ndarray = field(init=False, repr=False)
 
     def __post_init__(self) -> None:
         joined = "".join(self.grams)
@@ -42,8 +46,17 @@ class NgramIndex:
         self.base = len(chars) + 1  # code 0: a character in no vocabulary entry
         if (self.high + 1) * self.base**self.high >= KEY_LIMIT:
             raise ValueError(f"an alphabet of {len(chars)} characters is too large for {self.high}-grams")
+        # most text is in the Basic Multilingual Plane: its code of each character is one read
+        self.bmp_codes = np.zeros(BMP, dtype=np.int64)
+        in_bmp = self.alphabet < BMP
+        self.bmp_codes[self.alphabet[in_bmp]] = np.flatnonzero(in_bmp) + 1
         self.table = KeyTable(self._keys(joined), np.arange(len(self.grams), dtype=np.int64))
         self.idf = np.asarray(self.idf, dtype=np.float32)
+        # the ids of the one-character entries by code, looked up without hashing
+        self.unigram_ids = np.full(self.base, -1, dtype=np.int64)
+        single = [i for i, gram in enumerate(self.grams) if len(gram) == 1]
+        if single:
+            self.unigram_ids[self._codes("".join(self.grams[i] for i in single))] = single
 
     def _keys(self, joined: str) -> np.ndarray:
         """The key of every vocabulary entry: its characters' codes as the digits of a number in
@@ -64,16 +77,31 @@ class NgramIndex:
     def hits(self, texts: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
         """(row, vocabulary id) of every n-gram occurrence in the vocabulary, after scikit-learn's
         preprocessing of char analyzers."""
-        prepared = [_WHITE_SPACES.sub(" ", t.lower() if self.lowercase else t) for t in texts]
+        prepared = self._prepared(texts)
         lengths = np.fromiter(map(len, prepared), dtype=np.int64, count=len(prepared))
         return self._hits(self._codes("".join(prepared)), lengths)
+
+    def _prepared(self, texts: Sequence[str]) -> list[str]:
+        """scikit-learn's preprocessing of each text, done on all texts joined when that gives the
+        same strings (no text holds the separator, no character changes length or, like Σ, case
+        by context)."""
+        joined = _SEPARATOR.join(texts)
+        lowered = joined.lower() if self.lowercase else joined
+        if len(lowered) == len(joined) and joined.count(_SEPARATOR) == len(texts) - 1 and "Σ" not in joined:
+            return _WHITE_SPACES.sub(" ", lowered).split(_SEPARATOR) if texts else []
+        return [_WHITE_SPACES.sub(" ", t.lower() if self.lowercase else t) for t in texts]
 
     def tfidf(self, texts: Sequence[str]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """(rows, columns, values) of the L2-normalised sublinear TF-IDF matrix, sorted by row."""
         rows, cols = self.hits(texts)
         if not len(rows):
             return rows, cols, np.zeros(0, dtype=np.float32)
-        keys, counts = np.unique(rows * len(self.grams) + cols, return_counts=True)
+        # np.unique, with a stable sort: the hits come in runs already ordered by row, which the
+        # stable sort (radix/timsort) exploits; numpy's default quicksort does not
+        keys = np.sort(rows * len(self.grams) + cols, kind="stable")
+        first = np.flatnonzero(np.r_[True, keys[1:] != keys[:-1]])
+        counts = np.diff(np.r_[first, len(keys)])
+        keys = keys[first]
         rows, cols = keys // len(self.grams), keys % len(self.grams)
         values = (np.log(counts.astype(np.float32)) + np.float32(1.0)) * self.idf[cols]
         norms = np.sqrt(np.bincount(rows, weights=values.astype(np.float64) ** 2, minlength=len(texts)))
@@ -81,9 +109,12 @@ class NgramIndex:
         return rows, cols, values
 
     def _codes(self, text: str) -> np.ndarray:
+        """Each character's code: 1 + its place in the alphabet, 0 for characters outside it."""
         points = np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32).astype(np.int64)
         if not len(self.alphabet):
             return np.zeros(len(points), dtype=np.int64)
+        if not len(points) or points.max() < BMP:
+            return self.bmp_codes[points]
         index = np.minimum(np.searchsorted(self.alphabet, points), len(self.alphabet) - 1)
         return np.where(self.alphabet[index] == points, index + 1, 0)
 
@@ -101,7 +132,10 @@ class NgramIndex:
             if n < self.low:
                 continue
             usable = valid & (left >= n)
-            found = self.table.lookup(key[usable] + n * self.base**self.high)
+            if n == 1:
+                found = self.unigram_ids[key[usable]]
+            else:
+                found = self.table.lookup(key[usable] + n * self.base**self.high)
             hit = found >= 0
             found_rows.append(rows[usable][hit])
             found_cols.append(found[hit])
