@@ -29,6 +29,8 @@ _MARKERS: tuple[tuple[float, re.Pattern[str]], ...] = (
     (3.0, re.compile(r"^\d{1,2}\s*[、.．](?!\d)")),
     (4.0, re.compile(r"^[（(]\s*\d{1,2}\s*[）)]")),
 )
+# the markers as one alternation, tried in the same order (the first that matches wins)
+_ANY_MARKER = re.compile("|".join(f"(?P<m{i}>{pattern.pattern[1:]})" for i, (_, pattern) in enumerate(_MARKERS)))
 _PROBLEM = re.compile(r"问题|不足|短板|薄弱|(审计|检查|巡察|督查|评价|抽查)发现|扣分(原因|情况)|差距")
 _NEUTRAL = re.compile(r"需要?说明的?的?问题")
 _RECOMMEND = re.compile(r"建议|措施|整改|下一步|改进|对策|举措|(审计|处理|审查|审议)意见|有关要求|工作要求|今后")
@@ -38,6 +40,7 @@ _EXPERIENCE = re.compile(r"经验|做法|成效|亮点")
 # as imperatives. A heading that itself prescribes or finds fault (「完善绩效目标」,
 # 「绩效目标设置不合理」) is not one, and inside a problem or recommendation part a description
 # heading does not change the part (``_innermost_kind``).
+_ANY_PART = re.compile("|".join(f"(?:{p.pattern})" for p in (_PROBLEM, _RECOMMEND, _EXPERIENCE)))
 _DESCRIPTION = re.compile(r"基本情况|概况|概述|简介|职能|职责|绩效目标|年度目标|总目标|阶段性目标|评价标准|评价方法|评价依据"
                           r"|评价原则|评价指标|指标体系|名词解释|评价对象|评价范围|主要任务|工作任务|主要内容|建设内容|实施内容")
 _NOT_DESCRIPTION = re.compile(r"不|未|无|缺|低|差|偏|滞后|加强|完善|健全|提高|提升|规范|强化|细化|明确|优化|设置|建立|落实|严格"
@@ -65,9 +68,9 @@ def heading_level(line: str) -> float | None:
     body = line.rstrip("。：:")
     if _TERMINATOR.search(body) or "，" in body[:-1] and len(body) > 24:
         return None
-    for level, pattern in _MARKERS:
-        if pattern.match(line):
-            return level
+    marker = _ANY_MARKER.match(line)
+    if marker is not None:
+        return _MARKERS[int(marker.lastgroup[1:])][0]  # type: ignore[index]
     return -1.0 if len(body) <= 20 else None
 
 
@@ -87,6 +90,8 @@ def heading_kind(text: str) -> str:
     """Classify a heading; when a heading names several parts, the last one named wins."""
     if _NEUTRAL.search(text):
         return "other"
+    if _ANY_PART.search(text) is None:  # most short lines name no part: one scan instead of three
+        return "description" if _DESCRIPTION.search(text) and not _NOT_DESCRIPTION.search(text) else "other"
     found = [(m.start(), "problem") for m in _PROBLEM.finditer(text)]
     found += [(m.start(), "recommendation") for m in _RECOMMEND.finditer(text)]
     found += [(m.start(), "experience") for m in _EXPERIENCE.finditer(text)]

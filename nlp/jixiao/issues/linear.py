@@ -59,7 +59,8 @@ class LinearIssueModel(ScoredClassifier):
     settings: dict[str, Any] = field(default_factory=dict)
     temperature: dict[str, float] = field(default_factory=dict)  # "kind", "categories": calibration
     name: str = "linear"
-    _scanner: tuple[tuple[str, frozenset[str]], KeywordScanner] | None = field(
+    # (settings key, column scale, groups not scanned, their scanner): built once per rules and settings
+    _cues: tuple[tuple[Any, ...], np.ndarray, frozenset[str], KeywordScanner] | None = field(
         default=None, init=False, repr=False, compare=False)
     _wide: tuple[np.ndarray, dict[str, tuple[np.ndarray, np.ndarray]]] | None = field(
         default=None, init=False, repr=False, compare=False)
@@ -81,16 +82,19 @@ class LinearIssueModel(ScoredClassifier):
         """The cue columns, each scaled by its group's weight: ``cue_weight`` for the kind cues and
         the form of the line, ``topic_weight`` for the topic words of the categories,
         ``section_weight`` for the section columns (present only when that weight is above 0)."""
-        weights = {"topic": float(self.settings.get("topic_weight", 1.0)),
-                   "section": float(self.settings.get("section_weight", 0.0))}
-        default = float(self.settings.get("cue_weight", 1.0))
-        names = cue_names(self.rules, self.sections)
-        scale = np.asarray([weights.get(name.split(":")[0], default) for name in names], dtype=np.float32)
-        # a group scaled by 0 (the topic words when topic_weight is 0) is not scanned at all
-        skip = frozenset(n for n, w in zip(names, scale) if w == 0)
-        if self._scanner is None or self._scanner[0] != (self.rules.text, skip):
-            self._scanner = ((self.rules.text, skip), cue_scanner(self.rules, skip))
-        return cue_features(inputs, self.rules, self.sections, skip, self._scanner[1]) * scale
+        key = (self.rules.text, *(self.settings.get(k) for k in ("topic_weight", "section_weight", "cue_weight",
+                                                                     "section_columns")))
+        if self._cues is None or self._cues[0] != key:
+            weights = {"topic": float(self.settings.get("topic_weight", 1.0)),
+                       "section": float(self.settings.get("section_weight", 0.0))}
+            default = float(self.settings.get("cue_weight", 1.0))
+            names = cue_names(self.rules, self.sections)
+            scale = np.asarray([weights.get(name.split(":")[0], default) for name in names], dtype=np.float32)
+            # a group scaled by 0 (the topic words when topic_weight is 0) is not scanned at all
+            skip = frozenset(n for n, w in zip(names, scale) if w == 0)
+            self._cues = (key, scale, skip, cue_scanner(self.rules, skip))
+        _, scale, skip, scanner = self._cues
+        return cue_features(inputs, self.rules, self.sections, skip, scanner) * scale
 
     def raw_scores(self, inputs: list[SentenceInput]) -> np.ndarray:
         """The linear scores (logits) of every kind and category, one row per input."""
@@ -116,7 +120,7 @@ class LinearIssueModel(ScoredClassifier):
         raw = cues @ weights[n_text:]
         if len(rows):
             contributions = weights[cols] * values[:, None]
-            starts = np.flatnonzero(np.r_[True, rows[1:] != rows[:-1]])
+            starts = np.flatnonzero(np.concatenate(([True], rows[1:] != rows[:-1])))
             raw[rows[starts]] += np.add.reduceat(contributions, starts, axis=0)
         return raw + bias
 

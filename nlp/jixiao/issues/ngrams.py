@@ -99,8 +99,8 @@ class NgramIndex:
         # np.unique, with a stable sort: the hits come in runs already ordered by row, which the
         # stable sort (radix/timsort) exploits; numpy's default quicksort does not
         keys = np.sort(rows * len(self.grams) + cols, kind="stable")
-        first = np.flatnonzero(np.r_[True, keys[1:] != keys[:-1]])
-        counts = np.diff(np.r_[first, len(keys)])
+        first = np.flatnonzero(np.concatenate(([True], keys[1:] != keys[:-1])))
+        counts = np.diff(first, append=len(keys))
         keys = keys[first]
         rows, cols = keys // len(self.grams), keys % len(self.grams)
         values = (np.log(counts.astype(np.float32)) + np.float32(1.0)) * self.idf[cols]

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from itertools import chain
 
 import ahocorasick
 import numpy as np
@@ -77,7 +78,7 @@ class KeywordScanner:
             ends, ids = self._matches(texts)
             if len(ends):
                 rows = np.searchsorted(self._ends(texts), ends, side="left")  # ascending, as the ends
-                starts = np.flatnonzero(np.r_[True, rows[1:] != rows[:-1]])
+                starts = np.flatnonzero(np.concatenate(([True], rows[1:] != rows[:-1])))
                 fired[rows[starts]] |= np.logical_or.reduceat(self.literal_groups[ids], starts, axis=0)
                 triggered[rows[starts]] = np.logical_or.reduceat(self.literal_triggers[ids], starts, axis=0)
         for p, (g, pattern) in enumerate(self.checked):
@@ -95,7 +96,8 @@ class KeywordScanner:
         found = list(self.automaton.iter(SEPARATOR.join(texts)))
         if not found:
             return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
-        pairs = np.asarray(found, dtype=np.int64)
+        # flattened first: NumPy reads a flat iterable of ints several times faster than pairs
+        pairs = np.fromiter(chain.from_iterable(found), dtype=np.int64, count=2 * len(found)).reshape(-1, 2)
         return pairs[:, 0], pairs[:, 1]
 
     @staticmethod
