@@ -13,7 +13,7 @@ from typing import Any
 from rich.console import Console
 
 from jixiao.outputs.feedback import PlainLines, ProgressBar, Quiet
-from jixiao.runner import bounded_ordered, load_settings, process_map, tag_to_file
+from jixiao.runner import bounded_ordered, load_settings, process_map, shared_ordered, tag_to_file
 
 THREAD_VARIABLES = ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS", "TOKENIZERS_PARALLELISM")
 
@@ -36,6 +36,38 @@ def test_bounded_ordered_keeps_input_order_and_bounds_the_work_in_flight() -> No
             results.append(value)
             assert len(pulled) - len(results) <= 6
     assert results == [i * i for i in range(60)]
+
+
+def test_shared_ordered_runs_items_here_while_the_pool_works_and_keeps_the_order() -> None:
+    pulled: list[int] = []
+    ran: dict[str, list[int]] = {"here": [], "pool": []}
+
+    def items():  # type: ignore[no-untyped-def]
+        for i in range(40):
+            pulled.append(i)
+            yield i
+
+    def in_pool(i: int) -> int:
+        time.sleep(0.2 if i == 0 else 0.01)  # the pool is slow to start, as a spawned worker is
+        ran["pool"].append(i)
+        return i * i
+
+    def here(i: int) -> int:
+        time.sleep(0.005)
+        ran["here"].append(i)
+        return i * i
+
+    results: list[int] = []
+    with ThreadPoolExecutor(1) as executor:
+        for value in shared_ordered(here, lambda i: executor.submit(in_pool, i), items(), limit=8, in_pool=3):
+            results.append(value)
+            assert len(pulled) - len(results) <= 8
+    assert results == [i * i for i in range(40)]
+    assert sorted(ran["here"] + ran["pool"]) == list(range(40))  # each item ran once, somewhere
+    assert ran["pool"] and len(ran["here"]) > len(ran["pool"])  # this side did the work while the pool was slow
+    # items given to the pool and not yet started were taken back: the first three went to the
+    # pool, and while item 0 slept, this side ran everything it could, then took back 2
+    assert 2 in ran["here"]
 
 
 def thread_report(_: str) -> dict[str, Any]:

@@ -1,10 +1,11 @@
 """Tag many files into one output, in one process or a pool of worker processes.
 
 Results are written in input order as they arrive, with a bounded number of documents in flight,
-so memory stays flat however many reports come in. Workers are spawned fresh (no fork of a
-process that holds threads and a model), load the model once each, cap their numerical
-libraries to one thread, ignore Ctrl-C (the parent decides how to stop) and exit by themselves if
-the parent is killed. See ``nlp/jixiao/outputs/journal.py`` for how an interrupted run keeps its work.
+so memory stays flat however many reports come in. With N workers, this process tags too, beside
+N - 1 worker processes (``shared_ordered``): it works while they start and takes back, at the end,
+what they have not begun. Workers are spawned fresh (no fork of a process that holds threads and
+a model), load the model once each, cap their numerical libraries to one thread, ignore Ctrl-C
+(the parent decides how to stop) and exit by themselves if the parent is killed. See ``nlp/jixiao/outputs/journal.py`` for how an interrupted run keeps its work.
 
 What one file may cost is bounded: the size and depth checks of ``jixiao.ingest.limits`` run
 before any format reader, and the time spent reading and tagging one file is capped by a timer
@@ -238,6 +239,12 @@ def _worker_outcomes(model: ModelRef, reading: Reading, info: dict[str, str],
     return [outcome_of(result, info) for result in tag_batch(_worker_tagger(model), jobs, reading)]
 
 
+def _outcomes_here(tagger: Tagger, reading: Reading, info: dict[str, str],
+                   jobs: list[tuple[str, str | None]]) -> list[Outcome]:
+    """``_worker_outcomes`` in the process that runs the pool, with its own model."""
+    return [outcome_of(result, info) for result in tag_batch(tagger, jobs, reading)]
+
+
 def _worker_result(model: ModelRef, reading: Reading, job: tuple[str, str | None]) -> TagResult:
     return tag_to_result(_worker_tagger(model), job[0], job[1], reading)
 
@@ -325,15 +332,102 @@ def bounded_ordered(submit: Callable[[T], Future[R]], items: Iterable[T], limit:
         yield result
 
 
+class _Here:
+    """An item this process runs itself: when its result is due, or earlier while it waits for
+    the pool (``shared_ordered``)."""
+
+    __slots__ = ("fn", "item", "ran", "value")
+
+    def __init__(self, fn: Callable[[T], R], item: T) -> None:
+        self.fn, self.item, self.ran, self.value = fn, item, False, None
+
+    def done(self) -> bool:
+        return self.ran
+
+    def run(self) -> None:
+        if not self.ran:
+            self.value, self.ran, self.item = self.fn(self.item), True, None
+
+    def result(self) -> Any:
+        self.run()
+        return self.value
+
+
+def shared_ordered(here: Callable[[T], R], submit: Callable[[T], Future[R]], items: Iterable[T], limit: int,
+                   in_pool: int, start: Callable[[], Any] = _sigint_held) -> Iterator[R]:
+    """``bounded_ordered`` with this process working too. Of the ``limit`` items in flight, the
+    earliest ``in_pool`` not yet begun are submitted to the pool; while the result due next is
+    not ready, this process runs the latest item not begun itself (``here``), and when none is
+    left, takes back the latest one the pool has not started (a cancelled future). The pool
+    works from the front of the window and this process from the back, so neither waits for
+    the other at the end, and the results still come in input order."""
+    iterator = iter(items)
+    pending: deque[Future[R] | _Here] = deque()
+    submitted: dict[Future[R], T] = {}  # the item of each future, to take it back
+
+    def feed() -> None:
+        busy = sum(1 for task in pending if not isinstance(task, _Here) and not task.done())
+        for i, task in enumerate(pending):
+            if busy >= in_pool:
+                return
+            if isinstance(task, _Here) and not task.ran:
+                future = submit(task.item)
+                submitted[future] = task.item
+                pending[i] = future
+                busy += 1
+
+    def take_back() -> _Here | None:
+        for i in range(len(pending) - 1, 0, -1):  # never the head, which the pool may be finishing
+            task = pending[i]
+            if not isinstance(task, _Here) and task.cancel():
+                pending[i] = _Here(here, submitted.pop(task))
+                return pending[i]
+        return None
+
+    with start():
+        pending.extend(_Here(here, item) for item in islice(iterator, limit))
+        feed()
+    while pending:
+        head = pending[0]
+        while not head.done():
+            task = next((t for t in reversed(pending) if isinstance(t, _Here) and not t.ran), None) or take_back()
+            if task is None:
+                break
+            task.run()
+            feed()  # the pool may have finished items meanwhile: give it the next ones
+        done = pending.popleft()
+        submitted.pop(done, None)  # type: ignore[call-overload]
+        result = done.result()
+        pending.extend(_Here(here, item) for item in islice(iterator, 1))
+        feed()
+        yield result
+
+
 def process_map(fn: Callable[[T], R], items: Iterable[T], model: ModelRef, workers: int,
-                settings: dict[str, Any]) -> Iterator[R]:
-    """``fn`` over ``items`` in a pool of ``workers`` spawned processes, results in input order."""
+                settings: dict[str, Any], here: Callable[[T], R] | None = None) -> Iterator[R]:
+    """``fn`` over ``items`` in a pool of ``workers`` spawned processes, results in input order.
+
+    With ``here`` (``fn`` with this process's own model), this process is one of the
+    ``workers``: the pool has one process fewer and this one runs items too (``shared_ordered``)
+    instead of waiting. On two cores that saves a worker's start-up, and the parent's core is
+    no longer idle while the workers start."""
     worker_settings = settings.get("workers", {})
-    limit = workers * int(worker_settings.get("in_flight_per_worker", 4))
-    executor = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn"),
+    ahead = int(worker_settings.get("in_flight_per_worker", 4))
+    pool = workers - 1 if here is not None else workers
+    limit = workers * ahead
+    if pool < 1 and here is not None:
+        yield from map(here, items)
+        return
+    executor = ProcessPoolExecutor(pool, mp_context=multiprocessing.get_context("spawn"),
                                    initializer=_init_worker, initargs=(model, os.getpid(), worker_settings))
     try:
-        yield from bounded_ordered(lambda item: executor.submit(fn, item), items, limit)
+        if here is None:
+            yield from bounded_ordered(lambda item: executor.submit(fn, item), items, limit)
+        else:
+            # two items per worker keep it busy while this process runs one; more would be
+            # committed to the pool (a worker takes its next items before they start) and
+            # could not be taken back at the end
+            yield from shared_ordered(here, lambda item: executor.submit(fn, item), items, limit, pool * 2)
     finally:
         executor.shutdown(wait=True, cancel_futures=True)
 
@@ -438,15 +532,10 @@ def _model_ref(model: ModelRef | Tagger, workers: int) -> ModelRef:
     return model
 
 
-def _tagger_here(model: ModelRef | Tagger, workers: int) -> Tagger | None:
-    """The model in this process, which tags only with one worker; with more, only a model
-    folder that is plainly wrong is caught here (loading it fails fast), so the parent does
-    not spend the time and memory of loading a model it never uses."""
-    if workers <= 1:
-        return _load(model)
-    if model is not None and not (Path(str(model)) / "meta.json").is_file():
-        _load(model)
-    return None
+def _tagger_here(model: ModelRef | Tagger) -> Tagger:
+    """The model in this process, which tags with any number of workers: alone with one, and
+    beside the pool's ``workers - 1`` processes with more (``process_map`` with ``here``)."""
+    return _load(model)
 
 
 # --- the Python API -------------------------------------------------------------------------
@@ -465,12 +554,13 @@ def tag_files(paths: Iterable[str | Path] | Inputs, model: ModelRef | Tagger = N
     workers = capped_workers(workers)[0]
     ref = _model_ref(model, workers)
     model_identity(model)
-    tagger = _tagger_here(model, workers)
+    tagger = _tagger_here(model)
     jobs: Iterable[tuple[str, str | None]] = (zip(paths.paths, paths.ids) if isinstance(paths, Inputs)
                                               else ((str(p), None) for p in paths))
-    if tagger is not None:
+    if workers <= 1:
         return (tag_to_result(tagger, path, doc_id, reading) for path, doc_id in jobs)
-    return process_map(partial(_worker_result, ref, reading), jobs, ref, workers, load_settings())
+    return process_map(partial(_worker_result, ref, reading), jobs, ref, workers, load_settings(),
+                       here=lambda job: tag_to_result(tagger, job[0], job[1], reading))
 
 
 # --- the batch run --------------------------------------------------------------------------
@@ -517,7 +607,7 @@ def tag_to_file(paths: Sequence[str | Path] | Inputs, output: str | Path, *, mod
     requested, (workers, _) = workers, capped_workers(workers)
     identity = model_identity(model)
     ref = _model_ref(model, workers)
-    tagger = _tagger_here(model, workers)
+    tagger = _tagger_here(model)
     summary = Summary(Path(output), errors_path, layout.journal, model=identity,
                       inputs=len(inputs) + len(inputs.problems), workers=workers, requested_workers=requested)
     journal = Journal(layout.journal)
@@ -627,15 +717,16 @@ def _describe(model: dict[str, Any]) -> str:
     return f"model {model.get('name')} {model.get('version')}" + (f" (content hash {digest})" if digest else "")
 
 
-def _outcomes(tagger: Tagger | None, ref: ModelRef, todo: list[tuple[str, str | None]], workers: int,
+def _outcomes(tagger: Tagger, ref: ModelRef, todo: list[tuple[str, str | None]], workers: int,
               reading: Reading, info: dict[str, str]) -> Iterator[Outcome]:
     settings = load_settings()
     jobs = batches(todo, settings.get("tagging", {}))
-    if tagger is not None:
+    workers = max(1, min(workers, len(todo)))
+    if workers <= 1:
         return (replace(outcome_of(result, info, lazy=True), batch=number) for number, batch in enumerate(jobs)
                 for result in tag_batch(tagger, batch, reading))
-    outcomes = process_map(partial(_worker_outcomes, ref, reading, info), jobs, ref, max(1, min(workers, len(todo))),
-                           settings)
+    outcomes = process_map(partial(_worker_outcomes, ref, reading, info), jobs, ref, workers, settings,
+                           here=partial(_outcomes_here, tagger, reading, info))
     return (replace(outcome, batch=number) for number, batch in enumerate(outcomes) for outcome in batch)
 
 

@@ -43,7 +43,7 @@ def tag(
     output: Annotated[Path | None, typer.Option("-o", "--output", help="Output: a JSON Lines file (default out/tagged.jsonl), or for csv/parquet (and --engine ray) a folder (default out/tagged). Never one of the inputs.")] = None,
     fmt: Annotated[Format, typer.Option("--format", "-f", help="jsonl: one SCHEME record per report; csv, parquet: flat spans and sentences tables keyed by document id and source.")] = Format.jsonl,
     model: Annotated[Path | None, typer.Option("--model", help="Model folder; default: the bundled model.")] = None,
-    workers: Annotated[int | None, typer.Option("--workers", "-w", min=1, show_default="every core for 1 MB or more in several files, else 1", help="Worker processes, each with its own copy of the model; at most the CPU cores available. With --engine ray: the most actors.")] = None,
+    workers: Annotated[int | None, typer.Option("--workers", "-w", min=1, show_default="every core for 1 MB or more in several files, else 1", help="Tagging processes (this one and N-1 workers), each with its own copy of the model; at most the CPU cores available. With --engine ray: the most actors.")] = None,
     resume: Annotated[bool, typer.Option("--resume", help="Keep what OUT.partial (or OUT) already holds for the same inputs (same path and sha256) and the same model; tag only the rest.")] = False,
     errors: Annotated[Path | None, typer.Option("--errors", help="Where unreadable files are listed; default OUT.errors.jsonl.")] = None,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress and no summary (failures are still listed).")] = False,

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from jixiao.document.model import CATEGORIES, Document, Sentence
 from jixiao.document.sections import assign_sections
@@ -21,8 +22,10 @@ SECTION_MARKERS: dict[str, str] = {
 }
 
 
-@dataclass(frozen=True)
-class SentenceInput:
+class SentenceInput(NamedTuple):
+    """A sentence's text and section: a named tuple, because tagging makes one per sentence and a
+    frozen dataclass costs several times as much to build."""
+
     text: str
     section: str
 
@@ -90,12 +93,12 @@ def apply_predictions(offsets: Offsets, kinds: list[str], kind_scores: list[floa
     ``inputs`` are the ones the scores were computed from."""
     out = []
     for (start, end), inp, kind, kscore, cscores in zip(offsets, inputs, kinds, kind_scores, category_scores):
-        categories: tuple[str, ...] = ()
-        kept: dict[str, float] = {}
-        if kind != "none":
-            categories = tuple(c for c in CATEGORIES if cscores.get(c, 0.0) >= thresholds.get(c, 0.5))
-            if not categories:
-                categories = (max(cscores, key=cscores.get),) if cscores else ()
-            kept = {c: round(cscores[c], 4) for c in categories}
+        if kind == "none":  # most sentences
+            out.append(Sentence(start, end, kind, (), kscore, None, inp.section))
+            continue
+        categories = tuple(c for c in CATEGORIES if cscores.get(c, 0.0) >= thresholds.get(c, 0.5))
+        if not categories:
+            categories = (max(cscores, key=cscores.get),) if cscores else ()
+        kept = {c: round(cscores[c], 4) for c in categories}
         out.append(Sentence(start, end, kind, categories, kscore, kept, inp.section))
     return out

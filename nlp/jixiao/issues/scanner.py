@@ -57,16 +57,24 @@ class KeywordScanner:
         literals = sorted(set(self.exact_groups) | set(self.triggers))
         if any(SEPARATOR in literal for literal in literals):
             raise ValueError("a keyword literal contains the sentence separator")
-        self.literal_groups = np.zeros((len(literals), len(self.groups)), dtype=bool)
-        self.literal_triggers = np.zeros((len(literals), len(self.checked)), dtype=bool)
+        self.literal_groups = self._table(literals, self.exact_groups, len(self.groups))
+        self.literal_triggers = self._table(literals, self.triggers, len(self.checked))
         self.automaton = ahocorasick.Automaton(ahocorasick.STORE_INTS)
         for i, literal in enumerate(literals):
-            self.literal_groups[i, sorted(self.exact_groups.get(literal, ()))] = True
-            self.literal_triggers[i, sorted(self.triggers.get(literal, ()))] = True
             self.automaton.add_word(literal, i)
         if literals:
             self.automaton.make_automaton()
         self.has_literals = bool(literals)
+
+    @staticmethod
+    def _table(literals: list[str], owners: dict[str, set[int]], columns: int) -> np.ndarray:
+        """A (literals x columns) boolean table, True where ``owners[literal]`` holds the column."""
+        table = np.zeros((len(literals), columns), dtype=bool)
+        pairs = [(i, column) for i, literal in enumerate(literals) for column in owners.get(literal, ())]
+        if pairs:
+            rows, cols = zip(*pairs)
+            table[list(rows), list(cols)] = True
+        return table
 
     def fires(self, texts: Sequence[str]) -> np.ndarray:
         fired = np.zeros((len(texts), len(self.groups)), dtype=bool)

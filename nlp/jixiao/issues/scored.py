@@ -43,22 +43,27 @@ class ScoredClassifier:
         thresholds = {c: self.thresholds.get(c, default) for c in CATEGORIES}
         out: list[list[Sentence]] = [[] for _ in items]
         inputs: list[SentenceInput] = []
-        where: list[tuple[int, tuple[int, int]]] = []  # (document, offsets) of each input
+        offsets_in: list[tuple[int, int]] = []  # the offsets of each input
+        runs: list[tuple[int, int]] = []  # (document, number of inputs), in input order
 
         def score() -> None:
             kinds, kind_scores, cats = self.tagging_scores(inputs)
-            offsets = [span for _, span in where]
-            for (doc, _), sentence in zip(where, apply_predictions(offsets, kinds, kind_scores, cats, thresholds, inputs)):
-                out[doc].append(sentence)
+            sentences = apply_predictions(offsets_in, kinds, kind_scores, cats, thresholds, inputs)
+            first = 0
+            for doc, count in runs:
+                out[doc].extend(sentences[first : first + count])
+                first += count
             inputs.clear()
-            where.clear()
+            offsets_in.clear()
+            runs.clear()
 
         for doc, (text, offsets) in enumerate(items):
             sections = sections_at(text, offsets) if offsets else []
             for first in range(0, len(offsets), self.batch_sentences):
                 part = offsets[first : first + self.batch_sentences]
                 inputs.extend(inputs_of(text, part, sections[first : first + self.batch_sentences]))
-                where.extend((doc, span) for span in part)
+                offsets_in.extend(part)
+                runs.append((doc, len(part)))
                 if len(inputs) >= self.batch_sentences:
                     score()
         if inputs:
