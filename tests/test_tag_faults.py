@@ -205,10 +205,16 @@ def test_a_worker_killed_mid_run_stops_the_run_and_resume_finishes(tmp_path: Pat
     finally:
         if live_members(process.pid):
             os.killpg(process.pid, signal.SIGKILL)
+    assert "Traceback" not in stderr
+    if process.returncode == 0:
+        # the jixiao process tags too and takes back what the worker has not begun: a worker
+        # killed with nothing left in its hands loses nothing, and the run completes
+        assert out.read_bytes() == reference
+        return
     assert process.returncode == 2
     assert stderr.strip().splitlines()[-1] == (f"error: a worker process died (out of memory, or killed); the documents "
                                                f"finished so far are kept in {journal}: rerun with --resume")
-    assert "Traceback" not in stderr and not out.exists()
+    assert not out.exists()
     assert_whole_lines(journal, reference)
     assert run(str(small_reports), "-o", str(out), "--resume", "-q", "--model", str(rules_model)).exit_code == 0
     assert out.read_bytes() == reference

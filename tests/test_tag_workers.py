@@ -7,9 +7,11 @@ import os
 import signal
 import time
 from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
 from typing import Any
 
+import pytest
 from rich.console import Console
 
 from jixiao.outputs.feedback import PlainLines, ProgressBar, Quiet
@@ -68,6 +70,27 @@ def test_shared_ordered_runs_items_here_while_the_pool_works_and_keeps_the_order
     # items given to the pool and not yet started were taken back: the first three went to the
     # pool, and while item 0 slept, this side ran everything it could, then took back 2
     assert 2 in ran["here"]
+
+
+def die_on_first(i: int) -> int:
+    """Runs inside a worker: the first item kills the worker, as the out-of-memory killer would."""
+    if i == 0:
+        os.kill(os.getpid(), signal.SIGKILL)
+    return i
+
+
+def test_a_worker_that_dies_with_work_in_its_hands_stops_the_run(rules_model: Path) -> None:
+    done_here: list[int] = []
+
+    def here(i: int) -> int:
+        done_here.append(i)
+        return i
+
+    started = time.monotonic()
+    with pytest.raises(BrokenProcessPool):
+        list(process_map(die_on_first, range(20), rules_model, 2, load_settings(), here=here))
+    assert time.monotonic() - started < 60
+    assert 0 not in done_here  # the first item was the pool's: its loss is reported, not hidden
 
 
 def thread_report(_: str) -> dict[str, Any]:
