@@ -18,6 +18,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from itertools import product
+from typing import Protocol
 
 LANGUAGE_LIMIT = 20_000  # larger finite languages are treated as infinite
 _META = set(".^$*+?{}[]\\|()")
@@ -56,8 +57,15 @@ def pattern_needs(pattern: re.Pattern[str]) -> Needs:
     return Needs(None, frozenset(required) if required is not None and "" not in required else None)
 
 
-# A node: language() -> set of strings or None (infinite, unknown or too large);
-# required() -> strings one of which every match contains, or None.
+class _Node(Protocol):
+    """A piece of a parsed pattern."""
+
+    def language(self) -> set[str] | None:
+        """Every string the piece matches, or None (infinite, unknown or too large)."""
+
+    def required(self) -> set[str] | None:
+        """Strings one of which every match of the piece contains, or None."""
+
 
 @dataclass(frozen=True)
 class _Literal:
@@ -81,7 +89,7 @@ class _Unknown:
 
 @dataclass(frozen=True)
 class _Alternation:
-    branches: tuple[object, ...]
+    branches: tuple[_Node, ...]
 
     def language(self) -> set[str] | None:
         out: set[str] = set()
@@ -104,7 +112,7 @@ class _Alternation:
 
 @dataclass(frozen=True)
 class _Sequence:
-    items: tuple[object, ...]
+    items: tuple[_Node, ...]
 
     def language(self) -> set[str] | None:
         out = {""}
@@ -147,7 +155,7 @@ class _Sequence:
 
 @dataclass(frozen=True)
 class _Repeat:
-    item: object
+    item: _Node
     low: int
     high: int | None  # None: no upper bound
 
@@ -180,8 +188,8 @@ class _Parser:
     def __init__(self, text: str) -> None:
         self.text = text
 
-    def alternation(self, at: int) -> tuple[object, int]:
-        branches = []
+    def alternation(self, at: int) -> tuple[_Node, int]:
+        branches: list[_Node] = []
         node, at = self.sequence(at)
         branches.append(node)
         while at < len(self.text) and self.text[at] == "|":
@@ -189,15 +197,15 @@ class _Parser:
             branches.append(node)
         return (branches[0] if len(branches) == 1 else _Alternation(tuple(branches))), at
 
-    def sequence(self, at: int) -> tuple[object, int]:
-        items = []
+    def sequence(self, at: int) -> tuple[_Node, int]:
+        items: list[_Node] = []
         while at < len(self.text) and self.text[at] not in "|)":
             atom, at = self.atom(at)
             atom, at = self.quantified(atom, at)
             items.append(atom)
         return _Sequence(tuple(items)), at
 
-    def atom(self, at: int) -> tuple[object, int]:
+    def atom(self, at: int) -> tuple[_Node, int]:
         ch = self.text[at]
         if ch == "(":
             if self.text.startswith("(?:", at):
@@ -227,7 +235,7 @@ class _Parser:
             raise Unsupported("quantifier without an atom")
         return _Literal(frozenset({ch})), at + 1
 
-    def char_class(self, at: int) -> tuple[object, int]:
+    def char_class(self, at: int) -> tuple[_Node, int]:
         """``[abc]`` as the set of its characters; negated classes, ranges and escapes: unknown."""
         end = at + 1
         if end < len(self.text) and self.text[end] == "]":
@@ -241,7 +249,7 @@ class _Parser:
             return _Unknown(), end + 1
         return _Literal(frozenset(body)), end + 1
 
-    def quantified(self, atom: object, at: int) -> tuple[object, int]:
+    def quantified(self, atom: _Node, at: int) -> tuple[_Node, int]:
         if at >= len(self.text):
             return atom, at
         ch = self.text[at]
