@@ -62,6 +62,8 @@ def filter_flags(text: str, c: Candidate, grammar: Grammar) -> list[str]:
         flags.append("row_number")
     if _frequency(text, c, grammar):
         flags.append("frequency")
+    if _name_cell(text, c, grammar):
+        flags.append("name_cell")
     if not _keep_numeral(text, c):
         flags.append("numeral")
     if grammar.yi_idioms and c.label == "COUNT" and "一" in c.number and in_yi_idiom(text, c.start, c.end, grammar):
@@ -92,6 +94,28 @@ def _frequency(text: str, c: Candidate, grammar: Grammar) -> bool:
     if grammar.frequency_before is None or c.label != "COUNT" or c.unit not in grammar.frequency_units:
         return False
     return grammar.frequency_before.search(text, max(0, c.start - FREQUENCY_REACH), c.start) is not None
+
+
+CELL_REACH = 12  # characters on either side of a candidate searched for its cell's bounds
+_CELL_GAP = re.compile(r"\t|\n|[ \u00a0\u3000]{2,}")
+
+
+def _name_cell(text: str, c: Candidate, grammar: Grammar) -> bool:
+    """A table cell that is only a name like 五组 (a 村民小组 in a 公示 rendered as lines: 1  张德明
+    五组  3.40): cells end at tabs, line ends and runs of spaces; in prose (分为三组开展) the
+    candidate stays a count."""
+    if grammar.name_cell is None or c.label != "COUNT":
+        return False
+    low = max(0, c.start - CELL_REACH)
+    gaps = [m.end() for m in _CELL_GAP.finditer(text, low, c.start)]
+    if not gaps and low > 0:
+        return False  # no cell boundary close before it: part of a longer text
+    after = _CELL_GAP.search(text, c.end, c.end + CELL_REACH)
+    end = after.start() if after else len(text)
+    if not after and end > c.end + CELL_REACH:
+        return False
+    cell = text[gaps[-1] if gaps else 0 : end].strip(HORIZONTAL_SPACE)
+    return grammar.name_cell.fullmatch(cell) is not None
 
 
 def _period_adjective(text: str, c: Candidate, grammar: Grammar) -> bool:

@@ -81,6 +81,9 @@ class Grammar:
     # table of non-spans and GUIDELINES §4 ("frequencies with 每 are never spans").
     frequency_units: tuple[str, ...] = ()
     frequency_before: re.Pattern[str] | None = None
+    # A table cell that is only a name of this form (一组, 五组: a 村民小组 in a 公示 row) counts
+    # nothing (GUIDELINES §4).
+    name_cell: re.Pattern[str] | None = None
 
     def expand(self, pattern: str) -> str:
         """Replace ``{name}`` references recursively by their fragments."""
@@ -185,6 +188,8 @@ def _optional_keys(data: dict[str, Any]) -> dict[str, Any]:
     if "frequency_before" in filters:
         out["frequency_before"] = re.compile(filters["frequency_before"])
         out["frequency_units"] = tuple(filters.get("frequency_units", ()))
+    if "name_cell" in filters:
+        out["name_cell"] = re.compile(filters["name_cell"])
     if "yi_idioms" in filters:
         out["yi_idioms"] = tuple(re.compile(p) for p in filters["yi_idioms"])
         out["yi_idiom_reach"] = int(filters.get("yi_idiom_reach", 24))
