@@ -369,7 +369,8 @@ def _typed_row(row: tuple[TableCell, ...], aligned: tuple[TableCell | None, ...]
         if index is None:
             out.append(cell)
             continue
-        out.append(replace(cell, column=index, value=_value(cell.text, columns[index])))
+        # built directly: dataclasses.replace reads the fields anew for every cell
+        out.append(TableCell(cell.text, cell.start, cell.end, index, cell.span, _value(cell.text, columns[index])))
     return tuple(out)
 
 
