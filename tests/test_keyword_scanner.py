@@ -56,6 +56,11 @@ def reference(groups: list[list[re.Pattern[str]]], texts: list[str]) -> np.ndarr
     (r"(a)\1", None, None),  # back-reference
     (r"\u4e00b", None, None),  # an escape standing for another character
     ("a{}", None, None),  # a literal brace to Python
+    ("[^]]x", None, {"x"}),  # ] right after ^ is a member of the class
+    ("[a-]b", {"ab", "-b"}, None),  # a last - is a literal
+    ("[!--]b", None, {"b"}),  # a range from ! to -, not the characters ! and -
+    ("a?+a", None, None),  # possessive: never "a", so no language is claimed
+    ("(?:){20000000}b", {"b"}, None),  # an empty repeat, read at once
 ])
 def test_pattern_needs_hand_derived(pattern: str, language: set[str] | None, required: set[str] | None) -> None:
     needs = pattern_needs(re.compile(pattern))
@@ -80,7 +85,8 @@ def test_the_packaged_keywords_on_every_sentence_of_the_reports(report_paths: li
 
 
 def test_edge_texts_and_separators() -> None:
-    groups = [[re.compile("ab")], [re.compile("^b")], [re.compile("b$")], [re.compile("x?")], [re.compile(r"a\x00b|.{2}")]]
+    groups = [[re.compile("ab")], [re.compile("^b")], [re.compile("b$")], [re.compile("x?")], [re.compile(r"a\x00b|.{2}")],
+              [re.compile("a\x00b")], [re.compile("[\x00c]")]]  # the separator itself in a pattern: run as a regex
     texts = ["", "a", "b", "ab", "a\x00b", "\x00", "ba", "\ud800ab", "a\nb"]
     scanner = KeywordScanner(groups)
     assert np.array_equal(scanner.fires(texts), reference(groups, texts))
@@ -89,7 +95,7 @@ def test_edge_texts_and_separators() -> None:
 
 
 PIECES = ["a", "b", "c", "ab", "(a|b)", "(ab|c)?", "[ab]", "[^a]", ".", ".{0,2}", "a?", "b+", "c*", r"\d", "(?:a|bc)",
-          "^", "$", "(a|)", "a{2}", "b{1,3}", "[-c]", "1"]
+          "^", "$", "(a|)", "a{2}", "b{1,3}", "[-c]", "1", "[^]]", "[a-]", "[+--]", "a?+", "b{1,2}+", "c??"]
 
 
 def generated_pattern(rng: random.Random) -> str:
@@ -104,6 +110,6 @@ def test_generated_patterns_and_texts_agree_with_the_regex_engine() -> None:
     rng = random.Random(7)
     for _ in range(60):
         groups = [[re.compile(generated_pattern(rng)) for _ in range(rng.randint(1, 3))] for _ in range(5)]
-        texts = ["".join(rng.choice("abc1-\n") for _ in range(rng.randint(0, 8))) for _ in range(80)]
+        texts = ["".join(rng.choice("abc1-],+\n") for _ in range(rng.randint(0, 8))) for _ in range(80)]
         assert np.array_equal(KeywordScanner(groups).fires(texts), reference(groups, texts)), [
             [p.pattern for p in g] for g in groups]

@@ -72,6 +72,23 @@ def test_shared_ordered_runs_items_here_while_the_pool_works_and_keeps_the_order
     assert 2 in ran["here"]
 
 
+def test_an_error_here_comes_in_its_turn_after_the_results_before_it() -> None:
+    def in_pool(i: int) -> int:
+        time.sleep(0.1 if i == 0 else 0.0)
+        return i
+
+    def here(i: int) -> int:
+        if i == 7:  # the latest item of the first window: this side runs it first
+            raise ValueError("bad item")
+        return i
+
+    results: list[int] = []
+    with ThreadPoolExecutor(1) as executor, pytest.raises(ValueError, match="bad item"):
+        for value in shared_ordered(here, lambda i: executor.submit(in_pool, i), range(12), limit=8, in_pool=3):
+            results.append(value)
+    assert results == list(range(7))
+
+
 def die_on_first(i: int) -> int:
     """Runs inside a worker: the first item kills the worker, as the out-of-memory killer would."""
     if i == 0:

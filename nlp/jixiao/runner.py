@@ -239,6 +239,13 @@ def _worker_outcomes(model: ModelRef, reading: Reading, info: dict[str, str],
     return [outcome_of(result, info) for result in tag_batch(_worker_tagger(model), jobs, reading)]
 
 
+def _here_if_timed(fn: Callable[[T], R]) -> Callable[[T], R] | None:
+    """``fn`` for this process to tag with, when the per-file time limit can hold here: the timer
+    needs the main thread (``deadline``). Called from another thread, all the work goes to the
+    worker processes, whose main threads keep the limit."""
+    return fn if threading.current_thread() is threading.main_thread() else None
+
+
 def _outcomes_here(tagger: Tagger, reading: Reading, info: dict[str, str],
                    jobs: list[tuple[str, str | None]]) -> list[Outcome]:
     """``_worker_outcomes`` in the process that runs the pool, with its own model."""
@@ -334,22 +341,30 @@ def bounded_ordered(submit: Callable[[T], Future[R]], items: Iterable[T], limit:
 
 class _Here:
     """An item this process runs itself: when its result is due, or earlier while it waits for
-    the pool (``shared_ordered``)."""
+    the pool (``shared_ordered``). As with a future, an error is raised when the result is
+    asked for, so the results before it are still delivered; Ctrl-C and SIGTERM stop at once."""
 
-    __slots__ = ("fn", "item", "ran", "value")
+    __slots__ = ("fn", "item", "ran", "value", "error")
 
     def __init__(self, fn: Callable[[T], R], item: T) -> None:
-        self.fn, self.item, self.ran, self.value = fn, item, False, None
+        self.fn, self.item, self.ran, self.value, self.error = fn, item, False, None, None
 
     def done(self) -> bool:
         return self.ran
 
     def run(self) -> None:
-        if not self.ran:
-            self.value, self.ran, self.item = self.fn(self.item), True, None
+        if self.ran:
+            return
+        try:
+            self.value = self.fn(self.item)
+        except Exception as exc:  # noqa: BLE001 - kept for its turn, as a future keeps it
+            self.error = exc
+        self.ran, self.item = True, None
 
     def result(self) -> Any:
         self.run()
+        if self.error is not None:
+            raise self.error
         return self.value
 
 
@@ -412,7 +427,7 @@ def process_map(fn: Callable[[T], R], items: Iterable[T], model: ModelRef, worke
     instead of waiting. On two cores that saves a worker's start-up, and the parent's core is
     no longer idle while the workers start."""
     worker_settings = settings.get("workers", {})
-    ahead = int(worker_settings.get("in_flight_per_worker", 4))
+    ahead = max(1, int(worker_settings.get("in_flight_per_worker", 4)))
     pool = workers - 1 if here is not None else workers
     limit = workers * ahead
     if pool < 1 and here is not None:
@@ -560,7 +575,7 @@ def tag_files(paths: Iterable[str | Path] | Inputs, model: ModelRef | Tagger = N
     if workers <= 1:
         return (tag_to_result(tagger, path, doc_id, reading) for path, doc_id in jobs)
     return process_map(partial(_worker_result, ref, reading), jobs, ref, workers, load_settings(),
-                       here=lambda job: tag_to_result(tagger, job[0], job[1], reading))
+                       here=_here_if_timed(lambda job: tag_to_result(tagger, job[0], job[1], reading)))
 
 
 # --- the batch run --------------------------------------------------------------------------
@@ -726,7 +741,7 @@ def _outcomes(tagger: Tagger, ref: ModelRef, todo: list[tuple[str, str | None]],
         return (replace(outcome_of(result, info, lazy=True), batch=number) for number, batch in enumerate(jobs)
                 for result in tag_batch(tagger, batch, reading))
     outcomes = process_map(partial(_worker_outcomes, ref, reading, info), jobs, ref, workers, settings,
-                           here=partial(_outcomes_here, tagger, reading, info))
+                           here=_here_if_timed(partial(_outcomes_here, tagger, reading, info)))
     return (replace(outcome, batch=number) for number, batch in enumerate(outcomes) for outcome in batch)
 
 

@@ -62,7 +62,7 @@ class LinearIssueModel(ScoredClassifier):
     # (settings key, column scale, groups not scanned, their scanner): built once per rules and settings
     _cues: tuple[tuple[Any, ...], np.ndarray, frozenset[str], KeywordScanner] | None = field(
         default=None, init=False, repr=False, compare=False)
-    _wide: tuple[np.ndarray, dict[str, tuple[np.ndarray, np.ndarray]]] | None = field(
+    _wide: tuple[np.ndarray, np.ndarray, dict[str, tuple[np.ndarray, np.ndarray]]] | None = field(
         default=None, init=False, repr=False, compare=False)
 
     @property
@@ -127,12 +127,12 @@ class LinearIssueModel(ScoredClassifier):
     def _part_weights(self, part: str) -> tuple[np.ndarray, np.ndarray]:
         """(weights, bias) of the kind or the category columns, widened to float64 and made
         contiguous once per weight array rather than per batch (the scores are summed in float64)."""
-        if self._wide is None or self._wide[0] is not self.weights:
+        if self._wide is None or self._wide[0] is not self.weights or self._wide[1] is not self.bias:
             k = len(self.kind_classes)
             wide = self.weights.astype(np.float64)
-            self._wide = (self.weights, {"kind": (np.ascontiguousarray(wide[:, :k]), self.bias[:k]),
+            self._wide = (self.weights, self.bias, {"kind": (np.ascontiguousarray(wide[:, :k]), self.bias[:k]),
                                          "categories": (np.ascontiguousarray(wide[:, k:]), self.bias[k:])})
-        return self._wide[1][part]
+        return self._wide[2][part]
 
     def section_prior(self, inputs: list[SentenceInput]) -> np.ndarray:
         """The soft prior of the heading context, as a logit offset for one kind only: an imperative

@@ -165,6 +165,8 @@ class _Repeat:
         strings = self.item.language()
         if strings is None:
             return None
+        if strings == {""}:  # (?:){20000000}: nothing to repeat
+            return {""}
         out: set[str] = set()
         current = {""}
         for count in range(self.high + 1):
@@ -238,14 +240,18 @@ class _Parser:
     def char_class(self, at: int) -> tuple[_Node, int]:
         """``[abc]`` as the set of its characters; negated classes, ranges and escapes: unknown."""
         end = at + 1
-        if end < len(self.text) and self.text[end] == "]":
+        if end < len(self.text) and self.text[end] == "^":
+            end += 1
+        if end < len(self.text) and self.text[end] == "]":  # a first ] (after ^ too) is a literal
             end += 1
         while end < len(self.text) and self.text[end] != "]":
             end += 2 if self.text[end] == "\\" else 1
         if end >= len(self.text):
             raise Unsupported("unbalanced class")
         body = self.text[at + 1:end]
-        if body.startswith("^") or "\\" in body or "-" in body.strip("-") or "[" in body:
+        # a - is a literal only as the one first or last character ([-a], [a-]); [!--] is a range
+        plain_dash = "-" not in body or (body.count("-") == 1 and (body[0] == "-" or body[-1] == "-"))
+        if body.startswith("^") or "\\" in body or not plain_dash or "[" in body:
             return _Unknown(), end + 1
         return _Literal(frozenset(body)), end + 1
 
@@ -269,8 +275,10 @@ class _Parser:
             node, at = _Repeat(atom, 1, None), at + 1
         else:
             return atom, at
-        if at < len(self.text) and self.text[at] in "?+":  # lazy or possessive: same strings
+        if at < len(self.text) and self.text[at] == "?":  # lazy: the same strings
             at += 1
+        elif at < len(self.text) and self.text[at] == "+":  # possessive: a?+a never matches "a"
+            raise Unsupported("possessive quantifier")
         if at < len(self.text) and self.text[at] in "*+?{":
             raise Unsupported("repeated quantifier")
         return node, at

@@ -24,7 +24,7 @@ from itertools import chain
 import ahocorasick
 import numpy as np
 
-from jixiao.issues.literals import pattern_needs
+from jixiao.issues.literals import Needs, pattern_needs
 
 SEPARATOR = "\x00"  # between sentences in the scanned text; no literal contains it
 
@@ -43,6 +43,8 @@ class KeywordScanner:
         for g, group in enumerate(self.groups):
             for pattern in group:
                 needs = pattern_needs(pattern)
+                if any(SEPARATOR in literal for literal in (needs.language or needs.required or ())):
+                    needs = Needs(None, None)  # a literal with the separator could match across texts
                 if needs.language is not None and "" in needs.language:
                     self.always.append(g)
                 elif needs.language is not None:
@@ -55,8 +57,6 @@ class KeywordScanner:
                 else:
                     self.unfiltered.append((g, pattern))
         literals = sorted(set(self.exact_groups) | set(self.triggers))
-        if any(SEPARATOR in literal for literal in literals):
-            raise ValueError("a keyword literal contains the sentence separator")
         self.literal_groups = self._table(literals, self.exact_groups, len(self.groups))
         self.literal_triggers = self._table(literals, self.triggers, len(self.checked))
         self.automaton = ahocorasick.Automaton(ahocorasick.STORE_INTS)
