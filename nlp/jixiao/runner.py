@@ -236,7 +236,7 @@ def _worker_tagger(model: ModelRef) -> Tagger:
 
 def _worker_outcomes(model: ModelRef, reading: Reading, info: dict[str, str],
                      jobs: list[tuple[str, str | None]]) -> list[Outcome]:
-    return [outcome_of(result, info) for result in tag_batch(_worker_tagger(model), jobs, reading)]
+    return _outcomes_here(_worker_tagger(model), reading, info, jobs)
 
 
 def _here_if_timed(fn: Callable[[T], R]) -> Callable[[T], R] | None:
@@ -248,12 +248,17 @@ def _here_if_timed(fn: Callable[[T], R]) -> Callable[[T], R] | None:
 
 def _outcomes_here(tagger: Tagger, reading: Reading, info: dict[str, str],
                    jobs: list[tuple[str, str | None]]) -> list[Outcome]:
-    """``_worker_outcomes`` in the process that runs the pool, with its own model."""
+    """The outcomes of a batch of files tagged with ``tagger``: this process's model, or a
+    worker's (``_worker_outcomes``)."""
     return [outcome_of(result, info) for result in tag_batch(tagger, jobs, reading)]
 
 
 def _worker_result(model: ModelRef, reading: Reading, job: tuple[str, str | None]) -> TagResult:
-    return tag_to_result(_worker_tagger(model), job[0], job[1], reading)
+    return _result_here(_worker_tagger(model), reading, job)
+
+
+def _result_here(tagger: Tagger, reading: Reading, job: tuple[str, str | None]) -> TagResult:
+    return tag_to_result(tagger, job[0], job[1], reading)
 
 
 def _init_worker(model: ModelRef, parent: int, settings: dict[str, Any]) -> None:
@@ -575,7 +580,7 @@ def tag_files(paths: Iterable[str | Path] | Inputs, model: ModelRef | Tagger = N
     if workers <= 1:
         return (tag_to_result(tagger, path, doc_id, reading) for path, doc_id in jobs)
     return process_map(partial(_worker_result, ref, reading), jobs, ref, workers, load_settings(),
-                       here=_here_if_timed(lambda job: tag_to_result(tagger, job[0], job[1], reading)))
+                       here=_here_if_timed(partial(_result_here, tagger, reading)))
 
 
 # --- the batch run --------------------------------------------------------------------------
