@@ -92,6 +92,21 @@ def test_tag_files_with_workers_streams_in_order_with_failures(tmp_path: Path, r
         jixiao.tag_files(report_paths, model=tagger, workers=2)
 
 
+def test_tag_files_from_a_thread_leaves_the_work_to_the_workers(report_paths: list[Path], rules_model: Path) -> None:
+    """Off the main thread the per-file timer cannot run, so this process tags nothing itself;
+    the workers (whose main threads keep the limit) do it all, with the same results."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    from jixiao.runner import _here_if_timed
+
+    expected = [jixiao.load(rules_model).tag_file(p) for p in report_paths]
+    with ThreadPoolExecutor(1) as pool:
+        assert pool.submit(_here_if_timed, len).result() is None
+        results = pool.submit(lambda: list(jixiao.tag_files(report_paths, model=rules_model, workers=2))).result()
+    assert _here_if_timed(len) is len
+    assert [r.document for r in results] == expected
+
+
 def test_tag_files_and_tag_to_file_check_the_model_at_the_call(tmp_path: Path, report_paths: list[Path]) -> None:
     from jixiao.loading import ModelError
 
