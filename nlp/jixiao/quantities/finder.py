@@ -77,7 +77,7 @@ def raw_candidates(text: str, grammar: Grammar | None = None) -> list[Candidate]
             if bracket:
                 found.append(_general(text, patterns, grammar, bracketed.match(text, position), bracketed))
             if fraction:
-                found.append(_fraction(text, patterns, position))
+                found.append(_fraction(text, patterns, grammar, position))
             if fixed_here:
                 found.append(_fixed(text, patterns, position))
             if prefix_here:
@@ -142,17 +142,21 @@ def _general(text: str, patterns: Patterns, grammar: Grammar, m: re.Match[str] |
     return candidate
 
 
-def _fraction(text: str, patterns: Patterns, position: int) -> Candidate | None:
+def _fraction(text: str, patterns: Patterns, grammar: Grammar, position: int) -> Candidate | None:
     m = patterns.fraction.match(text, position)
-    if m:
-        start = m.start("cmp") if m.group("cmp") else m.start()
-        if m.group("pre"):
-            base = {"百分之": "100", "千分之": "1000", "万分之": "10000"}[m.group("pre")]
-            return Candidate(start, m.end(), "RATE", "fraction", m.group("fn"), comparator=m.group("cmp"),
-                             denominator=base)
-        return Candidate(start, m.end(), "RATE", "fraction", m.group("fn2"), comparator=m.group("cmp"),
-                         denominator=m.group("fd"))
-    return None
+    if m is None:
+        return None
+    sign = m.group("sign") or ""
+    if sign and not sign_allowed(text, m.start("sign"), patterns, grammar):
+        # a range mark or 胜负, not a sign: the fraction after it is read on its own
+        return None if m.group("cmp") else _fraction(text, patterns, grammar, m.end("sign"))
+    start = m.start("cmp") if m.group("cmp") else m.start()
+    if m.group("pre"):
+        base = {"百分之": "100", "千分之": "1000", "万分之": "10000"}[m.group("pre")]
+        return Candidate(start, m.end(), "RATE", "fraction", m.group("fn"), comparator=m.group("cmp"),
+                         denominator=base, sign=sign)
+    return Candidate(start, m.end(), "RATE", "fraction", m.group("fn2"), comparator=m.group("cmp"),
+                     denominator=m.group("fd"), sign=sign)
 
 
 def _fixed(text: str, patterns: Patterns, position: int) -> Candidate | None:

@@ -101,8 +101,10 @@ def compile_patterns(grammar: Grammar) -> Patterns:
     signed = general_pattern(f"(?P<sign>{sign})", False) if sign else None
     bracketed = general_pattern(f"(?P<sign>{sign})?" if sign else "", True) if brackets else None
     # a fraction's numerator never ends in a 百 that starts 百分 (百分之七十百分位 is 70 %)
+    # a sign before a fraction belongs to it (SCHEME §1 rule 9: 负百分之三点五 → -3.5)
     fraction = g(
-        r"(?P<cmp>{comparator})?(?:(?P<pre>百分之|千分之|万分之)(?!百)(?P<fn>{number})(?!(?<=百)分)"
+        r"(?P<cmp>{comparator})?" + (f"(?P<sign>{sign})?" if sign else "(?P<sign>(?!x)x)?")
+        + r"(?:(?P<pre>百分之|千分之|万分之)(?!百)(?P<fn>{number})(?!(?<=百)分)"
         r"|(?!百分之|千分之|万分之)(?P<fd>{number})分之(?P<fn2>{number})(?!(?<=百)分))"
     )  # raw_candidates relies on every fraction containing 分之
     bare_money = g(r"(?P<n1>[0-9０-９]+(?:[.．][0-9０-９]+)?{space}(?P<mult>万|亿)(?:[0-9０-９]{1,4}(?![0-9０-９.．]))?|{chinese_number})(?P<a1>余|多)?")
