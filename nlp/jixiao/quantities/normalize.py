@@ -80,9 +80,12 @@ def _scale(c: Candidate, low: Decimal, high: Decimal | None,
     factor, unit = Decimal(1), c.unit
     if c.rule == "fraction":
         denominator = parse_numeral(c.denominator or "100").value
-        if denominator == 0:
+        denominator_max = parse_numeral(c.denominator_max).value if c.denominator_max else denominator
+        if denominator == 0 or denominator_max == 0:
             raise NumeralError("zero denominator")
-        return "%", exact_or_rounded(Fraction(low) * 100 / Fraction(denominator)), None
+        # a range of fractions keeps its upper end: 十分之一到五分之一 → 10 to 20
+        return "%", exact_or_rounded(Fraction(low) * 100 / Fraction(denominator)), (
+            None if high is None else exact_or_rounded(Fraction(high) * 100 / Fraction(denominator_max)))
     if c.half and high is None:
         low += HALF.copy_sign(low) if low else HALF
     if c.label == "AMOUNT":
