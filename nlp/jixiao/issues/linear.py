@@ -4,8 +4,8 @@ Features: character n-gram TF-IDF of the sentence text alone (no section marker)
 cue groups of ``keywords.yaml`` (deficiency, obligation, compliance findings, good practice, …),
 see ``cue_features``. One multinomial logistic regression gives the kind; one binary logistic
 regression per category gives its probability. The models are trained with scikit-learn
-(``linear_train``) and saved as plain arrays: prediction needs NumPy and the standard library
-only, so tagging never imports scikit-learn or SciPy.
+(``linear_train``) and saved as plain arrays: prediction needs NumPy, the standard library and
+pyahocorasick (the keyword scan) only, so tagging never imports scikit-learn or SciPy.
 
 Files in a model folder: ``config.json`` (settings, classes, thresholds, calibration, feature
 names), ``vocabulary.json`` (the n-grams, in column order), ``weights.safetensors`` (idf, one
