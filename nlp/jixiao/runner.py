@@ -5,7 +5,8 @@ so memory stays flat however many reports come in. With N workers, this process 
 N - 1 worker processes (``shared_ordered``): it works while they start and takes back, at the end,
 what they have not begun. Workers are spawned fresh (no fork of a process that holds threads and
 a model), load the model once each, cap their numerical libraries to one thread, ignore Ctrl-C
-(the parent decides how to stop) and exit by themselves if the parent is killed. See ``nlp/jixiao/outputs/journal.py`` for how an interrupted run keeps its work.
+(the parent decides how to stop) and exit by themselves if the parent is killed. See
+``nlp/jixiao/outputs/journal.py`` for how an interrupted run keeps its work.
 
 What one file may cost is bounded: the size and depth checks of ``jixiao.ingest.limits`` run
 before any format reader, and the time spent reading and tagging one file is capped by a timer
@@ -552,12 +553,6 @@ def _model_ref(model: ModelRef | Tagger, workers: int) -> ModelRef:
     return model
 
 
-def _tagger_here(model: ModelRef | Tagger) -> Tagger:
-    """The model in this process, which tags with any number of workers: alone with one, and
-    beside the pool's ``workers - 1`` processes with more (``process_map`` with ``here``)."""
-    return _load(model)
-
-
 # --- the Python API -------------------------------------------------------------------------
 
 
@@ -574,7 +569,7 @@ def tag_files(paths: Iterable[str | Path] | Inputs, model: ModelRef | Tagger = N
     workers = capped_workers(workers)[0]
     ref = _model_ref(model, workers)
     model_identity(model)
-    tagger = _tagger_here(model)
+    tagger = _load(model)  # this process tags with any number of workers
     jobs: Iterable[tuple[str, str | None]] = (zip(paths.paths, paths.ids) if isinstance(paths, Inputs)
                                               else ((str(p), None) for p in paths))
     if workers <= 1:
@@ -627,7 +622,7 @@ def tag_to_file(paths: Sequence[str | Path] | Inputs, output: str | Path, *, mod
     requested, (workers, _) = workers, capped_workers(workers)
     identity = model_identity(model)
     ref = _model_ref(model, workers)
-    tagger = _tagger_here(model)
+    tagger = _load(model)  # this process tags with any number of workers
     summary = Summary(Path(output), errors_path, layout.journal, model=identity,
                       inputs=len(inputs) + len(inputs.problems), workers=workers, requested_workers=requested)
     journal = Journal(layout.journal)

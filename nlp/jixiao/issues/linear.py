@@ -26,12 +26,14 @@ from jixiao.document.model import CATEGORIES
 from jixiao.document.sections import NOT_PRESCRIBING
 from jixiao.issues.cue_features import SECTIONS, cue_features, cue_names, cue_scanner
 from jixiao.issues.inputs import SentenceInput
-from jixiao.issues.ngrams import NgramIndex
+from jixiao.issues.ngrams import NgramIndex, run_starts
 from jixiao.issues.rules import KEYWORDS_FILE, KeywordRules, load_keywords, save_keywords
 from jixiao.issues.scanner import KeywordScanner
 from jixiao.issues.scored import ScoredClassifier
 
 CONFIG_FILE = "config.json"
+WEIGHTS_FILE = "weights.safetensors"
+VOCABULARY_FILE = "vocabulary.json"
 
 
 class Features(NamedTuple):
@@ -42,9 +44,6 @@ class Features(NamedTuple):
     cols: np.ndarray
     values: np.ndarray
     cues: np.ndarray
-
-WEIGHTS_FILE = "weights.safetensors"
-VOCABULARY_FILE = "vocabulary.json"
 
 
 @dataclass
@@ -120,7 +119,7 @@ class LinearIssueModel(ScoredClassifier):
         raw = cues @ weights[n_text:]
         if len(rows):
             contributions = weights[cols] * values[:, None]
-            starts = np.flatnonzero(np.concatenate(([True], rows[1:] != rows[:-1])))
+            starts = run_starts(rows)
             raw[rows[starts]] += np.add.reduceat(contributions, starts, axis=0)
         return raw + bias
 

@@ -26,6 +26,12 @@ BMP = 0x10000
 PROBES = 3  # hash-table rounds before the keys still pending are looked up by binary search
 
 
+def run_starts(values: np.ndarray) -> np.ndarray:
+    """The index where each run of equal values begins, in an array sorted (or grouped) by value:
+    the ``indices`` of ``np.add.reduceat`` over the runs."""
+    return np.flatnonzero(np.concatenate(([True], values[1:] != values[:-1])))
+
+
 @dataclass
 class NgramIndex:
     grams: list[str]
@@ -99,7 +105,7 @@ class NgramIndex:
         # np.unique, with a stable sort: the hits come in runs already ordered by row, which the
         # stable sort (radix/timsort) exploits; numpy's default quicksort does not
         keys = np.sort(rows * len(self.grams) + cols, kind="stable")
-        first = np.flatnonzero(np.concatenate(([True], keys[1:] != keys[:-1])))
+        first = run_starts(keys)
         counts = np.diff(first, append=len(keys))
         keys = keys[first]
         rows, cols = keys // len(self.grams), keys % len(self.grams)

@@ -25,6 +25,7 @@ import ahocorasick
 import numpy as np
 
 from jixiao.issues.literals import Needs, pattern_needs
+from jixiao.issues.ngrams import run_starts
 
 SEPARATOR = "\x00"  # between sentences in the scanned text; no literal contains it
 
@@ -64,7 +65,10 @@ class KeywordScanner:
             self.automaton.add_word(literal, i)
         if literals:
             self.automaton.make_automaton()
-        self.has_literals = bool(literals)
+
+    @property
+    def has_literals(self) -> bool:
+        return len(self.literal_groups) > 0
 
     @staticmethod
     def _table(literals: list[str], owners: dict[str, set[int]], columns: int) -> np.ndarray:
@@ -86,7 +90,7 @@ class KeywordScanner:
             ends, ids = self._matches(texts)
             if len(ends):
                 rows = np.searchsorted(self._ends(texts), ends, side="left")  # ascending, as the ends
-                starts = np.flatnonzero(np.concatenate(([True], rows[1:] != rows[:-1])))
+                starts = run_starts(rows)
                 fired[rows[starts]] |= np.logical_or.reduceat(self.literal_groups[ids], starts, axis=0)
                 triggered[rows[starts]] = np.logical_or.reduceat(self.literal_triggers[ids], starts, axis=0)
         for p, (g, pattern) in enumerate(self.checked):
