@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import multiprocessing
 import os
 import signal
 import time
@@ -15,7 +16,7 @@ import pytest
 from rich.console import Console
 
 from jixiao.outputs.feedback import PlainLines, ProgressBar, Quiet
-from jixiao.runner import bounded_ordered, load_settings, process_map, shared_ordered, tag_to_file
+from jixiao.runner import bounded_ordered, load_settings, process_map, shared_ordered, start_workers, tag_to_file
 
 THREAD_VARIABLES = ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS", "TOKENIZERS_PARALLELISM")
 
@@ -217,3 +218,17 @@ def test_a_batch_tags_as_each_file_alone_and_a_bad_file_fails_alone(tmp_path: Pa
     assert [len(b) for b in cut] == [3] * 6 + [2] and sum(cut, []) == sizes
     one_each = list(batches(sizes, {"batch_files": 64, "batch_bytes": 1}))
     assert [len(b) for b in one_each] == [1] * len(sizes)
+
+
+def test_start_workers_starts_the_processes_before_any_task_and_process_map_uses_them(rules_model: Path) -> None:
+    executor = start_workers(rules_model, 2, load_settings())
+    started = {child.pid for child in multiprocessing.active_children()}
+    try:
+        assert len(started) >= 2  # started now, loading the model while the caller loads its own
+        reports = list(process_map(thread_report, ["a", "b", "c", "d"], rules_model, 2, load_settings(),
+                                   executor=executor))
+        assert {r["pid"] for r in reports} <= started  # the tasks ran in those processes, no new ones
+        assert [r["parent"] for r in reports] == [os.getpid()] * 4
+    finally:
+        executor.shutdown(wait=True)
+    assert not multiprocessing.active_children()  # process_map shut them down, as one it makes itself

@@ -2,8 +2,8 @@
 
 Results are written in input order as they arrive, with a bounded number of documents in flight,
 so memory stays flat however many reports come in. With N workers, this process tags too, beside
-N - 1 worker processes (``shared_ordered``): it works while they start and takes back, at the end,
-what they have not begun. Workers are spawned fresh (no fork of a process that holds threads and
+N - 1 worker processes (``shared_ordered``), which start before it loads its own model
+(``start_workers``); it takes back, at the end, what they have not begun. Workers are spawned fresh (no fork of a process that holds threads and
 a model), load the model once each, cap their numerical libraries to one thread, ignore Ctrl-C
 (the parent decides how to stop) and exit by themselves if the parent is killed. See
 ``nlp/jixiao/outputs/journal.py`` for how an interrupted run keeps its work.
@@ -244,7 +244,11 @@ def _here_if_timed(fn: Callable[[T], R]) -> Callable[[T], R] | None:
     """``fn`` for this process to tag with, when the per-file time limit can hold here: the timer
     needs the main thread (``deadline``). Called from another thread, all the work goes to the
     worker processes, whose main threads keep the limit."""
-    return fn if threading.current_thread() is threading.main_thread() else None
+    return fn if _timed_here() else None
+
+
+def _timed_here() -> bool:
+    return threading.current_thread() is threading.main_thread()
 
 
 def _outcomes_here(tagger: Tagger, reading: Reading, info: dict[str, str],
@@ -424,23 +428,53 @@ def shared_ordered(here: Callable[[T], R], submit: Callable[[T], Future[R]], ite
         yield result
 
 
+def _started() -> None:
+    """The task ``start_workers`` gives each worker: it returns once the worker has loaded its model."""
+
+
+def start_workers(model: ModelRef, processes: int, settings: dict[str, Any]) -> ProcessPoolExecutor:
+    """A pool of ``processes`` spawned workers, started now rather than at the first task.
+
+    A worker takes about as long to start as this process takes to load its own model (imports,
+    compiled patterns); started before that load, the two run side by side on separate cores
+    instead of one after the other. The pool starts a process for each task it cannot hand to an
+    idle one, so one empty task per process starts them all.
+    """
+    executor = ProcessPoolExecutor(processes, mp_context=multiprocessing.get_context("spawn"),
+                                   initializer=_init_worker,
+                                   initargs=(model, os.getpid(), settings.get("workers", {})))
+    with _sigint_held():
+        for _ in range(processes):
+            executor.submit(_started)
+    return executor
+
+
+def pool_size(workers: int, here: bool) -> int:
+    """Worker processes for ``workers`` tagging processes: one fewer when this process tags too."""
+    return workers - 1 if here else workers
+
+
 def process_map(fn: Callable[[T], R], items: Iterable[T], model: ModelRef, workers: int,
-                settings: dict[str, Any], here: Callable[[T], R] | None = None) -> Iterator[R]:
+                settings: dict[str, Any], here: Callable[[T], R] | None = None,
+                executor: ProcessPoolExecutor | None = None) -> Iterator[R]:
     """``fn`` over ``items`` in a pool of ``workers`` spawned processes, results in input order.
 
     With ``here`` (``fn`` with this process's own model), this process is one of the
     ``workers``: the pool has one process fewer and this one runs items too (``shared_ordered``)
     instead of waiting. On two cores that saves a worker's start-up, and the parent's core is
-    no longer idle while the workers start."""
+    no longer idle while the workers start. ``executor``: a pool already started for this map
+    (``start_workers``, of ``pool_size`` processes); it is shut down at the end, as one made here is.
+    """
     worker_settings = settings.get("workers", {})
     ahead = max(1, int(worker_settings.get("in_flight_per_worker", 4)))
-    pool = workers - 1 if here is not None else workers
+    pool = pool_size(workers, here is not None)
     limit = workers * ahead
     if pool < 1 and here is not None:
+        if executor is not None:
+            executor.shutdown(wait=False, cancel_futures=True)
         yield from map(here, items)
         return
-    executor = ProcessPoolExecutor(pool, mp_context=multiprocessing.get_context("spawn"),
-                                   initializer=_init_worker, initargs=(model, os.getpid(), worker_settings))
+    executor = executor or start_workers(model, pool, settings)
     try:
         if here is None:
             yield from bounded_ordered(lambda item: executor.submit(fn, item), items, limit)
@@ -620,31 +654,44 @@ def tag_to_file(paths: Sequence[str | Path] | Inputs, output: str | Path, *, mod
     written, folders = layout.written()
     check_outputs(inputs.arguments, inputs.paths, files=[*written, errors_path], folders=folders)
     requested, (workers, _) = workers, capped_workers(workers)
-    identity = model_identity(model)
     ref = _model_ref(model, workers)
-    tagger = _load(model)  # this process tags with any number of workers
-    summary = Summary(Path(output), errors_path, layout.journal, model=identity,
-                      inputs=len(inputs) + len(inputs.problems), workers=workers, requested_workers=requested)
-    journal = Journal(layout.journal)
-    info = {"name": str(identity["name"]), "version": str(identity["version"])}
+    active = max(1, min(workers, len(inputs)))
+    executor = _early_workers(ref, active)  # they start while this process loads its model
     try:
-        with _sigterm_as_interrupt():
-            todo = _prepare(journal, layout, inputs, identity, resume, summary)
-            write_manifest(layout.journal_manifest, identity, fmt, inputs.root,
-                           [{"source": p, "id": i} for p, i in zip(inputs.paths, inputs.ids)])
-            outcomes = _outcomes(tagger, ref, todo, workers, reading, info)
-            _run(journal, _problems(inputs) + [outcomes], summary, reporter or Silent())
-            journal.sync()
-            _publish(layout)  # still holding the lock, so no other run can touch the journal meanwhile
-    except KeyboardInterrupt as exc:
-        _count_kept(summary, layout.journal)
-        raise TaggingInterrupted(summary, TERMINATED if isinstance(exc, Terminated) else INTERRUPTED) from None
+        identity = model_identity(model)
+        tagger = _load(model)  # this process tags with any number of workers
+        summary = Summary(Path(output), errors_path, layout.journal, model=identity,
+                          inputs=len(inputs) + len(inputs.problems), workers=workers, requested_workers=requested)
+        journal = Journal(layout.journal)
+        info = {"name": str(identity["name"]), "version": str(identity["version"])}
+        try:
+            with _sigterm_as_interrupt():
+                todo = _prepare(journal, layout, inputs, identity, resume, summary)
+                write_manifest(layout.journal_manifest, identity, fmt, inputs.root,
+                               [{"source": p, "id": i} for p, i in zip(inputs.paths, inputs.ids)])
+                outcomes = _outcomes(tagger, ref, todo, active, reading, info, executor)
+                _run(journal, _problems(inputs) + [outcomes], summary, reporter or Silent())
+                journal.sync()
+                _publish(layout)  # still holding the lock, so no other run can touch the journal meanwhile
+        except KeyboardInterrupt as exc:
+            _count_kept(summary, layout.journal)
+            raise TaggingInterrupted(summary, TERMINATED if isinstance(exc, Terminated) else INTERRUPTED) from None
+        finally:
+            journal.close()
+            if not layout.journal.exists():
+                layout.journal_manifest.unlink(missing_ok=True)
     finally:
-        journal.close()
-        if not layout.journal.exists():
-            layout.journal_manifest.unlink(missing_ok=True)
+        if executor is not None:  # a no-op once the run has shut it down
+            executor.shutdown(wait=True, cancel_futures=True)
     summary.seconds, summary.completed = time.perf_counter() - summary.started, True
     return summary
+
+
+def _early_workers(ref: ModelRef, workers: int) -> ProcessPoolExecutor | None:
+    """The worker processes of a run with ``workers`` tagging processes (``start_workers``), or None."""
+    if workers <= 1:
+        return None
+    return start_workers(ref, pool_size(workers, _timed_here()), load_settings())
 
 
 def _count_kept(summary: Summary, journal: Path) -> None:
@@ -733,15 +780,16 @@ def _describe(model: dict[str, Any]) -> str:
 
 
 def _outcomes(tagger: Tagger, ref: ModelRef, todo: list[tuple[str, str | None]], workers: int,
-              reading: Reading, info: dict[str, str]) -> Iterator[Outcome]:
+              reading: Reading, info: dict[str, str], executor: ProcessPoolExecutor | None) -> Iterator[Outcome]:
+    """The outcomes of ``todo`` in input order; ``executor``: the workers started for the run (on
+    resume there may be fewer files left than workers; the surplus workers stay idle)."""
     settings = load_settings()
     jobs = batches(todo, settings.get("tagging", {}))
-    workers = max(1, min(workers, len(todo)))
-    if workers <= 1:
+    if executor is None or len(todo) <= 1:
         return (replace(outcome_of(result, info, lazy=True), batch=number) for number, batch in enumerate(jobs)
                 for result in tag_batch(tagger, batch, reading))
     outcomes = process_map(partial(_worker_outcomes, ref, reading, info), jobs, ref, workers, settings,
-                           here=_here_if_timed(partial(_outcomes_here, tagger, reading, info)))
+                           here=_here_if_timed(partial(_outcomes_here, tagger, reading, info)), executor=executor)
     return (replace(outcome, batch=number) for number, batch in enumerate(outcomes) for outcome in batch)
 
 
