@@ -68,6 +68,9 @@ def filter_flags(text: str, c: Candidate, grammar: Grammar) -> list[str]:
         flags.append("numeral")
     if grammar.yi_idioms and c.label == "COUNT" and "一" in c.number and in_yi_idiom(text, c.start, c.end, grammar):
         flags.append("idiom")
+    if (grammar.name_lists and c.label == "COUNT" and not any(ch.isdigit() for ch in c.number)
+            and overlaps(text, c.start, c.end, grammar.name_lists, grammar.yi_idiom_reach)):
+        flags.append("name_list")
     return flags
 
 
@@ -128,9 +131,13 @@ def _period_adjective(text: str, c: Candidate, grammar: Grammar) -> bool:
 def in_yi_idiom(text: str, start: int, end: int, grammar: Grammar) -> bool:
     """Whether a slogan or idiom of 一 + classifier from the grammar (成熟一个、进场一个; 升级改造一批
     商贸中心; 形成一套…体制) overlaps [start, end)."""
-    reach = grammar.yi_idiom_reach
+    return overlaps(text, start, end, grammar.yi_idioms, grammar.yi_idiom_reach)
+
+
+def overlaps(text: str, start: int, end: int, patterns: tuple[re.Pattern[str], ...], reach: int) -> bool:
+    """Whether a match of one of ``patterns`` within ``reach`` characters overlaps [start, end)."""
     low, high = max(0, start - reach), min(len(text), end + reach)
-    for pattern in grammar.yi_idioms:
+    for pattern in patterns:
         for m in pattern.finditer(text, low, high):
             if m.start() < end and start < m.end():
                 return True

@@ -63,12 +63,14 @@ class Grammar:
     signed_labels: tuple[str, ...] = ()
     money_tail: re.Pattern[str] | None = None
     money_tail_lone: re.Pattern[str] | None = None
+    approx_after_pattern: re.Pattern[str] | None = None
     unit_word_blocks: frozenset[str] = frozenset()
     arabic_only_units: tuple[str, ...] = ()
     bracket_not_after: tuple[str, ...] = ()
     half_after_labels: tuple[str, ...] = ()
     yi_idioms: tuple[re.Pattern[str], ...] = ()
     yi_idiom_reach: int = 0
+    name_lists: tuple[re.Pattern[str], ...] = ()
     # Optional keys added for text from other registers (authored quantities_2): rates per 10^n written
     # with a slash (孕产妇死亡率12.36/10万), the period words that follow an event count as
     # adjectives (12次月度考核) rather than make a duration (4个季度), and the row number of a table
@@ -180,7 +182,7 @@ def _optional_keys(data: dict[str, Any]) -> dict[str, Any]:
     if "unit_word_blocks" in data:
         out["unit_word_blocks"] = frozenset(data["unit_word_blocks"])
     expand = _expander(data["fragments"])
-    for key in ("money_tail", "money_tail_lone"):
+    for key in ("money_tail", "money_tail_lone", "approx_after_pattern"):
         if key in data:
             out[key] = re.compile(expand(data[key]))
     if "row_number_gap" in filters:
@@ -193,6 +195,9 @@ def _optional_keys(data: dict[str, Any]) -> dict[str, Any]:
     if "yi_idioms" in filters:
         out["yi_idioms"] = tuple(re.compile(p) for p in filters["yi_idioms"])
         out["yi_idiom_reach"] = int(filters.get("yi_idiom_reach", 24))
+    if "name_lists" in filters:
+        out["name_lists"] = tuple(re.compile(p) for p in filters["name_lists"])
+        out.setdefault("yi_idiom_reach", int(filters.get("yi_idiom_reach", 24)))
     return out
 
 

@@ -159,6 +159,8 @@ def _approx_around(text: str, c: Candidate, grammar: Grammar) -> bool:
     after = text[c.end : c.end + 2]
     if after[:1] in _SPACES and after:
         after = text[c.end : c.end + 4].lstrip(_SPACES)[:2]
+    after_marks = after.startswith(grammar.approx_after) or (
+        grammar.approx_after_pattern is not None and grammar.approx_after_pattern.match(text, c.end) is not None)
     if before.endswith(grammar.approx_false_words):
-        return after.startswith(grammar.approx_after)
-    return before.endswith(grammar.approx_before) or after.startswith(grammar.approx_after)
+        return after_marks
+    return before.endswith(grammar.approx_before) or after_marks
