@@ -93,7 +93,8 @@ class KeywordScanner:
                 starts = run_starts(rows)
                 fired[rows[starts]] |= np.logical_or.reduceat(self.literal_groups[ids], starts, axis=0)
                 triggered[rows[starts]] = np.logical_or.reduceat(self.literal_triggers[ids], starts, axis=0)
-        for p, (g, pattern) in enumerate(self.checked):
+        for p in np.flatnonzero(triggered.any(axis=0)):  # most patterns are triggered nowhere in a batch
+            g, pattern = self.checked[p]
             for row in np.flatnonzero(triggered[:, p] & ~fired[:, g]):
                 if pattern.search(texts[row]) is not None:
                     fired[row, g] = True
