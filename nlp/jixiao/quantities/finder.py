@@ -53,7 +53,7 @@ def raw_candidates(text: str, grammar: Grammar | None = None) -> list[Candidate]
     found: list[Candidate | None] = []
     # every fraction contains 分之, every fixed form 一半 or 百分: without them, skip the patterns
     fractions, fixed = "分之" in text, "一半" in text or "百分" in text
-    prefixed = any(p in text for p in grammar.currency_prefixes)
+    prefixed = any(p in text for p in grammar.currency_prefixes) or any(p in text for p in grammar.foreign_prefixes)
     signs = patterns.signed is not None
     brackets = patterns.bracketed is not None and patterns.bracket_near.search(text) is not None
     general_match, large_near = patterns.general.match, patterns.large_near.search

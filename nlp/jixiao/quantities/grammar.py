@@ -57,6 +57,7 @@ class Grammar:
     plus_signs: tuple[str, ...] = ()
     sign_not_after: tuple[str, ...] = ()
     foreign_currency: tuple[str, ...] = ()
+    foreign_prefixes: tuple[str, ...] = ()
     currency_factors: dict[str, Decimal] = field(default_factory=dict)
     money_classifiers: tuple[str, ...] = ()
     money_classifier_cues: tuple[str, ...] = ()
@@ -172,6 +173,8 @@ def _optional_keys(data: dict[str, Any]) -> dict[str, Any]:
             out[key] = tuple(data[key])
     if "foreign_currency" in data:
         out["foreign_currency"] = _unique_longest_first(data["foreign_currency"])
+    if "foreign_prefixes" in data:
+        out["foreign_prefixes"] = _unique_longest_first(data["foreign_prefixes"])
     if "currency_factors" in data:
         out["currency_factors"] = {k: Decimal(str(v)) for k, v in data["currency_factors"].items()}
     if "factors" in data["percent"]:

@@ -42,15 +42,25 @@ def _clause_before(text: str, start: int) -> str:
 
 
 def prefixed_money(text: str, patterns: Patterns, grammar: Grammar, position: int) -> Candidate | None:
-    """An amount after a yuan sign, with or without 元 after it: the sign alone makes it money."""
+    """An amount after a currency sign, with or without 元 after it: the sign alone makes it money,
+    in yuan after ￥ and ¥, in the currency of any other sign (SCHEME §1 rule 10: $500万 is 5,000,000
+    in the unit 「$」, never yuan)."""
     m = patterns.prefixed.match(text, position)
     if m is None:
         return None
     cmp, sign = m.group("cmp"), m.group("sign") or ""
     if sign and not sign_allowed(text, m.start("sign"), patterns, grammar):
         return None
-    return Candidate(m.start("cmp") if cmp else m.start("cur"), m.end(), "AMOUNT", "u_cur", m.group("n1"),
-                     multiplier=m.group("mult") or "", unit="元", comparator=cmp, sign=sign)
+    start, end, unit = m.start("cmp") if cmp else m.start("cur"), m.end(), "元"
+    if m.group("cur") not in grammar.currency_prefixes:
+        cur_end = m.end("cur")
+        unit = next(p for p in grammar.foreign_prefixes if text.startswith(p, cur_end - len(p)))
+        if m.group("unit"):  # US$1,250万元: the sign decides the currency, 元 stays outside
+            end = m.end("mult") if m.group("mult") else m.end("n1")
+        if not cmp:
+            start = cur_end - len(unit)
+    return Candidate(start, end, "AMOUNT", "u_cur", m.group("n1"),
+                     multiplier=m.group("mult") or "", unit=unit, comparator=cmp, sign=sign)
 
 
 def bare_money(text: str, patterns: Patterns, grammar: Grammar, position: int) -> Candidate | None:

@@ -89,7 +89,7 @@ def _scale(c: Candidate, low: Decimal, high: Decimal | None,
     if c.half and high is None:
         low += HALF.copy_sign(low) if low else HALF
     if c.label == "AMOUNT":
-        if c.unit != "元" and c.unit in grammar.foreign_currency:
+        if c.unit != "元" and (c.unit in grammar.foreign_currency or c.unit in grammar.foreign_prefixes):
             unit = c.unit
         else:
             unit = "元"

@@ -62,7 +62,7 @@ class Patterns:
     bare_money: re.Pattern[str]
     terms: re.Pattern[str]
     fixed: re.Pattern[str]
-    prefixed: re.Pattern[str]  # money after a yuan sign: ￥1,200.00
+    prefixed: re.Pattern[str]  # money after a currency sign: ￥1,200.00, $500万
     anchor: re.Pattern[str]
     longest_term: int
     inner_starts: re.Pattern[str]  # where a new candidate may start inside a run of anchor characters
@@ -72,7 +72,7 @@ class Patterns:
     large_near: re.Pattern[str]  # 万 or 亿, without which there is no money without a unit
     bracket_near: re.Pattern[str]  # an opening bracket, without which there is no bracketed unit
     tail_starts: frozenset[str]  # characters that can start jiao or fen after a yuan (五元三毛)
-    prefix_starts: frozenset[str]  # what a run with an amount after a yuan sign starts with (≥￥, ￥)
+    prefix_starts: frozenset[str]  # what a run with an amount after a currency sign starts with (≥￥, ￥, $)
 
 
 @lru_cache(maxsize=8)
@@ -109,12 +109,15 @@ def compile_patterns(grammar: Grammar) -> Patterns:
     )  # raw_candidates relies on every fraction containing 分之
     bare_money = g(r"(?P<n1>[0-9０-９]+(?:[.．][0-9０-９]+)?{space}(?P<mult>万|亿)(?:[0-9０-９]{1,4}(?![0-9０-９.．]))?|{chinese_number})(?P<a1>余|多)?")
     fixed = re.compile(r"(?P<half>一半)|(?P<full>百分之?百)")  # raw_candidates relies on 一半 / 百分
-    prefixed = g(r"(?P<cmp>{comparator})?{space}(?P<cur>" + alternation(grammar.currency_prefixes) + "){space}"
+    # a multi-character sign of another currency (US$) is matched from its last character, which
+    # starts the run of anchor characters (``prefixed_money`` reads the letters before it)
+    signs = tuple(dict.fromkeys((*grammar.currency_prefixes, *(p[-1] for p in grammar.foreign_prefixes))))
+    prefixed = g(r"(?P<cmp>{comparator})?{space}(?P<cur>" + alternation(signs) + "){space}"
                  + (f"(?P<sign>{sign})?" if sign else "(?P<sign>(?!x)x)?")
                  + r"(?P<n1>{mixed_number})(?:{space}(?P<mult>{multiplier}))?(?:{space}(?P<unit>元))?"
-                 ) if grammar.currency_prefixes else NEVER
+                 ) if signs else NEVER
     marks = (_FIXED_MARKS + "".join(grammar.comparator_ops) + "".join(grammar.sign_chars)
-             + "".join(p for p in grammar.currency_prefixes if len(p) == 1))
+             + "".join(p for p in signs if len(p) == 1))
     anchor_chars = re.escape("".join(dict.fromkeys(marks))) + grammar.fragments["anchor_chars"]
     return Patterns(
         anchor=re.compile(f"[{anchor_chars}]+"),
@@ -135,7 +138,7 @@ def compile_patterns(grammar: Grammar) -> Patterns:
         bracket_near=re.compile(g("{bracket_open}") if brackets else NEVER),
         sign_starts=frozenset("".join(grammar.sign_chars) + "".join(w[0] for w in grammar.sign_words)
                               + "".join(grammar.comparator_ops)),
-        prefix_starts=frozenset("".join(p[0] for p in grammar.currency_prefixes) + "".join(grammar.comparator_ops)),
+        prefix_starts=frozenset("".join(p[0] for p in signs) + "".join(grammar.comparator_ops)),
         # 大写 digits too: contracts write 壹仟贰佰叁拾肆元伍角陆分
         tail_starts=frozenset(
             "0123456789０１２３４５６７８９零〇一二两三四五六七八九壹贰叁肆伍陆柒捌玖" if grammar.money_tail else ""),
