@@ -48,18 +48,22 @@ def prefixed_money(text: str, patterns: Patterns, grammar: Grammar, position: in
     m = patterns.prefixed.match(text, position)
     if m is None:
         return None
-    cmp, sign = m.group("cmp"), m.group("sign") or ""
-    if sign and not sign_allowed(text, m.start("sign"), patterns, grammar):
+    cmp, sign = m.group("cmp"), m.group("sign") or m.group("sign_pre") or ""
+    if m.group("sign") and m.group("sign_pre"):
+        return None  # -$-30万
+    at = m.start("sign") if m.group("sign") else m.start("sign_pre")
+    if sign and not sign_allowed(text, at, patterns, grammar):
         return None
-    start, end, unit = m.start("cmp") if cmp else m.start("cur"), m.end(), "元"
+    start = m.start("cmp") if cmp else m.start("sign_pre") if m.group("sign_pre") else m.start("cur")
+    end, unit = m.end(), "元"
     if m.group("cur") not in grammar.currency_prefixes:
         cur_end = m.end("cur")
         unit = next(p for p in grammar.foreign_prefixes if text.startswith(p, cur_end - len(p)))
         if m.group("unit"):  # US$1,250万元: the sign decides the currency, 元 stays outside
             end = m.end("mult") if m.group("mult") else m.end("n1")
-        if not cmp:
+        if not cmp and not m.group("sign_pre"):
             start = cur_end - len(unit)
-    return Candidate(start, end, "AMOUNT", "u_cur", m.group("n1"),
+    return Candidate(start, end, "AMOUNT", "u_cur", m.group("n1"), number_max=m.group("n2"),
                      multiplier=m.group("mult") or "", unit=unit, comparator=cmp, sign=sign)
 
 

@@ -112,9 +112,13 @@ def compile_patterns(grammar: Grammar) -> Patterns:
     # a multi-character sign of another currency (US$) is matched from its last character, which
     # starts the run of anchor characters (``prefixed_money`` reads the letters before it)
     signs = tuple(dict.fromkeys((*grammar.currency_prefixes, *(p[-1] for p in grammar.foreign_prefixes))))
-    prefixed = g(r"(?P<cmp>{comparator})?{space}(?P<cur>" + alternation(signs) + "){space}"
+    # a sign may stand before the currency sign or after it (-$30万, ￥-30万); a range repeats the
+    # currency sign or not ($30-50万, ￥30-￥50万)
+    any_sign = f"(?P<sign_pre>{sign})?{{space}}" if sign else "(?P<sign_pre>(?!x)x)?"
+    prefixed = g(r"(?P<cmp>{comparator})?{space}" + any_sign + "(?P<cur>" + alternation(signs) + "){space}"
                  + (f"(?P<sign>{sign})?" if sign else "(?P<sign>(?!x)x)?")
-                 + r"(?P<n1>{mixed_number})(?:{space}(?P<mult>{multiplier}))?(?:{space}(?P<unit>元))?"
+                 + r"(?P<n1>{mixed_number})(?:{space}{range_sep}{space}(?:(?P=cur){space})?(?P<n2>{mixed_number}))?"
+                 + r"(?:{space}(?P<mult>{multiplier}))?(?:{space}(?P<unit>元))?"
                  ) if signs else NEVER
     marks = (_FIXED_MARKS + "".join(grammar.comparator_ops) + "".join(grammar.sign_chars)
              + "".join(p for p in signs if len(p) == 1))
@@ -138,7 +142,8 @@ def compile_patterns(grammar: Grammar) -> Patterns:
         bracket_near=re.compile(g("{bracket_open}") if brackets else NEVER),
         sign_starts=frozenset("".join(grammar.sign_chars) + "".join(w[0] for w in grammar.sign_words)
                               + "".join(grammar.comparator_ops)),
-        prefix_starts=frozenset("".join(p[0] for p in signs) + "".join(grammar.comparator_ops)),
+        prefix_starts=frozenset("".join(p[0] for p in signs) + "".join(grammar.comparator_ops)
+                                + "".join(grammar.sign_chars) + "".join(w[0] for w in grammar.sign_words)),
         # 大写 digits too: contracts write 壹仟贰佰叁拾肆元伍角陆分
         tail_starts=frozenset(
             "0123456789０１２３４５６７８９零〇一二两三四五六七八九壹贰叁肆伍陆柒捌玖" if grammar.money_tail else ""),
