@@ -3,9 +3,10 @@
 Results are written in input order as they arrive, with a bounded number of documents in flight,
 so memory stays flat however many reports come in. With N workers, this process tags too, beside
 N - 1 worker processes (``shared_ordered``), which start before it loads its own model
-(``start_workers``); it takes back, at the end, what they have not begun. Workers are spawned fresh (no fork of a process that holds threads and
-a model), load the model once each, cap their numerical libraries to one thread, ignore Ctrl-C
-(the parent decides how to stop) and exit by themselves if the parent is killed. See
+(``start_workers``); it takes back, at the end, what they have not begun. Workers are spawned
+fresh (no fork of a process that holds threads and a model), load the model once each, cap their
+numerical libraries to one thread, ignore Ctrl-C (the parent decides how to stop) and exit by
+themselves if the parent is killed. See
 ``nlp/jixiao/outputs/journal.py`` for how an interrupted run keeps its work.
 
 What one file may cost is bounded: the size and depth checks of ``jixiao.ingest.limits`` run
