@@ -28,12 +28,13 @@ def text_before(text: str, start: int, width: int) -> str:
 
 
 def sign_allowed(text: str, at: int, patterns: Patterns, grammar: Grammar) -> bool:
-    """A sign after a quantity is a range mark (30万元-50万元, 2.5%-3%); 负 in 胜负 is no sign."""
+    """A sign after a quantity is a range mark or a minus (30万元-50万元, 2.5%-3%, 10万-$30万,
+    ￥50万-￥30万); 负 in 胜负 is no sign."""
     before = text_before(text, at, 1)
     if not before:
         return True
     last = before[-1]
-    if last.isdigit() or last.isascii() and last.isalpha() or last in "%％‰‱.．":
+    if last.isdigit() or last.isascii() and last.isalpha() or last in "%％‰‱.．万亿萬億":
         return False
     if text[at] == "负" and last in grammar.sign_not_after:
         return False
@@ -69,7 +70,7 @@ def filter_flags(text: str, c: Candidate, grammar: Grammar) -> list[str]:
     if grammar.yi_idioms and c.label == "COUNT" and "一" in c.number and in_yi_idiom(text, c.start, c.end, grammar):
         flags.append("idiom")
     if (grammar.name_lists and c.label == "COUNT" and not any(ch.isdigit() for ch in c.number)
-            and overlaps(text, c.start, c.end, grammar.name_lists, grammar.yi_idiom_reach)):
+            and overlaps(text, c.start, c.end, grammar.name_lists, grammar.name_list_reach)):
         flags.append("name_list")
     return flags
 

@@ -53,7 +53,6 @@ def raw_candidates(text: str, grammar: Grammar | None = None) -> list[Candidate]
     found: list[Candidate | None] = []
     # every fraction contains 分之, every fixed form 一半 or 百分: without them, skip the patterns
     fractions, fixed = "分之" in text, "一半" in text or "百分" in text
-    prefixed = any(p in text for p in grammar.currency_prefixes) or any(p in text for p in grammar.foreign_prefixes)
     signs = patterns.signed is not None
     brackets = patterns.bracketed is not None and patterns.bracket_near.search(text) is not None
     general_match, large_near = patterns.general.match, patterns.large_near.search
@@ -67,7 +66,6 @@ def raw_candidates(text: str, grammar: Grammar | None = None) -> list[Candidate]
         # a fraction's 分之 follows its first numeral closely (三百万分之一); 一半 and 百分 start a run
         fraction = fractions and text.find("分之", start, end + FRACTION_REACH) >= 0
         fixed_here = fixed and (text.find("半", start, end) >= 0 or text.find("百分", start, end + 1) >= 0)
-        prefix_here = prefixed and text[start] in patterns.prefix_starts
         # money without a unit needs 万 or 亿 in its numeral: in the run or just after a space
         large: bool | None = None
         for position in _starts(text, start, end, patterns):
@@ -80,13 +78,13 @@ def raw_candidates(text: str, grammar: Grammar | None = None) -> list[Candidate]
                 found.append(_fraction(text, patterns, grammar, position))
             if fixed_here:
                 found.append(_fixed(text, patterns, position))
-            if prefix_here:
-                found.append(prefixed_money(text, patterns, grammar, position))
             if m is None:  # money without 元 only where no unit follows (not 4万 of 4万余人次)
                 if large is None:
                     large = large_near(text, start, end + 3) is not None
                 if large:
                     found.append(bare_money(text, patterns, grammar, position))
+    for sign in patterns.prefix_signs.finditer(text):  # ￥1,200.00, $500万, ≥US$100万
+        found.append(prefixed_money(text, patterns, grammar, sign.start()))
     return [c for c in found if c is not None]
 
 
@@ -199,12 +197,18 @@ def _joined(a: Candidate, b: Candidate) -> Candidate:
                    denominator_max=b.denominator, approx_marker=a.approx_marker or b.approx_marker)
 
 
+def _in_equation(text: str, end: int) -> bool:
+    """A quantity followed by = ends a difference (￥50万-￥30万=￥20万), not a range."""
+    return text[end : end + 1] in ("=", "＝")
+
+
 def _merge_ranges(text: str, found: list[Candidate], grammar: Grammar) -> list[Candidate]:
     """「30万元-50万元」 and 「90%～100%」: two quantities joined by a range mark are one span."""
     gap = _range_gap(grammar)
     merged: list[Candidate] = []
     for c in found:
-        if merged and _joinable(merged[-1], c) and gap.fullmatch(text, merged[-1].end, c.start):
+        if (merged and _joinable(merged[-1], c) and gap.fullmatch(text, merged[-1].end, c.start)
+                and not _in_equation(text, c.end)):
             merged[-1] = _joined(merged[-1], c)
             continue
         merged.append(c)
@@ -222,5 +226,6 @@ def range_variants(text: str, found: list[Candidate], grammar: Grammar) -> list[
         m = gap.match(text, a.end)
         if m is None or m.end() == a.end:
             continue
-        variants.extend(_joined(a, b) for b in by_start.get(m.end(), ()) if _joinable(a, b))
+        variants.extend(_joined(a, b) for b in by_start.get(m.end(), ())
+                        if _joinable(a, b) and not _in_equation(text, b.end))
     return variants

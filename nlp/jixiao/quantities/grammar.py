@@ -65,6 +65,7 @@ class Grammar:
     money_tail: re.Pattern[str] | None = None
     money_tail_lone: re.Pattern[str] | None = None
     approx_after_pattern: re.Pattern[str] | None = None
+    approx_after_comparisons: tuple[str, ...] = ()
     unit_word_blocks: frozenset[str] = frozenset()
     arabic_only_units: tuple[str, ...] = ()
     bracket_not_after: tuple[str, ...] = ()
@@ -72,6 +73,7 @@ class Grammar:
     yi_idioms: tuple[re.Pattern[str], ...] = ()
     yi_idiom_reach: int = 0
     name_lists: tuple[re.Pattern[str], ...] = ()
+    name_list_reach: int = 24
     # Optional keys added for text from other registers (authored quantities_2): rates per 10^n written
     # with a slash (孕产妇死亡率12.36/10万), the period words that follow an event count as
     # adjectives (12次月度考核) rather than make a duration (4个季度), and the row number of a table
@@ -168,7 +170,7 @@ def _optional_keys(data: dict[str, Any]) -> dict[str, Any]:
         out["comparator_ops"] = {ch: op for op, chars in data["comparator_ops"].items() for ch in chars}
     for key in ("sign_chars", "sign_words", "currency_prefixes", "plus_signs", "sign_not_after", "signed_labels",
                 "money_classifiers", "money_classifier_cues", "arabic_only_units", "bracket_not_after",
-                "half_after_labels"):
+                "half_after_labels", "approx_after_comparisons"):
         if key in data:
             out[key] = tuple(data[key])
     if "foreign_currency" in data:
@@ -200,7 +202,7 @@ def _optional_keys(data: dict[str, Any]) -> dict[str, Any]:
         out["yi_idiom_reach"] = int(filters.get("yi_idiom_reach", 24))
     if "name_lists" in filters:
         out["name_lists"] = tuple(re.compile(p) for p in filters["name_lists"])
-        out.setdefault("yi_idiom_reach", int(filters.get("yi_idiom_reach", 24)))
+        out["name_list_reach"] = int(filters.get("name_list_reach", 24))
     return out
 
 

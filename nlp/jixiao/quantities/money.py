@@ -4,6 +4,7 @@ word where the clause speaks of money (预算487万)."""
 
 from __future__ import annotations
 
+import re
 from dataclasses import replace
 
 from jixiao.quantities.candidate import Candidate
@@ -41,30 +42,45 @@ def _clause_before(text: str, start: int) -> str:
     return window
 
 
-def prefixed_money(text: str, patterns: Patterns, grammar: Grammar, position: int) -> Candidate | None:
-    """An amount after a currency sign, with or without 元 after it: the sign alone makes it money,
-    in yuan after ￥ and ¥, in the currency of any other sign (SCHEME §1 rule 10: $500万 is 5,000,000
-    in the unit 「$」, never yuan)."""
-    m = patterns.prefixed.match(text, position)
-    if m is None:
-        return None
-    cmp, sign = m.group("cmp"), m.group("sign") or m.group("sign_pre") or ""
-    if m.group("sign") and m.group("sign_pre"):
+PREFIX_REACH = 6  # characters before a currency sign's last character where its amount may start (≥-US$)
+
+
+def prefixed_money(text: str, patterns: Patterns, grammar: Grammar, at: int) -> Candidate | None:
+    """The amount of the currency sign whose last character is at ``at``: the sign alone makes it
+    money, in yuan after ￥ and ¥, in the currency of any other sign, its unit the sign as written
+    (SCHEME §1 rule 10: $500万 is 5,000,000 in 「$」, never yuan). The pattern is tried from a few
+    characters before the sign, so that a comparator, a sign and the letters of US$ belong to it;
+    the leftmost reading that is allowed wins."""
+    for position in range(max(0, at - PREFIX_REACH), at + 1):
+        m = patterns.prefixed.match(text, position)
+        if m is not None and m.start("cur") <= at < m.end("cur"):
+            candidate = _prefixed(text, patterns, grammar, m)
+            if candidate is not None:
+                return candidate
+    return None
+
+
+def _prefixed(text: str, patterns: Patterns, grammar: Grammar, m: re.Match[str]) -> Candidate | None:
+    cmp, before, after = m.group("cmp"), m.group("sign_pre") or "", m.group("sign") or ""
+    if before and after:
         return None  # -$-30万
-    at = m.start("sign") if m.group("sign") else m.start("sign_pre")
-    if sign and not sign_allowed(text, at, patterns, grammar):
-        return None
-    start = m.start("cmp") if cmp else m.start("sign_pre") if m.group("sign_pre") else m.start("cur")
-    end, unit = m.end(), "元"
-    if m.group("cur") not in grammar.currency_prefixes:
-        cur_end = m.end("cur")
-        unit = next(p for p in grammar.foreign_prefixes if text.startswith(p, cur_end - len(p)))
-        if m.group("unit"):  # US$1,250万元: the sign decides the currency, 元 stays outside
-            end = m.end("mult") if m.group("mult") else m.end("n1")
-        if not cmp and not m.group("sign_pre"):
-            start = cur_end - len(unit)
-    return Candidate(start, end, "AMOUNT", "u_cur", m.group("n1"), number_max=m.group("n2"),
-                     multiplier=m.group("mult") or "", unit=unit, comparator=cmp, sign=sign)
+    sign = before or after
+    if sign and not sign_allowed(text, m.start("sign_pre") if before else m.start("sign"), patterns, grammar):
+        return None  # 10万-$30万: a range mark; the amount after it is read from the sign itself
+    cur, n1, n2 = m.group("cur"), m.group("n1"), m.group("n2")
+    foreign = cur not in grammar.currency_prefixes
+    multiplier, approx, end = m.group("mult") or "", bool(m.group("a1") or m.group("a3")), m.end()
+    if n2 is not None and m.group("cur2") and any(ch in n1 for ch in "万亿萬億"):
+        # ￥50万-￥30万: two amounts with their own multipliers, a difference rather than a range
+        n2, multiplier, approx, end = None, "", bool(m.group("a1")), m.end("a1") if m.group("a1") else m.end("n1")
+    elif foreign and m.group("unit"):
+        end = m.start("unit")  # US$1,250万元: the sign decides the currency, 元 stays outside
+        while text[end - 1].isspace():
+            end -= 1
+    start = m.start("cmp") if cmp else m.start("sign_pre") if before else m.start("cur")
+    return Candidate(start, end, "AMOUNT", "u_cur", n1.strip(), number_max=n2.strip() if n2 else None,
+                     multiplier=multiplier, unit=cur if foreign else "元", comparator=cmp,
+                     approx_marker=approx, sign=sign)
 
 
 def bare_money(text: str, patterns: Patterns, grammar: Grammar, position: int) -> Candidate | None:

@@ -160,7 +160,17 @@ def _approx_around(text: str, c: Candidate, grammar: Grammar) -> bool:
     if after[:1] in _SPACES and after:
         after = text[c.end : c.end + 4].lstrip(_SPACES)[:2]
     after_marks = after.startswith(grammar.approx_after) or (
-        grammar.approx_after_pattern is not None and grammar.approx_after_pattern.match(text, c.end) is not None)
+        grammar.approx_after_pattern is not None and grammar.approx_after_pattern.match(text, c.end) is not None
+        and not any(word in _clause_before(text, c.start) for word in grammar.approx_after_comparisons))
     if before.endswith(grammar.approx_false_words):
         return after_marks
     return before.endswith(grammar.approx_before) or after_marks
+
+
+_CLAUSE_ENDS = "，。；,;！？!?\n"
+
+
+def _clause_before(text: str, start: int) -> str:
+    """The text of the clause before ``start`` (back to the last comma or sentence end)."""
+    begin = max(text.rfind(ch, 0, start) for ch in _CLAUSE_ENDS) + 1
+    return text[begin:start]

@@ -72,7 +72,7 @@ class Patterns:
     large_near: re.Pattern[str]  # 万 or 亿, without which there is no money without a unit
     bracket_near: re.Pattern[str]  # an opening bracket, without which there is no bracketed unit
     tail_starts: frozenset[str]  # characters that can start jiao or fen after a yuan (五元三毛)
-    prefix_starts: frozenset[str]  # what a run with an amount after a currency sign starts with (≥￥, ￥, $)
+    prefix_signs: re.Pattern[str]  # the last character of a currency sign (￥, $ of US$): where prefixed amounts are tried
 
 
 @lru_cache(maxsize=8)
@@ -109,19 +109,22 @@ def compile_patterns(grammar: Grammar) -> Patterns:
     )  # raw_candidates relies on every fraction containing 分之
     bare_money = g(r"(?P<n1>[0-9０-９]+(?:[.．][0-9０-９]+)?{space}(?P<mult>万|亿)(?:[0-9０-９]{1,4}(?![0-9０-９.．]))?|{chinese_number})(?P<a1>余|多)?")
     fixed = re.compile(r"(?P<half>一半)|(?P<full>百分之?百)")  # raw_candidates relies on 一半 / 百分
-    # a multi-character sign of another currency (US$) is matched from its last character, which
-    # starts the run of anchor characters (``prefixed_money`` reads the letters before it)
-    signs = tuple(dict.fromkeys((*grammar.currency_prefixes, *(p[-1] for p in grammar.foreign_prefixes))))
-    # a sign may stand before the currency sign or after it (-$30万, ￥-30万); a range repeats the
-    # currency sign or not ($30-50万, ￥30-￥50万)
-    any_sign = f"(?P<sign_pre>{sign})?{{space}}" if sign else "(?P<sign_pre>(?!x)x)?"
-    prefixed = g(r"(?P<cmp>{comparator})?{space}" + any_sign + "(?P<cur>" + alternation(signs) + "){space}"
+    # currency signs: the yuan signs and the signs of other currencies, whole (US$, HK$), longest
+    # first; ``prefixed_money`` tries the pattern just before every sign character it finds
+    signs = tuple(sorted(dict.fromkeys((*grammar.currency_prefixes, *grammar.foreign_prefixes)), key=len, reverse=True))
+    sign_chars = "".join(dict.fromkeys(ch for p in signs for ch in p[-1]))
+    amount = r"(?:{mixed_number}|{chinese_number})"
+    # a sign may stand right before the currency sign or after it (-$30万, ￥-30万); a range may
+    # repeat the currency sign ($30-$50万)
+    prefixed = g(r"(?P<cmp>{comparator})?{space}" + (f"(?P<sign_pre>{sign})?" if sign else "(?P<sign_pre>(?!x)x)?")
+                 + "(?P<cur>" + alternation(signs) + "){space}"
                  + (f"(?P<sign>{sign})?" if sign else "(?P<sign>(?!x)x)?")
-                 + r"(?P<n1>{mixed_number})(?:{space}{range_sep}{space}(?:(?P=cur){space})?(?P<n2>{mixed_number}))?"
-                 + r"(?:{space}(?P<mult>{multiplier}))?(?:{space}(?P<unit>元))?"
+                 + r"(?P<n1>" + amount + r")(?:{space}(?P<a1>余|多))?"
+                 + r"(?:{space}{range_sep}{space}(?P<cur2>" + alternation(signs) + r")?{space}(?P<n2>" + amount + r"))?"
+                 + r"(?:{space}(?P<mult>{multiplier}))?(?:{space}(?P<a3>余|多))?(?:{space}(?P<unit>元))?"
                  ) if signs else NEVER
     marks = (_FIXED_MARKS + "".join(grammar.comparator_ops) + "".join(grammar.sign_chars)
-             + "".join(p for p in signs if len(p) == 1))
+             + "".join(p for p in grammar.currency_prefixes if len(p) == 1))
     anchor_chars = re.escape("".join(dict.fromkeys(marks))) + grammar.fragments["anchor_chars"]
     return Patterns(
         anchor=re.compile(f"[{anchor_chars}]+"),
@@ -142,8 +145,7 @@ def compile_patterns(grammar: Grammar) -> Patterns:
         bracket_near=re.compile(g("{bracket_open}") if brackets else NEVER),
         sign_starts=frozenset("".join(grammar.sign_chars) + "".join(w[0] for w in grammar.sign_words)
                               + "".join(grammar.comparator_ops)),
-        prefix_starts=frozenset("".join(p[0] for p in signs) + "".join(grammar.comparator_ops)
-                                + "".join(grammar.sign_chars) + "".join(w[0] for w in grammar.sign_words)),
+        prefix_signs=re.compile(f"[{re.escape(sign_chars)}]" if sign_chars else NEVER),
         # 大写 digits too: contracts write 壹仟贰佰叁拾肆元伍角陆分
         tail_starts=frozenset(
             "0123456789０１２３４５６７８９零〇一二两三四五六七八九壹贰叁肆伍陆柒捌玖" if grammar.money_tail else ""),
