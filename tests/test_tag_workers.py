@@ -232,3 +232,28 @@ def test_start_workers_starts_the_processes_before_any_task_and_process_map_uses
     finally:
         executor.shutdown(wait=True)
     assert not multiprocessing.active_children()  # process_map shut them down, as one it makes itself
+
+
+def test_a_run_refused_at_the_start_starts_no_worker(tmp_path: Path, rules_model: Path) -> None:
+    """A damaged or missing model and a busy journal are reported before any worker process
+    starts (the workers would otherwise load a model first, and the refusal would wait for them)."""
+    from jixiao.loading import ModelError
+    from jixiao.outputs.journal import Journal, JournalBusy, Layout
+
+    files = []
+    for n in range(3):
+        files.append(tmp_path / f"r{n}.txt")
+        files[-1].write_text(f"预算资金{n + 1}00万元，执行率95%。部分单位未按时报送。\n", "utf-8")
+    with pytest.raises(ModelError, match="not a jixiao model folder"):
+        tag_to_file(files, tmp_path / "a.jsonl", model=tmp_path / "no-model", workers=2)
+    assert not multiprocessing.active_children()
+    holder = Journal(Layout(tmp_path / "b.jsonl", "jsonl").journal)
+    try:
+        with pytest.raises(JournalBusy):
+            tag_to_file(files, tmp_path / "b.jsonl", model=rules_model, workers=2)
+        assert not multiprocessing.active_children()
+    finally:
+        holder.close()
+    summary = tag_to_file(files, tmp_path / "b.jsonl", model=rules_model, workers=2)  # free again: it runs
+    assert summary.completed and summary.tagged.documents == 3
+    assert not multiprocessing.active_children()

@@ -2,8 +2,8 @@
 
 Results are written in input order as they arrive, with a bounded number of documents in flight,
 so memory stays flat however many reports come in. With N workers, this process tags too, beside
-N - 1 worker processes (``shared_ordered``), which start before it loads its own model
-(``start_workers``); it takes back, at the end, what they have not begun. Workers are spawned
+N - 1 worker processes (``shared_ordered``); ``tag_to_file`` starts them before it loads its own
+model (``start_workers``). This process takes back, at the end, what they have not begun. Workers are spawned
 fresh (no fork of a process that holds threads and a model), load the model once each, cap their
 numerical libraries to one thread, ignore Ctrl-C (the parent decides how to stop) and exit by
 themselves if the parent is killed. See
@@ -444,9 +444,13 @@ def start_workers(model: ModelRef, processes: int, settings: dict[str, Any]) -> 
     executor = ProcessPoolExecutor(processes, mp_context=multiprocessing.get_context("spawn"),
                                    initializer=_init_worker,
                                    initargs=(model, os.getpid(), settings.get("workers", {})))
-    with _sigint_held():
-        for _ in range(processes):
-            executor.submit(_started)
+    try:
+        with _sigint_held():  # a Ctrl-C held meanwhile is raised here, as the mask is restored
+            for _ in range(processes):
+                executor.submit(_started)
+    except BaseException:
+        executor.shutdown(wait=False, cancel_futures=True)
+        raise
     return executor
 
 
@@ -656,15 +660,19 @@ def tag_to_file(paths: Sequence[str | Path] | Inputs, output: str | Path, *, mod
     check_outputs(inputs.arguments, inputs.paths, files=[*written, errors_path], folders=folders)
     requested, (workers, _) = workers, capped_workers(workers)
     ref = _model_ref(model, workers)
-    active = max(1, min(workers, len(inputs)))
-    executor = _early_workers(ref, active)  # they start while this process loads its model
+    # what can be refused is refused before any worker starts: a damaged model, a busy journal, a
+    # resume with another model's records
+    identity = model_identity(model)
+    summary = Summary(Path(output), errors_path, layout.journal, model=identity,
+                      inputs=len(inputs) + len(inputs.problems), workers=workers, requested_workers=requested)
+    journal = Journal(layout.journal)
+    info = {"name": str(identity["name"]), "version": str(identity["version"])}
+    active, executor = max(1, min(workers, len(inputs))), None
     try:
-        identity = model_identity(model)
+        if resume:
+            _check_model(layout, journal, identity)
+        executor = _early_workers(ref, active)  # they start while this process loads its model
         tagger = _load(model)  # this process tags with any number of workers
-        summary = Summary(Path(output), errors_path, layout.journal, model=identity,
-                          inputs=len(inputs) + len(inputs.problems), workers=workers, requested_workers=requested)
-        journal = Journal(layout.journal)
-        info = {"name": str(identity["name"]), "version": str(identity["version"])}
         try:
             with _sigterm_as_interrupt():
                 todo = _prepare(journal, layout, inputs, identity, resume, summary)
@@ -677,13 +685,18 @@ def tag_to_file(paths: Sequence[str | Path] | Inputs, output: str | Path, *, mod
         except KeyboardInterrupt as exc:
             _count_kept(summary, layout.journal)
             raise TaggingInterrupted(summary, TERMINATED if isinstance(exc, Terminated) else INTERRUPTED) from None
-        finally:
-            journal.close()
-            if not layout.journal.exists():
-                layout.journal_manifest.unlink(missing_ok=True)
+    except BaseException:
+        # a model that does not load, Ctrl-C: said now, not after the workers have loaded their
+        # models (they exit once they have)
+        if executor is not None:
+            executor.shutdown(wait=False, cancel_futures=True)
+        raise
     finally:
-        if executor is not None:  # a no-op once the run has shut it down
-            executor.shutdown(wait=True, cancel_futures=True)
+        journal.close()
+        if not layout.journal.exists():
+            layout.journal_manifest.unlink(missing_ok=True)
+    if executor is not None:  # a no-op once the run has shut it down
+        executor.shutdown(wait=True, cancel_futures=True)
     summary.seconds, summary.completed = time.perf_counter() - summary.started, True
     return summary
 
