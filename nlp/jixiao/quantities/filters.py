@@ -34,7 +34,9 @@ def sign_allowed(text: str, at: int, patterns: Patterns, grammar: Grammar) -> bo
     if not before:
         return True
     last = before[-1]
-    if last.isdigit() or last.isascii() and last.isalpha() or last in "%％‰‱.．万亿萬億":
+    if last.isdigit() or last.isascii() and last.isalpha() or last in "%％‰‱.．":
+        return False
+    if text[at - 1 : at] in ("万", "亿", "萬", "億"):  # right after it: 10万-$30万 (across a gap: a new cell)
         return False
     if text[at] == "负" and last in grammar.sign_not_after:
         return False
@@ -224,3 +226,8 @@ def _numeral_continues_into(text: str, term_start: int) -> bool:
     """二十一起: a term that starts with a numeral continuing a longer numeral is no term there."""
     numerals = "零〇一二两三四五六七八九十百千万"
     return term_start > 0 and text[term_start] in numerals and text[term_start - 1] in numerals
+
+
+def in_equation(text: str, end: int) -> bool:
+    """A quantity followed by = ends a difference (￥50万-￥30万=￥20万), not a range."""
+    return text[end : end + 4].lstrip(" \u00a0\u3000")[:1] in ("=", "＝")

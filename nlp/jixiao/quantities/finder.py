@@ -13,7 +13,7 @@ from dataclasses import replace
 from functools import lru_cache
 
 from jixiao.quantities.candidate import Candidate
-from jixiao.quantities.filters import filter_flags, sign_allowed, text_before, without_terms
+from jixiao.quantities.filters import filter_flags, in_equation, sign_allowed, text_before, without_terms
 from jixiao.quantities.grammar import Grammar, load_grammar
 from jixiao.quantities.money import bare_money, prefixed_money, with_money_tail
 from jixiao.quantities.patterns import UNIT_GROUPS, Patterns, compile_patterns
@@ -197,18 +197,13 @@ def _joined(a: Candidate, b: Candidate) -> Candidate:
                    denominator_max=b.denominator, approx_marker=a.approx_marker or b.approx_marker)
 
 
-def _in_equation(text: str, end: int) -> bool:
-    """A quantity followed by = ends a difference (￥50万-￥30万=￥20万), not a range."""
-    return text[end : end + 1] in ("=", "＝")
-
-
 def _merge_ranges(text: str, found: list[Candidate], grammar: Grammar) -> list[Candidate]:
     """「30万元-50万元」 and 「90%～100%」: two quantities joined by a range mark are one span."""
     gap = _range_gap(grammar)
     merged: list[Candidate] = []
     for c in found:
         if (merged and _joinable(merged[-1], c) and gap.fullmatch(text, merged[-1].end, c.start)
-                and not _in_equation(text, c.end)):
+                and not in_equation(text, c.end)):
             merged[-1] = _joined(merged[-1], c)
             continue
         merged.append(c)
@@ -227,5 +222,5 @@ def range_variants(text: str, found: list[Candidate], grammar: Grammar) -> list[
         if m is None or m.end() == a.end:
             continue
         variants.extend(_joined(a, b) for b in by_start.get(m.end(), ())
-                        if _joinable(a, b) and not _in_equation(text, b.end))
+                        if _joinable(a, b) and not in_equation(text, b.end))
     return variants

@@ -8,7 +8,7 @@ import re
 from dataclasses import replace
 
 from jixiao.quantities.candidate import Candidate
-from jixiao.quantities.filters import sign_allowed
+from jixiao.quantities.filters import in_equation, sign_allowed
 from jixiao.quantities.grammar import Grammar
 from jixiao.quantities.patterns import Patterns
 
@@ -70,8 +70,8 @@ def _prefixed(text: str, patterns: Patterns, grammar: Grammar, m: re.Match[str])
     cur, n1, n2 = m.group("cur"), m.group("n1"), m.group("n2")
     foreign = cur not in grammar.currency_prefixes
     multiplier, approx, end = m.group("mult") or "", bool(m.group("a1") or m.group("a3")), m.end()
-    if n2 is not None and m.group("cur2") and any(ch in n1 for ch in "万亿萬億"):
-        # ￥50万-￥30万: two amounts with their own multipliers, a difference rather than a range
+    if n2 is not None and m.group("cur2") and in_equation(text, m.end()):
+        # ￥50万-￥30万=￥20万: a difference, not a range; the first amount alone
         n2, multiplier, approx, end = None, "", bool(m.group("a1")), m.end("a1") if m.group("a1") else m.end("n1")
     elif foreign and m.group("unit"):
         end = m.start("unit")  # US$1,250万元: the sign decides the currency, 元 stays outside

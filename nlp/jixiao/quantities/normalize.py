@@ -161,13 +161,20 @@ def _approx_around(text: str, c: Candidate, grammar: Grammar) -> bool:
         after = text[c.end : c.end + 4].lstrip(_SPACES)[:2]
     after_marks = after.startswith(grammar.approx_after) or (
         grammar.approx_after_pattern is not None and grammar.approx_after_pattern.match(text, c.end) is not None
-        and not any(word in _clause_before(text, c.start) for word in grammar.approx_after_comparisons))
+        and not _compared(text, c.start, grammar))
     if before.endswith(grammar.approx_false_words):
         return after_marks
     return before.endswith(grammar.approx_before) or after_marks
 
 
 _CLAUSE_ENDS = "，。；,;！？!?\n"
+
+
+def _compared(text: str, start: int, grammar: Grammar) -> bool:
+    """Whether the span is what a comparison measures against (比上年的「30万元」多了…): a comparison
+    word earlier in its clause and 的 right before it. 比上年增长「1倍」多 stays approximate."""
+    clause = _clause_before(text, start)
+    return clause.endswith("的") and any(word in clause for word in grammar.approx_after_comparisons)
 
 
 def _clause_before(text: str, start: int) -> str:
