@@ -173,7 +173,11 @@ def test_kill_9_keeps_whole_lines_workers_exit_and_resume_finishes(tmp_path: Pat
             os.killpg(process.pid, signal.SIGKILL)
     assert process.returncode == -signal.SIGKILL
     assert not out.exists()
-    assert_whole_lines(journal, reference)
+    # whole lines in input order; a kill during a write may leave the last one torn (the kernel
+    # stops a write when a fatal signal arrives), which resume cuts and tags again
+    data = journal.read_bytes()
+    assert reference.startswith(data)
+    assert 0 < data.count(b"\n") < SMALL_REPORTS
 
     assert run(str(small_reports), "-o", str(out), "--resume", "-q", "--model", str(rules_model)).exit_code == 0
     assert out.read_bytes() == reference
