@@ -3,10 +3,10 @@
 Results are written in input order as they arrive, with a bounded number of documents in flight,
 so memory stays flat however many reports come in. With N workers, this process tags too, beside
 N - 1 worker processes (``shared_ordered``); ``tag_to_file`` starts them before it loads its own
-model (``start_workers``). This process takes back, at the end, what they have not begun. Workers are spawned
-fresh (no fork of a process that holds threads and a model), load the model once each, cap their
-numerical libraries to one thread, ignore Ctrl-C (the parent decides how to stop) and exit by
-themselves if the parent is killed. See
+model (``start_workers``). This process takes back, at the end, what they have not begun. Workers
+are spawned fresh (no fork of a process that holds threads and a model), load the model once
+each, cap their numerical libraries to one thread, ignore Ctrl-C (the parent decides how to stop)
+and exit by themselves if the parent is killed. See
 ``nlp/jixiao/outputs/journal.py`` for how an interrupted run keeps its work.
 
 What one file may cost is bounded: the size and depth checks of ``jixiao.ingest.limits`` run
@@ -671,7 +671,8 @@ def tag_to_file(paths: Sequence[str | Path] | Inputs, output: str | Path, *, mod
     try:
         if resume:
             _check_model(layout, journal, identity)
-        executor = _early_workers(ref, active)  # they start while this process loads its model
+        if active > 1:  # the workers start while this process loads its model
+            executor = start_workers(ref, pool_size(active, _timed_here()), load_settings())
         tagger = _load(model)  # this process tags with any number of workers
         try:
             with _sigterm_as_interrupt():
@@ -699,13 +700,6 @@ def tag_to_file(paths: Sequence[str | Path] | Inputs, output: str | Path, *, mod
         executor.shutdown(wait=True, cancel_futures=True)
     summary.seconds, summary.completed = time.perf_counter() - summary.started, True
     return summary
-
-
-def _early_workers(ref: ModelRef, workers: int) -> ProcessPoolExecutor | None:
-    """The worker processes of a run with ``workers`` tagging processes (``start_workers``), or None."""
-    if workers <= 1:
-        return None
-    return start_workers(ref, pool_size(workers, _timed_here()), load_settings())
 
 
 def _count_kept(summary: Summary, journal: Path) -> None:

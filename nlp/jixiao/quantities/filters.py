@@ -27,6 +27,16 @@ def text_before(text: str, start: int, width: int) -> str:
     return text[max(0, end - width) : end]
 
 
+SENTENCE_STOPS = "。；;！？!?\n"
+CLAUSE_STOPS = "，," + SENTENCE_STOPS
+
+
+def text_since(text: str, start: int, stops: str, width: int | None = None) -> str:
+    """The text before ``start`` back to the last of ``stops`` (and at most ``width`` characters)."""
+    low = 0 if width is None else max(0, start - width)
+    return text[max(low, *(text.rfind(ch, low, start) + 1 for ch in stops)) : start]
+
+
 def sign_allowed(text: str, at: int, patterns: Patterns, grammar: Grammar) -> bool:
     """A sign after a quantity is a range mark or a minus (30万元-50万元, 2.5%-3%, 10万-$30万,
     ￥50万-￥30万); 负 in 胜负 is no sign."""

@@ -8,11 +8,10 @@ import re
 from dataclasses import replace
 
 from jixiao.quantities.candidate import Candidate
-from jixiao.quantities.filters import in_equation, sign_allowed
+from jixiao.quantities.filters import SENTENCE_STOPS, in_equation, sign_allowed, text_since
 from jixiao.quantities.grammar import Grammar
 from jixiao.quantities.patterns import Patterns
 
-_CLAUSE_END = "。；;！？!?\n"
 MONEY_CUE_WINDOW = 30
 
 
@@ -36,10 +35,7 @@ def with_money_tail(text: str, c: Candidate, grammar: Grammar) -> Candidate:
 
 
 def _clause_before(text: str, start: int) -> str:
-    window = text[max(0, start - MONEY_CUE_WINDOW) : start]
-    for stop in _CLAUSE_END:
-        window = window.rsplit(stop, 1)[-1]
-    return window
+    return text_since(text, start, SENTENCE_STOPS, MONEY_CUE_WINDOW)
 
 
 PREFIX_REACH = 6  # characters before a currency sign's last character where its amount may start (≥-US$)

@@ -8,6 +8,7 @@ from math import gcd
 
 from jixiao.document.model import Span
 from jixiao.quantities.candidate import Candidate
+from jixiao.quantities.filters import CLAUSE_STOPS, text_since
 from jixiao.quantities.grammar import Grammar, load_grammar
 from jixiao.quantities.numerals import NumeralError, parse_numeral
 
@@ -167,17 +168,8 @@ def _approx_around(text: str, c: Candidate, grammar: Grammar) -> bool:
     return before.endswith(grammar.approx_before) or after_marks
 
 
-_CLAUSE_ENDS = "，。；,;！？!?\n"
-
-
 def _compared(text: str, start: int, grammar: Grammar) -> bool:
     """Whether the span is what a comparison measures against (比上年的「30万元」多了…): a comparison
     word earlier in its clause and 的 right before it. 比上年增长「1倍」多 stays approximate."""
-    clause = _clause_before(text, start)
+    clause = text_since(text, start, CLAUSE_STOPS)
     return clause.endswith("的") and any(word in clause for word in grammar.approx_after_comparisons)
-
-
-def _clause_before(text: str, start: int) -> str:
-    """The text of the clause before ``start`` (back to the last comma or sentence end)."""
-    begin = max(text.rfind(ch, 0, start) for ch in _CLAUSE_ENDS) + 1
-    return text[begin:start]

@@ -112,15 +112,15 @@ def compile_patterns(grammar: Grammar) -> Patterns:
     # currency signs: the yuan signs and the signs of other currencies, whole (US$, HK$), longest
     # first; ``prefixed_money`` tries the pattern just before every sign character it finds
     signs = tuple(sorted(dict.fromkeys((*grammar.currency_prefixes, *grammar.foreign_prefixes)), key=len, reverse=True))
-    sign_chars = "".join(dict.fromkeys(ch for p in signs for ch in p[-1]))
+    sign_chars, currency = "".join(dict.fromkeys(p[-1] for p in signs)), alternation(signs)
     amount = r"(?:{mixed_number}|{chinese_number})"
     # a sign may stand right before the currency sign or after it (-$30万, ￥-30万); a range may
     # repeat the currency sign ($30-$50万)
     prefixed = g(r"(?P<cmp>{comparator})?{space}" + (f"(?P<sign_pre>{sign})?" if sign else "(?P<sign_pre>(?!x)x)?")
-                 + "(?P<cur>" + alternation(signs) + "){space}"
+                 + "(?P<cur>" + currency + "){space}"
                  + (f"(?P<sign>{sign})?" if sign else "(?P<sign>(?!x)x)?")
                  + r"(?P<n1>" + amount + r")(?:{space}(?P<a1>余|多))?"
-                 + r"(?:{space}{range_sep}{space}(?P<cur2>" + alternation(signs) + r")?{space}(?P<n2>" + amount + r"))?"
+                 + r"(?:{space}{range_sep}{space}(?P<cur2>" + currency + r")?{space}(?P<n2>" + amount + r"))?"
                  + r"(?:{space}(?P<mult>{multiplier}))?(?:{space}(?P<a3>余|多))?(?:{space}(?P<unit>元))?"
                  ) if signs else NEVER
     marks = (_FIXED_MARKS + "".join(grammar.comparator_ops) + "".join(grammar.sign_chars)
