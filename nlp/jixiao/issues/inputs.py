@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+import re
 from typing import NamedTuple
 
 from jixiao.document.model import CATEGORIES, Document, Sentence
@@ -36,6 +37,23 @@ class SentenceInput(NamedTuple):
 
 Offsets = Sequence[tuple[int, int]]
 
+# One written form for what a classifier reads, so that the same sentence copied from a web page or
+# a PDF (half-width punctuation, full-width digits, a line broken mid-sentence, spaces between
+# characters) gives the same features as in a typeset report. Punctuation goes to full width, as
+# the keyword patterns write it (a half-width bracket in a pattern is regex syntax); digits and
+# Latin letters go to ASCII; white space is dropped (Chinese does not separate words with it).
+_CANONICAL = str.maketrans(
+    {",": "，", ":": "：", ";": "；", "(": "（", ")": "）", "!": "！", "?": "？",
+     "\uff05": "%", **{chr(0xFF10 + i): str(i) for i in range(10)},
+     **{chr(0xFF21 + i): chr(0x41 + i) for i in range(26)}, **{chr(0xFF41 + i): chr(0x61 + i) for i in range(26)},
+     **{ch: None for ch in " \t\n\r\f\v\u3000\u00a0"}})
+_NOT_CANONICAL = re.compile("[,:;()!?\uff05\uff10-\uff19\uff21-\uff3a\uff41-\uff5a \t\n\r\f\v\u3000\u00a0]")
+
+
+def canonical(text: str) -> str:
+    """``text`` in the one written form classifiers read (most sentences are in it already)."""
+    return text.translate(_CANONICAL) if _NOT_CANONICAL.search(text) else text
+
 
 def sentence_inputs(doc: Document) -> list[SentenceInput]:
     return inputs_at(doc.text, offsets_of(doc))
@@ -60,7 +78,7 @@ def sections_at(text: str, offsets: Offsets) -> list[str]:
 
 def inputs_of(text: str, offsets: Offsets, sections: Sequence[str]) -> list[SentenceInput]:
     """The inputs of the sentences at ``offsets``, given their sections (``sections_at``)."""
-    return [SentenceInput(text[s:e], section) for (s, e), section in zip(offsets, sections)]
+    return [SentenceInput(canonical(text[s:e]), section) for (s, e), section in zip(offsets, sections)]
 
 
 def _in_table(text: str, start: int) -> bool:
