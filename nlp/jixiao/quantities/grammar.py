@@ -58,6 +58,7 @@ class Grammar:
     sign_not_after: tuple[str, ...] = ()
     foreign_currency: tuple[str, ...] = ()
     foreign_prefixes: tuple[str, ...] = ()
+    foreign_codes: tuple[str, ...] = ()
     currency_factors: dict[str, Decimal] = field(default_factory=dict)
     money_classifiers: tuple[str, ...] = ()
     money_classifier_cues: tuple[str, ...] = ()
@@ -177,6 +178,8 @@ def _optional_keys(data: dict[str, Any]) -> dict[str, Any]:
         out["foreign_currency"] = _unique_longest_first(data["foreign_currency"])
     if "foreign_prefixes" in data:
         out["foreign_prefixes"] = _unique_longest_first(data["foreign_prefixes"])
+    if "foreign_codes" in data:
+        out["foreign_codes"] = _unique_longest_first(data["foreign_codes"])
     if "currency_factors" in data:
         out["currency_factors"] = {k: Decimal(str(v)) for k, v in data["currency_factors"].items()}
     if "factors" in data["percent"]:

@@ -90,7 +90,8 @@ def _scale(c: Candidate, low: Decimal, high: Decimal | None,
     if c.half and high is None:
         low += HALF.copy_sign(low) if low else HALF
     if c.label == "AMOUNT":
-        if c.unit != "元" and (c.unit in grammar.foreign_currency or c.unit in grammar.foreign_prefixes):
+        if c.unit != "元" and (c.unit in grammar.foreign_currency or c.unit in grammar.foreign_prefixes
+                               or c.unit in grammar.foreign_codes):
             unit = c.unit
         else:
             unit = "元"

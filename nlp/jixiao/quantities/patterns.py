@@ -78,9 +78,11 @@ class Patterns:
 @lru_cache(maxsize=8)
 def compile_patterns(grammar: Grammar) -> Patterns:
     g = grammar.expand
+    # currency codes are Latin words: never read out of a longer one (USDT, AUSD)
+    codes_after = f"|{alternation(grammar.foreign_codes)}(?![A-Za-z])" if grammar.foreign_codes else ""
     units = (
         f"(?:(?P<u_pw>{trie(grammar.percent_words)})|(?P<u_ps>{trie(grammar.percent_symbols)})"
-        f"|(?P<u_rt>倍|成)|(?P<u_cur>{trie(grammar.currency + grammar.foreign_currency)})"
+        f"|(?P<u_rt>倍|成)|(?P<u_cur>{trie(grammar.currency + grammar.foreign_currency)}{codes_after})"
         f"|(?P<u_ct>{trie(grammar.count_classifiers)})|(?P<u_me>{trie(grammar.measure_units)})(?![A-Za-z]))"
     )
     half = g(r"(?P<half>{half})?") if grammar.has("half") else ""
@@ -112,7 +114,10 @@ def compile_patterns(grammar: Grammar) -> Patterns:
     # currency signs: the yuan signs and the signs of other currencies, whole (US$, HK$), longest
     # first; ``prefixed_money`` tries the pattern just before every sign character it finds
     signs = tuple(sorted(dict.fromkeys((*grammar.currency_prefixes, *grammar.foreign_prefixes)), key=len, reverse=True))
-    sign_chars, currency = "".join(dict.fromkeys(p[-1] for p in signs)), alternation(signs)
+    # (the ISO codes of foreign_codes stand before the number too, only not inside a Latin word)
+    sign_chars, currency = "".join(dict.fromkeys(p[-1] for p in (*signs, *grammar.foreign_codes))), alternation(signs)
+    if grammar.foreign_codes:
+        currency = f"(?:{currency}|(?<![A-Za-z]){alternation(grammar.foreign_codes)})"
     amount = r"(?:{mixed_number}|{chinese_number})"
     # a sign may stand right before the currency sign or after it (-$30万, ￥-30万); a range may
     # repeat the currency sign ($30-$50万)
@@ -122,7 +127,7 @@ def compile_patterns(grammar: Grammar) -> Patterns:
                  + r"(?P<n1>" + amount + r")(?:{space}(?P<a1>余|多))?"
                  + r"(?:{space}{range_sep}{space}(?P<cur2>" + currency + r")?{space}(?P<n2>" + amount + r"))?"
                  + r"(?:{space}(?P<mult>{multiplier}))?(?:{space}(?P<a3>余|多))?(?:{space}(?P<unit>元))?"
-                 ) if signs else NEVER
+                 ) if signs or grammar.foreign_codes else NEVER
     marks = (_FIXED_MARKS + "".join(grammar.comparator_ops) + "".join(grammar.sign_chars)
              + "".join(p for p in grammar.currency_prefixes if len(p) == 1))
     anchor_chars = re.escape("".join(dict.fromkeys(marks))) + grammar.fragments["anchor_chars"]
