@@ -43,6 +43,13 @@ def sign_allowed(text: str, at: int, patterns: Patterns, grammar: Grammar) -> bo
     before = text_before(text, at, 1)
     if not before:
         return True
+    if text[at - 1] in HORIZONTAL_SPACE:  # 96.21 -2.23%: white space, then the minus of a new cell
+        space = at - 1
+        while space > 0 and text[space - 1] in HORIZONTAL_SPACE:
+            space -= 1
+        m = patterns.cell_sign.match(text, space)
+        if m is not None and m.end() == at + 2:
+            return True
     last = before[-1]
     if last.isdigit() or last.isascii() and last.isalpha() or last in "%％‰‱.．":
         return False

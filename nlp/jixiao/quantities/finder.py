@@ -10,13 +10,12 @@ from __future__ import annotations
 
 import re
 from dataclasses import replace
-from functools import lru_cache
 
 from jixiao.quantities.candidate import Candidate
 from jixiao.quantities.filters import filter_flags, in_equation, sign_allowed, text_before, without_terms
 from jixiao.quantities.grammar import Grammar, load_grammar
 from jixiao.quantities.money import bare_money, prefixed_money, with_money_tail
-from jixiao.quantities.patterns import UNIT_GROUPS, Patterns, compile_patterns
+from jixiao.quantities.patterns import UNIT_GROUPS, Patterns, compile_patterns, range_gap
 
 _UNIT_LABELS = dict(UNIT_GROUPS)
 FRACTION_REACH = 14  # characters after a run of numerals within which its 分之 must come
@@ -106,8 +105,7 @@ def _general(text: str, patterns: Patterns, grammar: Grammar, m: re.Match[str] |
     if label is None:
         group, label = next((name, lab) for name, lab in UNIT_GROUPS if m.group(name))
     number, number_max, mult, cmp, a1, a2, a3 = m.group("n1", "n2", "mult", "cmp", "a1", "a2", "a3")
-    if number in ("万", "亿", "萬", "億") and not (a1 or a3):
-        return None
+    # (a bare 万 or 亿 is a number only where the grammar's `number` lets it be one: 万余人次, 近万名)
     if group == "u_me" and not a1 and all(ch in "十百千万亿" for ch in number):
         return None  # 千瓦时 and 百米 alone are units, not quantities
     unit, end = m.group(group), m.end()
@@ -178,15 +176,6 @@ def _resolve_overlaps(found: list[Candidate]) -> list[Candidate]:
     return sorted(chosen, key=lambda c: c.start)
 
 
-def _range_gap(grammar: Grammar) -> re.Pattern[str]:
-    return _compiled_gap(grammar.expand(r"{space}{range_sep}{space}"))
-
-
-@lru_cache(maxsize=8)
-def _compiled_gap(pattern: str) -> re.Pattern[str]:
-    return re.compile(pattern)
-
-
 def _joinable(a: Candidate, b: Candidate) -> bool:
     return (a.label == b.label and a.unit == b.unit and a.rule == b.rule
             and a.number_max is None and b.number_max is None)
@@ -199,7 +188,7 @@ def _joined(a: Candidate, b: Candidate) -> Candidate:
 
 def _merge_ranges(text: str, found: list[Candidate], grammar: Grammar) -> list[Candidate]:
     """「30万元-50万元」 and 「90%～100%」: two quantities joined by a range mark are one span."""
-    gap = _range_gap(grammar)
+    gap = range_gap(grammar)
     merged: list[Candidate] = []
     for c in found:
         if (merged and _joinable(merged[-1], c) and gap.fullmatch(text, merged[-1].end, c.start)
@@ -212,7 +201,7 @@ def _merge_ranges(text: str, found: list[Candidate], grammar: Grammar) -> list[C
 
 def range_variants(text: str, found: list[Candidate], grammar: Grammar) -> list[Candidate]:
     """Joined ranges among raw candidates, so that the learned model can choose them too."""
-    gap = _range_gap(grammar)
+    gap = range_gap(grammar)
     by_start: dict[int, list[Candidate]] = {}
     for c in found:
         by_start.setdefault(c.start, []).append(c)

@@ -72,12 +72,14 @@ class Patterns:
     large_near: re.Pattern[str]  # 万 or 亿, without which there is no money without a unit
     bracket_near: re.Pattern[str]  # an opening bracket, without which there is no bracketed unit
     tail_starts: frozenset[str]  # characters that can start jiao or fen after a yuan (五元三毛)
+    cell_sign: re.Pattern[str]  # white space and a minus before a digit: a new cell's sign, no range mark
     prefix_signs: re.Pattern[str]  # the last character of a currency sign (￥, $ of US$): where prefixed amounts are tried
 
 
 @lru_cache(maxsize=8)
 def compile_patterns(grammar: Grammar) -> Patterns:
     g = grammar.expand
+    not_cell_sign = _not_cell_sign(grammar)
     # currency codes are Latin words: never read out of a longer one (USDT, AUSD)
     codes_after = f"|{alternation(grammar.foreign_codes)}(?![A-Za-z])" if grammar.foreign_codes else ""
     units = (
@@ -90,7 +92,7 @@ def compile_patterns(grammar: Grammar) -> Patterns:
     def general_pattern(sign: str, bracket: bool) -> re.Pattern[str]:
         return re.compile(g(
             r"(?P<cmp>{comparator})?{space}" + sign + r"(?P<n1>{number})(?:{space}(?P<a1>余|多|来))?"
-            r"(?:{space}(?P<sep>{range_sep}){space}(?P<n2>{number})(?P<a2>余|多|来)?)?"
+            r"(?:" + not_cell_sign + r"{space}(?P<sep>{range_sep}){space}(?P<n2>{number})(?P<a2>余|多|来)?)?"
             + (r"{space}(?P<lb>{bracket_open}){space}" if bracket else "")
             + r"{space}(?P<mult>{multiplier})?(?P<a3>余|多)?{space}"
         ) + units + half + (g(r"{space}{bracket_close}") if bracket else ""))
@@ -125,7 +127,7 @@ def compile_patterns(grammar: Grammar) -> Patterns:
                  + "(?P<cur>" + currency + "){space}"
                  + (f"(?P<sign>{sign})?" if sign else "(?P<sign>(?!x)x)?")
                  + r"(?P<n1>" + amount + r")(?:{space}(?P<a1>余|多))?"
-                 + r"(?:{space}{range_sep}{space}(?P<cur2>" + currency + r")?{space}(?P<n2>" + amount + r"))?"
+                 + r"(?:" + not_cell_sign + r"{space}{range_sep}{space}(?P<cur2>" + currency + r")?{space}(?P<n2>" + amount + r"))?"
                  + r"(?:{space}(?P<mult>{multiplier}))?(?:{space}(?P<a3>余|多))?(?:{space}(?P<unit>元))?"
                  ) if signs or grammar.foreign_codes else NEVER
     marks = (_FIXED_MARKS + "".join(grammar.comparator_ops) + "".join(grammar.sign_chars)
@@ -151,10 +153,27 @@ def compile_patterns(grammar: Grammar) -> Patterns:
         sign_starts=frozenset("".join(grammar.sign_chars) + "".join(w[0] for w in grammar.sign_words)
                               + "".join(grammar.comparator_ops)),
         prefix_signs=re.compile(f"[{re.escape(sign_chars)}]" if sign_chars else NEVER),
+        cell_sign=re.compile(g("{cell_sign}") if grammar.has("cell_sign") else NEVER),
         # 大写 digits too: contracts write 壹仟贰佰叁拾肆元伍角陆分
         tail_starts=frozenset(
             "0123456789０１２３４５６７８９零〇一二两三四五六七八九壹贰叁肆伍陆柒捌玖" if grammar.money_tail else ""),
     )
+
+
+def _not_cell_sign(grammar: Grammar) -> str:
+    return grammar.expand("(?!{cell_sign})") if grammar.has("cell_sign") else ""
+
+
+def range_gap(grammar: Grammar) -> re.Pattern[str]:
+    """The text between the two ends of a range (「30万元-50万元」, 「90% ～ 100%」), unless it is the
+    white space before a new cell's sign (「96.21 -2.23%」): one pattern for the finder, the merge of
+    ranges and the learned model's suggester."""
+    return _compiled_gap(_not_cell_sign(grammar) + grammar.expand(r"{space}{range_sep}{space}"))
+
+
+@lru_cache(maxsize=8)
+def _compiled_gap(pattern: str) -> re.Pattern[str]:
+    return re.compile(pattern)
 
 
 def _quantity_end(grammar: Grammar) -> re.Pattern[str]:

@@ -22,6 +22,7 @@ from thinc.types import Ragged
 from jixiao.quantities.candidate import Candidate
 from jixiao.quantities.finder import range_variants, raw_candidates
 from jixiao.quantities.grammar import Grammar, load_grammar
+from jixiao.quantities.patterns import range_gap
 
 Suggester = Callable[..., Ragged]
 CharSpan = tuple[int, int]
@@ -33,7 +34,7 @@ def candidate_offsets(text: str, grammar: Grammar, variants: bool = True) -> lis
     found += range_variants(text, found, grammar)
     offsets = {(c.start, c.end) for c in found}
     if variants:
-        gap = re.compile(grammar.expand(r"{space}{range_sep}{space}"))  # the finder's own range gap
+        gap = range_gap(grammar)  # the finder's own range gap
         offsets |= _without_comparator(text, found)
         offsets |= _range_parts(text, found, gap)
         offsets |= _with_partner(text, found, gap)
