@@ -67,7 +67,7 @@ def filter_flags(text: str, c: Candidate, grammar: Grammar) -> list[str]:
     if before.endswith(grammar.not_after) or (before[-1:] in grammar.range_chars
                                               and _range_head(text, c.start, grammar).endswith(grammar.not_after)):
         flags.append("not_after")
-    if (c.label == "COUNT" and text.startswith(grammar.count_not_before, c.end)
+    if (c.label == "COUNT" and text.startswith(grammar.count_not_before, c.end + (text[c.end : c.end + 1] in "多余"))
             and not _period_adjective(text, c, grammar)):
         flags.append("duration")
     if c.number == "一" and not c.multiplier and c.rule != "fraction" and (
