@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from jixiao.document.model import Table, TableCell
 
@@ -32,8 +32,9 @@ _CONTINUATION_MAX = 24
 _TERMINAL = re.compile(r"[。；！？]$")
 
 
-@dataclass(frozen=True)
-class _Line:
+class _Line(NamedTuple):
+    """A line of the text (a named tuple: one is made for every line of every report read)."""
+
     start: int
     end: int
     text: str
@@ -59,6 +60,8 @@ def find_text_tables(text: str) -> Iterator[Table]:
 
     Rows of one cell each are tab-indented paragraphs, not a table, and are skipped.
     """
+    if "\t" not in text:  # both shapes have tabs: most prose reports end here
+        return
     lines = _lines(text)
     index = 0
     while index < len(lines):
