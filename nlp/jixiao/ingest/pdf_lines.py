@@ -59,12 +59,12 @@ def join_lines(lines: Sequence[PdfLine]) -> str:
     lines = [line for line in lines if line.text]
     if not lines:
         return ""
-    right = _percentile([line.x1 for line in lines], RIGHT_PERCENTILE)
-    left = _percentile([line.x0 for line in lines], LEFT_PERCENTILE)
+    right = percentile([line.x1 for line in lines], RIGHT_PERCENTILE)
+    left = percentile([line.x0 for line in lines], LEFT_PERCENTILE)
     parts = [lines[0].text]
     for previous, line in zip(lines, lines[1:]):
         if continues(previous, line, left, right):
-            parts.append(" " if _latin_end(previous.text) and _latin_start(line.text) else "")
+            parts.append(" " if latin_end(previous.text) and latin_start(line.text) else "")
         else:
             parts.append("\n")
         parts.append(line.text)
@@ -76,7 +76,7 @@ def continues(line: PdfLine, following: PdfLine, left: float, right: float) -> b
     size = max(line.size, 1.0)
     if line.x1 < right - FULL_TOLERANCE * size:
         return False  # stops short: the paragraph's last line
-    if _ends_sentence(line.text):
+    if ends_sentence(line.text):
         return False
     if following.x0 > left + INDENT_TOLERANCE * max(following.size, 1.0):
         return False  # indented: a new paragraph (or a centred heading)
@@ -90,19 +90,19 @@ def continues(line: PdfLine, following: PdfLine, left: float, right: float) -> b
     return following.page == line.page + 1
 
 
-def _ends_sentence(text: str) -> bool:
+def ends_sentence(text: str) -> bool:
     stripped = text.rstrip().rstrip(CLOSING)
     return not stripped or stripped[-1] in SENTENCE_FINAL
 
 
-def _latin_end(text: str) -> bool:
+def latin_end(text: str) -> bool:
     return bool(text) and text[-1].isascii() and text[-1].isalpha()
 
 
-def _latin_start(text: str) -> bool:
+def latin_start(text: str) -> bool:
     return bool(text) and text[0].isascii() and text[0].isalpha()
 
 
-def _percentile(values: list[float], share: float) -> float:
+def percentile(values: list[float], share: float) -> float:
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, int(share * (len(ordered) - 1) + 0.5))]

@@ -21,6 +21,7 @@ from jixiao.ingest.extracted import Extracted
 from jixiao.ingest.limits import DEFAULT_LIMITS, Limits, check_characters, check_docx, check_pdf, check_text_bytes
 from jixiao.ingest.meta import detect_meta
 from jixiao.ingest.text_tables import find_text_tables
+from jixiao.ingest.text_wraps import join_wrapped_lines
 
 SUPPORTED_SUFFIXES: tuple[str, ...] = (".txt", ".text", ".docx", ".pdf", ".doc")
 _OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
@@ -91,7 +92,7 @@ def read_bytes(data: bytes, path: str, doc_id: str | None = None, *, limits: Lim
     cleaned = clean(extracted.text)
     if not cleaned.text.strip():
         raise IngestError(path, "no text in the file")
-    text = cleaned.text
+    text = join_wrapped_lines(cleaned.text) if extracted.format == "txt" else cleaned.text
     meta = {"source": path, "sha256": hashlib.sha256(data).hexdigest(), "format": extracted.format}
     if extracted.encoding:
         meta["encoding"] = extracted.encoding

@@ -1,0 +1,96 @@
+"""Hard-wrapped text files read like the document: a line break that a fixed line width made is
+removed, so that numbers cut by it are whole again (「54\\n934件」) and sentences are not split.
+
+Report 002 is wrapped here the ways such files come: at a number of characters, at a number of
+display columns (a Chinese character two columns, as pdftotext and fixed-width editors count),
+behind a left margin of spaces, with paragraphs set apart by blank lines or by an indented first
+line. The quantities read from each wrapped file must be those of the report as written.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from pathlib import Path
+
+import pytest
+
+from jixiao.ingest.reader import read_bytes, read_file
+from jixiao.ingest.text_wraps import join_wrapped_lines
+from jixiao.quantities.rules import RuleExtractor
+
+ROOT = Path(__file__).resolve().parent.parent
+REPORT_002 = ROOT / "corpus" / "raw" / "002_08510d5929f9f624.txt"
+RAW = sorted((ROOT / "corpus" / "raw").glob("*.txt"))
+
+
+def _columns(text: str) -> int:
+    return len(text.encode("gbk", "replace"))
+
+
+def wrap(paragraph: str, width: int, columns: bool) -> list[str]:
+    """``paragraph`` cut into lines of ``width`` characters (or display columns), anywhere."""
+    lines, line = [], ""
+    for ch in paragraph:
+        if (_columns(line + ch) if columns else len(line + ch)) > width:
+            lines.append(line)
+            line = ""
+        line += ch
+    return [*lines, line] if line else lines
+
+
+def wrapped_report(width: int, columns: bool = False, margin: str = "", indent: str = "") -> str:
+    """Report 002 with every prose paragraph wrapped (table rows, which hold tabs, stay whole)."""
+    out = []
+    for paragraph in REPORT_002.read_text(encoding="utf-8").split("\n"):
+        if "\t" in paragraph or not paragraph.strip():
+            out.append(paragraph)
+            continue
+        lines = wrap(indent + paragraph, width, columns)
+        out += [margin + line for line in lines]
+    text = "\n".join(out)
+    return text.replace("\n\n", "\n") if indent else text  # indented first lines: no blank lines
+
+
+def _lines_of_text(text: str) -> int:
+    return sum(1 for line in text.split("\n") if line.strip())
+
+
+def values(text: str, labels: tuple[str, ...] = ("AMOUNT", "COUNT", "MEASURE", "RATE")) -> Counter:
+    return Counter((s.label, s.value, s.unit) for s in RuleExtractor().extract(text) if s.label in labels)
+
+
+@pytest.mark.parametrize(("width", "columns", "margin", "indent"), [
+    (18, False, "", ""), (25, False, "", ""), (37, False, "", ""),
+    (40, True, "", ""), (64, True, "    ", ""), (30, False, "", "\u3000\u3000"), (72, True, "  ", "\u3000\u3000"),
+], ids=["18 chars", "25 chars", "37 chars", "40 columns", "64 columns, margin", "30 chars, indented",
+        "72 columns, margin, indented"])
+def test_a_hard_wrapped_report_gives_the_quantities_of_the_report(width, columns, margin, indent):
+    text = wrapped_report(width, columns, margin, indent)
+    original = REPORT_002.read_text(encoding="utf-8")
+    assert _lines_of_text(text) > _lines_of_text(original) + 100  # really wrapped
+    expected = values(read_file(REPORT_002).text)
+    got = values(read_bytes(text.encode("utf-8"), "wrapped.txt").text)
+    assert got == expected, (expected - got, got - expected)
+
+
+@pytest.mark.parametrize("path", RAW, ids=lambda p: p.stem[:3])
+def test_a_file_of_one_paragraph_per_line_is_left_as_it_is(path):
+    text = read_file(path).text
+    assert join_wrapped_lines(text) == text
+
+
+def test_hand_written_cases():
+    paragraphs = ["全年共受理群众投诉54934件，办结率98.5%，已办结3000余件，总投资4414.34万元，完成道路硬化12.5公里。",
+                  "二、存在的问题",
+                  "部分项目预算调整频繁，调整比例达到35%，资金拨付不及时，影响项目进度。",
+                  "县级PPP项目入库12个，总投资3.5亿元，其中PPP project文本未公开。"]
+    wrapped = "\n".join(line for p in paragraphs for line in wrap(p, 10, columns=False))
+    assert "5\n4934件" in wrapped and "30\n00余件" in wrapped
+    joined = join_wrapped_lines(wrapped)
+    assert joined.split("\n") == paragraphs
+    # too few lines to judge, lines of every length, a table: nothing is joined
+    assert join_wrapped_lines("预算调整频繁，调整比\n例达到35%。") == "预算调整频繁，调整比\n例达到35%。"
+    prose = "\n".join("甲" * n for n in (12, 40, 7, 33, 25, 18, 60, 9, 14, 51))
+    assert join_wrapped_lines(prose) == prose
+    table = "\n".join(["项目\t预算\t执行"] + [f"第{i}项\t{i}0\t{i}5" for i in range(1, 12)])
+    assert join_wrapped_lines(table) == table
