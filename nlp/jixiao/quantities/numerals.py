@@ -46,12 +46,13 @@ def parse_numeral(text: str) -> Numeral:
 
 
 def _adjacent_range(text: str) -> tuple[Decimal, Decimal] | None:
-    """两三 → (2, 3); 三四十 → (30, 40); 一两万 → (10000, 20000)."""
+    """两三 → (2, 3); 三四十 → (30, 40); 一两万 → (10000, 20000); 三五个 → (3, 5), the one pair of
+    digits that are not neighbours and still say "a few" (三五成群)."""
     for index in range(len(text) - 1):
         a, b = text[index], text[index + 1]
         if a in _DIGITS and b in _DIGITS and a not in "零〇几" and b not in "零〇几":
             low_digit, high_digit = _DIGITS[a], _DIGITS[b]
-            if high_digit == low_digit + 1 or (a == "一" and b == "两"):
+            if high_digit == low_digit + 1 or (a == "一" and b == "两") or (a == "三" and b == "五"):
                 rest = text[index + 2 :]
                 head = text[:index]
                 low = _value(head + a + rest)
