@@ -26,7 +26,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--model", default=None, help="model folder (default: the bundled model)")
     args = parser.parse_args()
-    tagger = jixiao.load(args.model) if args.model else jixiao.load()
+    tagger = jixiao.load(args.model)
     expected = found = right = 0
     differences = []
     for line in CASES.read_text(encoding="utf-8").splitlines():
