@@ -43,13 +43,8 @@ def sign_allowed(text: str, at: int, patterns: Patterns, grammar: Grammar) -> bo
     before = text_before(text, at, 1)
     if not before:
         return True
-    if text[at - 1] in HORIZONTAL_SPACE:  # 96.21 -2.23%: white space, then the minus of a new cell
-        space = at - 1
-        while space > 0 and text[space - 1] in HORIZONTAL_SPACE:
-            space -= 1
-        m = patterns.cell_sign.match(text, space)
-        if m is not None and m.end() == at + 2:
-            return True
+    if cell_sign_at(text, at, patterns):
+        return True  # 96.21 -2.23%: the minus of a new cell (the finder keeps 100 -200元 a range)
     last = before[-1]
     if last.isdigit() or last.isascii() and last.isalpha() or last in "%％‰‱.．":
         return False
@@ -60,6 +55,19 @@ def sign_allowed(text: str, at: int, patterns: Patterns, grammar: Grammar) -> bo
     return patterns.quantity_end.search(text, max(0, at - NOT_AFTER_WINDOW), at) is None
 
 
+def cell_sign_at(text: str, at: int, patterns: Patterns) -> bool:
+    """Whether the minus at ``at`` follows white space and precedes a digit (the grammar's
+    ``cell_sign``): the sign of a table cell's number (96.21 -2.23%, 52%\t-23个百分点), unless the
+    two numbers read as an ascending range of one unit (100 -200元), which the finder decides."""
+    if at == 0 or text[at - 1] not in HORIZONTAL_SPACE:
+        return False
+    space = at - 1
+    while space > 0 and text[space - 1] in HORIZONTAL_SPACE:
+        space -= 1
+    m = patterns.cell_sign.match(text, space)
+    return m is not None and m.end() == at + 2
+
+
 def filter_flags(text: str, c: Candidate, grammar: Grammar) -> list[str]:
     """Names of the grammar's filters that reject this candidate (empty: the rules keep it)."""
     flags = []
@@ -67,7 +75,7 @@ def filter_flags(text: str, c: Candidate, grammar: Grammar) -> list[str]:
     if before.endswith(grammar.not_after) or (before[-1:] in grammar.range_chars
                                               and _range_head(text, c.start, grammar).endswith(grammar.not_after)):
         flags.append("not_after")
-    if (c.label == "COUNT" and text.startswith(grammar.count_not_before, c.end + (text[c.end : c.end + 1] in "多余"))
+    if (c.label == "COUNT" and text.startswith(grammar.count_not_before, c.end + text.startswith(("多", "余"), c.end))
             and not _period_adjective(text, c, grammar)):
         flags.append("duration")
     if c.number == "一" and not c.multiplier and c.rule != "fraction" and (
@@ -101,8 +109,10 @@ def _row_number(text: str, c: Candidate, grammar: Grammar) -> bool:
     方 of 方明)."""
     if grammar.row_number_gap is None:
         return False
-    line_start = text.rfind("\n", 0, c.start) + 1
-    if text[line_start : c.start].strip(HORIZONTAL_SPACE):
+    start = c.start  # back over white space only: the line may be long (one paragraph)
+    while start > 0 and text[start - 1] in HORIZONTAL_SPACE:
+        start -= 1
+    if start > 0 and text[start - 1] != "\n":
         return False
     return grammar.row_number_gap.match(text, c.start) is not None
 

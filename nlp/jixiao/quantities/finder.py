@@ -12,9 +12,12 @@ import re
 from dataclasses import replace
 
 from jixiao.quantities.candidate import Candidate
-from jixiao.quantities.filters import filter_flags, in_equation, sign_allowed, text_before, without_terms
+from jixiao.quantities.filters import (
+    HORIZONTAL_SPACE, cell_sign_at, filter_flags, in_equation, sign_allowed, text_before, without_terms,
+)
 from jixiao.quantities.grammar import Grammar, load_grammar
 from jixiao.quantities.money import bare_money, prefixed_money, with_money_tail
+from jixiao.quantities.numerals import NumeralError, parse_numeral
 from jixiao.quantities.patterns import UNIT_GROUPS, Patterns, compile_patterns, range_gap
 
 _UNIT_LABELS = dict(UNIT_GROUPS)
@@ -69,6 +72,8 @@ def raw_candidates(text: str, grammar: Grammar | None = None) -> list[Candidate]
         large: bool | None = None
         for position in _starts(text, start, end, patterns):
             m = general_match(text, position)
+            if m is not None and _cells_not_range(text, m, patterns):  # 1.2亿 -3.5%: the first cell alone
+                m = general_match(text, position, m.start("sep"))
             if m is not None:
                 found.append(_general(text, patterns, grammar, m, patterns.general))
             if bracket:
@@ -113,6 +118,8 @@ def _general(text: str, patterns: Patterns, grammar: Grammar, m: re.Match[str] |
         return None  # 两度获评: 度 measures only after Arabic digits
     if grammar.unit_word_blocks and text[m.end(group) - 1 : m.end(group) + 1] in grammar.unit_word_blocks:
         return None  # 1日元旦
+    if _cells_not_range(text, m, patterns):
+        return None  # 96.21 -2.23%: two cells, the second signed (100 -200元 stays a range)
     sign = (m.group("sign") or "") if pattern is not patterns.general else ""
     bracketed = pattern is patterns.bracketed
     half = patterns.has_half and bool(m.group("half"))
@@ -187,16 +194,42 @@ def _joined(a: Candidate, b: Candidate) -> Candidate:
 
 
 def _merge_ranges(text: str, found: list[Candidate], grammar: Grammar) -> list[Candidate]:
-    """「30万元-50万元」 and 「90%～100%」: two quantities joined by a range mark are one span."""
-    gap = range_gap(grammar)
+    """「30万元-50万元」 and 「90%～100%」: two quantities joined by a range mark are one span; so are
+    「30万元 -50万元」, where the mark after a space reads as the upper end's sign, when the two ends
+    ascend (「96.21% -2.23%」 are two cells)."""
+    gap, patterns = range_gap(grammar), compile_patterns(grammar)
     merged: list[Candidate] = []
     for c in found:
-        if (merged and _joinable(merged[-1], c) and gap.fullmatch(text, merged[-1].end, c.start)
-                and not in_equation(text, c.end)):
-            merged[-1] = _joined(merged[-1], c)
-            continue
+        if merged and not in_equation(text, c.end):
+            a = merged[-1]
+            if _joinable(a, c) and gap.fullmatch(text, a.end, c.start):
+                merged[-1] = _joined(a, c)
+                continue
+            if (c.sign and c.sign not in grammar.plus_signs and _joinable(a, replace(c, sign=""))
+                    and a.multiplier == c.multiplier and a.end < c.start
+                    and not text[a.end : c.start].strip(" \u00a0\u3000") and cell_sign_at(text, c.start, patterns)
+                    and _descending(a.number, c.number) is False):  # not across a tab: two cells
+                merged[-1] = _joined(a, replace(c, sign=""))
+                continue
         merged.append(c)
     return merged
+
+
+def _cells_not_range(text: str, m: re.Match[str], patterns: Patterns) -> bool:
+    """Whether a match read as a range 「n1 -n2 unit」 is two table cells, the second signed: the
+    minus follows white space and precedes a digit, and a tab stands between them or the numbers
+    do not ascend (96.21 -2.23%, 1.2亿 -3.5%; 100 -200元 and 30 -50个 stay ranges)."""
+    if m.group("n2") is None or not cell_sign_at(text, m.start("sep"), patterns):
+        return False
+    return "\t" in text[m.end("n1") : m.start("sep")] or _descending(m.group("n1"), m.group("n2")) is not False
+
+
+def _descending(low: str, high: str) -> bool | None:
+    """Whether the numeral ``low`` is at least ``high`` (None when one does not parse)."""
+    try:
+        return parse_numeral(low).value >= parse_numeral(high).value
+    except NumeralError:
+        return None
 
 
 def range_variants(text: str, found: list[Candidate], grammar: Grammar) -> list[Candidate]:

@@ -72,14 +72,13 @@ class Patterns:
     large_near: re.Pattern[str]  # 万 or 亿, without which there is no money without a unit
     bracket_near: re.Pattern[str]  # an opening bracket, without which there is no bracketed unit
     tail_starts: frozenset[str]  # characters that can start jiao or fen after a yuan (五元三毛)
-    cell_sign: re.Pattern[str]  # white space and a minus before a digit: a new cell's sign, no range mark
+    cell_sign: re.Pattern[str]  # white space and a minus before a digit: a new cell's sign unless a range reads
     prefix_signs: re.Pattern[str]  # the last character of a currency sign (￥, $ of US$): where prefixed amounts are tried
 
 
 @lru_cache(maxsize=8)
 def compile_patterns(grammar: Grammar) -> Patterns:
     g = grammar.expand
-    not_cell_sign = _not_cell_sign(grammar)
     # currency codes are Latin words: never read out of a longer one (USDT, AUSD)
     codes_after = f"|{alternation(grammar.foreign_codes)}(?![A-Za-z])" if grammar.foreign_codes else ""
     units = (
@@ -92,7 +91,7 @@ def compile_patterns(grammar: Grammar) -> Patterns:
     def general_pattern(sign: str, bracket: bool) -> re.Pattern[str]:
         return re.compile(g(
             r"(?P<cmp>{comparator})?{space}" + sign + r"(?P<n1>{number})(?:{space}(?P<a1>余|多|来))?"
-            r"(?:" + not_cell_sign + r"{space}(?P<sep>{range_sep}){space}(?P<n2>{number})(?P<a2>余|多|来)?)?"
+            r"(?:{space}(?P<sep>{range_sep}){space}(?P<n2>{number})(?P<a2>余|多|来)?)?"
             + (r"{space}(?P<lb>{bracket_open}){space}" if bracket else "")
             + r"{space}(?P<mult>{multiplier})?(?P<a3>余|多)?{space}"
         ) + units + half + (g(r"{space}{bracket_close}") if bracket else ""))
@@ -127,7 +126,7 @@ def compile_patterns(grammar: Grammar) -> Patterns:
                  + "(?P<cur>" + currency + "){space}"
                  + (f"(?P<sign>{sign})?" if sign else "(?P<sign>(?!x)x)?")
                  + r"(?P<n1>" + amount + r")(?:{space}(?P<a1>余|多))?"
-                 + r"(?:" + not_cell_sign + r"{space}{range_sep}{space}(?P<cur2>" + currency + r")?{space}(?P<n2>" + amount + r"))?"
+                 + r"(?:{space}{range_sep}{space}(?P<cur2>" + currency + r")?{space}(?P<n2>" + amount + r"))?"
                  + r"(?:{space}(?P<mult>{multiplier}))?(?:{space}(?P<a3>余|多))?(?:{space}(?P<unit>元))?"
                  ) if signs or grammar.foreign_codes else NEVER
     marks = (_FIXED_MARKS + "".join(grammar.comparator_ops) + "".join(grammar.sign_chars)
@@ -160,15 +159,10 @@ def compile_patterns(grammar: Grammar) -> Patterns:
     )
 
 
-def _not_cell_sign(grammar: Grammar) -> str:
-    return grammar.expand("(?!{cell_sign})") if grammar.has("cell_sign") else ""
-
-
 def range_gap(grammar: Grammar) -> re.Pattern[str]:
-    """The text between the two ends of a range (「30万元-50万元」, 「90% ～ 100%」), unless it is the
-    white space before a new cell's sign (「96.21 -2.23%」): one pattern for the finder, the merge of
-    ranges and the learned model's suggester."""
-    return _compiled_gap(_not_cell_sign(grammar) + grammar.expand(r"{space}{range_sep}{space}"))
+    """The text between the two ends of a range (「30万元-50万元」, 「90% ～ 100%」): one pattern for
+    the merge of ranges and the learned model's suggester."""
+    return _compiled_gap(grammar.expand(r"{space}{range_sep}{space}"))
 
 
 @lru_cache(maxsize=8)
