@@ -16,7 +16,7 @@ from jixiao.quantities.filters import (
     HORIZONTAL_SPACE, cell_sign_at, filter_flags, in_equation, sign_allowed, text_before, without_terms,
 )
 from jixiao.quantities.grammar import Grammar, load_grammar
-from jixiao.quantities.money import bare_money, prefixed_money, with_money_tail
+from jixiao.quantities.money import bare_money, money_shaped, prefixed_money, with_money_tail
 from jixiao.quantities.numerals import NumeralError, parse_numeral
 from jixiao.quantities.patterns import UNIT_GROUPS, Patterns, compile_patterns, range_gap
 
@@ -89,6 +89,8 @@ def raw_candidates(text: str, grammar: Grammar | None = None) -> list[Candidate]
                     found.append(bare_money(text, patterns, grammar, position))
     for sign in patterns.prefix_signs.finditer(text):  # ￥1,200.00, $500万, ≥US$100万
         found.append(prefixed_money(text, patterns, grammar, sign.start()))
+    for code in patterns.prefix_codes.finditer(text):  # USD 1200万
+        found.append(prefixed_money(text, patterns, grammar, code.end() - 1))
     return [c for c in found if c is not None]
 
 
@@ -111,9 +113,11 @@ def _general(text: str, patterns: Patterns, grammar: Grammar, m: re.Match[str] |
         group, label = next((name, lab) for name, lab in UNIT_GROUPS if m.group(name))
     number, number_max, mult, cmp, a1, a2, a3 = m.group("n1", "n2", "mult", "cmp", "a1", "a2", "a3")
     # (a bare 万 or 亿 is a number only where the grammar's `number` lets it be one: 万余人次, 近万名)
-    if group == "u_me" and not a1 and all(ch in "十百千万亿" for ch in number):
+    if group == "u_me" and not a1 and all(ch in "十百千万亿" for ch in number) and number not in ("万", "亿"):
         return None  # 千瓦时 and 百米 alone are units, not quantities
     unit, end = m.group(group), m.end()
+    if unit in grammar.foreign_codes and not money_shaped(number, mult):
+        return None  # 2019CAD: a code after a plain number is no money
     if unit in grammar.arabic_only_units and not any(ch.isdigit() for ch in number):
         return None  # 两度获评: 度 measures only after Arabic digits
     if grammar.unit_word_blocks and text[m.end(group) - 1 : m.end(group) + 1] in grammar.unit_word_blocks:

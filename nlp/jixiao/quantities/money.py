@@ -64,6 +64,9 @@ def _prefixed(text: str, patterns: Patterns, grammar: Grammar, m: re.Match[str])
     if sign and not sign_allowed(text, m.start("sign_pre") if before else m.start("sign"), patterns, grammar):
         return None  # 10万-$30万: a range mark; the amount after it is read from the sign itself
     cur, n1, n2 = m.group("cur"), m.group("n1"), m.group("n2")
+    if cur in grammar.foreign_codes and (not money_shaped(n1, m.group("mult"))
+                                         or _counted_after(text, m.end(), patterns)):
+        return None  # CAD 2019, MOP 3000张: a code before a plain number or a count is no money
     foreign = cur not in grammar.currency_prefixes
     multiplier, approx, end = m.group("mult") or "", bool(m.group("a1") or m.group("a3")), m.end()
     if n2 is not None and m.group("cur2") and in_equation(text, m.end()):
@@ -77,6 +80,17 @@ def _prefixed(text: str, patterns: Patterns, grammar: Grammar, m: re.Match[str])
     return Candidate(start, end, "AMOUNT", "u_cur", n1.strip(), number_max=n2.strip() if n2 else None,
                      multiplier=multiplier, unit=cur if foreign else "元", comparator=cmp,
                      approx_marker=approx, sign=sign)
+
+
+def money_shaped(number: str, multiplier: str | None) -> bool:
+    """Whether a number is written as money is: with 万 or 亿, thousands separators or decimals."""
+    return bool(multiplier) or any(ch in number for ch in "万亿萬億,，.．")
+
+
+def _counted_after(text: str, end: int, patterns: Patterns) -> bool:
+    """A count or a measure, or a Latin word (USD 100 million), right after an amount."""
+    rest = text[end : end + 12].lstrip(" \u00a0\u3000")
+    return bool(rest[:1].isascii() and rest[:1].isalpha()) or patterns.unit_start.match(rest) is not None
 
 
 def bare_money(text: str, patterns: Patterns, grammar: Grammar, position: int) -> Candidate | None:

@@ -50,6 +50,8 @@ def _adjacent_range(text: str) -> tuple[Decimal, Decimal] | None:
     digits that are not neighbours and still say "a few" (三五成群)."""
     for index in range(len(text) - 1):
         a, b = text[index], text[index + 1]
+        if index > 0 and text[index - 1] in _DIGITS or text[index + 2 : index + 3] in _DIGITS.keys():
+            continue  # inside a longer run of digits (三五〇, 二〇二三): read digit by digit
         if a in _DIGITS and b in _DIGITS and a not in "零〇几" and b not in "零〇几":
             low_digit, high_digit = _DIGITS[a], _DIGITS[b]
             if high_digit == low_digit + 1 or (a == "一" and b == "两") or (a == "三" and b == "五"):
@@ -118,7 +120,15 @@ def _tokens(text: str) -> list[tuple[str, Decimal]]:
             index = end
             continue
         if ch in _DIGITS:
-            tokens.append(("num", Decimal(_DIGITS[ch])))
+            # a run of digits without 十百千 between them is read digit by digit (一〇〇 is 100); a
+            # 零 that starts one is the placeholder of 一千零五 and stays a token of its own
+            end = index + 1
+            while end < len(text) and text[end] in _DIGITS and text[end] != "几" and ch not in "零〇几":
+                end += 1
+            digits = "".join(str(_DIGITS[c]) for c in text[index:end])
+            tokens.append(("num", Decimal(digits)))
+            index = end
+            continue
         elif ch in _SMALL:
             tokens.append(("small", Decimal(_SMALL[ch])))
         elif ch in _LARGE:

@@ -73,6 +73,8 @@ class Patterns:
     bracket_near: re.Pattern[str]  # an opening bracket, without which there is no bracketed unit
     tail_starts: frozenset[str]  # characters that can start jiao or fen after a yuan (五元三毛)
     cell_sign: re.Pattern[str]  # white space and a minus before a digit: a new cell's sign unless a range reads
+    unit_start: re.Pattern[str]  # a classifier or a measure unit (not a currency word) starts here
+    prefix_codes: re.Pattern[str]  # an ISO code of another currency, where a prefixed amount is tried too
     prefix_signs: re.Pattern[str]  # the last character of a currency sign (￥, $ of US$): where prefixed amounts are tried
 
 
@@ -116,9 +118,10 @@ def compile_patterns(grammar: Grammar) -> Patterns:
     # first; ``prefixed_money`` tries the pattern just before every sign character it finds
     signs = tuple(sorted(dict.fromkeys((*grammar.currency_prefixes, *grammar.foreign_prefixes)), key=len, reverse=True))
     # (the ISO codes of foreign_codes stand before the number too, only not inside a Latin word)
-    sign_chars, currency = "".join(dict.fromkeys(p[-1] for p in (*signs, *grammar.foreign_codes))), alternation(signs)
+    sign_chars, currency = "".join(dict.fromkeys(p[-1] for p in signs)), alternation(signs)
+    codes = f"(?<![A-Za-z]){alternation(grammar.foreign_codes)}" if grammar.foreign_codes else NEVER
     if grammar.foreign_codes:
-        currency = f"(?:{currency}|(?<![A-Za-z]){alternation(grammar.foreign_codes)})"
+        currency = f"(?:{currency}|{codes})"
     amount = r"(?:{mixed_number}|{chinese_number})"
     # a sign may stand right before the currency sign or after it (-$30万, ￥-30万); a range may
     # repeat the currency sign ($30-$50万)
@@ -152,6 +155,9 @@ def compile_patterns(grammar: Grammar) -> Patterns:
         sign_starts=frozenset("".join(grammar.sign_chars) + "".join(w[0] for w in grammar.sign_words)
                               + "".join(grammar.comparator_ops)),
         prefix_signs=re.compile(f"[{re.escape(sign_chars)}]" if sign_chars else NEVER),
+        prefix_codes=re.compile(codes + "(?![A-Za-z])"),
+        unit_start=re.compile(f"(?!{trie(grammar.currency + grammar.foreign_currency)})"
+                              f"(?:{trie(grammar.count_classifiers)}|{trie(grammar.measure_units)})"),
         cell_sign=re.compile(g("{cell_sign}") if grammar.has("cell_sign") else NEVER),
         # 大写 digits too: contracts write 壹仟贰佰叁拾肆元伍角陆分
         tail_starts=frozenset(
