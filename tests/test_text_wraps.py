@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pytest
 
+from jixiao.ingest.clean import clean
 from jixiao.ingest.reader import read_bytes, read_file
 from jixiao.ingest.text_wraps import join_wrapped_lines
 from jixiao.quantities.rules import RuleExtractor
@@ -60,9 +61,9 @@ def values(text: str, labels: tuple[str, ...] = ("AMOUNT", "COUNT", "MEASURE", "
 
 
 @pytest.mark.parametrize(("width", "columns", "margin", "indent"), [
-    (18, False, "", ""), (25, False, "", ""), (37, False, "", ""),
+    (22, False, "", ""), (25, False, "", ""), (37, False, "", ""),
     (40, True, "", ""), (64, True, "    ", ""), (30, False, "", "\u3000\u3000"), (72, True, "  ", "\u3000\u3000"),
-], ids=["18 chars", "25 chars", "37 chars", "40 columns", "64 columns, margin", "30 chars, indented",
+], ids=["22 chars", "25 chars", "37 chars", "40 columns", "64 columns, margin", "30 chars, indented",
         "72 columns, margin, indented"])
 def test_a_hard_wrapped_report_gives_the_quantities_of_the_report(width, columns, margin, indent):
     text = wrapped_report(width, columns, margin, indent)
@@ -75,22 +76,47 @@ def test_a_hard_wrapped_report_gives_the_quantities_of_the_report(width, columns
 
 @pytest.mark.parametrize("path", RAW, ids=lambda p: p.stem[:3])
 def test_a_file_of_one_paragraph_per_line_is_left_as_it_is(path):
-    text = read_file(path).text
-    assert join_wrapped_lines(text) == text
+    document = read_file(path)
+    assert document.text == clean(path.read_text(encoding="utf-8")).text
+    assert "joined_line_breaks" not in document.meta
 
 
 def test_hand_written_cases():
     paragraphs = ["全年共受理群众投诉54934件，办结率98.5%，已办结3000余件，总投资4414.34万元，完成道路硬化12.5公里。",
                   "二、存在的问题",
-                  "部分项目预算调整频繁，调整比例达到35%，资金拨付不及时，影响项目进度。",
-                  "县级PPP项目入库12个，总投资3.5亿元，其中PPP project文本未公开。"]
-    wrapped = "\n".join(line for p in paragraphs for line in wrap(p, 10, columns=False))
-    assert "5\n4934件" in wrapped and "30\n00余件" in wrapped
+                  "部分项目预算调整频繁，调整比例达到35%，资金拨付不及时，影响项目进度，资金结余较多。",
+                  "县级PPP项目入库12个，总投资3.5亿元，其中PPP项目合同文本未公开，社会资本方的绩效考核未开展。"]
+    wrapped = "\n".join(line for p in paragraphs for line in wrap(p, 21, columns=False))
+    assert "98\n.5%" in wrapped and "4414\n.34万元" in wrapped  # numbers cut by the wrap
     joined = join_wrapped_lines(wrapped)
-    assert joined.split("\n") == paragraphs
-    # too few lines to judge, lines of every length, a table: nothing is joined
-    assert join_wrapped_lines("预算调整频繁，调整比\n例达到35%。") == "预算调整频繁，调整比\n例达到35%。"
-    prose = "\n".join("甲" * n for n in (12, 40, 7, 33, 25, 18, 60, 9, 14, 51))
-    assert join_wrapped_lines(prose) == prose
-    table = "\n".join(["项目\t预算\t执行"] + [f"第{i}项\t{i}0\t{i}5" for i in range(1, 12)])
-    assert join_wrapped_lines(table) == table
+    assert joined.text.split("\n") == paragraphs and joined.joins == wrapped.count("\n") - 3
+    document = read_bytes(wrapped.encode("utf-8"), "wrapped.txt")
+    assert document.text == "\n".join(paragraphs) and document.meta["joined_line_breaks"] == joined.joins
+    latin = "根据预算法的规定，对二〇二三年度的社会资本合作项目开展评价，评价采用Data Envelopment Analysis方法，" \
+            "共抽查项目五十四件，资金总额达到三亿元，涉及十个乡镇的二十个村。" * 3
+    wrapped = "\n".join(line.rstrip() for line in wrap(latin, 45, columns=True))  # no trailing spaces, as pdftotext
+    assert "Data\nEnvelopment" in wrapped
+    joined = join_wrapped_lines(wrapped).text
+    assert "\n" not in joined and joined.count("Data Envelopment") == 3  # a space again between two Latin words
+
+
+def _records(make) -> str:
+    return "\n".join(make(i) for i in range(1, 15))
+
+
+@pytest.mark.parametrize("text", [
+    _records(lambda i: f"{i},项目{i:02d},{6200 + 37 * i},{1501 + 11 * i}"),  # CSV
+    _records(lambda i: f"{2009 + i}年  {7448 - 91 * i}  {762 - 13 * i}"),  # rows apart by spaces
+    _records(lambda i: f"{i}.1 项目概况与绩效目标说明............{3 * i + 1}"),  # a table of contents
+    _records(lambda i: f"{i}、第{i}批道路硬化工程，预算资金{30 + 7 * i}万元，完成投资"),  # a numbered list
+    _records(lambda i: f"（{i}）项目{i}完成投资{11 * i}万元，带动就业{i}人，新建道路"),  # a bracket-numbered list
+    _records(lambda i: "12.5万元"),  # a column of amounts
+    _records(lambda i: f"{i}   张德明  一组  {857 - i}元"),  # a 公示 list
+    _records(lambda i: "白日依山尽，黄河入海流。欲穷千里目，更上一层楼。"),  # verse: lines of one width
+    "\n".join("甲" * n for n in (12, 40, 7, 33, 25, 18, 60, 9, 14, 51)),  # prose of every length
+    "\n".join(["项目\t预算\t执行"] + [f"第{i}项\t{i}0\t{i}5" for i in range(1, 12)]),  # a table
+    "预算调整频繁，调整比\n例达到35%。",  # too few lines to judge
+], ids=["csv", "space rows", "contents", "numbered list", "bracketed list", "column", "gongshi", "verse",
+        "ragged prose", "tab table", "two lines"])
+def test_files_that_are_not_wrapped_are_left_as_they_are(text):
+    assert join_wrapped_lines(text) == (text, 0)

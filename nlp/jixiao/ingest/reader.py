@@ -92,12 +92,14 @@ def read_bytes(data: bytes, path: str, doc_id: str | None = None, *, limits: Lim
     cleaned = clean(extracted.text)
     if not cleaned.text.strip():
         raise IngestError(path, "no text in the file")
-    text = join_wrapped_lines(cleaned.text) if extracted.format == "txt" else cleaned.text
+    text, joins = join_wrapped_lines(cleaned.text) if extracted.format == "txt" else (cleaned.text, 0)
     meta = {"source": path, "sha256": hashlib.sha256(data).hexdigest(), "format": extracted.format}
     if extracted.encoding:
         meta["encoding"] = extracted.encoding
     if replaced:
         meta["replaced_bytes"] = replaced
+    if joins:
+        meta["joined_line_breaks"] = joins  # a hard-wrapped text file, its lines joined back
     meta.update(detect_meta(text))
     tables = tuple(_remap_table(t, cleaned) for t in extracted.tables)
     if extracted.format == "txt":

@@ -4,36 +4,60 @@ Text copied out of a PDF (pdftotext, a viewer's copy) or saved from a fixed-widt
 line break wherever the page or the window ended a line. The sentence splitter takes every line
 break for the end of a sentence, and a break inside a number cuts it in two (「54\\n934件」 would
 read as 「934件」). A ``.txt`` file has no geometry, so the decision comes from line widths, as
-``pdf_lines`` decides from the PDF's coordinates:
+``pdf_lines`` decides from the PDF's coordinates, and it needs positive evidence of wrapping:
 
-- a file is hard-wrapped when most of its lines are about as wide as its widest lines (a file of
-  one paragraph per line has lines of every length, and long ones);
-- in such a file a line as wide as the column continues on the next line, unless it ends a
-  sentence, the next line is blank, indented (a paragraph's first line) or a table row.
+- the file's prose lines (not table rows, lists, CSV or a table of contents) are mostly about as
+  wide as its widest ones, and that width is a page's, not a record's (at least ``MIN_EDGE``
+  characters);
+- most of those full lines stop in the middle of a clause (on a character, a digit or a comma,
+  not on a sentence end) and go on in a line that starts no list item or row;
+- a file of one paragraph per line has lines of every length, and long ones: it is left alone.
 
-Width is measured both in characters and in display columns (a Chinese character two columns, a
-Latin one; GBK's byte count is exactly that), and the file is judged by whichever measure its
-wrapping followed. Only the line breaks are removed, with the white space around them (the left
-margin, trailing spaces; one space stays between two Latin words), so spans, sentences and tables
-are found in the joined text as in any other.
+In a wrapped file, a line as wide as the column continues on the next line unless it ends a
+sentence or the next line is blank, indented, a list item or a table row. Width is measured
+both in characters and in display columns (a Chinese character two columns, a Latin one; GBK's
+byte count is exactly that), and the file is judged by whichever measure its wrapping followed.
+Only the line breaks are removed, with the white space around them (the left margin, trailing
+spaces; one space goes between two Latin letters, as in ``pdf_lines``), so spans, sentences and
+tables are found in the joined text as in any other.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
+from typing import NamedTuple
 
 from jixiao.ingest.pdf_lines import ends_sentence, latin_end, latin_start, percentile
 
-# A file needs this many lines of text before its line widths say anything.
+# A file needs this many prose lines before its line widths say anything.
 MIN_LINES = 8
 # A file whose lines average more characters than this holds a paragraph per line.
 MAX_MEAN_LINE = 120
-# The share of lines that must be full for the file to count as hard-wrapped.
+# The narrowest column a wrap is believed of (characters): records and verse are narrower.
+MIN_EDGE = 20
+# The share of prose lines that must be full, and of full lines that must stop mid-clause and
+# go on in the next line, for the file to count as hard-wrapped.
 MIN_FULL_SHARE = 0.5
+MIN_CONTINUED_SHARE = 0.6
+# More rows and list items than this share of the lines: a table or a list, never joined.
+MAX_STRUCTURED_SHARE = 0.3
 RIGHT_PERCENTILE = 0.9
 # How much of the file's beginning the decision reads.
 SAMPLE_CHARS = 200_000
 INDENT = " \u3000"
+
+# A line of a table or a record set: cells apart by runs of spaces, comma-separated values, the
+# dot leaders of a table of contents.
+_ROW = re.compile(r"\S[ \u00a0\u3000]{2,}\S|,.*,|(?:\.{3,}|…{2,}|·{3,})\s*\d*\s*$")
+# A line that starts a list item: 1、 1. （一） 一、 (1) ①
+_ITEM = re.compile(r"[ \u3000]*(?:[0-9０-９]{1,3}(?:[、)）]|[.．](?![0-9０-９]))|[（(][0-9０-９一二三四五六七八九十]{1,3}[）)]"
+                   r"|[一二三四五六七八九十]{1,3}、|[①-⑳])")
+
+
+class Unwrapped(NamedTuple):
+    text: str
+    joins: int  # line breaks removed
 
 
 def _columns(line: str) -> int:
@@ -42,49 +66,74 @@ def _columns(line: str) -> int:
 
 # (measure, tolerance): a line within the tolerance of the right edge is full; one Chinese
 # character short in both measures, and a half-width digit or letter more in display columns.
-_MEASURES: tuple[tuple[Callable[[str], int], int], ...] = ((len, 1), (_columns, 3))
+_MEASURES: tuple[tuple[Callable[[str], int], int, int], ...] = ((len, 1, MIN_EDGE), (_columns, 3, 2 * MIN_EDGE))
 
 
-def join_wrapped_lines(text: str) -> str:
-    """``text`` with the line breaks that a fixed line width made removed (unchanged when the
-    file is not hard-wrapped)."""
-    # judged on the file's beginning, so that a long file of paragraphs is never split into lines
-    body = [line.rstrip() for line in text[:SAMPLE_CHARS].split("\n") if line.strip() and "\t" not in line]
-    if len(body) < MIN_LINES or sum(map(len, body)) > MAX_MEAN_LINE * len(body):
-        return text
-    best: tuple[float, Callable[[str], int], float] | None = None
-    for measure, tolerance in _MEASURES:
-        widths = [measure(line) for line in body]
-        edge = percentile([float(w) for w in widths], RIGHT_PERCENTILE) - tolerance
-        share = sum(w >= edge for w in widths) / len(widths)
-        if best is None or share > best[0]:
-            best = (share, measure, edge)
-    share, measure, edge = best  # type: ignore[misc]
-    if share < MIN_FULL_SHARE:
-        return text
-    # pdftotext -layout and similar tools start every line after the same left margin
-    margin = min(map(_lead, body))
+def join_wrapped_lines(text: str) -> Unwrapped:
+    """``text`` with the line breaks that a fixed line width made removed (unchanged, with no
+    joins, when the file is not hard-wrapped)."""
+    judged = _judge(text[:SAMPLE_CHARS])
+    if judged is None:
+        return Unwrapped(text, 0)
+    measure, edge, margin = judged
     lines = text.split("\n")
-    parts = [lines[0]]
+    parts, joins = [lines[0]], 0
     for line, following in zip(lines, lines[1:]):
         if _continues(line.rstrip(), following, margin, measure, edge):
-            spaced = parts[-1] != parts[-1].rstrip()
             parts[-1] = parts[-1].rstrip()
             following = following[min(margin, _lead(following)):]
-            # a space the line ended with stays between two Latin words (a word cut in two joins)
-            parts.append(" " if spaced and latin_end(parts[-1]) and latin_start(following) else "")
+            parts.append(" " if latin_end(parts[-1]) and latin_start(following) else "")
+            joins += 1
         else:
             parts.append("\n")
         parts.append(following)
-    return "".join(parts)
+    return Unwrapped("".join(parts), joins)
+
+
+def _judge(sample: str) -> tuple[Callable[[str], int], float, int] | None:
+    """(measure, right edge, left margin) when the sample is hard-wrapped prose, else None."""
+    lines = sample.split("\n")
+    content = [line.rstrip() for line in lines if line.strip()]
+    structured = sum(1 for line in content if "\t" in line or _ROW.search(line.strip()) or _ITEM.match(line))
+    if len(content) < MIN_LINES or structured > MAX_STRUCTURED_SHARE * len(content):
+        return None
+    body = [line for line in content if "\t" not in line]
+    if sum(map(len, body)) > MAX_MEAN_LINE * len(body):
+        return None
+    margin = min(map(_lead, body))
+    best: tuple[float, Callable[[str], int], float] | None = None
+    for measure, tolerance, min_edge in _MEASURES:
+        widths = [measure(line) for line in body]
+        right = percentile([float(w) for w in widths], RIGHT_PERCENTILE)
+        if right < min_edge:
+            continue
+        share = sum(w >= right - tolerance for w in widths) / len(widths)
+        if best is None or share > best[0]:
+            best = (share, measure, right - tolerance)
+    if best is None or best[0] < MIN_FULL_SHARE:
+        return None
+    _, measure, edge = best
+    full = continued = 0
+    for line, following in zip(lines, lines[1:]):
+        stripped = line.rstrip()
+        if not stripped or "\t" in stripped or measure(stripped) < edge:
+            continue
+        full += 1
+        continued += _continues(stripped, following, margin, measure, edge)
+    if not full or continued < MIN_CONTINUED_SHARE * full:
+        return None
+    return measure, edge, margin
 
 
 def _continues(line: str, following: str, margin: int, measure: Callable[[str], int], edge: float) -> bool:
+    """Whether ``following`` goes on with the full line ``line`` (already right-stripped)."""
     if not line or "\t" in line or "\t" in following or not following.strip():
         return False
     if _lead(following) > margin or measure(line) < edge:
         return False  # indented past the margin: a paragraph's first line; short: its last
-    return not ends_sentence(line)
+    if ends_sentence(line) or _ROW.search(line.strip()) or _ROW.search(following.strip()):
+        return False
+    return _ITEM.match(following) is None
 
 
 def _lead(line: str) -> int:
