@@ -47,12 +47,18 @@ _CANONICAL = str.maketrans(
      "\uff05": "%", **{chr(0xFF10 + i): str(i) for i in range(10)},
      **{chr(0xFF21 + i): chr(0x41 + i) for i in range(26)}, **{chr(0xFF41 + i): chr(0x61 + i) for i in range(26)},
      **{ch: None for ch in " \t\n\r\f\v\u3000\u00a0"}})
-_NOT_CANONICAL = re.compile("[,:;()!?\uff05\uff10-\uff19\uff21-\uff3a\uff41-\uff5a \t\n\r\f\v\u3000\u00a0]")
+_NOT_CANONICAL = re.compile("[,:;()!?\uff05\uff10-\uff19\uff21-\uff3a\uff41-\uff5a]|\\s")
+_WHITE = re.compile("\\s")
 
 
 def canonical(text: str) -> str:
-    """``text`` in the one written form classifiers read (most sentences are in it already)."""
-    return text.translate(_CANONICAL) if _NOT_CANONICAL.search(text) else text
+    """``text`` in the one written form classifiers read (most sentences are in it already): the
+    half-width ,:;()!? and ％ as the full-width forms, full-width digits and Latin letters as ASCII,
+    no white space of any kind."""
+    if not _NOT_CANONICAL.search(text):
+        return text
+    text = text.translate(_CANONICAL)
+    return "".join(text.split()) if _WHITE.search(text) else text
 
 
 def sentence_inputs(doc: Document) -> list[SentenceInput]:
