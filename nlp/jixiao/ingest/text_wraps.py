@@ -25,6 +25,7 @@ tables are found in the joined text as in any other.
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from collections.abc import Callable
 from typing import NamedTuple
 
@@ -46,6 +47,9 @@ RIGHT_PERCENTILE = 0.9
 # How much of the file's beginning the decision reads.
 SAMPLE_CHARS = 200_000
 INDENT = " \u3000"
+# How much shorter than the longest lines a full line may look in characters before widths are
+# measured properly (a full line of columns holds more characters when some are half-width).
+LOOSE = 0.6
 
 # A line of a table or a record set: cells apart by runs of spaces, comma-separated values, the
 # dot leaders of a table of contents.
@@ -93,14 +97,19 @@ def join_wrapped_lines(text: str) -> Unwrapped:
 def _judge(sample: str) -> tuple[Callable[[str], int], float, int] | None:
     """(measure, right edge, left margin) when the sample is hard-wrapped prose, else None."""
     lines = sample.split("\n")
+    # a first look at bare line lengths, which settles most files (one paragraph per line) at
+    # once: wrapped lines are nearly all about as long as the longest, in characters or, give or
+    # take the half-width characters in them, in columns
+    lengths = sorted(filter(None, map(len, lines)))
+    if len(lengths) < MIN_LINES:
+        return None
+    longest = lengths[min(len(lengths) - 1, int(RIGHT_PERCENTILE * (len(lengths) - 1) + 0.5))]
+    if len(lengths) - bisect_left(lengths, LOOSE * longest) < MIN_FULL_SHARE * len(lengths):
+        return None
     content = [line.rstrip() for line in lines if line.strip()]
-    structured = sum(1 for line in content if "\t" in line or _ROW.search(line.strip()) or _ITEM.match(line))
-    if len(content) < MIN_LINES or structured > MAX_STRUCTURED_SHARE * len(content):
-        return None
     body = [line for line in content if "\t" not in line]
-    if sum(map(len, body)) > MAX_MEAN_LINE * len(body):
+    if len(body) < MIN_LINES or sum(map(len, body)) > MAX_MEAN_LINE * len(body):
         return None
-    margin = min(map(_lead, body))
     best: tuple[float, Callable[[str], int], float] | None = None
     for measure, tolerance, min_edge in _MEASURES:
         widths = [measure(line) for line in body]
@@ -111,8 +120,12 @@ def _judge(sample: str) -> tuple[Callable[[str], int], float, int] | None:
         if best is None or share > best[0]:
             best = (share, measure, right - tolerance)
     if best is None or best[0] < MIN_FULL_SHARE:
+        return None  # most files end here, before the costlier checks below
+    structured = sum(1 for line in content if "\t" in line or _ROW.search(line.strip()) or _ITEM.match(line))
+    if structured > MAX_STRUCTURED_SHARE * len(content):
         return None
     _, measure, edge = best
+    margin = min(map(_lead, body))
     full = continued = 0
     for line, following in zip(lines, lines[1:]):
         stripped = line.rstrip()
