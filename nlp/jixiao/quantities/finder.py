@@ -89,8 +89,9 @@ def raw_candidates(text: str, grammar: Grammar | None = None) -> list[Candidate]
                     found.append(bare_money(text, patterns, grammar, position))
     for sign in patterns.prefix_signs.finditer(text):  # ￥1,200.00, $500万, ≥US$100万
         found.append(prefixed_money(text, patterns, grammar, sign.start()))
-    for code in patterns.prefix_codes.finditer(text):  # USD 1200万
-        found.append(prefixed_money(text, patterns, grammar, code.end() - 1))
+    for code in patterns.prefix_codes.finditer(text):  # USD 1200万, not inside a Latin word (AUSD)
+        if not (code.start() and text[code.start() - 1].isascii() and text[code.start() - 1].isalpha()):
+            found.append(prefixed_money(text, patterns, grammar, code.end() - 1))
     return [c for c in found if c is not None]
 
 
@@ -122,8 +123,8 @@ def _general(text: str, patterns: Patterns, grammar: Grammar, m: re.Match[str] |
         return None  # 两度获评: 度 measures only after Arabic digits
     if grammar.unit_word_blocks and text[m.end(group) - 1 : m.end(group) + 1] in grammar.unit_word_blocks:
         return None  # 1日元旦
-    if _cells_not_range(text, m, patterns):
-        return None  # 96.21 -2.23%: two cells, the second signed (100 -200元 stays a range)
+    if pattern is not patterns.general and _cells_not_range(text, m, patterns):
+        return None  # -5% -3%: two cells, the second signed (raw_candidates re-reads plain matches)
     sign = (m.group("sign") or "") if pattern is not patterns.general else ""
     bracketed = pattern is patterns.bracketed
     half = patterns.has_half and bool(m.group("half"))

@@ -155,7 +155,8 @@ def compile_patterns(grammar: Grammar) -> Patterns:
         sign_starts=frozenset("".join(grammar.sign_chars) + "".join(w[0] for w in grammar.sign_words)
                               + "".join(grammar.comparator_ops)),
         prefix_signs=re.compile(f"[{re.escape(sign_chars)}]" if sign_chars else NEVER),
-        prefix_codes=re.compile(codes + "(?![A-Za-z])"),
+        # without the lookbehind, which would make the engine try every position of the text
+        prefix_codes=re.compile(alternation(grammar.foreign_codes) + "(?![A-Za-z])" if grammar.foreign_codes else NEVER),
         unit_start=re.compile(f"(?!{trie(grammar.currency + grammar.foreign_currency)})"
                               f"(?:{trie(grammar.count_classifiers)}|{trie(grammar.measure_units)})"),
         cell_sign=re.compile(g("{cell_sign}") if grammar.has("cell_sign") else NEVER),
