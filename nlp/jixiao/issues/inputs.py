@@ -6,9 +6,9 @@ tagging uses, so training, evaluation and tagging see identical inputs.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
-import re
 from typing import NamedTuple
 
 from jixiao.document.model import CATEGORIES, Document, Sentence
@@ -38,8 +38,8 @@ class SentenceInput(NamedTuple):
 Offsets = Sequence[tuple[int, int]]
 
 # One written form for what a classifier reads, so that the same sentence copied from a web page or
-# a PDF (half-width punctuation, full-width digits, a line broken mid-sentence, spaces between
-# characters) gives the same features as in a typeset report. Punctuation goes to full width, as
+# a PDF (half-width punctuation, full-width digits, spaces between characters) gives the same
+# features as in a typeset report. Punctuation goes to full width, as
 # the keyword patterns write it (a half-width bracket in a pattern is regex syntax); digits and
 # Latin letters go to ASCII; white space is dropped (Chinese does not separate words with it).
 _CANONICAL = str.maketrans(

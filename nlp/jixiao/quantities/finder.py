@@ -13,7 +13,7 @@ from dataclasses import replace
 
 from jixiao.quantities.candidate import Candidate
 from jixiao.quantities.filters import (
-    HORIZONTAL_SPACE, cell_sign_at, filter_flags, in_equation, sign_allowed, text_before, without_terms,
+    cell_sign_at, filter_flags, in_equation, sign_allowed, text_before, without_terms,
 )
 from jixiao.quantities.grammar import Grammar, load_grammar
 from jixiao.quantities.money import bare_money, money_shaped, prefixed_money, with_money_tail
