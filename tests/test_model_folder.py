@@ -8,6 +8,7 @@ import json
 import shutil
 import subprocess
 import sys
+import warnings
 from pathlib import Path
 
 import pytest
@@ -71,3 +72,19 @@ def test_the_import_name_is_jixiao_only(tmp_path: Path) -> None:
     code = "import importlib.util, jixiao; print(importlib.util.find_spec('nlp') is None, callable(jixiao.load))"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=tmp_path).stdout
     assert out.split() == ["True", "True"]
+
+
+def test_a_classifier_trained_on_another_input_form_loads_with_a_warning(tmp_path: Path) -> None:
+    """Sentences are read in one canonical form (jixiao.issues.inputs.canonical); a model whose
+    meta does not say it was trained on that form still loads, and the user is told to retrain."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        load()  # the bundled model was trained on the canonical form: no warning
+    folder = tmp_path / "older"
+    shutil.copytree(bundled_model_path("jixiao-default"), folder)
+    meta = json.loads((folder / "meta.json").read_text("utf-8"))
+    del meta["issues"]["input_form"]
+    (folder / "meta.json").write_text(json.dumps(meta), "utf-8")
+    with pytest.warns(UserWarning, match="retrain it with `jixiao train issues`"):
+        tagger = load(folder)
+    assert tagger.tag_text("部分项目资金拨付不及时。").sentences[0].kind == "problem"

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import os
+import warnings
 from importlib import resources
 from pathlib import Path
 
@@ -64,6 +65,17 @@ def load(path: str | Path | None = None) -> Tagger:
     return _from_meta(folder, meta)
 
 
+def _check_input_form(folder: Path, issues: dict) -> None:  # type: ignore[type-arg]
+    """Warn when a trained classifier learned from another written form of its sentences than the
+    one it is now given (``jixiao.issues.inputs.canonical``): it still loads, its scores may drift."""
+    from jixiao.issues.inputs import INPUT_FORM
+
+    if issues.get("backend", "rules") != "rules" and issues.get("input_form") != INPUT_FORM:
+        warnings.warn(f"{folder}: its sentence classifier was trained on sentences as written; this version "
+                      f"reads them in one canonical form ({INPUT_FORM}), so its scores may drift: retrain it "
+                      "with `jixiao train issues`", UserWarning, stacklevel=3)
+
+
 def _rules_only() -> Tagger:
     from jixiao.issues.rules import RuleClassifier
     from jixiao.quantities.rules import RuleExtractor
@@ -75,9 +87,11 @@ def _from_meta(folder: Path, meta: dict) -> Tagger:  # type: ignore[type-arg]
     from jixiao.issues.loading import load_classifier
     from jixiao.quantities.loading import load_extractor
 
+    issues = meta.get("issues", {"backend": "rules"})
+    _check_input_form(folder, issues)
     try:
         quantities = load_extractor(folder, meta.get("quantities", {"backend": "rules"}))
-        classifier = load_classifier(folder, meta.get("issues", {"backend": "rules"}))
+        classifier = load_classifier(folder, issues)
     except ModelError:
         raise
     except (OSError, ValueError, KeyError, TypeError) as exc:  # the part's own message names its file

@@ -168,9 +168,11 @@ def issues(
                 scores[name] = {"kind.macro_f1": round(metrics["kind"]["macro_f1"], 4),
                                 "categories.micro.f1": round(metrics["categories"]["micro"]["f1"], 4)}
     effective = getattr(trained, "settings", options)  # the backend's defaults merged with the given settings
+    from jixiao.issues.inputs import INPUT_FORM
+
     with tempfile.TemporaryDirectory(prefix="jixiao-train-") as tmp:
         chosen.save(trained, Path(tmp) / "issues")
-        entry: dict[str, Any] = {"backend": backend, "settings": effective, "code": code}
+        entry: dict[str, Any] = {"backend": backend, "settings": effective, "code": code, "input_form": INPUT_FORM}
         if (base := base_model_hash(effective)) is not None:
             entry["base_model_hash"] = base
         entry.update({"train_hash": data_hash(train), "dev_hash": data_hash(dev), "test_hash": data_hash(test),

@@ -51,6 +51,11 @@ _NOT_CANONICAL = re.compile("[,:;()!?\uff05\uff10-\uff19\uff21-\uff3a\uff41-\uff
 _WHITE = re.compile("\\s")
 
 
+# Recorded with every trained classifier (meta.json, ``issues.input_form``): a model trained on
+# another form of its input is warned about when it is loaded.
+INPUT_FORM = "canonical-1"
+
+
 def canonical(text: str) -> str:
     """``text`` in the one written form classifiers read (most sentences are in it already): the
     half-width ,:;()!? and ％ as the full-width forms, full-width digits and Latin letters as ASCII,
