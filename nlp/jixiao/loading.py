@@ -88,7 +88,6 @@ def _from_meta(folder: Path, meta: dict) -> Tagger:  # type: ignore[type-arg]
     from jixiao.quantities.loading import load_extractor
 
     issues = meta.get("issues", {"backend": "rules"})
-    _check_input_form(folder, issues)
     try:
         quantities = load_extractor(folder, meta.get("quantities", {"backend": "rules"}))
         classifier = load_classifier(folder, issues)
@@ -97,4 +96,5 @@ def _from_meta(folder: Path, meta: dict) -> Tagger:  # type: ignore[type-arg]
     except (OSError, ValueError, KeyError, TypeError) as exc:  # the part's own message names its file
         reason = str(exc) if isinstance(exc, (OSError, ValueError)) else f"{type(exc).__name__}: {exc}"
         raise ModelError(f"{folder}: cannot load ({reason})") from exc
+    _check_input_form(folder, issues)
     return Tagger(quantities, classifier, model_name=meta.get("name", folder.name), model_version=str(meta.get("version", "0")))

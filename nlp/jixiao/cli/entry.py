@@ -23,6 +23,18 @@ def main() -> None:
     for name in workers.get("thread_variables", ()):
         os.environ.setdefault(name, threads)
 
+    import warnings
+
+    warnings.showwarning = _one_line
     from jixiao.cli.main import main as run
 
     run()
+
+
+def _one_line(message: Warning | str, category: type[Warning], filename: str, lineno: int,
+              file: object = None, line: str | None = None) -> None:
+    """Warnings as one line on stderr (``warning: …``), as the command's errors are, not as a
+    source location for developers."""
+    import sys
+
+    print(f"warning: {message}", file=sys.stderr)
