@@ -17,13 +17,16 @@ NOT_AFTER_WINDOW = 12  # characters before a candidate or sign searched for the 
 HORIZONTAL_SPACE = " \t\u00a0\u3000"
 
 
+def space_before(text: str, at: int) -> int:
+    """Where the run of spaces and tabs that ends at ``at`` begins (``at`` itself when none does)."""
+    while at > 0 and text[at - 1] in HORIZONTAL_SPACE:
+        at -= 1
+    return at
+
+
 def text_before(text: str, start: int, width: int) -> str:
     """Up to ``width`` characters before ``start``, spaces and tabs right before it skipped."""
-    if start == 0 or text[start - 1] not in HORIZONTAL_SPACE:
-        return text[max(0, start - width) : start]
-    end = start
-    while end > 0 and text[end - 1] in HORIZONTAL_SPACE:
-        end -= 1
+    end = space_before(text, start)
     return text[max(0, end - width) : end]
 
 
@@ -59,11 +62,9 @@ def cell_sign_at(text: str, at: int, patterns: Patterns) -> bool:
     """Whether the minus at ``at`` follows white space and precedes a digit (the grammar's
     ``cell_sign``): the sign of a table cell's number (96.21 -2.23%, 52%\t-23个百分点), unless the
     two numbers read as an ascending range of one unit (100 -200元), which the finder decides."""
-    if at == 0 or text[at - 1] not in HORIZONTAL_SPACE:
+    space = space_before(text, at)
+    if space == at:
         return False
-    space = at - 1
-    while space > 0 and text[space - 1] in HORIZONTAL_SPACE:
-        space -= 1
     m = patterns.cell_sign.match(text, space)
     return m is not None and m.end() == at + 2
 
@@ -109,9 +110,7 @@ def _row_number(text: str, c: Candidate, grammar: Grammar) -> bool:
     方 of 方明)."""
     if grammar.row_number_gap is None:
         return False
-    start = c.start  # back over white space only: the line may be long (one paragraph)
-    while start > 0 and text[start - 1] in HORIZONTAL_SPACE:
-        start -= 1
+    start = space_before(text, c.start)  # back over white space only: the line may be long
     if start > 0 and text[start - 1] != "\n":
         return False
     return grammar.row_number_gap.match(text, c.start) is not None
