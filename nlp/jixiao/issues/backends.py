@@ -14,10 +14,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from catalogue import RegistryError
-
 from jixiao.document.model import Document
-from jixiao.registry import issue_backends
+from jixiao.registry import UnknownName, issue_backends
 
 
 @dataclass(frozen=True)
@@ -84,7 +82,7 @@ def backend_names() -> list[str]:
 def get_backend(name: str) -> Backend:
     try:
         factory = issue_backends.get(name)
-    except RegistryError:
+    except UnknownName:
         raise ValueError(f"unknown issue backend {name!r}; choose one of {', '.join(backend_names())}") from None
     backend: Backend = factory()
     return backend

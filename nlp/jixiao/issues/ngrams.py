@@ -47,27 +47,29 @@ class NgramIndex:
 
     def __post_init__(self) -> None:
         joined = "".join(self.grams)
-        chars = sorted(set(joined))
-        self.alphabet = np.asarray([ord(ch) for ch in chars], dtype=np.int64)
-        self.base = len(chars) + 1  # code 0: a character in no vocabulary entry
+        # the characters in code point order (sorted(set(joined)), as whole arrays)
+        points = np.frombuffer(joined.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+        self.alphabet = np.unique(points).astype(np.int64)
+        self.base = len(self.alphabet) + 1  # code 0: a character in no vocabulary entry
         if (self.high + 1) * self.base**self.high >= KEY_LIMIT:
-            raise ValueError(f"an alphabet of {len(chars)} characters is too large for {self.high}-grams")
+            raise ValueError(f"an alphabet of {len(self.alphabet)} characters is too large for {self.high}-grams")
         # most text is in the Basic Multilingual Plane: its code of each character is one read
         self.bmp_codes = np.zeros(BMP, dtype=np.int64)
         in_bmp = self.alphabet < BMP
         self.bmp_codes[self.alphabet[in_bmp]] = np.flatnonzero(in_bmp) + 1
-        self.table = KeyTable(self._keys(joined), np.arange(len(self.grams), dtype=np.int64))
+        lengths = np.fromiter(map(len, self.grams), dtype=np.int64, count=len(self.grams))
+        self.table = KeyTable(self._keys(joined, lengths), np.arange(len(self.grams), dtype=np.int64))
         self.idf = np.asarray(self.idf, dtype=np.float32)
         # the ids of the one-character entries by code, looked up without hashing
         self.unigram_ids = np.full(self.base, -1, dtype=np.int64)
-        single = [i for i, gram in enumerate(self.grams) if len(gram) == 1]
-        if single:
-            self.unigram_ids[self._codes("".join(self.grams[i] for i in single))] = single
+        single = np.flatnonzero(lengths == 1)
+        if len(single):
+            self.unigram_ids[self._codes("".join(self.grams[i] for i in single.tolist()))] = single
 
-    def _keys(self, joined: str) -> np.ndarray:
-        """The key of every vocabulary entry: its characters' codes as the digits of a number in
-        base ``base``, plus its length times ``base ** high``, so that n-grams of different lengths never share a key."""
-        lengths = np.fromiter(map(len, self.grams), dtype=np.int64, count=len(self.grams))
+    def _keys(self, joined: str, lengths: np.ndarray) -> np.ndarray:
+        """The key of every vocabulary entry (``lengths``: their lengths): its characters' codes as
+        the digits of a number in base ``base``, plus its length times ``base ** high``, so that
+        n-grams of different lengths never share a key."""
         if not len(lengths):
             return np.zeros(0, dtype=np.int64)
         if lengths.min() < 1 or lengths.max() > self.high:

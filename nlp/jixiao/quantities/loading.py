@@ -10,11 +10,9 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from catalogue import RegistryError
-
 from jixiao.components import QuantityExtractor
 from jixiao.quantities.grammar import GRAMMAR_FILE
-from jixiao.registry import quantity_backends
+from jixiao.registry import UnknownName, quantity_backends
 
 
 @quantity_backends.register("rules")
@@ -45,7 +43,7 @@ def load_extractor(folder: Path, settings: dict[str, Any]) -> QuantityExtractor:
     backend = settings.get("backend", "rules")
     try:
         loader = quantity_backends.get(backend)
-    except RegistryError:
+    except UnknownName:
         raise ValueError(f"{folder / 'meta.json'}: unknown quantity backend {backend!r}") from None
     extractor: QuantityExtractor = loader(folder / settings.get("path", "quantities"))
     return extractor
