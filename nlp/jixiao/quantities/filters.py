@@ -76,6 +76,10 @@ def filter_flags(text: str, c: Candidate, grammar: Grammar) -> list[str]:
     if before.endswith(grammar.not_after) or (before[-1:] in grammar.range_chars
                                               and _range_head(text, c.start, grammar).endswith(grammar.not_after)):
         flags.append("not_after")
+    elif grammar.code_after and before.endswith(grammar.code_after) and _code_shaped(text, c, grammar):
+        flags.append("not_after")
+    if _grade(text, c, grammar):
+        flags.append("grade")
     if (c.label == "COUNT" and text.startswith(grammar.count_not_before, c.end + text.startswith(("多", "余"), c.end))
             and not _period_adjective(text, c, grammar)):
         flags.append("duration")
@@ -101,6 +105,20 @@ def filter_flags(text: str, c: Candidate, grammar: Grammar) -> list[str]:
             and overlaps(text, c.start, c.end, grammar.name_lists, grammar.name_list_reach)):
         flags.append("name_list")
     return flags
+
+
+def _code_shaped(text: str, c: Candidate, grammar: Grammar) -> bool:
+    """Whether the number of a candidate right after 电话 or 手机 reads as a phone number: long, or
+    with a dash inside it (010-87654321)."""
+    digits = sum(ch.isdigit() for ch in c.number)
+    return digits >= grammar.code_digits or text[c.start : c.end + 1].count("-") > 0
+
+
+def _grade(text: str, c: Candidate, grammar: Grammar) -> bool:
+    """A 类 after 为, 属于 or 达到 is a grade (结论为三类坝, 水质达到三类), not an enumeration."""
+    if grammar.grade_before is None or c.label != "COUNT" or c.unit not in grammar.grade_classifiers:
+        return False
+    return grammar.grade_before.search(text_before(text, c.start, 6)) is not None
 
 
 def _row_number(text: str, c: Candidate, grammar: Grammar) -> bool:

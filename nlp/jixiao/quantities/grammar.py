@@ -90,6 +90,14 @@ class Grammar:
     # A table cell that is only a name of this form (一组, 五组: a 村民小组 in a 公示 row) counts
     # nothing (GUIDELINES §4).
     name_cell: re.Pattern[str] | None = None
+    # A count with one of these classifiers right after this pattern is a grade, not a count
+    # (鉴定结论为三类坝, 水质达到三类); an enumeration (分为三类, 效益和满意度三类指标) stays a COUNT.
+    grade_classifiers: tuple[str, ...] = ()
+    grade_before: re.Pattern[str] | None = None
+    # A number right after one of these words is a code (电话010-87654321) when it has ``code_digits``
+    # digits or more or a dash inside; a short count after them (卫星电话12部) stays a count.
+    code_after: tuple[str, ...] = ()
+    code_digits: int = 5
 
     def expand(self, pattern: str) -> str:
         """Replace ``{name}`` references recursively by their fragments."""
@@ -198,6 +206,12 @@ def _optional_keys(data: dict[str, Any]) -> dict[str, Any]:
     if "frequency_before" in filters:
         out["frequency_before"] = re.compile(filters["frequency_before"])
         out["frequency_units"] = tuple(filters.get("frequency_units", ()))
+    if "grade_before" in filters:
+        out["grade_before"] = re.compile(f"(?:{filters['grade_before']})$")
+        out["grade_classifiers"] = tuple(filters.get("grade_classifiers", ()))
+    if "code_after" in filters:
+        out["code_after"] = _unique_longest_first(filters["code_after"])
+        out["code_digits"] = int(filters.get("code_digits", 5))
     if "name_cell" in filters:
         out["name_cell"] = re.compile(filters["name_cell"])
     if "yi_idioms" in filters:
