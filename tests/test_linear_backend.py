@@ -15,7 +15,8 @@ from sklearn.feature_extraction.text import TfidfVectorizer
 from jixiao.document.model import Document
 from jixiao.issues.inputs import labelled_sentences
 from jixiao.issues.linear import load_linear, save_linear
-from jixiao.issues.linear_train import train_linear
+from jixiao.issues.inputs import Labelled, SentenceInput
+from jixiao.issues.linear_train import train_linear, unpunctuated_copies
 from jixiao.issues.ngrams import NgramIndex
 
 
@@ -92,3 +93,48 @@ def test_groups_a_model_gives_no_weight_are_not_scanned_and_nothing_else_changes
     kept = [i for i, n in enumerate(names) if n not in skip]
     assert np.array_equal(full[:, kept], skipped[:, kept])
     assert not skipped[:, [names.index(n) for n in skip]].any() and full[:, [names.index(n) for n in skip]].any()
+
+
+def test_problems_and_recommendations_are_also_learned_without_their_full_stop() -> None:
+    def item(text: str, kind: str) -> Labelled:
+        return Labelled(SentenceInput(text, "other"), kind, frozenset({"contract_rigor"} if kind != "none" else ()))
+
+    data = [item("合同未约定验收标准。", "problem"), item("加强合同管理；", "recommendation"),
+            item("资金已全部拨付。", "none"), item("合同未约定付款方式", "problem"), item("。", "problem")]
+    weights = np.asarray([3.0, 1.0, 1.0, 1.0, 1.0])
+    owners = ["a", "b", "c", "d", "e"]
+    out, out_weights, out_owners = unpunctuated_copies(data, weights, owners, 0.5)
+    assert out[:5] == data and out_owners == owners + ["a", "b"]
+    assert [(d.input.text, d.kind, d.categories) for d in out[5:]] == [
+        ("合同未约定验收标准", "problem", frozenset({"contract_rigor"})),
+        ("加强合同管理", "recommendation", frozenset({"contract_rigor"}))]
+    assert out_weights.tolist() == [3.0, 1.0, 1.0, 1.0, 1.0, 1.5, 0.5]
+    assert unpunctuated_copies(data, weights, owners, 0.0) == (data, weights, owners)
+
+
+def test_a_model_trained_without_the_part_column_keeps_loading(gold_docs: list[Document], tmp_path: Path) -> None:
+    """Models trained before ``form:names_part`` existed have no ``part_column`` setting: they are
+    read with the columns they were trained with."""
+    from jixiao.issues.cue_features import cue_names
+
+    old = train_linear(gold_docs[:2], [], {"max_features": 2000, "part_column": False, "calibrate": False})
+    assert "form:names_part" not in cue_names(old.rules, old.sections, old.part_column)
+    del old.settings["part_column"]  # as saved before the setting existed
+    save_linear(old, tmp_path / "old")
+    loaded = load_linear(tmp_path / "old")
+    inputs = [d.input for d in labelled_sentences(gold_docs[4:5])]
+    assert not loaded.part_column and loaded.scores(inputs)[0] == old.scores(inputs)[0]
+    new = train_linear(gold_docs[:2], [], {"max_features": 2000, "calibrate": False})
+    names = cue_names(new.rules, new.sections, new.part_column)
+    assert new.part_column and names.count("form:names_part") == 1
+    assert new.weights.shape[0] == len(new.ngrams) + len(names)
+
+
+@pytest.mark.parametrize("line, kind", [
+    ("3、部分项目资金拨付不及时", "problem"), ("2.强化资金监管", "recommendation"),
+    ("（二）存在问题", "none"), ("六、措施建议", "none"),
+])
+def test_a_terse_list_item_is_read_by_its_words_and_a_part_heading_is_none(line: str, kind: str) -> None:
+    import jixiao
+
+    assert jixiao.load().tag_text(line).sentences[0].kind == kind

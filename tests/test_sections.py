@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from jixiao.document.sections import assign_sections
+from jixiao.document.sections import assign_sections, names_part
 from jixiao.document.sentences import split_offsets
 
 
@@ -52,3 +52,15 @@ def test_a_description_heading_inside_a_problem_or_recommendation_part_leaves_th
 @pytest.mark.parametrize("heading", ["（一）完善绩效目标管理", "（一）绩效目标设置不合理", "2.评价指标未细化"])
 def test_a_heading_that_prescribes_or_finds_fault_is_not_a_description(heading: str) -> None:
     assert sections_of(f"{heading}\n部分指标未量化。")[1][1] != "description"
+
+
+@pytest.mark.parametrize("line, expected", [
+    ("（二）存在问题", True), ("六、措施建议", True), ("有关建议", True), ("一、项目基本情况", True),
+    ("审计发现的主要问题", True), ("（一）存在的问题及原因分析", True),
+    ("1.部分项目合同未约定验收标准", False), ("（二）加强合同履约管理", False), ("三、预算执行率偏低", False),
+    ("项目资金已按合同约定全部拨付到位。", False),
+])
+def test_a_line_that_only_names_a_part_is_told_from_a_terse_statement(line: str, expected: bool) -> None:
+    """``names_part`` reads one line without its document: the classifier's ``form:names_part``
+    column, which tells a heading from a list item that states a shortcoming or a remedy."""
+    assert names_part(line) is expected

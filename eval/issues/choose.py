@@ -9,6 +9,8 @@ calibration only) and scored through the tagging path (predicted sentence bounda
 - the shift split (`corpus/shift/`, registers unlike the five reports): what settings are chosen by;
 - the same, with every sentence classified on its own, without any heading context;
 - dev (report 003), in context and with every sentence on its own;
+- the probe set (`eval/issues/probe/`, 45 short documents written independently in a dozen
+  registers and forms, for evaluation only), in context;
 - with --cv, leave-one-report-out over the four reports that are not the test report, in context
   and with every sentence on its own.
 The test report is never scored here. One JSON line per setting is appended to --out.
@@ -23,7 +25,7 @@ import time
 from pathlib import Path
 
 from jixiao.evaluation.crossval import crossval_issues
-from jixiao.evaluation.data import read_split
+from jixiao.evaluation.data import read_data_file, read_split
 from jixiao.evaluation.run import predict
 from jixiao.evaluation.score import score_documents
 from jixiao.issues.backends import get_backend
@@ -31,6 +33,7 @@ from jixiao.tagger import Tagger
 from jixiao.training.data import load_corpus, load_splits, select
 
 CORPUS = Path("corpus")
+PROBE = Path("eval/issues/probe/documents.jsonl")
 
 
 def figures(metrics: dict) -> dict[str, float]:  # type: ignore[type-arg]
@@ -42,8 +45,8 @@ def figures(metrics: dict) -> dict[str, float]:  # type: ignore[type-arg]
 def markdown_table(rows: list[dict]) -> str:  # type: ignore[type-arg]
     """One row per setting: shift (in context and blind), dev and four-report cross-validation."""
     head = ("| backend | settings | shift kind | shift categories | blind kind | blind categories | dev kind | "
-            "dev categories | dev blind kind | CV4 kind | CV4 categories | CV4 blind kind |\n"
-            "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
+            "dev categories | dev blind kind | CV4 kind | CV4 categories | CV4 blind kind | probe kind | probe categories |\n"
+            "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
     lines = [head]
     for r in rows:
         cv = r.get("cv4", {})
@@ -51,7 +54,8 @@ def markdown_table(rows: list[dict]) -> str:  # type: ignore[type-arg]
                  *(f"{r[part][key]:.3f}" for part in ("shift", "shift_blind", "dev") for key in ("kind", "categories")),
                  f"{r['dev_blind']['kind']:.3f}" if "dev_blind" in r else "",
                  *(f"{cv[key]:.3f}" if key in cv else "" for key in ("kind", "categories")),
-                 f"{r['cv4_blind']['kind']:.3f}" if "cv4_blind" in r else ""]
+                 f"{r['cv4_blind']['kind']:.3f}" if "cv4_blind" in r else "",
+                 *(f"{r['probe'][key]:.3f}" if "probe" in r else "" for key in ("kind", "categories"))]
         lines.append("| " + " | ".join(cells) + " |")
     return "\n".join(lines)
 
@@ -70,6 +74,7 @@ def main() -> None:
     splits = load_splits(CORPUS)
     train, dev = select(docs, splits["train"]), select(docs, splits["dev"])
     shift = read_split(CORPUS, "shift").documents
+    probe = read_data_file(PROBE).documents
     tuning = [d for d in docs if d.id not in set(splits["test"])]
     for argument in args.settings:
         backend, _, raw = argument.partition(":")
@@ -81,7 +86,8 @@ def main() -> None:
                "shift": figures(score_documents(shift, predict(tagger, shift), spans=False)[0]),
                "shift_blind": figures(score_documents(shift, predict(tagger, shift, context="none"), spans=False)[0]),
                "dev": figures(score_documents(dev, predict(tagger, dev), spans=False)[0]),
-               "dev_blind": figures(score_documents(dev, predict(tagger, dev, context="none"), spans=False)[0])}
+               "dev_blind": figures(score_documents(dev, predict(tagger, dev, context="none"), spans=False)[0]),
+               "probe": figures(score_documents(probe, predict(tagger, probe), spans=False)[0])}
         if args.cv:
             row["cv4"] = figures(crossval_issues(tuning, [backend], {backend: settings})[backend])
             row["cv4_blind"] = figures(crossval_issues(tuning, [backend], {backend: settings}, context="none")[backend])

@@ -74,6 +74,13 @@ def heading_level(line: str) -> float | None:
     return -1.0 if len(body) <= 20 else None
 
 
+def names_part(line: str) -> bool:
+    """Whether a line read on its own is a heading that names a part of a report (「（二）存在问题」,
+    「六、措施建议」, 「有关建议」, 「一、项目基本情况」) rather than a statement: the heading detector's
+    test, without the document around it."""
+    return heading_level(line) is not None and heading_kind(line) != "other"
+
+
 def _fused_heading(line: str) -> tuple[float | None, str | None]:
     """(level, heading text) of a heading fused with the text after it, when the heading part
     names a part of the report (problems, recommendations, experience); else (None, None)."""

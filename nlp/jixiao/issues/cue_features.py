@@ -14,6 +14,7 @@ from collections.abc import Collection, Sequence
 import numpy as np
 
 from jixiao.document.model import CATEGORIES
+from jixiao.document.sections import names_part
 from jixiao.issues.inputs import SentenceInput
 from jixiao.issues.rules import KeywordRules
 from jixiao.issues.scanner import KeywordScanner
@@ -27,13 +28,16 @@ SECTIONS: tuple[str, ...] = ("recommendation", "experience")
 _NUMBERED = re.compile(r"^\s*([（(]?[0-9一二三四五六七八九十]{1,3}[）)、.．]|[①-⑳])")
 
 
-def cue_names(rules: KeywordRules, sections: Sequence[str] = ()) -> list[str]:
+def cue_names(rules: KeywordRules, sections: Sequence[str] = (), part_column: bool = False) -> list[str]:
     """The feature columns, in order (saved with a model so a changed list is noticed);
-    ``sections``: the heading contexts that get a column (a subset of ``SECTIONS``)."""
+    ``sections``: the heading contexts that get a column (a subset of ``SECTIONS``);
+    ``part_column``: whether the line names a part of the report (``form:names_part``, a setting
+    of the model: models trained before it existed have no such column)."""
     names = ["cue:problem", "cue:recommendation", "cue:not_problem"]
     names += [f"cue:{key}" for key in rules.cues]
     names += [f"topic:{c}" for c in CATEGORIES]
     names += ["form:short", "form:table", "form:numbered", "form:heading_like"]
+    names += ["form:names_part"] if part_column else []
     names += [f"section:{s}" for s in sections]
     return names
 
@@ -52,12 +56,18 @@ def _keyword_groups(rules: KeywordRules) -> list[tuple[str, tuple[re.Pattern[str
 
 
 def cue_features(inputs: Sequence[SentenceInput], rules: KeywordRules, sections: Sequence[str] = (),
-                 skip: Collection[str] = (), scanner: KeywordScanner | None = None) -> np.ndarray:
+                 skip: Collection[str] = (), scanner: KeywordScanner | None = None,
+                 part_column: bool = False) -> np.ndarray:
     """One row per input, one column per name of ``cue_names`` (0 or 1), as float32.
 
     The keyword groups named in ``skip`` are not scanned and their columns are 0 (a model that
     gives them no weight needs no scan); ``scanner``: ``cue_scanner(rules, skip)``, if the caller
-    keeps one."""
+    keeps one.
+
+    ``form:heading_like`` (short, no end punctuation) marks headings and list items alike; the
+    ``form:names_part`` column (``part_column``) tells the headings that only name a part
+    (「（二）存在问题」, 「有关建议」), which are ``none``, from a list item that states a
+    shortcoming or a remedy in a few words, which is not."""
     texts = [inp.text for inp in inputs]
     scanned = iter((scanner or cue_scanner(rules, skip)).fires(texts).T)
     columns: list[object] = [[False] * len(texts) if name in skip else next(scanned)
@@ -66,6 +76,8 @@ def cue_features(inputs: Sequence[SentenceInput], rules: KeywordRules, sections:
     columns.append([inp.section == "table" for inp in inputs])
     columns.append([_NUMBERED.match(t) is not None for t in texts])
     columns.append([len(t) <= 30 and not t.rstrip().endswith(("。", "；", ";", "！", "？")) for t in texts])
+    if part_column:
+        columns.append([names_part(t) for t in texts])
     for name in sections:
         columns.append([inp.section == name for inp in inputs])
     return np.asarray(columns, dtype=np.float32).reshape(len(columns), len(texts)).T.copy()

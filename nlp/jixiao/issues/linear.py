@@ -77,23 +77,29 @@ class LinearIssueModel(ScoredClassifier):
             raise ValueError(f"section_columns must be among {SECTIONS}, not {sorted(set(columns) - set(SECTIONS))}")
         return columns
 
+    @property
+    def part_column(self) -> bool:
+        """Whether the model has the ``form:names_part`` column (``part_column`` in its settings;
+        models trained before the column existed have none)."""
+        return bool(self.settings.get("part_column", False))
+
     def cue_matrix(self, inputs: list[SentenceInput]) -> np.ndarray:
         """The cue columns, each scaled by its group's weight: ``cue_weight`` for the kind cues and
         the form of the line, ``topic_weight`` for the topic words of the categories,
         ``section_weight`` for the section columns (present only when that weight is above 0)."""
         key = (self.rules.text, *(self.settings.get(k) for k in ("topic_weight", "section_weight", "cue_weight",
-                                                                     "section_columns")))
+                                                                     "section_columns", "part_column")))
         if self._cues is None or self._cues[0] != key:
             weights = {"topic": float(self.settings.get("topic_weight", 1.0)),
                        "section": float(self.settings.get("section_weight", 0.0))}
             default = float(self.settings.get("cue_weight", 1.0))
-            names = cue_names(self.rules, self.sections)
+            names = cue_names(self.rules, self.sections, self.part_column)
             scale = np.asarray([weights.get(name.split(":")[0], default) for name in names], dtype=np.float32)
             # a group scaled by 0 (the topic words when topic_weight is 0) is not scanned at all
             skip = frozenset(n for n, w in zip(names, scale) if w == 0)
             self._cues = (key, scale, skip, cue_scanner(self.rules, skip))
         _, scale, skip, scanner = self._cues
-        return cue_features(inputs, self.rules, self.sections, skip, scanner) * scale
+        return cue_features(inputs, self.rules, self.sections, skip, scanner, self.part_column) * scale
 
     def raw_scores(self, inputs: list[SentenceInput]) -> np.ndarray:
         """The linear scores (logits) of every kind and category, one row per input."""
@@ -200,7 +206,7 @@ def save_linear(model: LinearIssueModel, folder: Path) -> None:
     config = {"backend": "linear", "settings": model.settings, "thresholds": model.thresholds,
               "temperature": model.temperature, "kind_classes": model.kind_classes, "categories": model.categories,
               "ngram_range": [model.ngrams.low, model.ngrams.high], "lowercase": model.ngrams.lowercase,
-              "cue_names": cue_names(model.rules, model.sections)}
+              "cue_names": cue_names(model.rules, model.sections, model.part_column)}
     (folder / CONFIG_FILE).write_text(json.dumps(config, ensure_ascii=False, indent=1) + "\n", "utf-8")
     save_keywords(model.rules, folder)
 
@@ -223,11 +229,11 @@ def load_linear(folder: Path) -> LinearIssueModel:
                                  dict(config.get("settings", {})), dict(config.get("temperature", {})))
     except (OSError, ValueError, KeyError, TypeError, yaml.YAMLError, SafetensorError) as exc:
         raise ValueError(f"{folder}: not a readable linear issue model ({exc})") from exc
-    expected = len(grams) + len(cue_names(rules, model.sections))
+    expected = len(grams) + len(cue_names(rules, model.sections, model.part_column))
     if model.weights.shape != (expected, len(model.kind_classes) + len(model.categories)):
         raise ValueError(f"{folder / WEIGHTS_FILE}: weights of shape {model.weights.shape} do not fit "
                          f"{expected} features and {len(model.kind_classes)} kinds + {len(model.categories)} categories")
-    if config.get("cue_names") and config["cue_names"] != cue_names(rules, model.sections):
+    if config.get("cue_names") and config["cue_names"] != cue_names(rules, model.sections, model.part_column):
         raise ValueError(f"{folder / KEYWORDS_FILE}: its cue groups differ from those the model was trained with")
     if set(model.categories) - set(CATEGORIES):
         raise ValueError(f"{folder / CONFIG_FILE}: unknown categories {sorted(set(model.categories) - set(CATEGORIES))}")

@@ -30,6 +30,7 @@ def train_linear(train_docs: list[Document], dev_docs: list[Document], settings:
     settings = {**DEFAULTS, **(settings or {})}
     rules = rules or load_keywords()
     data, weights, owners = _labelled(train_docs, float(settings["real_weight"]))
+    data, weights, owners = unpunctuated_copies(data, weights, owners, float(settings.get("unpunctuated_copies", 0.0)))
     texts = [d.input.text for d in data]
     vectorizer = TfidfVectorizer(analyzer="char", ngram_range=(int(settings["ngram_min"]), int(settings["ngram_max"])),
                                  min_df=int(settings["min_df"]), max_features=int(settings["max_features"]),
@@ -114,6 +115,31 @@ def _labelled(docs: list[Document], real_weight: float) -> tuple[list[Labelled],
         weights += [1.0 if doc.meta.get("source") == "authored" else real_weight] * len(labelled)
         owners += [doc.id] * len(labelled)
     return data, np.asarray(weights), owners
+
+
+END_PUNCTUATION = "。；！？;!?"
+
+
+def unpunctuated_copies(data: list[Labelled], weights: np.ndarray, owners: list[str], weight: float
+                        ) -> tuple[list[Labelled], np.ndarray, list[str]]:
+    """The training sentences, and (``weight`` > 0) a copy of every problem and recommendation
+    that ends in 。；！？ without that end, labelled the same, at ``weight`` times its weight.
+
+    List items, table rows, slides and text taken from web pages state shortcomings and remedies
+    without end punctuation (「1.部分项目合同未约定验收标准」, 「建议加强合同履约管理」). In typeset
+    reports such a line is most often a heading, so a model trained on them alone reads a missing
+    。 as "heading, none"; the copies teach it that the words decide, not the full stop."""
+    if weight <= 0:
+        return data, weights, owners
+    extra = [(Labelled(d.input._replace(text=d.input.text.rstrip().rstrip(END_PUNCTUATION)), d.kind, d.categories),
+              w * weight, owner)
+             for d, w, owner in zip(data, weights, owners)
+             if d.kind != "none" and d.input.text.rstrip().endswith(tuple(END_PUNCTUATION))
+             and d.input.text.rstrip().rstrip(END_PUNCTUATION)]
+    if not extra:
+        return data, weights, owners
+    copies, copy_weights, copy_owners = zip(*extra)
+    return data + list(copies), np.concatenate([weights, np.asarray(copy_weights)]), owners + list(copy_owners)
 
 
 def _features(model: LinearIssueModel, inputs: list) -> csr_matrix:  # type: ignore[type-arg]

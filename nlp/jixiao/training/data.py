@@ -18,7 +18,8 @@ CORPUS = Path("corpus")
 SPLITS_FILE = "splits.json"
 
 
-EVALUATION_ONLY_SETS = frozenset({"shift-dev"})  # meta.set values that no training path may read
+# meta.set values that no training path may read: the shift split and the classifier's probe set
+EVALUATION_ONLY_SETS = frozenset({"shift-dev", "issues-probe"})
 
 
 class TrainingDataError(ValueError):
