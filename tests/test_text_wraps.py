@@ -120,3 +120,27 @@ def _records(make) -> str:
         "ragged prose", "tab table", "two lines"])
 def test_files_that_are_not_wrapped_are_left_as_they_are(text):
     assert join_wrapped_lines(text) == (text, 0)
+
+
+def test_the_line_breaks_of_a_text_file_can_be_kept_as_they_are(tmp_path):
+    """``--keep-line-breaks`` (``join_lines=False``): a user whose line breaks carry meaning gets
+    the file's lines as written, and the default run joins them."""
+    import json
+
+    from typer.testing import CliRunner
+
+    from jixiao.cli.main import app
+
+    text = wrapped_report(25)
+    path = tmp_path / "wrapped.txt"
+    path.write_text(text, encoding="utf-8")
+    kept = read_file(path, join_lines=False)
+    assert kept.text == clean(text).text and "joined_line_breaks" not in kept.meta
+    assert read_file(path).meta["joined_line_breaks"] > 100
+    for extra, joined in (([], True), (["--keep-line-breaks"], False)):
+        out = tmp_path / f"out{len(extra)}.jsonl"
+        result = CliRunner().invoke(app, ["tag", str(path), "-o", str(out), "--quiet", *extra])
+        assert result.exit_code == 0, result.output
+        record = json.loads(out.read_text("utf-8"))
+        assert ("joined_line_breaks" in record["meta"]) is joined
+        assert (record["text"] == kept.text) is not joined

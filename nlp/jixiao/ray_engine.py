@@ -96,7 +96,8 @@ class TagBatch:
 
     def _tag(self, data: bytes, source: str, doc_id: str) -> Any:
         limits = self.reading.limits
-        document = read_bytes(data, source, doc_id, limits=limits, encoding_errors=self.reading.encoding_errors)
+        document = read_bytes(data, source, doc_id, limits=limits, encoding_errors=self.reading.encoding_errors,
+                              join_lines=self.reading.join_lines)
         return self.tagger.tag_document(document)
 
 

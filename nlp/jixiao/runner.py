@@ -94,10 +94,12 @@ class FileTimeout(BaseException):
 
 @dataclass(frozen=True)
 class Reading:
-    """How files are read: the limits of ``jixiao.ingest.limits`` and what to do with bad bytes."""
+    """How files are read: the limits of ``jixiao.ingest.limits``, what to do with bad bytes, and
+    whether a hard-wrapped text file's lines are joined (``read_bytes``)."""
 
     limits: Limits = DEFAULT_LIMITS
     encoding_errors: str = "strict"
+    join_lines: bool = True
 
 
 # --- one document ---------------------------------------------------------------------------
@@ -143,7 +145,8 @@ def tag_to_result(tagger: Tagger, path: str | Path, doc_id: str | None = None, r
     """Read and tag one file within the limits; an unreadable file, a file over a limit, or a bug
     on one file fails that file only."""
     def work() -> Document:
-        document = read_file(path, doc_id, limits=reading.limits, encoding_errors=reading.encoding_errors)
+        document = read_file(path, doc_id, limits=reading.limits, encoding_errors=reading.encoding_errors,
+                             join_lines=reading.join_lines)
         return tagger.tag_document(document)
 
     return guarded(str(path), work, reading.limits.seconds)
@@ -176,7 +179,7 @@ def tag_batch(tagger: Tagger, jobs: Sequence[tuple[str, str | None]], reading: R
     that a failure or a slow file still fails that file only, with its own reason."""
     seconds = reading.limits.seconds
     results = [guarded(path, partial(read_file, path, doc_id, limits=reading.limits,
-                                     encoding_errors=reading.encoding_errors), seconds)
+                                     encoding_errors=reading.encoding_errors, join_lines=reading.join_lines), seconds)
                for path, doc_id in jobs]
     readable = [i for i, result in enumerate(results) if result.document is not None]
     if len(readable) > 1:

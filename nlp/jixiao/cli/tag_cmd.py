@@ -48,6 +48,7 @@ def tag(
     errors: Annotated[Path | None, typer.Option("--errors", help="Where unreadable files are listed; default OUT.errors.jsonl.")] = None,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress and no summary (failures are still listed).")] = False,
     encoding_errors: Annotated[EncodingErrors, typer.Option("--encoding-errors", help="replace: read a text report with a few undecodable bytes as U+FFFD (counted in meta.replaced_bytes) instead of refusing it.")] = EncodingErrors.strict,
+    keep_line_breaks: Annotated[bool, typer.Option("--keep-line-breaks", help="Keep every line break of a .txt report as it is. By default a hard-wrapped text file (lines cut at a fixed width inside paragraphs) has those breaks joined again, counted in meta.joined_line_breaks.")] = False,
     time_limit: Annotated[float, typer.Option("--time-limit", min=0, help="Seconds to read and tag one file before it is listed as an error; 0: no limit.")] = DEFAULT_LIMITS.seconds or 0,
     max_docx_xml_mb: Annotated[float, typer.Option("--max-docx-xml-mb", min=0, help="Most decompressed XML in one .docx (zip bombs); 0: no limit.")] = DEFAULT_LIMITS.docx_xml_mb or 0,
     max_docx_unzipped_mb: Annotated[float, typer.Option("--max-docx-unzipped-mb", min=0, help="Most decompressed content (images included) in one .docx; 0: no limit.")] = DEFAULT_LIMITS.docx_unzipped_mb or 0,
@@ -76,7 +77,7 @@ def tag(
     limits = Limits(docx_xml_mb=max_docx_xml_mb or None, docx_unzipped_mb=max_docx_unzipped_mb or None,
                     xml_depth=max_xml_depth or None, pdf_pages=max_pdf_pages or None, characters=max_chars or None,
                     seconds=time_limit or None)
-    reading = Reading(limits, encoding_errors.value)
+    reading = Reading(limits, encoding_errors.value, join_lines=not keep_line_breaks)
     if engine is Engine.ray:
         if resume:
             fail("--resume works with the local engine; a Ray run writes its shards anew")

@@ -79,20 +79,23 @@ def _extract(data: bytes, path: str, limits: Limits, encoding_errors: str) -> tu
 
 
 def read_bytes(data: bytes, path: str, doc_id: str | None = None, *, limits: Limits = DEFAULT_LIMITS,
-               encoding_errors: str = "strict") -> Document:
+               encoding_errors: str = "strict", join_lines: bool = True) -> Document:
     """Turn a file's bytes into a Document: cleaned text, metadata and tables, nothing else.
 
     Sentences and sections are document analysis, done once by the tagging path
     (``jixiao.tagger``) on the text returned here, so the Document has no sentences yet.
     ``encoding_errors="replace"`` reads a text file with a few undecodable bytes, recording how
-    many were replaced in ``meta.replaced_bytes``.
+    many were replaced in ``meta.replaced_bytes``. ``join_lines=False`` keeps every line break of
+    a text file as it is; by default a hard-wrapped text file has the lines its layout broke
+    joined again (``jixiao.ingest.text_wraps``, counted in ``meta.joined_line_breaks``).
     """
     extracted, replaced = _extract(data, path, limits, encoding_errors)
     check_characters(len(extracted.text), path, limits)
     cleaned = clean(extracted.text)
     if not cleaned.text.strip():
         raise IngestError(path, "no text in the file")
-    text, joins = join_wrapped_lines(cleaned.text) if extracted.format == "txt" else (cleaned.text, 0)
+    text, joins = (join_wrapped_lines(cleaned.text) if extracted.format == "txt" and join_lines
+                   else (cleaned.text, 0))
     meta = {"source": path, "sha256": hashlib.sha256(data).hexdigest(), "format": extracted.format}
     if extracted.encoding:
         meta["encoding"] = extracted.encoding
@@ -108,8 +111,9 @@ def read_bytes(data: bytes, path: str, doc_id: str | None = None, *, limits: Lim
 
 
 def read_file(path: str | Path, doc_id: str | None = None, *, limits: Limits = DEFAULT_LIMITS,
-              encoding_errors: str = "strict") -> Document:
-    """Read a report; raise IngestError with a one-line reason for anything unreadable or over a limit."""
+              encoding_errors: str = "strict", join_lines: bool = True) -> Document:
+    """Read a report; raise IngestError with a one-line reason for anything unreadable or over a
+    limit. ``encoding_errors`` and ``join_lines``: as for ``read_bytes``."""
     name = str(path)
     try:
         with open(path, "rb") as handle:
@@ -125,7 +129,7 @@ def read_file(path: str | Path, doc_id: str | None = None, *, limits: Limits = D
         raise IngestError(name, "permission denied") from exc
     except OSError as exc:
         raise IngestError(name, f"cannot read ({exc.strerror})") from exc
-    return read_bytes(data, name, doc_id, limits=limits, encoding_errors=encoding_errors)
+    return read_bytes(data, name, doc_id, limits=limits, encoding_errors=encoding_errors, join_lines=join_lines)
 
 
 def _remap_table(table: Table, cleaned: CleanText) -> Table:
