@@ -131,7 +131,7 @@ def test_a_model_trained_without_the_part_column_keeps_loading(gold_docs: list[D
 
 
 @pytest.mark.parametrize("line, kind", [
-    ("3、部分项目资金拨付不及时", "problem"), ("2.强化资金监管", "recommendation"),
+    ("3、部分项目资金拨付不及时", "problem"), ("1.部分项目合同未约定验收标准", "problem"),
     ("（二）存在问题", "none"), ("六、措施建议", "none"),
 ])
 def test_a_terse_list_item_is_read_by_its_words_and_a_part_heading_is_none(line: str, kind: str) -> None:
