@@ -131,11 +131,12 @@ def unpunctuated_copies(data: list[Labelled], weights: np.ndarray, owners: list[
     。 as "heading, none"; the copies teach it that the words decide, not the full stop."""
     if weight <= 0:
         return data, weights, owners
-    extra = [(Labelled(d.input._replace(text=d.input.text.rstrip().rstrip(END_PUNCTUATION)), d.kind, d.categories),
-              w * weight, owner)
-             for d, w, owner in zip(data, weights, owners)
-             if d.kind != "none" and d.input.text.rstrip().endswith(tuple(END_PUNCTUATION))
-             and d.input.text.rstrip().rstrip(END_PUNCTUATION)]
+    extra = []
+    for d, w, owner in zip(data, weights, owners):
+        text = d.input.text.rstrip()
+        bare = text.rstrip(END_PUNCTUATION)
+        if d.kind != "none" and bare and bare != text:
+            extra.append((Labelled(d.input._replace(text=bare), d.kind, d.categories), w * weight, owner))
     if not extra:
         return data, weights, owners
     copies, copy_weights, copy_owners = zip(*extra)

@@ -111,7 +111,7 @@ def _code_shaped(text: str, c: Candidate, grammar: Grammar) -> bool:
     """Whether the number of a candidate right after 电话 or 手机 reads as a phone number: long, or
     with a dash inside it (010-87654321)."""
     digits = sum(ch.isdigit() for ch in c.number)
-    return digits >= grammar.code_digits or text[c.start : c.end + 1].count("-") > 0
+    return digits >= grammar.code_digits or "-" in text[c.start : c.end + 1]
 
 
 def _grade(text: str, c: Candidate, grammar: Grammar) -> bool:
