@@ -199,11 +199,17 @@ def _range_head(text: str, start: int, grammar: Grammar) -> str:
     return text_before(text, m.start(), 4) if m else ""
 
 
+CUE_REACH = 24  # characters before a cued classifier's count searched, within its clause, for a cue
+
+
 def _keep_classifier(text: str, c: Candidate, grammar: Grammar) -> bool:
     if c.label != "COUNT":
         return True
     if text[c.end - 1 : c.end + 1] in grammar.classifier_word_blocks:
         return False
+    cues = grammar.cued_classifiers.get(c.unit)
+    if cues and not any(cue in text_since(text, c.start, CLAUSE_STOPS, CUE_REACH) for cue in cues):
+        return False  # 1路公交: a route's name; 视频监控3,600路 counts channels
     chinese = not any(ch.isdigit() for ch in c.number)
     if chinese and c.unit in grammar.ordinal_classifiers:
         before = text[max(0, c.start - 1) : c.start]

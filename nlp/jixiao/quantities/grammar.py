@@ -98,6 +98,8 @@ class Grammar:
     # digits or more or a dash inside; a short count after them (卫星电话12部) stays a count.
     code_after: tuple[str, ...] = ()
     code_digits: int = 5
+    # A classifier that counts only in the clause of one of its cue words (视频监控3,600路).
+    cued_classifiers: dict[str, tuple[str, ...]] = field(default_factory=dict)
 
     def expand(self, pattern: str) -> str:
         """Replace ``{name}`` references recursively by their fragments."""
@@ -195,6 +197,8 @@ def _optional_keys(data: dict[str, Any]) -> dict[str, Any]:
     for key in ("count_period_adjectives", "duration_classifiers"):
         if key in data:
             out[key] = _unique_longest_first(data[key])
+    if "cued_classifiers" in data:
+        out["cued_classifiers"] = {unit: tuple(cues) for unit, cues in data["cued_classifiers"].items()}
     if "unit_word_blocks" in data:
         out["unit_word_blocks"] = frozenset(data["unit_word_blocks"])
     expand = _expander(data["fragments"])
