@@ -14,7 +14,7 @@ from collections.abc import Collection, Sequence
 import numpy as np
 
 from jixiao.document.model import CATEGORIES
-from jixiao.document.sections import names_part
+from jixiao.document.sections import MAX_HEADING_CHARS, names_part
 from jixiao.issues.inputs import SentenceInput
 from jixiao.issues.rules import KeywordRules
 from jixiao.issues.scanner import KeywordScanner
@@ -77,7 +77,9 @@ def cue_features(inputs: Sequence[SentenceInput], rules: KeywordRules, sections:
     columns.append([_NUMBERED.match(t) is not None for t in texts])
     columns.append([len(t) <= 30 and not t.rstrip().endswith(("。", "；", ";", "！", "？")) for t in texts])
     if part_column:
-        columns.append([names_part(t) for t in texts])
+        # a line longer than any heading names no part (inputs are canonical: no white space to
+        # strip); most sentences are, and skip the test
+        columns.append([len(t) <= MAX_HEADING_CHARS and names_part(t) for t in texts])
     for name in sections:
         columns.append([inp.section == name for inp in inputs])
     return np.asarray(columns, dtype=np.float32).reshape(len(columns), len(texts)).T.copy()

@@ -84,6 +84,8 @@ def sections_at(text: str, offsets: Offsets) -> list[str]:
     """The section of each sentence at ``offsets``, ``table`` for table cells: the one part of an
     input that depends on the sentences before it."""
     sections = assign_sections(text, list(offsets))
+    if "\t" not in text:  # no table cell anywhere (most short documents): nothing to look up
+        return sections
     return ["table" if _in_table(text, s) else section for (s, _), section in zip(offsets, sections)]
 
 
