@@ -14,11 +14,13 @@ import importlib.util
 import threading
 import time
 from types import TracebackType
-from typing import NoReturn
+from typing import TYPE_CHECKING, NoReturn
 
 from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, ProgressColumn, SpinnerColumn, TaskID, TextColumn, TimeElapsedColumn
-from rich.progress import Progress as RichProgress
+
+if TYPE_CHECKING:  # the bar is imported when a terminal shows one: most runs never draw it
+    from rich.progress import Progress as RichProgress
+    from rich.progress import ProgressColumn, TaskID
 
 HEARTBEAT_SECONDS = 60.0  # a plain-line progress with nothing to say still says it is alive this often
 PLAIN_STEP_SHARE = 0.1  # in plain mode a silent advance is logged after a tenth of the total ...
@@ -80,7 +82,7 @@ class Progress:
         self.completed = 0
         self._started = 0.0
         self._rich: RichProgress | None = None
-        self._task = TaskID(0)
+        self._task: TaskID | None = None
         self._last_logged = 0
         self._last_line = 0.0
         self._status = ""
@@ -94,6 +96,9 @@ class Progress:
     def __enter__(self) -> Progress:
         self._started = time.monotonic()
         if self.live:
+            from rich.progress import BarColumn, MofNCompleteColumn, SpinnerColumn, TextColumn, TimeElapsedColumn
+            from rich.progress import Progress as RichProgress
+
             columns: list[ProgressColumn] = [SpinnerColumn(), TextColumn("{task.description}")]
             if self.total is not None:
                 columns += [BarColumn(), MofNCompleteColumn()]
@@ -121,7 +126,7 @@ class Progress:
 
     def advance(self, message: str = "", steps: int = 1) -> None:
         self.completed += steps
-        if self._rich is not None:
+        if self._rich is not None and self._task is not None:
             self._rich.update(self._task, advance=steps, message="")
             if message:  # what a step reports stays on screen above the bar
                 count = f"{self.completed}/{self.total}" if self.total else str(self.completed)
@@ -134,7 +139,7 @@ class Progress:
 
     def status(self, message: str) -> None:
         self._status = message
-        if self._rich is not None:
+        if self._rich is not None and self._task is not None:
             self._rich.update(self._task, message=message)
 
     def _due(self) -> bool:
