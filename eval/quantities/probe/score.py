@@ -1,6 +1,6 @@
 """Score the shipped quantity extractor on the probe cases, spans matched exactly.
 
-    .venv/bin/python eval/quantities/probe/score.py [--model PATH]
+    .venv/bin/python eval/quantities/probe/score.py [--model PATH] [--cases FILE] [--quiet]
 
 ``cases.jsonl``: 220 one-sentence cases (currency, rates, fractions, ranges, measures, counts and
 hard negatives) written from SCHEME §1 and GUIDELINES alone by a session that saw neither the
@@ -25,11 +25,13 @@ CASES = Path(__file__).with_name("cases.jsonl")
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--model", default=None, help="model folder (default: the bundled model)")
+    parser.add_argument("--cases", type=Path, default=CASES, help=f"cases file (default: {CASES.name} here)")
+    parser.add_argument("--quiet", action="store_true", help="the figures only, not the cases that differ")
     args = parser.parse_args()
     tagger = jixiao.load(args.model)
     expected = found = right = 0
     differences = []
-    for line in CASES.read_text(encoding="utf-8").splitlines():
+    for line in args.cases.read_text(encoding="utf-8").splitlines():
         case = json.loads(line)
         text = case["text"]
         predicted = {(text[s.start : s.end], s.label): s for s in tagger.tag_text(text).spans}
@@ -55,7 +57,8 @@ def main() -> None:
             differences.append(f"{case['id']} {text}\n    " + "\n    ".join(problems))
     print(f"{found} of {expected} expected spans found exactly ({found / expected:.3f}); "
           f"{right} of {found} with the right value, unit, upper end and approximation")
-    print("\n".join(differences))
+    if not args.quiet:
+        print("\n".join(differences))
 
 
 if __name__ == "__main__":
