@@ -95,8 +95,6 @@ def filter_flags(text: str, c: Candidate, grammar: Grammar) -> list[str]:
         flags.append("row_number")
     if _frequency(text, c, grammar):
         flags.append("frequency")
-    if _schedule(text, c, grammar):
-        flags.append("schedule")
     if _name_cell(text, c, grammar):
         flags.append("name_cell")
     if not _keep_numeral(text, c):
@@ -146,14 +144,6 @@ def _frequency(text: str, c: Candidate, grammar: Grammar) -> bool:
     if grammar.frequency_before is None or c.label != "COUNT" or c.unit not in grammar.frequency_units:
         return False
     return grammar.frequency_before.search(text, max(0, c.start - FREQUENCY_REACH), c.start) is not None
-
-
-def _schedule(text: str, c: Candidate, grammar: Grammar) -> bool:
-    """Instalments are how a thing is done, not a count of it (分两次支付, 分三批拨付资金: GUIDELINES
-    §4); the phases of a project counted as such (项目共分三期, 划分三个阶段) stay counts."""
-    if grammar.schedule_before is None or c.label != "COUNT" or c.unit not in grammar.schedule_units:
-        return False
-    return grammar.schedule_before.search(text_before(text, c.start, 3)) is not None
 
 
 CELL_REACH = 12  # characters on either side of a candidate searched for its cell's bounds

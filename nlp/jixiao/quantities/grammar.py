@@ -87,10 +87,6 @@ class Grammar:
     # table of non-spans and GUIDELINES §4 ("frequencies with 每 are never spans").
     frequency_units: tuple[str, ...] = ()
     frequency_before: re.Pattern[str] | None = None
-    # Instalments are no count either (分两次支付, 分三批下达: GUIDELINES §4, "scheduling uses"):
-    # a count with one of these classifiers right after this pattern; 共分三期 counts phases.
-    schedule_units: tuple[str, ...] = ()
-    schedule_before: re.Pattern[str] | None = None
     # A table cell that is only a name of this form (一组, 五组: a 村民小组 in a 公示 row) counts
     # nothing (GUIDELINES §4).
     name_cell: re.Pattern[str] | None = None
@@ -214,9 +210,6 @@ def _optional_keys(data: dict[str, Any]) -> dict[str, Any]:
     if "frequency_before" in filters:
         out["frequency_before"] = re.compile(filters["frequency_before"])
         out["frequency_units"] = tuple(filters.get("frequency_units", ()))
-    if "schedule_before" in filters:
-        out["schedule_before"] = re.compile(f"(?:{filters['schedule_before']})$")
-        out["schedule_units"] = tuple(filters.get("schedule_units", ()))
     if "grade_before" in filters:
         out["grade_before"] = re.compile(f"(?:{filters['grade_before']})$")
         out["grade_classifiers"] = tuple(filters.get("grade_classifiers", ()))
