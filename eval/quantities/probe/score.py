@@ -29,7 +29,7 @@ def main() -> None:
     parser.add_argument("--quiet", action="store_true", help="the figures only, not the cases that differ")
     args = parser.parse_args()
     tagger = jixiao.load(args.model)
-    expected = found = right = 0
+    expected = found = right = extra = 0
     differences = []
     for line in args.cases.read_text(encoding="utf-8").splitlines():
         case = json.loads(line)
@@ -37,6 +37,7 @@ def main() -> None:
         predicted = {(text[s.start : s.end], s.label): s for s in tagger.tag_text(text).spans}
         wanted = {(s["text"], s["label"]): s for s in case["spans"]}
         problems = [f"extra {key}" for key in predicted if key not in wanted]
+        extra += len(problems)
         for key, gold in wanted.items():
             expected += 1
             span = predicted.get(key)
@@ -56,7 +57,8 @@ def main() -> None:
         if problems:
             differences.append(f"{case['id']} {text}\n    " + "\n    ".join(problems))
     print(f"{found} of {expected} expected spans found exactly ({found / expected:.3f}); "
-          f"{right} of {found} with the right value, unit, upper end and approximation")
+          f"{right} of {found} with the right value, unit, upper end and approximation; {extra} spans found that no case "
+          "expects")
     if not args.quiet:
         print("\n".join(differences))
 
