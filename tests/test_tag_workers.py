@@ -218,6 +218,10 @@ def test_a_batch_tags_as_each_file_alone_and_a_bad_file_fails_alone(tmp_path: Pa
     assert [len(b) for b in cut] == [3] * 6 + [2] and sum(cut, []) == sizes
     one_each = list(batches(sizes, {"batch_files": 64, "batch_bytes": 1}))
     assert [len(b) for b in one_each] == [1] * len(sizes)
+    # several processes: the smaller parallel size decides, one process keeps the larger one
+    shared = {"batch_files": 64, "batch_bytes": 10**9, "parallel_batch_bytes": 1}
+    assert [len(b) for b in batches(sizes, shared, parallel=True)] == [1] * len(sizes)
+    assert [len(b) for b in batches(sizes, shared)] == [len(sizes)]
 
 
 def test_start_workers_starts_the_processes_before_any_task_and_process_map_uses_them(rules_model: Path) -> None:

@@ -197,10 +197,14 @@ def tag_batch(tagger: Tagger, jobs: Sequence[tuple[str, str | None]], reading: R
     return results
 
 
-def batches(jobs: Sequence[tuple[str, str | None]], settings: dict[str, Any]) -> Iterator[list[tuple[str, str | None]]]:
+def batches(jobs: Sequence[tuple[str, str | None]], settings: dict[str, Any],
+            parallel: bool = False) -> Iterator[list[tuple[str, str | None]]]:
     """Consecutive files in batches of at most ``batch_files`` and about ``batch_bytes`` (by file
-    size, ``[tagging]`` in settings.toml); a large file makes a batch of its own."""
+    size, ``[tagging]`` in settings.toml); a large file makes a batch of its own. ``parallel``:
+    several processes share the batches, which are then about ``parallel_batch_bytes``."""
     most_files, most_bytes = int(settings.get("batch_files", 64)), int(settings.get("batch_bytes", 1 << 18))
+    if parallel:
+        most_bytes = int(settings.get("parallel_batch_bytes", most_bytes))
     batch: list[tuple[str, str | None]] = []
     size = 0
     for job in jobs:
@@ -474,7 +478,7 @@ def process_map(fn: Callable[[T], R], items: Iterable[T], model: ModelRef, worke
     (``start_workers``, of ``pool_size`` processes); it is shut down at the end, as one made here is.
     """
     worker_settings = settings.get("workers", {})
-    ahead = max(1, int(worker_settings.get("in_flight_per_worker", 4)))
+    ahead = max(1, int(worker_settings.get("in_flight_per_worker", 8)))
     pool = pool_size(workers, here is not None)
     limit = workers * ahead
     if pool < 1 and here is not None:
@@ -795,8 +799,9 @@ def _outcomes(tagger: Tagger, ref: ModelRef, todo: list[tuple[str, str | None]],
     """The outcomes of ``todo`` in input order; ``executor``: the workers started for the run (on
     resume there may be fewer files left than workers; the surplus workers stay idle)."""
     settings = load_settings()
-    jobs = batches(todo, settings.get("tagging", {}))
-    if executor is None or len(todo) <= 1:
+    parallel = executor is not None and len(todo) > 1
+    jobs = batches(todo, settings.get("tagging", {}), parallel)
+    if not parallel:
         return (replace(outcome_of(result, info, lazy=True), batch=number) for number, batch in enumerate(jobs)
                 for result in tag_batch(tagger, batch, reading))
     outcomes = process_map(partial(_worker_outcomes, ref, reading, info), jobs, ref, workers, settings,
