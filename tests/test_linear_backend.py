@@ -138,3 +138,31 @@ def test_a_terse_list_item_is_read_by_its_words_and_a_part_heading_is_none(line:
     import jixiao
 
     assert jixiao.load().tag_text(line).sentences[0].kind == kind
+
+
+def test_a_problem_or_remedy_without_a_likely_category_becomes_none(small_model, gold_docs) -> None:  # type: ignore[no-untyped-def]
+    """``min_category_score``: a non-none sentence whose best category scores below the floor is
+    none, with the none probability as its score; the others keep kind, score and categories, in
+    scoring and in tagging alike."""
+    from dataclasses import replace
+
+    inputs = [d.input for d in labelled_sentences(gold_docs[3:5])]
+    kinds, scores, categories = small_model.scores(inputs)
+    best = [max(c.values()) for c in categories]
+    issues = [b for k, b in zip(kinds, best) if k != "none"]
+    assert len(issues) >= 2
+    floor = sorted(issues)[len(issues) // 2]  # the weaker half of the issues falls under it
+    floored = replace(small_model, settings={**small_model.settings, "min_category_score": floor})
+    kind_probabilities = small_model.probabilities(inputs)[0]
+    none = small_model.kind_classes.index("none")
+    for tagging in (False, True):
+        new_kinds, new_scores, new_categories = (floored.tagging_scores if tagging else floored.scores)(inputs)
+        for i, (k, b) in enumerate(zip(kinds, best)):
+            if k != "none" and b < floor:
+                assert new_kinds[i] == "none" and new_scores[i] == pytest.approx(kind_probabilities[i, none])
+                assert new_categories[i] == ({} if tagging else categories[i])
+            else:
+                assert (new_kinds[i], new_scores[i]) == (k, pytest.approx(scores[i]))
+                if k != "none":
+                    assert new_categories[i] == pytest.approx(categories[i])
+    assert sum(k != "none" for k in floored.scores(inputs)[0]) < len(issues)

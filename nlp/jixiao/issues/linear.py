@@ -187,11 +187,26 @@ class LinearIssueModel(ScoredClassifier):
         features = self._features(inputs)
         kind = self._kind_probabilities(features, inputs)
         best = kind.argmax(axis=1)
+        none = self.kind_classes.index("none") if "none" in self.kind_classes else None
+        keep = None if none_categories or none is None else best != none
+        categories = self._category_probabilities(features, keep)
+        floor = float(self.settings.get("min_category_score", 0.0))
+        if floor > 0 and none is not None and len(categories):
+            # a problem or remedy concerns one of the categories (SCHEME §2): a sentence whose best
+            # category is this unlikely reads as one only by its form (a duty or a standard written
+            # as an imperative) and is none
+            rows = np.flatnonzero(best != none) if keep is None else np.flatnonzero(keep)
+            weak = categories.max(axis=1) < floor
+            weak_rows = rows[weak[rows]] if keep is None else rows[weak]
+            best = best.copy()
+            best[weak_rows] = none
+            if keep is not None:
+                categories = categories[~weak]
         kinds = [self.kind_classes[i] for i in best]
-        keep = None if none_categories or "none" not in self.kind_classes else best != self.kind_classes.index("none")
-        cats = iter(self._category_probabilities(features, keep).tolist())
+        scores = kind[np.arange(len(best)), best]
+        cats = iter(categories.tolist())
         names = self.categories
-        return kinds, kind.max(axis=1).tolist(), [
+        return kinds, scores.tolist(), [
             dict(zip(names, next(cats))) if none_categories or k != "none" else {} for k in kinds]
 
 
