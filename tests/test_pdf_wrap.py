@@ -133,6 +133,19 @@ def test_report_002_as_a_narrow_pdf_gives_every_value_of_the_txt(report_002: tup
     assert not missing and not invented, f"missing {sorted(missing.items())}; invented {sorted(invented.items())}"
 
 
+@pytest.mark.parametrize("width", [150, 110])
+@pytest.mark.parametrize("report", sorted((ROOT / "corpus" / "raw").glob("*.txt")), ids=lambda p: p.name[:3])
+def test_every_report_as_a_narrow_pdf_gives_the_quantities_of_its_txt(report: Path, width: int) -> None:
+    """The same check on each of the five reports, at two column widths (the lines wrap at other
+    places), rates included."""
+    txt = read_file(report).text
+    pdf = read_bytes(narrow_pdf(_paragraphs(txt), width=width), report.with_suffix(".pdf").name).text
+    labels = ("AMOUNT", "RATE", "COUNT", "MEASURE")
+    expected, found = _values(txt, labels), _values(pdf, labels)
+    assert sum(expected.values()) > 40
+    assert expected == found, f"missing {sorted((expected - found).items())}; invented {sorted((found - expected).items())}"
+
+
 def _breaks(lines: list[str]) -> set[int]:
     """Offsets, in the text without line breaks, where a line ends."""
     ends, position = set(), 0
