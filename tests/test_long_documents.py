@@ -116,6 +116,7 @@ def test_documents_tagged_together_are_tagged_as_each_alone(long_text: str) -> N
         for size in (previous, 13):
             classifier.batch_sentences = size
             assert tagger.tag_documents(docs) == alone
+        assert tagger.tag_documents(doc for doc in docs) == alone  # any iterable, a generator included
     finally:
         classifier.batch_sentences = previous
     assert sum(len(d.sentences) for d in alone) > 13 * 10

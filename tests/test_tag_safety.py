@@ -105,6 +105,28 @@ def test_converters_refuse_an_output_that_is_an_input(tmp_path: Path, gold_docs)
     assert [p.name for p in corpus.iterdir()] == ["g.jsonl"]
 
 
+def test_corpus_split_build_and_fill_refuse_an_output_that_is_an_input(tmp_path: Path, gold_docs,  # type: ignore[no-untyped-def]
+                                                                       report_paths: list[Path]) -> None:
+    from jixiao.document.jsonl import write_documents
+
+    gold = tmp_path / "g.jsonl"
+    write_documents(gold, gold_docs[:1])
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    shutil.copy(report_paths[4], raw / "a.txt")
+    (raw / "index.tsv").write_text("file\tid\tissuing_unit\tregion\tyear\treport_type\na.txt\ta\tX\tY\t2021\tZ\n", "utf-8")
+    originals = {path: path.read_bytes() for path in (gold, raw / "a.txt", raw / "index.tsv")}
+    for args in (["split", str(gold), "-o", str(gold)], ["fill", str(gold), "-o", str(gold)],
+                 ["build", "--raw-dir", str(raw), "-o", str(raw / "a.txt")],
+                 ["build", "--raw-dir", str(raw), "-o", str(raw / "index.tsv")]):
+        result = run("corpus", *args)
+        assert result.exit_code == 1, (args, result.output)
+        assert "choose another output" in result.stderr and len(result.stderr.strip().splitlines()) == 1, result.stderr
+        assert {path: path.read_bytes() for path in originals} == originals
+    assert run("corpus", "fill", str(gold), "--in-place").exit_code == 0  # what --in-place is for
+    assert run("corpus", "build", "--raw-dir", str(raw), "-o", str(raw / "docs.jsonl")).exit_code == 0
+
+
 # --- 2. bounded work per file --------------------------------------------------------------------
 
 

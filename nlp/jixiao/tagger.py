@@ -7,7 +7,7 @@ what is scored is exactly what users get.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -54,9 +54,11 @@ class Tagger:
         """
         return self.tag_documents([doc])[0]
 
-    def tag_documents(self, docs: Sequence[Document]) -> list[Document]:
+    def tag_documents(self, docs: Iterable[Document]) -> list[Document]:
         """``tag_document`` of each document; the classifier scores their sentences together,
-        which makes many short documents much cheaper than one call each."""
+        which makes many short documents much cheaper than one call each. ``docs`` may be any
+        iterable (a generator is read once, here)."""
+        docs = list(docs)
         offsets = [[(s.start, s.end) for s in doc.sentences] if doc.sentences else split_offsets(doc.text)
                    for doc in docs]
         spans = [self._quantities(doc.text, o) if self.quantities is not None else doc.spans

@@ -50,6 +50,10 @@ def fill(
         fail("give either -o OUTPUT (one input file) or --in-place")
     if output is not None and len(files) != 1:
         fail("-o takes one input file; use --in-place for several")
+    if output is not None:  # rewriting an input is what --in-place is for
+        from jixiao.cli.inputs import refuse_overwriting_inputs
+
+        refuse_overwriting_inputs([str(f) for f in files], [str(f) for f in files], files=[output])
     unfilled = 0
     for path in files:
         try:
@@ -85,6 +89,11 @@ def build(
 
     if not (raw_dir / "index.tsv").exists():
         fail(f"{raw_dir}: no index.tsv")
+    from jixiao.cli.inputs import refuse_overwriting_inputs
+
+    # the reports and the index are inputs; a documents file inside the folder is not one of them
+    refuse_overwriting_inputs([str(raw_dir)], [str(p) for p in raw_dir.iterdir() if p.is_file()], files=[output],
+                              suffixes=())
     docs = build_docs(raw_dir)
     write_documents(output, docs)
     err().print(f"wrote {len(docs)} documents to {output}")
@@ -108,6 +117,9 @@ def split(
     from jixiao.atomic import write_text
     from jixiao.document.jsonl import FormatError, read_documents
 
+    from jixiao.cli.inputs import refuse_overwriting_inputs
+
+    refuse_overwriting_inputs([str(f) for f in files], [str(f) for f in files], files=[output])
     try:
         docs = [d for f in files for d in read_documents(f)]
     except (OSError, FormatError) as exc:
