@@ -289,6 +289,27 @@ def test_links_that_loop_or_point_nowhere_are_listed(tmp_path: Path, report_path
     assert errors["gone.txt"].startswith("broken symbolic link")
     assert errors["sub/up"].startswith("symbolic link loop: points back to")
     assert f"{folder / 'self.txt'}: symbolic link loop" in result.stderr
+    # a recursive glob over the same tree: the same documents and the same loop, not one document
+    # per way round it
+    globbed = tmp_path / "g.jsonl"
+    result = run("tag", str(folder / "**" / "*.txt"), "-o", str(globbed), "--model", str(rules_model))
+    assert result.exit_code == 2
+    assert [r["id"] for r in records_of(globbed)] == ["sub/good"]
+    errors = {Path(e["file"]).relative_to(folder).as_posix(): e["reason"]
+              for e in records_of(globbed.with_name("g.jsonl.errors.jsonl"))}
+    assert errors["sub/up"].startswith("symbolic link loop: points back to")
+
+
+def test_one_file_named_several_ways_is_tagged_once(tmp_path: Path, report_paths: list[Path], rules_model: Path,
+                                                    monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    (tmp_path / "in").mkdir()
+    shutil.copy(report_paths[4], tmp_path / "in" / "a.txt")
+    monkeypatch.chdir(tmp_path)
+    out = tmp_path / "d.jsonl"
+    result = run("tag", "in/a.txt", "./in/a.txt", str(tmp_path / "in" / "a.txt"), "in/../in/a.txt", "-o", str(out),
+                 "--model", str(rules_model))
+    assert result.exit_code == 0, result.output
+    assert [(r["id"], r["source"]) for r in records_of(out)] == [("a", "in/a.txt")]
 
 
 def test_stray_bytes_are_refused_or_replaced_and_counted(tmp_path: Path, report_paths: list[Path], rules_model: Path) -> None:

@@ -84,13 +84,18 @@ def find_inputs(inputs: Sequence[str], suffixes: tuple[str, ...] = SUPPORTED_SUF
                 raise InputError(f"{item}: the pattern matches no file")
             folders.append(_glob_folder(item))
             for match in matches:
-                if Path(match).is_file():
+                loop = _loop_on_the_way(match)
+                if loop is not None:  # ** follows links to folders: one that points back goes round
+                    problems.append(loop)
+                elif Path(match).is_file():
                     paths.append(match)
                 elif Path(match).is_symlink() and not Path(match).exists():
                     problems.append((match, link_problem(match)))
         else:
             raise InputError(f"{item}: no such file or folder")
-    unique = list(dict.fromkeys(paths))
+    # one file named twice (in/a.txt, ./in/a.txt, /abs/in/a.txt) is read once, under its first name
+    spellings = {os.path.normpath(os.path.abspath(p)): p for p in reversed(paths)}
+    unique = list(dict.fromkeys(spellings[os.path.normpath(os.path.abspath(p))] for p in paths))
     root = input_root([*unique, *(p for p, _ in problems)], folders)
     return Inputs(tuple(unique), tuple(assign_ids(unique, root)), root, tuple(dict.fromkeys(problems)), tuple(inputs))
 
@@ -131,6 +136,20 @@ def _walk(folder: str, suffixes: tuple[str, ...], paths: list[str], problems: li
                 paths.append(path)
         elif entry.is_symlink() and (suffix in suffixes or not suffix):
             problems.append((path, link_problem(path)))
+
+
+def _loop_on_the_way(path: str) -> tuple[str, str] | None:
+    """(link, reason) for the first link to a folder on ``path``'s way that points back to a
+    folder it is inside (as the folder walk reports it), None when there is none."""
+    parts = Path(path).parts
+    current = Path(parts[0])
+    for part in parts[1:-1]:
+        current = current / part
+        if current.is_symlink():
+            real, parent = os.path.realpath(current), os.path.realpath(current.parent)
+            if parent == real or _is_within(parent, real):
+                return str(current), f"symbolic link loop: points back to {real}, a folder it is inside"
+    return None
 
 
 def link_problem(path: str) -> str:
