@@ -209,6 +209,17 @@ def test_restatement_of_a_rate() -> None:
     assert text[finding.related_start : finding.related_end] == "100%"
 
 
+def test_a_rate_repeated_through_a_long_report_is_compared_once_and_the_first_statement_is_named() -> None:
+    """The same amounts stated again and again with the same rate, then once with another: one
+    finding, against the first statement (later repeats of a rate are not compared again)."""
+    same = "项目预算100.00万元，实际支出90.00万元，预算执行率为90.00%。\n"
+    text = same * 50 + "项目预算100.00万元，实际支出90.00万元，预算执行率为80.00%。\n"
+    findings = [f for f in audit_document(_doc(text)) if f.check == "restatement"]
+    assert len(findings) == 1
+    assert text[findings[0].start : findings[0].end] == "80.00%"
+    assert findings[0].related_start == same.index("90.00%")
+
+
 def test_restatement_of_the_same_amounts_in_prose_and_table() -> None:
     text = ("7个项目合计预算调整后1,650.36万元，合计支出金额1,648.78万元，预算整体执行率为99.90%。\n单位：万元\n" +
             _cells([["项目名称", "调整后预算金额", "支出金额", "执行率"], ["甲", "1,000.00", "1,000.00", "100.00%"],

@@ -126,7 +126,9 @@ def execution_inputs(rate: Quantity, window: Sequence[Quantity]) -> list[tuple[F
 
 def window_before(quantities: Sequence[Quantity], index: int) -> list[Quantity]:
     """The figures before ``index`` in its paragraph, after the previous rate."""
-    start = max((i + 1 for i in range(index) if quantities[i].kind == RATE), default=0)
+    start = index  # back to the previous rate only: a paragraph of many figures stays linear
+    while start > 0 and quantities[start - 1].kind != RATE:
+        start -= 1
     return list(quantities[start:index])
 
 

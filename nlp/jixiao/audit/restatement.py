@@ -94,25 +94,27 @@ def _table_statements(tables: Sequence[BudgetTable]) -> Iterator[RateStatement]:
 
 def _same_derivation(doc_id: str, statements: list[RateStatement]) -> Iterator[Finding]:
     """Later statements of the same amounts whose rate cannot be the earlier one's."""
-    earlier: dict[tuple[Decimal, Decimal], list[RateStatement]] = {}
+    # per pair of amounts, the first statement of each printed rate: later ones with the same rate
+    # (a figure repeated through a long report) would be compared again with the same outcome
+    earlier: dict[tuple[Decimal, Decimal], dict[tuple[Decimal, Decimal], RateStatement]] = {}
     for statement in statements:
         if statement.budget.value <= 0:
             continue
-        for previous in earlier.get(statement.key, []):
+        for previous in earlier.get(statement.key, {}).values():
             if not of(previous.rate).overlaps(of(statement.rate)):
                 yield _finding(doc_id, statement.rate, previous.rate, statement.item, statement.context,
                                f"the same amounts ({statement.actual.text} / {statement.budget.text}) are stated "
                                f"with rate {previous.rate.text} elsewhere", statement.table, statement.row,
                                statement.column)
                 break
-        earlier.setdefault(statement.key, []).append(statement)
+        earlier.setdefault(statement.key, {}).setdefault((statement.rate.value, statement.rate.half), statement)
 
 
 def _same_label(doc_id: str, text: str, paragraphs: Sequence[Paragraph]) -> Iterator[Finding]:
     """A bare rate that repeats the label of the rate just before it, with another value."""
-    rates = [(p, q) for p in paragraphs for q in p.quantities if q.kind == RATE]
-    for (_, previous), (paragraph, current) in zip(rates, rates[1:]):
-        if current.role != col.EXECUTION or _has_amounts_before(paragraph, current):
+    rates = [(p, i, q) for p in paragraphs for i, q in enumerate(p.quantities) if q.kind == RATE]
+    for (_, _, previous), (paragraph, index, current) in zip(rates, rates[1:]):
+        if current.role != col.EXECUTION or _has_amounts_before(paragraph, index):
             continue
         if not _nearby(previous, current) or label_key(previous.label) != label_key(current.label):
             continue
@@ -122,9 +124,8 @@ def _same_label(doc_id: str, text: str, paragraphs: Sequence[Paragraph]) -> Iter
                            f"{current.label}{current.figure.text} restates {previous.label}{previous.figure.text}")
 
 
-def _has_amounts_before(paragraph: Paragraph, rate: Quantity) -> bool:
-    """Whether the rate has amounts of its own (between the previous rate and it)."""
-    index = paragraph.quantities.index(rate)
+def _has_amounts_before(paragraph: Paragraph, index: int) -> bool:
+    """Whether the rate at ``index`` has amounts of its own (between the previous rate and it)."""
     return any(q.kind == AMOUNT for q in window_before(paragraph.quantities, index))
 
 

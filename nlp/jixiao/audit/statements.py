@@ -105,6 +105,7 @@ def paragraphs(doc: Document, extractor: RuleExtractor | None = None) -> list[Pa
 def _quantities(line: str, offset: int, paragraph: int, extractor: RuleExtractor,
                 starts: Sequence[int]) -> Iterator[Quantity]:
     previous_end = 0
+    brackets = _Brackets(line)
     for span in extractor.extract(line):
         if span.value is None or span.op or span.approx or span.value_max is not None:
             previous_end = span.end
@@ -116,7 +117,7 @@ def _quantities(line: str, offset: int, paragraph: int, extractor: RuleExtractor
         label = _label(line, previous_end, span.start)
         figure = span_figure(line[span.start : span.end], span.value, offset + span.start, offset + span.end)
         role, increase = _role(kind, label, line, span.start)
-        yield Quantity(kind, figure, label, role, increase, _nested(line, span.start), paragraph,
+        yield Quantity(kind, figure, label, role, increase, brackets.open_at(span.start), paragraph,
                        sentence_index(starts, span.start))
         previous_end = span.end
 
@@ -142,20 +143,29 @@ def _role(kind: str, label: str, line: str, start: int) -> tuple[str | None, boo
 
 
 def _clause(line: str, start: int) -> str:
-    """The clause a figure sits in, up to the figure: from the last comma or stop."""
-    head = line[:start]
-    cut = max((head.rfind(ch) for ch in _CLAUSE_BREAK), default=-1)
-    return head[cut + 1 :]
+    """The clause a figure sits in, up to the figure: from the last comma or stop (searched in
+    place: copying the line's head for every figure made long paragraphs quadratic)."""
+    cut = max((line.rfind(ch, 0, start) for ch in _CLAUSE_BREAK), default=-1)
+    return line[cut + 1 : start]
 
 
-def _nested(line: str, start: int) -> bool:
-    depth = 0
-    for ch in line[:start]:
-        if ch in _OPEN:
-            depth += 1
-        elif ch in _CLOSE and depth:
-            depth -= 1
-    return depth > 0
+class _Brackets:
+    """Whether a position of a line is inside brackets, asked at increasing positions: the depth
+    is carried from one figure to the next instead of counted from the line's start each time."""
+
+    def __init__(self, line: str) -> None:
+        self.line, self.position, self.depth = line, 0, 0
+
+    def open_at(self, start: int) -> bool:
+        if start < self.position:  # asked out of order: count again from the start
+            self.position, self.depth = 0, 0
+        for ch in self.line[self.position : start]:
+            if ch in _OPEN:
+                self.depth += 1
+            elif ch in _CLOSE and self.depth:
+                self.depth -= 1
+        self.position = start
+        return self.depth > 0
 
 
 def label_key(label: str) -> str:
