@@ -71,3 +71,27 @@ def test_unreadable_input_exits_two(app: typer.Typer, tmp_path: Path) -> None:
 def test_missing_input_is_a_usage_error(app: typer.Typer, tmp_path: Path) -> None:
     result = CliRunner().invoke(app, ["audit", str(tmp_path / "nope.txt"), "-o", str(tmp_path / "f.jsonl")])
     assert result.exit_code == 1
+
+
+def test_tagged_json_lines_are_audited_document_by_document(app: typer.Typer, tmp_path: Path) -> None:
+    """``jixiao tag``'s output gives the findings of the reports it was made from; a line that is
+    no document is listed with its line number and the others are audited."""
+    import jixiao
+    from jixiao.document.jsonl import write_documents
+
+    tagger = jixiao.load("jixiao-rules")
+    tagged = tmp_path / "tagged.jsonl"
+    write_documents(tagged, [tagger.tag_file(RAW / name) for name in ("001_f25cf90dc0a01762.txt", "003_7a2d2a46f442ff4e.txt")])
+    from_reports, from_tagged = tmp_path / "r.jsonl", tmp_path / "t.jsonl"
+    reports = [str(RAW / "001_f25cf90dc0a01762.txt"), str(RAW / "003_7a2d2a46f442ff4e.txt")]
+    assert CliRunner().invoke(app, ["audit", *reports, "-o", str(from_reports)]).exit_code == 0
+    result = CliRunner().invoke(app, ["audit", str(tagged), "-o", str(from_tagged)])
+    assert result.exit_code == 0, result.output
+    assert "2 document(s), 17 finding(s)" in result.output
+    assert _read(from_tagged) == _read(from_reports)
+    with tagged.open("a", encoding="utf-8") as handle:
+        handle.write('{"id": "x"}\n')
+    result = CliRunner().invoke(app, ["audit", str(tagged), "-o", str(from_tagged)])
+    assert result.exit_code == 2
+    assert f"{tagged}:3: not a document" in result.output
+    assert len(_read(from_tagged)) == 17

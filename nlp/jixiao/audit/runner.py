@@ -13,6 +13,7 @@ from jixiao.audit.prose_checks import prose_findings
 from jixiao.audit.restatement import restatement_findings
 from jixiao.audit.statements import paragraphs
 from jixiao.audit.table_checks import table_findings
+from jixiao.document.jsonl import JSONL_SUFFIXES, FormatError, document_from_dict, iter_raw
 from jixiao.document.model import Document
 from jixiao.quantities.rules import RuleExtractor
 from jixiao.tables.budget import budget_tables
@@ -72,13 +73,35 @@ def _audit_each(paths: Iterable[str], extractor: RuleExtractor, summary: AuditSu
     from jixiao.ingest.reader import read_file
 
     for path in paths:
-        try:
-            doc = read_file(path)
-        except IngestError as exc:
-            summary.failed.append((path, exc.reason))
-            continue
-        summary.documents += 1
-        for finding in audit_document(doc, extractor):
-            summary.findings += 1
-            summary.by_check[finding.check] = summary.by_check.get(finding.check, 0) + 1
-            yield finding
+        if Path(path).suffix.lower() in JSONL_SUFFIXES:  # documents as `jixiao tag` wrote them
+            docs = _tagged_documents(path, summary)
+        else:
+            try:
+                docs = iter([read_file(path)])
+            except IngestError as exc:
+                summary.failed.append((path, exc.reason))
+                continue
+        for doc in docs:
+            summary.documents += 1
+            for finding in audit_document(doc, extractor):
+                summary.findings += 1
+                summary.by_check[finding.check] = summary.by_check.get(finding.check, 0) + 1
+                yield finding
+
+
+def _tagged_documents(path: str, summary: AuditSummary) -> Iterator[Document]:
+    """The documents of a JSON Lines file; a line that is no document is listed as a failure of
+    ``path:line`` and the others are audited."""
+    try:
+        for number, raw in iter_raw(path):
+            try:
+                yield document_from_dict(raw)
+            except (FormatError, KeyError, TypeError, ValueError, AttributeError) as exc:
+                summary.failed.append((f"{path}:{number}", f"not a document ({exc})"))
+    except FormatError as exc:  # a line that is not JSON ends the file: "path:line: reason"
+        where, _, reason = str(exc).removeprefix(f"{path}:").partition(": ")
+        summary.failed.append((f"{path}:{where}", reason))
+    except UnicodeDecodeError:
+        summary.failed.append((path, "not UTF-8 text"))
+    except OSError as exc:
+        summary.failed.append((path, f"cannot read ({exc.strerror or exc})"))

@@ -14,7 +14,8 @@ EXIT_UNREADABLE = 2
 
 
 def audit(
-    inputs: Annotated[list[str], typer.Argument(help="Report files (.txt .docx .pdf .doc), folders (recursive) or globs.")],
+    inputs: Annotated[list[str], typer.Argument(help="Report files (.txt .docx .pdf .doc), folders (recursive) or globs; "
+                                                     "or JSON Lines files of tagged documents (jixiao tag's output), each document audited.")],
     output: Annotated[Path, typer.Option("-o", "--output", help="Findings, one JSON object per line.")] = Path("out/findings.jsonl"),
     fail_on_findings: Annotated[bool, typer.Option("--fail-on-findings", help="Exit 3 when there is any finding.")] = False,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No summary.")] = False,

@@ -13,7 +13,6 @@ import typer
 
 from jixiao.cli.console import err, fail, one_line
 
-JSONL_SUFFIXES: tuple[str, ...] = (".jsonl", ".ndjson")
 PAGE_PERMISSIONS = 0o644
 
 
@@ -29,6 +28,7 @@ def show(
     """
     from jixiao.atomic import write_text
     from jixiao.cli.inputs import refuse_overwriting_inputs
+    from jixiao.document.jsonl import JSONL_SUFFIXES
     from jixiao.outputs.html import render_html
 
     target = output if output is not None else Path(file.stem + ".html")

@@ -193,6 +193,10 @@ def document_to_dict(doc: Document, *, span_text: bool = True, tables: bool = Tr
     return out
 
 
+# Files read as documents in JSON Lines (``jixiao tag``'s output, a corpus file) rather than as reports.
+JSONL_SUFFIXES: tuple[str, ...] = (".jsonl", ".ndjson")
+
+
 def iter_raw(path: str | Path) -> Iterator[tuple[int, dict[str, Any]]]:
     """Yield (line number, parsed object); JSON errors name the line."""
     with open(path, encoding="utf-8") as handle:
