@@ -190,3 +190,23 @@ def test_a_broken_model_is_a_usage_error_with_or_without_workers(tmp_path: Path,
         assert sorted(p.name for p in tmp_path.iterdir() if p.name.startswith(out.name)) == []
     result = run(str(report_paths[0]), "-o", str(tmp_path / "x.jsonl"), "--model", str(tmp_path / "none"), "--workers", "2")
     assert result.exit_code == 1 and "no meta.json" in result.stderr
+
+
+def test_a_reader_that_closes_stderr_early_does_not_stop_the_run(tmp_path: Path, report_paths: list[Path],
+                                                               rules_model: Path) -> None:
+    """``jixiao tag … 2>&1 | head -1``: the messages stop, the output is finished, exit code 0."""
+    import os
+    import subprocess
+    import sys
+
+    read, write = os.pipe()
+    out = tmp_path / "t.jsonl"
+    process = subprocess.Popen([sys.executable, "-m", "jixiao.cli", "tag", *map(str, report_paths), "-o", str(out),
+                                "--model", str(rules_model), "--workers", "1"],
+                               stdout=subprocess.DEVNULL, stderr=write)
+    os.close(write)
+    first = os.read(read, 40)
+    os.close(read)  # the reader goes away after the first line
+    assert process.wait(timeout=300) == 0
+    assert first.startswith("tagging".encode())
+    assert len(out.read_text("utf-8").splitlines()) == len(report_paths)

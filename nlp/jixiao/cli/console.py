@@ -11,6 +11,8 @@ ends quickly without reporting anything writes nothing at all.
 from __future__ import annotations
 
 import importlib.util
+import os
+import sys
 import threading
 import time
 from types import TracebackType
@@ -31,8 +33,26 @@ def out() -> Console:
     return Console(highlight=False, soft_wrap=True)
 
 
+class _Messages(Console):
+    """The console on stderr. When its reader goes away (``jixiao tag … 2>&1 | head -1``), the
+    messages stop and the command goes on: Rich's default ends the process with exit code 1,
+    which would leave a run's output unfinished for want of its progress lines."""
+
+    def on_broken_pipe(self) -> None:  # Rich's hook for exactly this
+        self.quiet = True
+        try:
+            target = sys.stderr.fileno()
+        except (OSError, ValueError):  # not a file descriptor (a test's captured stream)
+            return
+        null = os.open(os.devnull, os.O_WRONLY)
+        try:
+            os.dup2(null, target)  # later writes, and the last flush at exit, go nowhere
+        finally:
+            os.close(null)
+
+
 def err() -> Console:
-    return Console(stderr=True, highlight=False, soft_wrap=True)
+    return _Messages(stderr=True, highlight=False, soft_wrap=True)
 
 
 def one_line(message: str) -> str:
