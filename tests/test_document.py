@@ -84,3 +84,14 @@ def test_jsonl_round_trip(tmp_path: Path) -> None:
     write_documents(tmp_path / "x.jsonl", [doc, doc.replace(id="d2")])
     assert [d.id for d in read_documents(tmp_path / "x.jsonl")] == ["d1", "d2"]
     assert not list(tmp_path.glob(".x.jsonl*"))
+
+
+def test_a_text_with_lone_surrogates_is_written_and_read_back(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """A Python string may hold lone surrogates, which UTF-8 cannot encode: the line is written
+    with JSON escapes and reads back as the same document."""
+    doc = Document(id="s", text="资金100万元\udc80，执行率90%。", spans=(Span(0, 2, "COUNT"),))
+    path = tmp_path / "s.jsonl"
+    write_documents(path, [doc, Document(id="plain", text="资金。")])
+    assert "资金。" in path.read_text("utf-8").splitlines()[1]  # other lines keep their characters
+    back = read_documents(path)
+    assert (back[0].text, back[0].spans) == (doc.text, doc.spans) and back[1].text == "资金。"

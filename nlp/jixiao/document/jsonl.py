@@ -220,9 +220,17 @@ def read_documents(path: str | Path) -> list[Document]:
 
 
 def dumps_document(doc: Document, **extra: Any) -> str:
+    """One JSON line. A text holding lone surrogates (possible in a Python string, never in a
+    decoded file) is written with JSON escapes, which read back as the same string: UTF-8 cannot
+    encode them."""
     data = document_to_dict(doc)
     data.update(extra)
-    return json.dumps(data, ensure_ascii=False)
+    line = json.dumps(data, ensure_ascii=False)
+    try:
+        line.encode("utf-8")
+    except UnicodeEncodeError:
+        return json.dumps(data, ensure_ascii=True)
+    return line
 
 
 def write_documents(path: str | Path, docs: Iterable[Document]) -> None:
