@@ -47,26 +47,23 @@ _CANONICAL = str.maketrans(
      "\uff05": "%", **{chr(0xFF10 + i): str(i) for i in range(10)},
      **{chr(0xFF21 + i): chr(0x41 + i) for i in range(26)}, **{chr(0xFF41 + i): chr(0x61 + i) for i in range(26)},
      **{ch: None for ch in " \t\n\r\f\v\u3000\u00a0"}})
-_NOT_CANONICAL = re.compile("[,:;()!?\uff05\uff10-\uff19\uff21-\uff3a\uff41-\uff5a]|\\s|[.\uff0e]$")
+_NOT_CANONICAL = re.compile("[,:;()!?\uff05\uff10-\uff19\uff21-\uff3a\uff41-\uff5a]|\\s")
 _WHITE = re.compile("\\s")
 
 
 # Recorded with every trained classifier (meta.json, ``issues.input_form``): a model trained on
-# another form of its input is warned about when it is loaded. canonical-2: a sentence's final
-# "." or "．" is its full stop, 。.
-INPUT_FORM = "canonical-2"
+# another form of its input is warned about when it is loaded.
+INPUT_FORM = "canonical-1"
 
 
 def canonical(text: str) -> str:
     """``text`` in the one written form classifiers read (most sentences are in it already): the
     half-width ,:;()!? and ％ as the full-width forms, full-width digits and Latin letters as ASCII,
-    no white space of any kind, and a final period as 。."""
+    no white space of any kind."""
     if not _NOT_CANONICAL.search(text):
         return text
     text = text.translate(_CANONICAL)
-    text = "".join(text.split()) if _WHITE.search(text) else text
-    # a sentence ends at 。 (or a line break): a final ASCII or full-width period is its full stop
-    return text[:-1] + "。" if text.endswith((".", "\uff0e")) else text
+    return "".join(text.split()) if _WHITE.search(text) else text
 
 
 def sentence_inputs(doc: Document) -> list[SentenceInput]:
