@@ -193,3 +193,15 @@ def test_legacy_doc_without_libreoffice_says_what_to_install(monkeypatch: pytest
 def test_sniffing_prefers_magic_bytes_to_extension() -> None:
     assert sniff_format(b"%PDF-1.4 ...", "report.txt") == "pdf"
     assert sniff_format("预算".encode(), "report.docx.txt") == "txt"
+
+
+def test_other_office_formats_and_empty_files_are_named_as_such(tmp_path: Path) -> None:
+    """A spreadsheet is not a damaged Word file, and an empty .docx is empty, not damaged."""
+    sheet = tmp_path / "budget.xlsx"
+    sheet.write_bytes(b"PK\x03\x04not really")
+    empty = tmp_path / "empty.docx"
+    empty.write_bytes(b"")
+    for path, reason in ((sheet, "a .xlsx file, not a supported format (.txt, .docx, .pdf, .doc)"), (empty, "empty file")):
+        with pytest.raises(IngestError) as caught:
+            read_file(path)
+        assert caught.value.reason == reason

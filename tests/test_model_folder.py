@@ -61,8 +61,10 @@ def test_the_model_uses_its_own_grammar_and_keywords(tmp_path: Path) -> None:
 
 
 def test_a_missing_model_is_an_error_and_rules_only_by_name(tmp_path: Path) -> None:
-    with pytest.raises(ModelError, match="no meta.json"):
+    with pytest.raises(ModelError, match="nowhere: no such model folder"):
         load(tmp_path / "nowhere")
+    with pytest.raises(ModelError, match="no meta.json"):
+        load(tmp_path)  # a folder, but no model
     rules = load("jixiao-rules")
     assert rules.model_info == {"name": "jixiao-rules", "version": "0"}
     assert load("jixiao-default").model_info["name"] == "jixiao-default"

@@ -54,6 +54,8 @@ def load(path: str | Path | None = None) -> Tagger:
         return _rules_only()
     folder = resolve_model(path)
     meta_path = folder / "meta.json"
+    if not folder.exists():
+        raise ModelError(f"{folder}: no such model folder")
     if not meta_path.exists():
         raise ModelError(f"{folder}: not a jixiao model folder (no meta.json)")
     try:

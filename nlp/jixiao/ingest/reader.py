@@ -29,7 +29,18 @@ _ENCRYPTED_OOXML = "EncryptedPackage".encode("utf-16-le")
 _CONTAINERS = (b"PK\x03\x04", b"%PDF", _OLE, b"{\\rtf")
 
 
+# Formats people keep beside their reports that are not reports: refused by name rather than
+# read as a damaged Word file or as text
+UNSUPPORTED_SUFFIXES: tuple[str, ...] = (".xlsx", ".xls", ".xlsm", ".et", ".pptx", ".ppt", ".odt", ".ods",
+                                         ".zip", ".rar", ".7z", ".gz", ".png", ".jpg", ".jpeg", ".tif", ".tiff", ".ofd")
+
+
 def sniff_format(data: bytes, path: str) -> str:
+    suffix = Path(path).suffix.lower()
+    if suffix in UNSUPPORTED_SUFFIXES:
+        raise IngestError(path, f"a {suffix} file, not a supported format (.txt, .docx, .pdf, .doc)")
+    if not data:
+        raise IngestError(path, "empty file")
     if data.startswith(b"PK\x03\x04"):
         if b"word/" not in data[:65536] and b"[Content_Types].xml" not in data:
             raise IngestError(path, "a ZIP archive but not a Word document")
@@ -42,7 +53,6 @@ def sniff_format(data: bytes, path: str) -> str:
         return "doc"
     if data.startswith(b"{\\rtf"):
         return "doc"
-    suffix = Path(path).suffix.lower()
     if suffix in (".docx", ".pdf", ".doc"):
         raise IngestError(path, f"truncated or damaged {suffix} (its header is missing)")
     return "txt"
