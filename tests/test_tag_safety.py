@@ -327,6 +327,12 @@ def test_stray_bytes_are_refused_or_replaced_and_counted(tmp_path: Path, report_
     assert record["meta"]["replaced_bytes"] == 2 and record["meta"]["encoding"] == "utf-8"
     assert record["text"].count("\ufffd") == 2
     assert record["text"].replace("\ufffd", "") == run_text(report_paths[0])
+    # too many stray bytes for a text in a known encoding: the reason says what the limit is
+    noisy = tmp_path / "noisy.txt"
+    noisy.write_bytes("项目资金100万元，执行率95%。".encode() * 3 + b"\xff\xfe\x81\x82")
+    result = run("tag", str(noisy), "-o", str(tmp_path / "n.jsonl"), "--encoding-errors", "replace", "--model", str(rules_model))
+    assert result.exit_code == 2
+    assert "more than 1% of its bytes are not UTF-8 or GB18030" in result.stderr
 
 
 def run_text(path: Path) -> str:

@@ -61,6 +61,10 @@ def decode(data: bytes, path: str, errors: str = "strict") -> Decoded:
     try:
         text, encoding = _detect(data, path)
     except IngestError as exc:
+        if lenient is None and errors == "replace":
+            raise IngestError(path, "cannot decode: no encoding detected, and more than "
+                                    f"{MAX_REPLACED_SHARE:.0%} of its bytes are not UTF-8 or GB18030 (the most "
+                                    "--encoding-errors replace replaces)") from exc
         if lenient is None:
             raise
         raise IngestError(path, f"not valid {lenient.encoding}: {lenient.replaced} byte(s) do not decode; "
