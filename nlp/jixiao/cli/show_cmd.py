@@ -18,7 +18,7 @@ PAGE_PERMISSIONS = 0o644
 
 def show(
     file: Annotated[Path, typer.Argument(help="A report (.txt .docx .pdf .doc) or a JSON Lines file of tagged documents.")],
-    output: Annotated[Path | None, typer.Option("-o", "--output", help="The HTML page to write; default: FILE's stem + .html.")] = None,
+    output: Annotated[Path | None, typer.Option("-o", "--output", help="The HTML page to write; default: FILE's stem + .html in the current folder.")] = None,
     doc_id: Annotated[str | None, typer.Option("--id", help="Which document of a JSON Lines file; default: the first.")] = None,
     model: Annotated[Path | None, typer.Option("--model", help="Model folder for tagging a report; default: the bundled model.")] = None,
 ) -> None:
