@@ -189,7 +189,7 @@ def test_a_broken_model_is_a_usage_error_with_or_without_workers(tmp_path: Path,
         assert "cannot load (unknown issue backend 'no-such-backend'" in result.stderr.strip().splitlines()[-1]
         assert sorted(p.name for p in tmp_path.iterdir() if p.name.startswith(out.name)) == []
     result = run(str(report_paths[0]), "-o", str(tmp_path / "x.jsonl"), "--model", str(tmp_path / "none"), "--workers", "2")
-    assert result.exit_code == 1 and "no meta.json" in result.stderr
+    assert result.exit_code == 1 and "none: no such model folder" in result.stderr
 
 
 def test_a_reader_that_closes_stderr_early_does_not_stop_the_run(tmp_path: Path, report_paths: list[Path],

@@ -248,7 +248,7 @@ def test_a_run_refused_at_the_start_starts_no_worker(tmp_path: Path, rules_model
     for n in range(3):
         files.append(tmp_path / f"r{n}.txt")
         files[-1].write_text(f"预算资金{n + 1}00万元，执行率95%。部分单位未按时报送。\n", "utf-8")
-    with pytest.raises(ModelError, match="not a jixiao model folder"):
+    with pytest.raises(ModelError, match="no such model folder"):
         tag_to_file(files, tmp_path / "a.jsonl", model=tmp_path / "no-model", workers=2)
     assert not multiprocessing.active_children()
     holder = Journal(Layout(tmp_path / "b.jsonl", "jsonl").journal)
