@@ -214,6 +214,7 @@ def test_compare_prints_both_files_with_deltas(test_split_run: Path, tmp_path: P
         (["--data", "missing.jsonl"], 2, "missing.jsonl: cannot read"),
         (["--data", "bad.jsonl"], 2, "bad.jsonl:2: not JSON"),
         (["--split", "nosuch"], 2, "no split named 'nosuch'"),
+        (["--split", "test", "--corpus", "elsewhere"], 2, "elsewhere: no such corpus folder (pass --corpus"),
         (["--data", "ok.jsonl", "--thresholds", "bad.toml"], 2, "bad.toml: needs a [min] table"),
         (["--data", "ok.jsonl", "--baseline", "bad.jsonl"], 2, "bad.jsonl: not JSON"),
         (["--data", "ok.jsonl", "--max-drop", "0.1"], 1, "--max-drop needs --baseline"),

@@ -58,6 +58,8 @@ def read_data_file(path: Path) -> EvalData:
 def read_split(corpus: Path, name: str) -> EvalData:
     """Gold documents of split ``name`` (train, dev, test) as listed in ``corpus/splits.json``,
     or every document of ``corpus/shift/`` for ``shift`` (the registers unlike the five reports)."""
+    if not corpus.is_dir():  # the default, ./corpus, is there only in the repository's root
+        raise DataError(f"{corpus}: no such corpus folder (pass --corpus, or run from the repository's root)")
     if name == SHIFT_SPLIT:
         return _read_shift(corpus / SHIFT_SPLIT)
     splits_path = corpus / SPLITS_FILE
