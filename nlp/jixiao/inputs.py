@@ -94,8 +94,10 @@ def find_inputs(inputs: Sequence[str], suffixes: tuple[str, ...] = SUPPORTED_SUF
         else:
             raise InputError(f"{item}: no such file or folder")
     # one file named twice (in/a.txt, ./in/a.txt, /abs/in/a.txt) is read once, under its first name
-    spellings = {os.path.normpath(os.path.abspath(p)): p for p in reversed(paths)}
-    unique = list(dict.fromkeys(spellings[os.path.normpath(os.path.abspath(p))] for p in paths))
+    first: dict[str, str] = {}
+    for p in paths:
+        first.setdefault(os.path.normpath(os.path.abspath(p)), p)
+    unique = list(first.values())
     root = input_root([*unique, *(p for p, _ in problems)], folders)
     return Inputs(tuple(unique), tuple(assign_ids(unique, root)), root, tuple(dict.fromkeys(problems)), tuple(inputs))
 

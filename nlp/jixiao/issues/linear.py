@@ -195,11 +195,10 @@ class LinearIssueModel(ScoredClassifier):
             # a problem or remedy concerns one of the categories (SCHEME §2): a sentence whose best
             # category is this unlikely reads as one only by its form (a duty or a standard written
             # as an imperative) and is none
-            rows = np.flatnonzero(best != none) if keep is None else np.flatnonzero(keep)
-            weak = categories.max(axis=1) < floor
-            weak_rows = rows[weak[rows]] if keep is None else rows[weak]
+            rows = np.flatnonzero(best != none)  # the rows of ``categories`` when ``keep`` is given
+            weak = (categories if keep is not None else categories[rows]).max(axis=1) < floor
             best = best.copy()
-            best[weak_rows] = none
+            best[rows[weak]] = none
             if keep is not None:
                 categories = categories[~weak]
         kinds = [self.kind_classes[i] for i in best]
