@@ -126,9 +126,9 @@ def test_an_older_grammar_file_keeps_its_behaviour() -> None:
                 "foreign_currency", "currency_factors",
                 "money_classifiers", "money_classifier_cues", "signed_labels", "money_tail", "money_tail_lone",
                 "unit_word_blocks", "arabic_only_units",
-                "bracket_not_after", "half_after_labels"):
+                "bracket_not_after", "half_after_labels", "unspaced_labels"):
         del data[key]
-    for key in ("bracket_open", "bracket_close", "half"):
+    for key in ("bracket_open", "bracket_close", "half", "alternative_classifier"):
         del data["fragments"][key]
     del data["filters"]["yi_idioms"]
     data["fragments"]["comparator"] = "(?:>=|<=|≥|≤|⩾|⩽|＞|＜|>|<|＝|=)"

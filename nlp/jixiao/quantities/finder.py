@@ -121,6 +121,8 @@ def _general(text: str, patterns: Patterns, grammar: Grammar, m: re.Match[str] |
         return None  # 2019CAD: a code after a plain number is no money
     if unit in grammar.arabic_only_units and not any(ch.isdigit() for ch in number):
         return None  # 两度获评: 度 measures only after Arabic digits
+    if label in grammar.unspaced_labels and _spaced(number):
+        return None  # 预算 120 100%: two cells; the rate is read from its own digits
     if grammar.unit_word_blocks and text[m.end(group) - 1 : m.end(group) + 1] in grammar.unit_word_blocks:
         return None  # 1日元旦
     if pattern is not patterns.general and _cells_not_range(text, m, patterns):
@@ -148,6 +150,11 @@ def _general(text: str, patterns: Patterns, grammar: Grammar, m: re.Match[str] |
             and (unit in grammar.money_classifiers or text[end : end + 1] in patterns.tail_starts)):
         return with_money_tail(text, candidate, grammar)
     return candidate
+
+
+def _spaced(number: str) -> bool:
+    """Whether a numeral has digit groups set apart by a space (1 234, 9 512.06)."""
+    return any(ch in " \u00a0\u2009\u202f" for ch in number.strip(" \u00a0\u2009\u202f"))
 
 
 def _fraction(text: str, patterns: Patterns, grammar: Grammar, position: int) -> Candidate | None:

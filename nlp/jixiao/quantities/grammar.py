@@ -71,6 +71,9 @@ class Grammar:
     arabic_only_units: tuple[str, ...] = ()
     bracket_not_after: tuple[str, ...] = ()
     half_after_labels: tuple[str, ...] = ()
+    # labels whose number is never written with spaced digit groups (a rate after a number cell:
+    # 「预算 120 100%」 is two cells, not 120,100 %)
+    unspaced_labels: tuple[str, ...] = ()
     yi_idioms: tuple[re.Pattern[str], ...] = ()
     yi_idiom_reach: int = 0
     name_lists: tuple[re.Pattern[str], ...] = ()
@@ -181,7 +184,7 @@ def _optional_keys(data: dict[str, Any]) -> dict[str, Any]:
         out["comparator_ops"] = {ch: op for op, chars in data["comparator_ops"].items() for ch in chars}
     for key in ("sign_chars", "sign_words", "currency_prefixes", "plus_signs", "sign_not_after", "signed_labels",
                 "money_classifiers", "money_classifier_cues", "arabic_only_units", "bracket_not_after",
-                "half_after_labels", "approx_after_comparisons"):
+                "half_after_labels", "approx_after_comparisons", "unspaced_labels"):
         if key in data:
             out[key] = tuple(data[key])
     if "foreign_currency" in data:

@@ -83,10 +83,12 @@ def compile_patterns(grammar: Grammar) -> Patterns:
     g = grammar.expand
     # currency codes are Latin words: never read out of a longer one (USDT, AUSD)
     codes_after = f"|{alternation(grammar.foreign_codes)}(?![A-Za-z])" if grammar.foreign_codes else ""
+    # 50户（家）: a bracketed second classifier belongs to the unit
+    alternative = g("(?:{alternative_classifier})?") if grammar.has("alternative_classifier") else ""
     units = (
         f"(?:(?P<u_pw>{trie(grammar.percent_words)})|(?P<u_ps>{trie(grammar.percent_symbols)})"
         f"|(?P<u_rt>倍|成)|(?P<u_cur>{trie(grammar.currency + grammar.foreign_currency)}{codes_after})"
-        f"|(?P<u_ct>{trie(grammar.count_classifiers)})|(?P<u_me>{trie(grammar.measure_units)})(?![A-Za-z]))"
+        f"|(?P<u_ct>{trie(grammar.count_classifiers)}{alternative})|(?P<u_me>{trie(grammar.measure_units)})(?![A-Za-z]))"
     )
     half = g(r"(?P<half>{half})?") if grammar.has("half") else ""
 
