@@ -86,6 +86,34 @@ def test_tag_audit_show_refuse_an_output_that_is_an_input(tmp_path: Path, report
     assert sorted(p.name for p in tmp_path.iterdir()) == ["hard.txt", "in.txt", "soft.txt"]
 
 
+def test_an_output_named_by_a_link_is_written_through_and_devices_are_refused(tmp_path: Path, report_paths: list[Path],
+                                                                              rules_model: Path) -> None:
+    """A symbolic link as -o keeps the link and gives the file it names the content (a rename over
+    the link would replace it, as it once replaced /dev/stdout); devices, process files, folders and
+    - (standard output) are refused in one line before any work."""
+    report = tmp_path / "in.txt"
+    report.write_text("资金100万元。\n", encoding="utf-8")
+    for command, name in (("tag", "tagged.jsonl"), ("audit", "findings.jsonl")):
+        link = tmp_path / f"link-{name}"
+        link.symlink_to(name)
+        extra = ["--model", str(rules_model)] if command == "tag" else []
+        result = run(command, str(report), "-o", str(link), *extra)
+        assert result.exit_code == 0, result.output
+        assert link.is_symlink() and os.readlink(link) == name
+        assert (tmp_path / name).is_file()
+    assert '"text": "100万元"' in (tmp_path / "tagged.jsonl").read_text("utf-8")
+    (tmp_path / "folder.jsonl").mkdir()
+    for target in ("/dev/null", "/dev/stdout", "/proc/self/fd/1", "-", str(tmp_path / "folder.jsonl")):
+        for command in ("tag", "audit", "show"):
+            extra = ["--model", str(rules_model)] if command != "audit" else []
+            result = run(command, str(report), "-o", target, *extra)
+            assert result.exit_code == 1, (command, target, result.output)
+            lines = result.stderr.strip().splitlines()
+            assert len(lines) == 1 and lines[0].startswith(f"error: {target}: "), (command, target, lines)
+    assert os.path.exists("/dev/null") and not Path("/dev/null").is_file()
+    assert not (tmp_path / "-").exists()
+
+
 def test_converters_refuse_an_output_that_is_an_input(tmp_path: Path, gold_docs) -> None:  # type: ignore[no-untyped-def]
     from jixiao.document.jsonl import write_documents
 

@@ -40,11 +40,12 @@ def atomic_open(path: str | Path, mode: str = "w", *, encoding: str = "utf-8",
 
     ``mode`` is ``"w"`` (text, ``encoding``) or ``"wb"``. If the block raises, the temporary
     is deleted and ``path`` is untouched (absent if it was absent). Missing parent folders are
-    created. ``permissions`` (e.g. ``0o644``) replaces the umask-derived default.
+    created. ``permissions`` (e.g. ``0o644``) replaces the umask-derived default. A symbolic link
+    is written through (``output_target``): the link stays and the file it names gets the content.
     """
     if mode not in ("w", "wb"):
         raise ValueError(f"atomic_open writes whole files: mode 'w' or 'wb', not {mode!r}")
-    target = Path(path)
+    target = output_target(path)
     target.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
     try:
@@ -58,6 +59,26 @@ def atomic_open(path: str | Path, mode: str = "w", *, encoding: str = "utf-8",
         Path(tmp).unlink(missing_ok=True)
         raise
     _sync_folder(target.parent)
+
+
+def output_target(path: str | Path) -> Path:
+    """The file an output named ``path`` is written to: the file a symbolic link names (renaming a
+    temporary over the link would replace the link itself, and leave the file it names untouched),
+    else ``path``. A name that exists and is no regular file (a device such as /dev/stdout, a pipe,
+    a folder) cannot be replaced whole: IsADirectoryError for a folder, else OSError."""
+    target = Path(path)
+    if target.is_symlink():
+        target = Path(os.path.realpath(target))
+    if any(str(p).startswith(("/dev/", "/proc/")) for p in (os.path.abspath(path), target)):
+        # /dev/stdout and /proc/self/fd/N name whatever the process writes to: a terminal, a pipe, or a
+        # file the shell opened, which a rename would swap from under it
+        raise OSError(f"{path}: a device or a process's open file; outputs are written whole through a "
+                      "temporary file: name a file")
+    if target.exists() and not target.is_file():
+        kind = "a folder" if target.is_dir() else "not a regular file (a device or pipe)"
+        error = IsADirectoryError if target.is_dir() else OSError
+        raise error(f"{path}: {kind}; outputs are written whole through a temporary file: name a file")
+    return target
 
 
 def write_text(path: str | Path, text: str, *, permissions: int | None = None) -> None:

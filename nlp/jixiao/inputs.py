@@ -28,6 +28,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from jixiao.atomic import output_target
 from jixiao.ingest.reader import SUPPORTED_SUFFIXES
 
 
@@ -229,6 +230,13 @@ def check_outputs(arguments: Sequence[str], paths: Sequence[str], files: Iterabl
     inputs = [p for p in dict.fromkeys(str(p) for p in (*paths, *arguments)) if os.path.exists(p)]
     keys = {_file_key(p): p for p in inputs if os.path.isfile(p)}
     for out in (str(f) for f in files):
+        if out == "-":
+            raise InputError("-: outputs are written to files, whole (never half a file after a failure), not to "
+                             "standard output: name a file")
+        try:
+            output_target(out)
+        except OSError as exc:
+            raise InputError(str(exc)) from None
         same = keys.get(_file_key(out)) if os.path.exists(out) else None
         if same is not None:
             raise InputError(f"{out}: is the input {same}; writing it would destroy that input: choose another output")

@@ -38,6 +38,7 @@ from itertools import islice
 from pathlib import Path
 from typing import Any, Protocol, TypeVar
 
+from jixiao.atomic import output_target
 from jixiao.ingest.errors import IngestError
 from jixiao.ingest.limits import DEFAULT_LIMITS, Limits
 from jixiao.ingest.reader import read_file
@@ -661,7 +662,9 @@ def tag_to_file(paths: Sequence[str | Path] | Inputs, output: str | Path, *, mod
     last two cases the journal keeps every finished document and ``resume=True`` picks up from it.
     """
     inputs = paths if isinstance(paths, Inputs) else Inputs.of_files(paths)
-    layout = Layout(Path(output), fmt)
+    # a symbolic link as OUT is written through: the run's journal and OUT sit beside the file it names
+    check_outputs(inputs.arguments, inputs.paths, files=[output] if fmt == "jsonl" else [])
+    layout = Layout(output_target(output) if fmt == "jsonl" else Path(output), fmt)
     errors_path = Path(errors) if errors else layout.errors
     written, folders = layout.written()
     check_outputs(inputs.arguments, inputs.paths, files=[*written, errors_path], folders=folders)
