@@ -91,6 +91,20 @@ def test_cleaned_offsets_map_both_ways_as_a_per_character_map_would() -> None:
         bisect_left(per_character, i) for i in range(len(source) + 2)]
 
 
+def test_invisible_format_characters_inside_numbers_are_removed(tmp_path: Path) -> None:
+    """Zero-width and soft-hyphen characters from web pages and Word split no number: the file reads
+    as it displays, and offsets still lead back to the source."""
+    source = "执行率9\u200c0%，资金2\xad00万元，合计1\u200d2\u2060个。"
+    cleaned = clean(source)
+    assert cleaned.text == "执行率90%，资金200万元，合计12个。"
+    path = tmp_path / "r.txt"
+    path.write_text(source, encoding="utf-8")
+    import jixiao
+
+    doc = jixiao.load().tag_file(path)
+    assert [(doc.text[s.start : s.end], str(s.value)) for s in doc.spans] == [("90%", "90"), ("200万元", "2000000"), ("12个", "12")]
+
+
 def test_cleaning_does_not_normalise_width_or_units() -> None:
     assert clean("面积59600㎡，比例９８％").text == "面积59600㎡，比例９８％"
 
@@ -188,6 +202,19 @@ def test_legacy_doc_without_libreoffice_says_what_to_install(monkeypatch: pytest
     monkeypatch.setenv("PATH", "/nonexistent")
     with pytest.raises(IngestError, match="LibreOffice"):
         read_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 512, "old.doc")
+
+
+def test_json_lines_and_web_pages_named_to_tag_are_refused_with_the_way_out(tmp_path: Path) -> None:
+    """Tagged output or an HTML page handed to `jixiao tag` would be read as report text without
+    error; they are refused by name, with the command that reads them."""
+    tagged = tmp_path / "tagged.jsonl"
+    tagged.write_text('{"id": "a", "text": "资金100万元。"}\n', encoding="utf-8")
+    page = tmp_path / "page.html"
+    page.write_text("<html><body>资金100万元</body></html>", encoding="utf-8")
+    for path, hint in ((tagged, "`jixiao audit` and `jixiao show`"), (page, "save the page as text (.txt) first")):
+        with pytest.raises(IngestError) as caught:
+            read_file(path)
+        assert caught.value.reason.startswith(f"a {path.suffix} file, not a supported format") and hint in caught.value.reason
 
 
 def test_sniffing_prefers_magic_bytes_to_extension() -> None:

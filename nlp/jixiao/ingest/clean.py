@@ -14,7 +14,10 @@ from dataclasses import dataclass
 _ARTIFACT = re.compile(
     r"\[bookmark:[^\]\n]*\]"  # Word bookmarks as exported: [bookmark: _Toc36719771]
     r"|\r(?=\n)"  # CR of a CRLF pair
-    r"|[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufeff\u200b\u200e\u200f\u202a-\u202e]"
+    # control characters, byte-order marks, and the invisible format characters that web pages and
+    # Word put inside words and numbers (zero-width space, non-joiner and joiner, soft hyphen, word
+    # joiner, direction marks): 「执行率9\u200c0%」 and 「2\xad00万元」 read as the reader sees them
+    r"|[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\xad\ufeff\u200b-\u200f\u202a-\u202e\u2060-\u2064]"
 )
 
 

@@ -32,13 +32,24 @@ _CONTAINERS = (b"PK\x03\x04", b"%PDF", _OLE, b"{\\rtf")
 # Formats people keep beside their reports that are not reports: refused by name rather than
 # read as a damaged Word file or as text
 UNSUPPORTED_SUFFIXES: tuple[str, ...] = (".xlsx", ".xls", ".xlsm", ".et", ".pptx", ".ppt", ".odt", ".ods",
-                                         ".zip", ".rar", ".7z", ".gz", ".png", ".jpg", ".jpeg", ".tif", ".tiff", ".ofd")
+                                         ".zip", ".rar", ".7z", ".gz", ".png", ".jpg", ".jpeg", ".tif", ".tiff", ".ofd",
+                                         ".jsonl", ".json", ".html", ".htm", ".xml")
+# What to do instead, for the formats people most often hand to `jixiao tag` by mistake: tagging a
+# tagged or gold JSON Lines file, or a web page's markup, as report text gives nonsense without error.
+UNSUPPORTED_HINTS: dict[str, str] = {
+    ".jsonl": "; tagged or gold JSON Lines files are read by `jixiao audit` and `jixiao show`, and by "
+              "`jixiao evaluate --data`",
+    ".json": "; tagged or gold JSON Lines files are read by `jixiao audit` and `jixiao show`",
+    ".html": "; save the page as text (.txt) first",
+    ".htm": "; save the page as text (.txt) first",
+}
 
 
 def sniff_format(data: bytes, path: str) -> str:
     suffix = Path(path).suffix.lower()
     if suffix in UNSUPPORTED_SUFFIXES:
-        raise IngestError(path, f"a {suffix} file, not a supported format (.txt, .docx, .pdf, .doc)")
+        raise IngestError(path, f"a {suffix} file, not a supported format (.txt, .docx, .pdf, .doc)"
+                          + UNSUPPORTED_HINTS.get(suffix, ""))
     if not data:
         raise IngestError(path, "empty file")
     if data.startswith(b"PK\x03\x04"):
