@@ -235,3 +235,24 @@ def test_bad_input_is_one_line_naming_the_file(tmp_path: Path, monkeypatch: pyte
     assert result.exit_code == code
     assert message in result.stderr
     assert len(result.stderr.strip().splitlines()) == 1 and "Traceback" not in result.output
+
+
+def test_a_misspelled_kind_or_label_is_named_not_a_traceback(tmp_path: Path) -> None:
+    """A gold file with a kind or label outside the scheme is refused in one line by evaluate and by
+    corpus agree (a misspelled kind used to end in a KeyError, a misspelled label be scored)."""
+    gold = ROOT / "corpus" / "gold" / f"{TEST_ID}.jsonl"
+    good = json.loads(gold.read_text("utf-8").splitlines()[0])
+    bad_kind = json.loads(json.dumps(good))
+    first = next(s for s in bad_kind["sentences"] if s.get("kind") == "problem")
+    first["kind"] = "probelm"
+    bad_label = json.loads(json.dumps(good))
+    bad_label["spans"][0]["label"] = "MONEY"
+    for name, doc, wrong in (("kind.jsonl", bad_kind, "kind 'probelm'"), ("label.jsonl", bad_label, "label 'MONEY'")):
+        path = tmp_path / name
+        path.write_text(json.dumps(doc, ensure_ascii=False) + "\n", encoding="utf-8")
+        for args in (["evaluate", "--data", str(path), "--out", str(tmp_path / "out")], ["corpus", "agree", str(path), str(gold)]):
+            result = CliRunner().invoke(jixiao, args)
+            assert result.exit_code in (1, 2) and (result.exception is None or isinstance(result.exception, SystemExit)), result.output
+            lines = result.stderr.strip().splitlines()
+            assert len(lines) == 1 and wrong in lines[0] and "jixiao corpus validate" in lines[0], (args, lines)
+    assert not (tmp_path / "out").exists()

@@ -174,16 +174,19 @@ def agree(
 ) -> None:
     """Inter-annotator agreement with the project's own scorer: span F1 per label, kind and categories."""
     from jixiao.document.jsonl import FormatError, read_documents
+    from jixiao.evaluation.data import DataError, check_labels
     from jixiao.evaluation.score import score_documents
 
     def load(path: Path):  # type: ignore[no-untyped-def]
         files = sorted(path.glob("*.jsonl")) if path.is_dir() else [path]
-        return [d for f in files for d in read_documents(f)]
+        docs = [d for f in files for d in read_documents(f)]
+        check_labels(docs, str(path))
+        return docs
 
     try:
         a, b = load(first), load(second)
         metrics, errors = score_documents(a, b)
-    except (OSError, FormatError, ValueError) as exc:
+    except (OSError, FormatError, ValueError, DataError) as exc:
         fail(str(exc))
     console = out()
     for label in ("AMOUNT", "RATE", "COUNT", "MEASURE", "micro"):

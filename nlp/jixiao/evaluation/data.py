@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from jixiao.document.jsonl import FormatError, document_from_dict, read_documents
-from jixiao.document.model import Document
+from jixiao.document.model import CATEGORIES, KINDS, LABELS, Document
 
 SPLITS_FILE = "splits.json"
 GOLD_FOLDERS: tuple[str, ...] = ("gold", "authored")
@@ -52,7 +52,27 @@ def read_data_file(path: Path) -> EvalData:
         if doc.id in seen:
             raise DataError(f"{path}: document id {doc.id!r} occurs more than once")
         seen.add(doc.id)
+    check_labels(docs, str(path))
     return EvalData(docs, str(path), digest)
+
+
+def check_labels(docs: list[Document], where: str) -> None:
+    """Raise DataError naming the first label, kind or category outside the scheme: a misspelled
+    kind would otherwise end scoring in a KeyError, and a misspelled label be scored as a label of
+    its own."""
+    for doc in docs:
+        for span in doc.spans:
+            if span.label not in LABELS:
+                raise DataError(f"{where} [{doc.id}]: span {span.start}-{span.end} has label {span.label!r}, not one of "
+                                f"{', '.join(LABELS)} (jixiao corpus validate {where} lists every problem)")
+        for sentence in doc.sentences:
+            if sentence.kind is not None and sentence.kind not in KINDS:
+                raise DataError(f"{where} [{doc.id}]: sentence {sentence.start}-{sentence.end} has kind {sentence.kind!r}, "
+                                f"not one of {', '.join(KINDS)} (jixiao corpus validate {where} lists every problem)")
+            unknown = [c for c in sentence.categories if c not in CATEGORIES]
+            if unknown:
+                raise DataError(f"{where} [{doc.id}]: sentence {sentence.start}-{sentence.end} has category {unknown[0]!r}, "
+                                f"not a category of the scheme (jixiao corpus validate {where} lists every problem)")
 
 
 def read_split(corpus: Path, name: str) -> EvalData:
