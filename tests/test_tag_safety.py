@@ -153,6 +153,16 @@ def test_corpus_split_build_and_fill_refuse_an_output_that_is_an_input(tmp_path:
         assert {path: path.read_bytes() for path in originals} == originals
     assert run("corpus", "fill", str(gold), "--in-place").exit_code == 0  # what --in-place is for
     assert run("corpus", "build", "--raw-dir", str(raw), "-o", str(raw / "docs.jsonl")).exit_code == 0
+    # the source is where the report was read from; a report of the index that is missing is named
+    # in one line, and no corpus without it is written
+    assert json.loads((raw / "docs.jsonl").read_text("utf-8"))["meta"]["source"] == (raw / "a.txt").as_posix()
+    with open(raw / "index.tsv", "a", encoding="utf-8") as index:
+        index.write("gone.txt\tgone\tX\tY\t2021\tZ\n")
+    result = run("corpus", "build", "--raw-dir", str(raw), "-o", str(tmp_path / "docs.jsonl"))
+    assert result.exit_code == 2 and isinstance(result.exception, (SystemExit, type(None)))
+    assert result.stderr.strip().splitlines() == [
+        f"error: {raw / 'gone.txt'}: no such file (1 report(s) of {raw / 'index.tsv'} unreadable; nothing written)"]
+    assert not (tmp_path / "docs.jsonl").exists()
 
 
 # --- 2. bounded work per file --------------------------------------------------------------------

@@ -84,7 +84,7 @@ def build(
     output: Annotated[Path, typer.Option("-o", "--output", help="Where to write the documents.")] = Path("corpus/docs.jsonl"),
 ) -> None:
     """Ingest the indexed reports into unlabelled documents (text and sentences)."""
-    from jixiao.corpus.build import build_docs
+    from jixiao.corpus.build import BuildError, build_docs
     from jixiao.document.jsonl import write_documents
 
     if not (raw_dir / "index.tsv").exists():
@@ -94,7 +94,13 @@ def build(
     # the reports and the index are inputs; a documents file inside the folder is not one of them
     refuse_overwriting_inputs([str(raw_dir)], [str(p) for p in raw_dir.iterdir() if p.is_file()], files=[output],
                               suffixes=())
-    docs = build_docs(raw_dir)
+    try:
+        docs = build_docs(raw_dir)
+    except BuildError as exc:
+        for line in exc.problems[:-1]:
+            err().print(f"error: {line}", markup=False)
+        fail(f"{exc.problems[-1]} ({len(exc.problems)} report(s) of {raw_dir / 'index.tsv'} unreadable; nothing written)",
+             code=2)
     write_documents(output, docs)
     err().print(f"wrote {len(docs)} documents to {output}")
 
