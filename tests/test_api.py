@@ -56,6 +56,22 @@ def test_tag_text_and_tag_file(report_paths: list[Path], tagger: Tagger) -> None
     assert all(s.kind in ("problem", "recommendation", "none") for s in report.sentences)
 
 
+def test_tag_text_finds_tables_and_the_audit_checks_them_as_for_a_file(tmp_path: Path, tagger: Tagger) -> None:
+    """The same text tagged with tag_text and read from a .txt file gives the same tables and the
+    same audit findings (tag_text once found no tables, so the table checks were skipped)."""
+    from jixiao.audit import audit_document
+
+    text = "一、资金情况\n项目\t预算\t实际\t执行率\n甲\t10\t9\t80%\n乙\t20\t20\t100%\n合计\t30\t28\t93.33%\n执行率为95%。\n"
+    path = tmp_path / "r.txt"
+    path.write_text(text, encoding="utf-8")
+    from_text, from_file = tagger.tag_text(text), tagger.tag_file(path)
+    assert from_file.text == text
+    assert len(from_text.tables) == len(from_file.tables) == 1
+    assert from_text.tables == from_file.tables
+    kinds = sorted(f.check for f in audit_document(from_text))
+    assert kinds == sorted(f.check for f in audit_document(from_file)) and "row_rate" in kinds, kinds
+
+
 def test_tag_file_raises_for_unreadable_input(tmp_path: Path, tagger: Tagger) -> None:
     (tmp_path / "e.txt").write_bytes(b"")
     with pytest.raises(IngestError) as error:

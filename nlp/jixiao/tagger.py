@@ -17,6 +17,7 @@ from jixiao.document.sections import sectioned_sentences
 from jixiao.document.sentences import chunk_bounds, split_offsets
 from jixiao.ingest.errors import IngestError
 from jixiao.ingest.reader import read_file
+from jixiao.ingest.text_tables import find_text_tables
 from jixiao.tables.records import typed_tables
 
 # Longer texts are tagged a piece at a time (see ``Tagger._quantities``); every real report is
@@ -93,7 +94,11 @@ class Tagger:
         return tuple(spans)
 
     def tag_text(self, text: str, doc_id: str = "text") -> Document:
-        return self.tag_document(Document(id=doc_id, text=text))
+        """Tag ``text`` as given: offsets index ``text`` itself. Its tables are found as in a
+        ``.txt`` report (``find_text_tables``), so the audit checks them as it does for files; a
+        file read by ``tag_file`` is also cleaned (invisible characters, Word bookmarks) and its
+        hard-wrapped lines joined, which ``tag_text`` leaves to the caller."""
+        return self.tag_document(Document(id=doc_id, text=text, tables=tuple(find_text_tables(text))))
 
     def tag_file(self, path: str | Path) -> Document:
         """Read and tag one file; raises IngestError for unreadable input."""
