@@ -48,6 +48,23 @@ def test_cell_per_line_table_with_wrapped_cells_and_double_blank_lines() -> None
     assert typed.rows[1][2].value == Decimal("4058100")
 
 
+def test_cell_offsets_index_the_text_in_every_report() -> None:
+    """A cell's offsets are those of its text without the white space around it; a cell that wrapped
+    onto several lines spans its pieces, and its text is them joined (the line breaks left out)."""
+    cells = [(doc.text, c) for path in sorted(RAW.glob("*.txt")) for doc in [read_file(path)]
+             for table in doc.tables for row in table.rows for c in row if c.start is not None]
+    assert len(cells) > 1000
+    for text, cell in cells:
+        piece = text[cell.start : cell.end]
+        if "\n" in piece:
+            assert "".join(line.strip() for line in piece.split("\n")) == cell.text
+        else:
+            assert piece == cell.text, (piece, cell.text)
+    assert sum("\n" in text[c.start : c.end] for text, c in cells) < 100
+    row = next(find_text_tables("项目 \t  预算\t\n甲\t 10 \t9\n"))
+    assert [(c.text, c.start, c.end) for c in row.rows[0]] == [("项目", 0, 2), ("预算", 6, 8), ("", 9, 9)]
+
+
 def test_row_cut_by_a_stray_blank_line_is_joined() -> None:
     text = _cells([["序号", "名称", "合同金额", "支付金额", "比例"]]) + "\n" + \
         "\t1\n\t工程\n\t220.787249\n\t110.393625\n\n\t50%\n\n\t2\n\t设计\n\t9.93\n\t2.979\n\t30%\n"

@@ -110,7 +110,7 @@ def _read_cell_table(text: str, lines: list[_Line], first: int) -> tuple[Table, 
     while index < len(lines):
         line = lines[index]
         if line.cell:
-            rows[-1].append(TableCell(line.text[1:].strip(), line.start + 1, line.end))
+            rows[-1].append(_stripped_cell(line.text[1:], line.start + 1))
             index += 1
             continue
         if line.blank:
@@ -124,8 +124,10 @@ def _read_cell_table(text: str, lines: list[_Line], first: int) -> tuple[Table, 
             index = following
             continue
         if _is_continuation(lines, index) and rows[-1]:
-            last = rows[-1][-1]
-            rows[-1][-1] = TableCell(last.text + line.text.strip(), last.start, line.end)
+            # the wrapped rest of the cell above: the cell's text joins the pieces, its offsets
+            # span them in the text (line break included)
+            last, rest = rows[-1][-1], _stripped_cell(line.text, line.start)
+            rows[-1][-1] = TableCell(last.text + rest.text, last.start if last.text else rest.start, rest.end)
             index += 1
             continue
         break
@@ -148,12 +150,17 @@ def _read_row_table(lines: list[_Line], first: int) -> tuple[Table, int]:
 def _split_row(line: _Line) -> tuple[TableCell, ...]:
     cells, position = [], line.start
     for piece in line.text.split("\t"):
-        lead = len(piece) - len(piece.lstrip())
-        body = piece.strip()
-        start = position + lead
-        cells.append(TableCell(body, start, start + len(body)))
+        cells.append(_stripped_cell(piece, position))
         position += len(piece) + 1
     return tuple(cells)
+
+
+def _stripped_cell(piece: str, start: int) -> TableCell:
+    """A cell of the text ``piece`` (which starts at ``start``) without the white space around it;
+    its offsets are those of the stripped text, so ``text[cell.start:cell.end]`` is the cell."""
+    body = piece.strip()
+    first = start + len(piece) - len(piece.lstrip()) if body else start
+    return TableCell(body, first, first + len(body))
 
 
 def _join_split_rows(rows: list[tuple[TableCell, ...]]) -> list[tuple[TableCell, ...]]:
