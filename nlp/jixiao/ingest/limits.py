@@ -132,7 +132,8 @@ def check_text_bytes(size: int, path: str, limits: Limits) -> None:
     """Refuse a text file too large to hold fewer characters than the limit (4 bytes a character
     at most), before it is read into memory."""
     if limits.characters is not None and size > 4 * limits.characters:
-        raise IngestError(path, f"{size:,} bytes of text, more than {limits.characters:,} characters (--max-chars)")
+        raise IngestError(path, f"{size:,} bytes of text, so more than {limits.characters:,} characters even at 4 bytes "
+                                "a character (--max-chars)")
 
 
 def check_characters(count: int, path: str, limits: Limits) -> None:
