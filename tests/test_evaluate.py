@@ -256,3 +256,16 @@ def test_a_misspelled_kind_or_label_is_named_not_a_traceback(tmp_path: Path) -> 
             lines = result.stderr.strip().splitlines()
             assert len(lines) == 1 and wrong in lines[0] and "jixiao corpus validate" in lines[0], (args, lines)
     assert not (tmp_path / "out").exists()
+
+
+def test_a_baseline_of_other_data_is_named_with_a_warning(test_split_run: Path, tmp_path: Path) -> None:
+    """--baseline gates against figures of the same gold data; a metrics.json of other data (here the
+    test report's, against the dev report) gets a warning line, and of the same data none."""
+    base = test_split_run / "metrics.json"
+    other = run_evaluate("--split", "dev", "--corpus", str(ROOT / "corpus"), "--baseline", str(base), "--max-drop", "1",
+                         "--out", str(tmp_path / "dev"))
+    assert other.exit_code == 0, other.output
+    assert f"warning: --baseline {base} measured other data (" in other.stderr and "splits.json#test" in other.stderr
+    same = run_evaluate("--split", "dev", "--corpus", str(ROOT / "corpus"), "--baseline", str(tmp_path / "dev" / "metrics.json"),
+                        "--out", str(tmp_path / "again"))
+    assert same.exit_code == 0 and "warning" not in same.stderr, same.stderr

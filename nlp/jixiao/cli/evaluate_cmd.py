@@ -67,6 +67,11 @@ def evaluate(
     minimums, base = _gate_inputs(thresholds, baseline)
     ev = _run(data, split, corpus, model, sentences.value, context.value)
     _write(out_dir, ev, quiet)
+    if base is not None and _data_hash(base) not in (None, _data_hash(ev.metrics)):
+        # figures of other gold data are not a baseline for these: say so, the gate still runs
+        err().print(f"warning: --baseline {baseline} measured other data ({(base.get('data') or {}).get('path')}, "
+                    f"sha256 {str(_data_hash(base))[:16]}) than this run ({(ev.metrics.get('data') or {}).get('path')}, "
+                    f"sha256 {str(_data_hash(ev.metrics))[:16]}): its figures may not be comparable", markup=False)
     failures = _gate(ev.metrics, minimums, base, max_drop or 0.0)
     if failures:
         console = err()
@@ -136,6 +141,11 @@ def _summary(ev: Evaluation) -> list[str]:
                      f"categories micro F1 {m['categories']['micro']['f1']:.4f}, macro F1 {m['categories']['macro_f1']:.4f}; "
                      f"{len(e.sentences)} sentence(s) wrong")
     return lines
+
+
+def _data_hash(metrics: dict[str, Any]) -> str | None:
+    data = metrics.get("data")
+    return data.get("sha256") if isinstance(data, dict) else None
 
 
 def _gate(metrics: dict[str, Any], minimums: dict[str, float], base: dict[str, Any] | None,
