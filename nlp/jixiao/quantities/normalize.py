@@ -6,6 +6,7 @@ from decimal import DecimalException, ROUND_HALF_UP, Decimal
 from fractions import Fraction
 from math import gcd
 
+from jixiao.document.jsonl import decimal_str
 from jixiao.document.model import Span
 from jixiao.quantities.candidate import Candidate
 from jixiao.quantities.filters import CLAUSE_STOPS, text_since
@@ -40,6 +41,10 @@ def normalize(text: str, candidate: Candidate, grammar: Grammar | None = None,
         high = None
     approx = approx or candidate.approx_marker or _approx_around(text, candidate, grammar)
     op = grammar.comparator_op(candidate.comparator) if candidate.comparator else None
+    # the value as the output writes it (44143444.67, not 44143444.670000; 66000, not 66000.0), so
+    # the Python API and the JSON agree to the character
+    low = Decimal(decimal_str(low))
+    high = None if high is None else Decimal(decimal_str(high))
     return Span(candidate.start, candidate.end, candidate.label, low, unit, op, approx, high, score)
 
 
