@@ -248,3 +248,13 @@ def test_tables_in_every_report_parse() -> None:
 def test_tab_indented_paragraphs_are_not_a_table() -> None:
     text = "\t一、基本情况\n\n\t项目预算100万元，实际支出100万元，执行率100%。\n"
     assert list(find_text_tables(text)) == []
+
+
+def test_a_sentence_just_above_a_table_is_not_its_caption() -> None:
+    """The nearest short line is a caption only when it does not end as a sentence does."""
+    from jixiao.tables.records import caption_of
+
+    assert caption_of(("二、项目资金情况", "建议加强预算编制，提高资金使用效率。")) == "二、项目资金情况"
+    assert caption_of(("执行情况如下；",)) is None
+    assert caption_of(("表2 资金使用情况", "单位：万元")) == "表2 资金使用情况"
+    assert caption_of(("项目支出明细", "单位：万元")) == "项目支出明细"

@@ -80,13 +80,17 @@ def context_lines(text: str, since: int, start: int | None) -> tuple[str, ...]:
     return tuple(lines[-_LOOKBACK_LINES:])
 
 
+_SENTENCE_ENDS = ("。", "；", "！", "？", ";", "!", "?")
+
+
 def caption_of(context: Sequence[str]) -> str | None:
     """The table's caption: a 「表N」 line, else the nearest short line that is not only a unit."""
     for line in reversed(context):
         if _TITLE.match(line):
             return line
     for line in reversed(context):
-        if len(line) <= _TITLE_MAX and not _UNIT_LINE.fullmatch(line):
+        # a line that ends as a sentence does (「建议加强预算编制。」) is prose, not a caption
+        if len(line) <= _TITLE_MAX and not _UNIT_LINE.fullmatch(line) and not line.endswith(_SENTENCE_ENDS):
             return line
     return None
 
