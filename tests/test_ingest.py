@@ -60,6 +60,14 @@ def test_gbk_and_gb18030_dense_report(report_paths: list[Path]) -> None:
     assert read_bytes(gb18030, "gb.txt").text == "劲松改造面积59600㎡，满意度≥95%。"
 
 
+@pytest.mark.parametrize("encoding", ["utf-16-le", "utf-16-be"])
+def test_utf16_without_a_bom_is_read_by_where_its_nul_bytes_stand(encoding: str) -> None:
+    """Some Windows tools save UTF-16 without a byte-order mark: the NUL bytes of its ASCII
+    characters tell the byte order; it is read, not refused as binary."""
+    text = "项目资金100万元，执行率95%。\r\nAB\n"
+    assert decode_text(text.encode(encoding), "x.txt") == (text, encoding)
+
+
 def test_decode_gives_up_clearly_on_binary() -> None:
     with pytest.raises(IngestError, match="binary"):
         decode_text(bytes(range(256)) * 8, "x.txt")

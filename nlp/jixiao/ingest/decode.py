@@ -102,6 +102,9 @@ def _strict(data: bytes, path: str, detect: bool = True) -> tuple[str, str]:
             except UnicodeDecodeError as exc:
                 raise IngestError(path, f"invalid {encoding} after its byte-order mark at byte {exc.start}") from exc
     if b"\x00" in data:
+        unmarked = _utf16_without_bom(data)
+        if unmarked is not None:
+            return _checked(unmarked[0], path), unmarked[1]
         raise IngestError(path, "binary file (contains NUL bytes), not a text report")
     for encoding in ("utf-8", "gb18030"):
         try:
@@ -111,6 +114,25 @@ def _strict(data: bytes, path: str, detect: bool = True) -> tuple[str, str]:
     if not detect:
         raise _Undecodable
     return _detect(data, path)
+
+
+def _utf16_without_bom(data: bytes) -> tuple[str, str] | None:
+    """(text, encoding) of UTF-16 saved without a byte-order mark (some Windows tools do): NUL bytes
+    are the high bytes of ASCII characters there. Accepted only when the whole file decodes strictly
+    to printable text, which binary data does not."""
+    if len(data) % 2:
+        return None
+    # an ASCII character's NUL byte is its second byte in little-endian order, its first in big-endian
+    odd, even = data[1::2].count(0), data[0::2].count(0)
+    for encoding in (("utf-16-le",) if odd > even else ("utf-16-be",)):
+        try:
+            text = data.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+        printable = sum(ch.isprintable() or ch in "\n\r\t" for ch in text)
+        if text and printable >= 0.99 * len(text) and not any("\ue000" <= ch <= "\uf8ff" for ch in text):
+            return text, encoding
+    return None
 
 
 def _detect(data: bytes, path: str) -> tuple[str, str]:
