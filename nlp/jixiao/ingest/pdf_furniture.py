@@ -5,18 +5,39 @@ office at the top, 「- 3 -」 or 「第3页 共12页」 at the bottom. Left in 
 that runs on to the next page into two sentences and turn page numbers into counts. A line is
 furniture when it is one of the first or last ``EDGE_LINES`` lines of its page, sits in the page's
 top or bottom margin (``MARGIN`` of the page height; anywhere on the page edge when the height is
-unknown) and either reads as a page number or repeats, digits aside, at the same edge on at least
-``REPEAT_SHARE`` of the pages. A document of one page has no furniture to tell apart.
+unknown) and either reads as a page number or is a running line: it repeats at the same edge on at
+least ``REPEAT_SHARE`` of the pages, identical or differing in one number only. A document of one
+page has no furniture to tell apart.
+
+The document's own text also starts and ends pages, and it can repeat its shape there too (a
+numbered list 「1.…安排100万元，执行率为90%。」, 「2.…200万元…95%。」, one item per page; a table
+continued over pages, its header row repeated and a data row 「项目4 50 50 100%」 under it). What
+tells the two apart:
+
+- a running line carries at most one number that changes from page to page, the page number; lines
+  of one shape whose numbers differ in two or more places are content;
+- furniture does not speak in sentences or count things: a line with sentence punctuation
+  (``PROSE``) or a quantity (a number followed by a percent sign or a unit, ``QUANTITY``) is
+  content. Years and page numbers (2023年, 第3页) are no quantity;
+- a line printed inside a ruled table (``tables``, from ``pdf_tables``) is a table row, never
+  furniture: a continued table keeps its repeated header row on every page, so that every row of
+  every table record has its offsets in the text;
+- a line repeated identically that is set out as a table row (cells apart by wide gaps, as
+  ``pdf_lines`` tells table rows) without ruling is an unruled table's header repeated on every
+  page: its first occurrence in the document is kept, so the table keeps its header, and only the
+  repeats go. A running title repeated identically is dropped everywhere: kept once, it would still
+  cut the paragraph that runs on across the page it stands on.
 """
 
 from __future__ import annotations
 
 import math
 import re
-from collections import Counter, defaultdict
+from collections import defaultdict
 from collections.abc import Sequence
 
-from jixiao.ingest.pdf_lines import PdfLine
+from jixiao.ingest.pdf_lines import CELL_GAP, PdfLine
+from jixiao.ingest.pdf_tables import PdfGrid
 
 EDGE_LINES = 2
 MARGIN = 0.12
@@ -27,31 +48,53 @@ PAGE_NUMBER = re.compile(
     rf"|^{_DASHES}(?:page|p\.)\s*\d+(?:\s*(?:of|/)\s*\d+)?{_DASHES}$",
     re.IGNORECASE,
 )
+# Sentence punctuation: running heads and feet are titles, names and page numbers, not sentences.
+PROSE = re.compile(r"[。，；：！？]")
+# A number that counts or measures something: followed by a percent sign or a unit. Not 年, 月, 日,
+# 页, 号 or 期: the years, dates and numbers that running heads and feet do carry.
+QUANTITY = re.compile(
+    r"[0-9０-９]\s*(?:[%％‰]|万|亿|元|人|户|个|件|次|项|吨|米|平方|公里|公顷|亩|台|辆|家|所|名|座|套|条|张|倍)"
+)
 _DIGITS = re.compile(r"[0-9０-９]+")
+# Piece edges this close (PDF points) to a table's text still belong to the table.
+_TABLE_TOLERANCE = 2.0
 
 
-def drop_page_furniture(lines: Sequence[PdfLine]) -> list[PdfLine]:
-    """The lines without the running heads, running feet and page numbers of their pages."""
+def drop_page_furniture(lines: Sequence[PdfLine], tables: Sequence[PdfGrid] = ()) -> list[PdfLine]:
+    """The lines without the running heads, running feet and page numbers of their pages.
+
+    ``tables``: the ruled tables of the same pages (``pdf_tables.find_grids``); lines printed inside
+    them are table rows and stay."""
     pages: dict[int, list[PdfLine]] = defaultdict(list)
     for line in lines:
         pages[line.page].append(line)
     if len(pages) < 2:
         return list(lines)
-    edges: dict[int, str] = {}
-    seen: Counter[tuple[str, str]] = Counter()  # (edge, shape): on how many pages
+    boxes = _table_boxes(tables)
+    furniture: set[int] = set()
+    running: dict[tuple[str, str], list[PdfLine]] = defaultdict(list)  # (edge, shape): the lines
     for page in pages.values():
-        at_edges = _edge_lines(page)
-        edges.update((id(line), where) for line, where in at_edges)
-        seen.update({(where, _shape(line.text)) for line, where in at_edges})
+        for line, where in _edge_lines(page):
+            if _content(line, boxes):
+                continue
+            if PAGE_NUMBER.match(line.text.strip()):
+                furniture.add(id(line))
+            else:
+                running[(where, _shape(line.text))].append(line)
     needed = max(2, math.ceil(REPEAT_SHARE * len(pages)))
-
-    def furniture(line: PdfLine) -> bool:
-        where = edges.get(id(line))
-        if where is None:
-            return False
-        return PAGE_NUMBER.match(line.text.strip()) is not None or seen[(where, _shape(line.text))] >= needed
-
-    return [line for line in lines if not furniture(line)]
+    for group in running.values():
+        if len({line.page for line in group}) < needed:
+            continue
+        varying = _varying_numbers(group)
+        if varying > 1:
+            continue  # more changes than a page number: the document's own lines
+        drop = group
+        if varying == 0 and _table_row(group[0]):
+            text = _flat(group[0].text)
+            first = next(line for line in lines if _flat(line.text) == text)
+            drop = [line for line in group if line is not first]
+        furniture.update(id(line) for line in drop)
+    return [line for line in lines if id(line) not in furniture]
 
 
 def _edge_lines(page: list[PdfLine]) -> list[tuple[PdfLine, str]]:
@@ -71,6 +114,42 @@ def _in_margin(line: PdfLine, where: str) -> bool:
     return line.top >= (1 - MARGIN) * line.page_height
 
 
+def _content(line: PdfLine, boxes: dict[int, list[tuple[float, float, float, float]]]) -> bool:
+    """Whether an edge line is the document's own text whatever repeats: a sentence, a quantity or a table row."""
+    if PROSE.search(line.text) or QUANTITY.search(line.text):
+        return True
+    middle = (line.top + line.bottom) / 2
+    return any(top <= middle <= bottom and line.x0 < x1 and line.x1 > x0
+               for x0, top, x1, bottom in boxes.get(line.page, ()))
+
+
+def _table_boxes(tables: Sequence[PdfGrid]) -> dict[int, list[tuple[float, float, float, float]]]:
+    """Per page, the box around the text of each ruled table."""
+    boxes: dict[int, list[tuple[float, float, float, float]]] = defaultdict(list)
+    for grid in tables:
+        pieces = [piece for row in grid.rows for cell in row for piece in cell.pieces]
+        if pieces:
+            boxes[grid.page].append((min(p.x0 for p in pieces) - _TABLE_TOLERANCE,
+                                     min(p.top for p in pieces) - _TABLE_TOLERANCE,
+                                     max(p.x1 for p in pieces) + _TABLE_TOLERANCE,
+                                     max(p.bottom for p in pieces) + _TABLE_TOLERANCE))
+    return boxes
+
+
+def _varying_numbers(group: list[PdfLine]) -> int:
+    """In how many places the numbers of lines of one shape differ (a running line: at most one)."""
+    runs = [_DIGITS.findall(line.text) for line in group]
+    return sum(len(set(values)) > 1 for values in zip(*runs))
+
+
+def _table_row(line: PdfLine) -> bool:
+    return line.max_gap > CELL_GAP * max(line.size, 1.0)
+
+
+def _flat(text: str) -> str:
+    return " ".join(text.split())
+
+
 def _shape(text: str) -> str:
     """A line's text with its digits as one mark, so 「第3页」 and 「第4页」 have one shape."""
-    return _DIGITS.sub("#", " ".join(text.split()))
+    return _DIGITS.sub("#", _flat(text))

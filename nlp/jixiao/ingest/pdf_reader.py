@@ -32,8 +32,8 @@ def read_pdf(data: bytes, path: str) -> Extracted:
     try:
         with pdfplumber.open(BytesIO(data)) as pdf:
             lines = [line for number, page in enumerate(pdf.pages) for line in page_lines(page, number)]
-            lines = drop_page_furniture(lines)  # running heads and page numbers (pdf_furniture)
             grids = find_grids(pdf.pages)  # ruled tables (pdf_tables), placed in the text below
+            lines = drop_page_furniture(lines, grids)  # running heads and page numbers (pdf_furniture)
     except Exception as exc:  # pdfplumber wraps pdfminer's errors; look through the chain
         chain = _causes(exc)
         if any(isinstance(e, (PDFPasswordIncorrect, PDFEncryptionError)) for e in chain):
