@@ -114,6 +114,30 @@ def test_an_output_named_by_a_link_is_written_through_and_devices_are_refused(tm
     assert not (tmp_path / "-").exists()
 
 
+def test_files_of_other_formats_in_a_folder_are_left_out_with_a_note(tmp_path: Path, report_paths: list[Path],
+                                                                      rules_model: Path) -> None:
+    """A folder's web pages, spreadsheets, scans are not read as reports; the run says how many it
+    left out (outputs and indexes beside the reports, .jsonl, .tsv, .csv, are left out silently), and a
+    folder with no report at all says what it did hold."""
+    folder = tmp_path / "in"
+    (folder / "sub").mkdir(parents=True)
+    shutil.copy(report_paths[4], folder / "r.txt")
+    for name in ("a.html", "b.md", "sub/c.xlsx", "index.tsv", "t.jsonl", "d.csv"):
+        (folder / name).write_text("x", encoding="utf-8")
+    result = run("tag", str(folder), "-o", str(tmp_path / "t.jsonl"), "--model", str(rules_model))
+    assert result.exit_code == 0, result.output
+    assert result.stderr.splitlines()[0] == (
+        "note: 3 file(s) in the folders left out (.html 1, .md 1, .xlsx 1): reports are .txt, .docx, .pdf or .doc")
+    assert len(records_of(tmp_path / "t.jsonl")) == 1
+    quiet = run("tag", str(folder), "-o", str(tmp_path / "q.jsonl"), "--model", str(rules_model), "-q")
+    assert quiet.exit_code == 0 and "note:" not in quiet.stderr
+    (folder / "r.txt").unlink()
+    empty = run("tag", str(folder), "-o", str(tmp_path / "e.jsonl"), "--model", str(rules_model))
+    assert empty.exit_code == 1
+    assert empty.stderr.strip().splitlines()[-1] == ("error: no report files found in the inputs (3 file(s) in the folders "
+                                                    "left out (.html 1, .md 1, .xlsx 1): reports are .txt, .docx, .pdf or .doc)")
+
+
 def test_converters_refuse_an_output_that_is_an_input(tmp_path: Path, gold_docs) -> None:  # type: ignore[no-untyped-def]
     from jixiao.document.jsonl import write_documents
 

@@ -29,7 +29,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from jixiao.atomic import output_target
-from jixiao.ingest.reader import SUPPORTED_SUFFIXES
+from jixiao.ingest.reader import REPORT_LIKE_SUFFIXES, SUPPORTED_SUFFIXES
 
 
 class InputError(ValueError):
@@ -49,6 +49,8 @@ class Inputs:
     root: str
     problems: tuple[tuple[str, str], ...] = ()
     arguments: tuple[str, ...] = field(default=())
+    # files of the folders walked that may be reports in a format not read (REPORT_LIKE_SUFFIXES)
+    skipped: tuple[str, ...] = ()
 
     def __len__(self) -> int:
         return len(self.paths)
@@ -70,11 +72,12 @@ def find_inputs(inputs: Sequence[str], suffixes: tuple[str, ...] = SUPPORTED_SUF
     paths: list[str] = []
     problems: list[tuple[str, str]] = []
     folders: list[str] = []
+    skipped: list[str] = []
     for item in inputs:
         path = Path(item)
         if path.is_dir():
             folders.append(item)
-            _walk(item, suffixes, paths, problems)
+            _walk(item, suffixes, paths, problems, skipped=skipped)
         elif path.exists():
             paths.append(item)
         elif path.is_symlink():
@@ -100,7 +103,8 @@ def find_inputs(inputs: Sequence[str], suffixes: tuple[str, ...] = SUPPORTED_SUF
         first.setdefault(os.path.normpath(os.path.abspath(p)), p)
     unique = list(first.values())
     root = input_root([*unique, *(p for p, _ in problems)], folders)
-    return Inputs(tuple(unique), tuple(assign_ids(unique, root)), root, tuple(dict.fromkeys(problems)), tuple(inputs))
+    return Inputs(tuple(unique), tuple(assign_ids(unique, root)), root, tuple(dict.fromkeys(problems)), tuple(inputs),
+                  tuple(skipped))
 
 
 def expand_inputs(inputs: list[str], suffixes: tuple[str, ...] = SUPPORTED_SUFFIXES) -> list[str]:
@@ -109,7 +113,7 @@ def expand_inputs(inputs: list[str], suffixes: tuple[str, ...] = SUPPORTED_SUFFI
 
 
 def _walk(folder: str, suffixes: tuple[str, ...], paths: list[str], problems: list[tuple[str, str]],
-          branch: tuple[str, ...] = ()) -> None:
+          branch: tuple[str, ...] = (), skipped: list[str] | None = None) -> None:
     """Depth-first in sorted order (the order of sorted paths), following links to folders; a link
     back to a folder on the current branch is a loop, reported once and not followed."""
     branch = branch or (os.path.realpath(folder),)
@@ -133,10 +137,12 @@ def _walk(folder: str, suffixes: tuple[str, ...], paths: list[str], problems: li
             if real in branch:
                 problems.append((path, f"symbolic link loop: points back to {real}, a folder it is inside"))
             else:
-                _walk(path, suffixes, paths, problems, (*branch, real))
+                _walk(path, suffixes, paths, problems, (*branch, real), skipped)
         elif is_file:
             if suffix in suffixes:
                 paths.append(path)
+            elif skipped is not None and suffix in REPORT_LIKE_SUFFIXES:
+                skipped.append(path)
         elif entry.is_symlink() and (suffix in suffixes or not suffix):
             problems.append((path, link_problem(path)))
 

@@ -29,7 +29,7 @@ def audit(
     from jixiao.audit.runner import audit_files
     from jixiao.cli.inputs import found_inputs, refuse_overwriting_inputs
 
-    found = found_inputs(inputs)
+    found = found_inputs(inputs, quiet)
     refuse_overwriting_inputs(inputs, found.paths, files=[output])
     summary = audit_files(list(found.paths), output)
     summary.failed[:0] = list(found.problems)  # links that loop or point nowhere, listed like unreadable files

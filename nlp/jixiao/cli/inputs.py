@@ -7,16 +7,17 @@ from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from jixiao.cli.console import fail
+from jixiao.cli.console import err, fail
 
 if TYPE_CHECKING:
     from jixiao.inputs import Inputs
 
 
-def found_inputs(inputs: list[str]) -> Inputs:
+def found_inputs(inputs: list[str], quiet: bool = False) -> Inputs:
     """Files, folders (recursive) and globs expanded in a stable order, with their ids and the
     links that could not be followed; inputs that name nothing, or no report at all, end the
-    command as a usage error (exit 1) with a one-line message."""
+    command as a usage error (exit 1) with a one-line message. Files of other formats in the
+    folders are left out with a one-line note (unless ``quiet``)."""
     from jixiao.inputs import InputError, find_inputs
 
     try:
@@ -24,8 +25,19 @@ def found_inputs(inputs: list[str]) -> Inputs:
     except InputError as exc:
         fail(str(exc))
     if not found.paths and not found.problems:
-        fail("no report files found in the inputs")
+        fail("no report files found in the inputs" + (f" ({skipped_note(found.skipped)})" if found.skipped else ""))
+    if found.skipped and not quiet:
+        err().print(f"note: {skipped_note(found.skipped)}", markup=False, highlight=False)
     return found
+
+
+def skipped_note(skipped: Sequence[str]) -> str:
+    """One line on the files a folder held in other formats: how many, of which suffixes."""
+    from collections import Counter
+
+    counts = Counter(Path(p).suffix.lower() or "(no suffix)" for p in skipped)
+    kinds = ", ".join(f"{suffix} {n}" for suffix, n in counts.most_common(5)) + (", …" if len(counts) > 5 else "")
+    return f"{len(skipped)} file(s) in the folders left out ({kinds}): reports are .txt, .docx, .pdf or .doc"
 
 
 def report_paths(inputs: list[str]) -> list[str]:

@@ -70,7 +70,7 @@ def tag(
     from jixiao.ingest.limits import Limits
     from jixiao.runner import Reading
 
-    found = found_inputs(inputs)
+    found = found_inputs(inputs, quiet)
     folder_output = fmt is not Format.jsonl or engine is Engine.ray
     target = output or (DEFAULT_OUTPUT if folder_output else DEFAULT_OUTPUT.with_suffix(".jsonl"))
     _check_target(target, fmt, engine)

@@ -34,6 +34,10 @@ _CONTAINERS = (b"PK\x03\x04", b"%PDF", _OLE, b"{\\rtf")
 UNSUPPORTED_SUFFIXES: tuple[str, ...] = (".xlsx", ".xls", ".xlsm", ".et", ".pptx", ".ppt", ".odt", ".ods",
                                          ".zip", ".rar", ".7z", ".gz", ".png", ".jpg", ".jpeg", ".tif", ".tiff", ".ofd",
                                          ".jsonl", ".json", ".html", ".htm", ".xml")
+# Files in a folder that may well be reports in a form jixiao does not read (scans, spreadsheets,
+# web pages, archives, WPS and RTF documents): a folder run says how many it left out. Outputs,
+# indexes and metadata beside the reports (.jsonl, .json, .tsv, .csv, .xml) are left out silently.
+REPORT_LIKE_SUFFIXES: frozenset[str] = frozenset(UNSUPPORTED_SUFFIXES) - {".jsonl", ".json", ".xml"} | {".rtf", ".wps", ".md"}
 # What to do instead, for the formats people most often hand to `jixiao tag` by mistake: tagging a
 # tagged or gold JSON Lines file, or a web page's markup, as report text gives nonsense without error.
 UNSUPPORTED_HINTS: dict[str, str] = {
