@@ -68,6 +68,16 @@ def test_utf16_without_a_bom_is_read_by_where_its_nul_bytes_stand(encoding: str)
     assert decode_text(text.encode(encoding), "x.txt") == (text, encoding)
 
 
+def test_big5_is_not_read_as_gb18030_mojibake(report_paths: list[Path]) -> None:
+    """Big5 bytes are valid GB18030 too, read as kana and symbols; such a reading gives way to Big5.
+    The reports in GBK still read as GB18030."""
+    text = "預算執行率為95%，資金使用效益不高。項目管理制度不健全，績效目標設置不夠明確。\n"
+    assert decode_text(text.encode("big5"), "b.txt") == (text, "big5")
+    for path in report_paths:
+        plain = read_file(path).text
+        assert decode_text(plain.encode("gb18030"), "g.txt") == (plain, "gb18030")
+
+
 def test_decode_gives_up_clearly_on_binary() -> None:
     with pytest.raises(IngestError, match="binary"):
         decode_text(bytes(range(256)) * 8, "x.txt")

@@ -108,12 +108,37 @@ def _strict(data: bytes, path: str, detect: bool = True) -> tuple[str, str]:
         raise IngestError(path, "binary file (contains NUL bytes), not a text report")
     for encoding in ("utf-8", "gb18030"):
         try:
-            return _checked(data.decode(encoding), path), encoding
+            text = data.decode(encoding)
         except UnicodeDecodeError:
             continue
+        if encoding == "gb18030" and _odd_share(text) > ODD_SHARE:
+            big5 = _big5(data)  # Big5 bytes are valid GB18030 too, read as kana and symbols
+            if big5 is not None:
+                return _checked(big5, path), "big5"
+        return _checked(text, path), encoding
     if not detect:
         raise _Undecodable
     return _detect(data, path)
+
+
+# Kana, bopomofo, box drawing and vertical punctuation: rare in a Chinese report, frequent in
+# Big5 bytes read as GB18030 (「預算執行率」 comes out as 「箇衡磅︽瞯」 with ヘ, ㄏ, ︽ among them).
+_ODD = re.compile("[\u3040-\u30ff\u3100-\u312f\u2500-\u257f\ufe30-\ufe4f]")
+ODD_SHARE = 0.02
+
+
+def _odd_share(text: str) -> float:
+    wide = sum(1 for ch in text if ord(ch) > 0x2000)
+    return len(_ODD.findall(text)) / wide if wide else 0.0
+
+
+def _big5(data: bytes) -> str | None:
+    """The Big5 reading of bytes that read oddly as GB18030, when it decodes and reads plainly."""
+    try:
+        text = data.decode("big5")
+    except UnicodeDecodeError:
+        return None
+    return text if _odd_share(text) <= ODD_SHARE / 4 else None
 
 
 def _utf16_without_bom(data: bytes) -> tuple[str, str] | None:
