@@ -60,9 +60,11 @@ def find_text_tables(text: str) -> Iterator[Table]:
 
     Rows of one cell each are tab-indented paragraphs, not a table, and are skipped.
     """
-    if "\t" not in text:  # both shapes have tabs: most prose reports end here
+    first_tab = text.find("\t")
+    if first_tab < 0:  # both shapes have tabs: most prose reports end here
         return
-    lines = _lines(text)
+    # no table starts before the line of the first tab (a wrapped cell continues after its cell)
+    lines = _lines(text, text.rfind("\n", 0, first_tab) + 1)
     index = 0
     while index < len(lines):
         line = lines[index]
@@ -77,9 +79,10 @@ def find_text_tables(text: str) -> Iterator[Table]:
             yield table
 
 
-def _lines(text: str) -> list[_Line]:
-    out, position = [], 0
-    for line in text.split("\n"):
+def _lines(text: str, position: int = 0) -> list[_Line]:
+    """The lines of ``text`` from ``position`` (a line start) on, with their offsets."""
+    out = []
+    for line in text[position:].split("\n"):
         out.append(_Line(position, position + len(line), line))
         position += len(line) + 1
     return out
