@@ -122,3 +122,15 @@ def test_authored_supplement_meets_the_issue_minimums() -> None:
     assert kinds["problem"] + kinds["recommendation"] >= 400 and kinds["none"] >= 400
     assert all(per[(c, "problem")] >= 25 and per[(c, "recommendation")] >= 15 for c in CATEGORIES)
     assert sum(len(d.spans) for d in authored if d.id.startswith("authored-quantities")) >= 300
+
+
+def test_the_unlabelled_documents_are_what_corpus_build_gives(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """corpus/docs.jsonl is derived from corpus/raw by `jixiao corpus build`: rebuilt, it is the
+    same file (a stale copy once lacked the description sections)."""
+    from jixiao.corpus.build import build_docs
+
+    root = Path(__file__).resolve().parent.parent / "corpus"
+    monkeypatch.chdir(root.parent)  # the sources are recorded as the folder is named: corpus/raw/…
+    built = tmp_path / "docs.jsonl"
+    write_documents(built, build_docs(Path("corpus") / "raw"))
+    assert built.read_bytes() == (root / "docs.jsonl").read_bytes()
