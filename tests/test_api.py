@@ -144,3 +144,15 @@ def test_tag_to_file_is_the_cli_run(tmp_path: Path, report_paths: list[Path], ta
     assert summary.model == {**tagger.model_info, "hash": None} and all(r["model"] == tagger.model_info for r in records)
     again = jixiao.tag_to_file(inputs, out, model=tagger, resume=True)
     assert again.kept.documents == 5 and again.todo == 0 and again.tagged.documents == 0
+
+
+def test_a_tagged_document_read_back_from_json_lines_is_the_same(tmp_path: Path, report_paths: list[Path],
+                                                                 tagger: Tagger) -> None:
+    """Scores are kept to the four places the JSON writes, values in the JSON's canonical form, so a
+    document written and read back equals the one tagged (kind_score once differed after 4 places)."""
+    from jixiao.document.jsonl import read_documents, write_documents
+
+    docs = [tagger.tag_file(path) for path in report_paths]
+    write_documents(tmp_path / "t.jsonl", docs)
+    assert read_documents(tmp_path / "t.jsonl") == docs
+    assert any(s.kind_score not in (None, 1.0) for doc in docs for s in doc.sentences)

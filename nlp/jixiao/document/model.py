@@ -69,8 +69,10 @@ class Span:
         set_field(self, "score", score)
 
     def with_score(self, score: float | None) -> Span:
-        # explicit fields: dataclasses.replace costs several times more, once per span tagged
-        return Span(self.start, self.end, self.label, self.value, self.unit, self.op, self.approx, self.value_max, score)
+        # explicit fields: dataclasses.replace costs several times more, once per span tagged; the
+        # score to four places, as the JSON writes it, so a document read back equals the one written
+        return Span(self.start, self.end, self.label, self.value, self.unit, self.op, self.approx, self.value_max,
+                    None if score is None else round(float(score), 4))
 
 
 @dataclass(frozen=True, init=False, slots=True)

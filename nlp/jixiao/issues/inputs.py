@@ -124,6 +124,7 @@ def apply_predictions(offsets: Offsets, kinds: list[str], kind_scores: list[floa
     ``inputs`` are the ones the scores were computed from."""
     out = []
     for (start, end), inp, kind, kscore, cscores in zip(offsets, inputs, kinds, kind_scores, category_scores):
+        kscore = round(float(kscore), 4)  # as the JSON writes it (the category scores too)
         if kind == "none":  # most sentences
             out.append(Sentence(start, end, kind, (), kscore, None, inp.section))
             continue
