@@ -78,6 +78,8 @@ def filter_flags(text: str, c: Candidate, grammar: Grammar) -> list[str]:
         flags.append("not_after")
     elif grammar.code_after and before.endswith(grammar.code_after) and _code_shaped(text, c, grammar):
         flags.append("not_after")
+    elif grammar.code_before is not None and grammar.code_before.search(text_before(text, c.start, 12)):
+        flags.append("not_after")  # K10+200: a chainage
     if _grade(text, c, grammar):
         flags.append("grade")
     if (c.label == "COUNT" and text.startswith(grammar.count_not_before, c.end + text.startswith(("多", "余"), c.end))

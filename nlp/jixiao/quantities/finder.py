@@ -123,6 +123,8 @@ def _general(text: str, patterns: Patterns, grammar: Grammar, m: re.Match[str] |
         return None  # 两度获评: 度 measures only after Arabic digits
     if label in grammar.unspaced_labels and _spaced(number):
         return None  # 预算 120 100%: two cells; the rate is read from its own digits
+    if number[:1] in "0０" and number[1:2].isdigit():
+        return None  # 000‰ of 1 000‰, 05 of 2023-05: no quantity is written with a leading zero
     if grammar.unit_word_blocks and text[m.end(group) - 1 : m.end(group) + 1] in grammar.unit_word_blocks:
         return None  # 1日元旦
     if pattern is not patterns.general and _cells_not_range(text, m, patterns):
