@@ -64,8 +64,9 @@ def test_gbk_and_gb18030_dense_report(report_paths: list[Path]) -> None:
 def test_utf16_without_a_bom_is_read_by_where_its_nul_bytes_stand(encoding: str) -> None:
     """Some Windows tools save UTF-16 without a byte-order mark: the NUL bytes of its ASCII
     characters tell the byte order; it is read, not refused as binary."""
-    text = "项目资金100万元，执行率95%。\r\nAB\n"
-    assert decode_text(text.encode(encoding), "x.txt") == (text, encoding)
+    for text in ("项目资金100万元，执行率95%。\r\nAB\n", "一是开展一批最新培训。\n二是推进项目建设。\n",
+                 "一、开展情况\n一是开展一次退费。\n"):  # the last two: more NULs of 一, 开, 最 than of ASCII
+        assert decode_text(text.encode(encoding), "x.txt") == (text, encoding)
 
 
 def test_big5_is_not_read_as_gb18030_mojibake(report_paths: list[Path]) -> None:
@@ -76,6 +77,8 @@ def test_big5_is_not_read_as_gb18030_mojibake(report_paths: list[Path]) -> None:
     for path in report_paths:
         plain = read_file(path).text
         assert decode_text(plain.encode("gb18030"), "g.txt") == (plain, "gb18030")
+    boxed = "附表1 项目资金明细 单位:万元\n┌──────┬─────┐\n│项目名称│金额│\n├──────┼─────┤\n│道路维修│120│\n└──────┴─────┘\n"
+    assert decode_text(boxed.encode("gbk"), "box.txt") == (boxed, "gb18030")  # box drawing is GBK too
 
 
 def test_decode_gives_up_clearly_on_binary() -> None:

@@ -121,9 +121,10 @@ def _strict(data: bytes, path: str, detect: bool = True) -> tuple[str, str]:
     return _detect(data, path)
 
 
-# Kana, bopomofo, box drawing and vertical punctuation: rare in a Chinese report, frequent in
-# Big5 bytes read as GB18030 (「預算執行率」 comes out as 「箇衡磅︽瞯」 with ヘ, ㄏ, ︽ among them).
-_ODD = re.compile("[\u3040-\u30ff\u3100-\u312f\u2500-\u257f\ufe30-\ufe4f]")
+# Kana, bopomofo and vertical punctuation: rare in a Chinese report, frequent in Big5 bytes read
+# as GB18030 (「預算執行率」 comes out as 「箇衡磅︽瞯」 with ヘ, ㄏ, ︽ among them). Box-drawing
+# characters are not among them: a GBK report may draw its tables with ┌─┬│.
+_ODD = re.compile("[\u3040-\u30ff\u3100-\u312f\ufe30-\ufe4f]")
 ODD_SHARE = 0.02
 
 
@@ -142,22 +143,28 @@ def _big5(data: bytes) -> str | None:
 
 
 def _utf16_without_bom(data: bytes) -> tuple[str, str] | None:
-    """(text, encoding) of UTF-16 saved without a byte-order mark (some Windows tools do): NUL bytes
-    are the high bytes of ASCII characters there. Accepted only when the whole file decodes strictly
-    to printable text, which binary data does not."""
+    """(text, encoding) of UTF-16 saved without a byte-order mark (some Windows tools do), which has
+    NUL bytes (of ASCII characters, and of 一, 开, 最 …). Accepted only when the whole file decodes
+    strictly to printable text that is mostly Chinese, ASCII and CJK punctuation, which binary data
+    is not."""
     if len(data) % 2:
         return None
-    # an ASCII character's NUL byte is its second byte in little-endian order, its first in big-endian
-    odd, even = data[1::2].count(0), data[0::2].count(0)
-    for encoding in (("utf-16-le",) if odd > even else ("utf-16-be",)):
+    # both byte orders are read; the one that gives Chinese text wins: read in the wrong order, a
+    # report's characters scatter over the whole plane (一 U+4E00 turns into N, 是 into ⽦)
+    best: tuple[float, str, str] | None = None
+    for encoding in ("utf-16-le", "utf-16-be"):
         try:
             text = data.decode(encoding)
         except UnicodeDecodeError:
             continue
         printable = sum(ch.isprintable() or ch in "\n\r\t" for ch in text)
-        if text and printable >= 0.99 * len(text) and not any("\ue000" <= ch <= "\uf8ff" for ch in text):
-            return text, encoding
-    return None
+        if not text or printable < 0.99 * len(text) or any("\ue000" <= ch <= "\uf8ff" for ch in text):
+            continue
+        plain = sum(ch < "\u0080" or "\u3000" <= ch <= "\u303f" or "\u4e00" <= ch <= "\u9fff" or "\uff00" <= ch <= "\uffef"
+                    for ch in text) / len(text)
+        if plain >= 0.9 and (best is None or plain > best[0]):
+            best = (plain, text, encoding)
+    return None if best is None else (best[1], best[2])
 
 
 def _detect(data: bytes, path: str) -> tuple[str, str]:
