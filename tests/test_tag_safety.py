@@ -111,6 +111,15 @@ def test_an_output_named_by_a_link_is_written_through_and_devices_are_refused(tm
             lines = result.stderr.strip().splitlines()
             assert len(lines) == 1 and lines[0].startswith(f"error: {target}: "), (command, target, lines)
     assert os.path.exists("/dev/null") and not Path("/dev/null").is_file()
+    # a link to /dev/stdout is refused too, whatever standard output is (a file the shell opened)
+    (tmp_path / "out.jsonl").symlink_to("/dev/stdout")
+    result = run("tag", str(report), "-o", str(tmp_path / "out.jsonl"), "--model", str(rules_model))
+    assert result.exit_code == 1 and "a process's open file" in result.stderr
+    from jixiao.atomic import output_target
+
+    shm = Path("/dev/shm")
+    if shm.is_dir() and os.access(shm, os.W_OK):  # an ordinary folder under /dev: files there are fine
+        assert output_target(shm / "jixiao-test.jsonl") == shm / "jixiao-test.jsonl"
     assert not (tmp_path / "-").exists()
 
 

@@ -64,21 +64,27 @@ def atomic_open(path: str | Path, mode: str = "w", *, encoding: str = "utf-8",
 def output_target(path: str | Path) -> Path:
     """The file an output named ``path`` is written to: the file a symbolic link names (renaming a
     temporary over the link would replace the link itself, and leave the file it names untouched),
-    else ``path``. A name that exists and is no regular file (a device such as /dev/stdout, a pipe,
-    a folder) cannot be replaced whole: IsADirectoryError for a folder, else OSError."""
-    target = Path(path)
-    if target.is_symlink():
-        target = Path(os.path.realpath(target))
-    if any(str(p).startswith(("/dev/", "/proc/")) for p in (os.path.abspath(path), target)):
-        # /dev/stdout and /proc/self/fd/N name whatever the process writes to: a terminal, a pipe, or a
-        # file the shell opened, which a rename would swap from under it
-        raise OSError(f"{path}: a device or a process's open file; outputs are written whole through a "
-                      "temporary file: name a file")
+    else ``path``. Refused with OSError (IsADirectoryError for a folder): a name that is, or leads
+    through a link to, something other than a regular file — a device such as /dev/null, a pipe, a
+    folder — or a process's open file (/dev/stdout, /dev/fd/N, /proc/…/fd/N: it may be a file the
+    shell opened, which a rename would swap from under it)."""
+    hops = [os.path.abspath(path)]
+    while os.path.islink(hops[-1]) and len(hops) < 40:  # every link of a chain, not only where it ends
+        hops.append(os.path.normpath(os.path.join(os.path.dirname(hops[-1]), os.readlink(hops[-1]))))
+    if any(_process_file(hop) for hop in hops):
+        raise OSError(f"{path}: a process's open file (standard output or a file descriptor); outputs are "
+                      "written whole through a temporary file: name a file")
+    target = Path(os.path.realpath(path)) if os.path.islink(path) else Path(path)
     if target.exists() and not target.is_file():
-        kind = "a folder" if target.is_dir() else "not a regular file (a device or pipe)"
+        kind = "a folder" if target.is_dir() else "not a regular file (a device, pipe or socket)"
         error = IsADirectoryError if target.is_dir() else OSError
         raise error(f"{path}: {kind}; outputs are written whole through a temporary file: name a file")
     return target
+
+
+def _process_file(path: str) -> bool:
+    return (path in ("/dev/stdout", "/dev/stderr", "/dev/stdin") or path.startswith("/dev/fd/")
+            or (path.startswith("/proc/") and "/fd/" in path))
 
 
 def write_text(path: str | Path, text: str, *, permissions: int | None = None) -> None:
