@@ -152,10 +152,22 @@ def test_lines_whose_numbers_differ_in_more_than_one_place_stay() -> None:
     assert _kept(lines) == rows
 
 
-def test_prose_and_quantities_at_the_edges_stay_even_when_identical() -> None:
-    tops = ["单位：万元", "目标值≥95%"]
-    lines = [line for n in range(3) for line in _page(n, tops, ["完成120户"])]
-    assert _kept(lines) == (tops + ["完成120户"]) * 3
+def test_sentences_at_the_edges_stay_even_when_identical() -> None:
+    tops = ["本页所列资金均已拨付到位。"]
+    lines = [line for n in range(3) for line in _page(n, tops, ["以上情况属实；"])]
+    assert _kept(lines) == (tops + ["以上情况属实；"]) * 3
+
+
+def test_running_heads_with_colons_commas_amounts_or_set_left_and_right_go() -> None:
+    """A head may hold a colon, a comma or an amount; left in, it would cut the paragraphs that run
+    across pages and count its amount once a page. A head set at both sides of the page (a wide gap
+    between its halves) is no table header when no table row follows it."""
+    heads = ["评价机构：XX会计师事务所", "XX县农村危房改造补助资金（500万元）绩效评价报告"]
+    lines = [line for n in range(4) for line in _page(n, heads, ["市第2人民医院", f"电话：0571-88886666  第{n + 1}页"])]
+    assert _kept(lines) == []
+    split = [line for n in range(4) for line in (_line("XX县财政局          2023年度项目绩效评价报告", n, 30, gap=120),
+                                                 _line("本页正文从上一页接续而来", n, 300))]
+    assert _kept(split) == ["本页正文从上一页接续而来"] * 4
 
 
 def test_an_identical_running_title_goes_from_every_page() -> None:

@@ -16,17 +16,19 @@ tells the two apart:
 
 - a running line carries at most one number that changes from page to page, the page number; lines
   of one shape whose numbers differ in two or more places are content;
-- furniture does not speak in sentences or count things: a line with sentence punctuation
-  (``PROSE``) or a quantity (a number followed by a percent sign or a unit, ``QUANTITY``) is
-  content. Years and page numbers (2023年, 第3页) are no quantity;
+- furniture is a title, a name or a page number, never the end of a sentence: a line that ends
+  with 。！？； is content. Running heads may hold colons, commas and amounts (「评价机构：XX会计师
+  事务所」, 「XX县危房改造补助资金（500万元）绩效评价报告」): left in, they would cut every paragraph
+  that runs on across a page and count the amount once a page, so they go;
 - a line printed inside a ruled table (``tables``, from ``pdf_tables``) is a table row, never
   furniture: a continued table keeps its repeated header row on every page, so that every row of
   every table record has its offsets in the text;
-- a line repeated identically that is set out as a table row (cells apart by wide gaps, as
-  ``pdf_lines`` tells table rows) without ruling is an unruled table's header repeated on every
-  page: its first occurrence in the document is kept, so the table keeps its header, and only the
-  repeats go. A running title repeated identically is dropped everywhere: kept once, it would still
-  cut the paragraph that runs on across the page it stands on.
+- a line repeated identically whose first occurrence introduces a table — the next line of its
+  page is a table row (cells apart by wide gaps, as ``pdf_lines`` tells them) or stands in a ruled
+  table — is an unruled table's header or unit line repeated on every page: that first occurrence
+  is kept, and only the repeats go. A running title repeated identically is dropped everywhere, a
+  head set left and right on its page (「XX县财政局      2023年度绩效评价报告」) too: kept once, it
+  would still cut the paragraph that runs on across the page it stands on.
 """
 
 from __future__ import annotations
@@ -48,13 +50,8 @@ PAGE_NUMBER = re.compile(
     rf"|^{_DASHES}(?:page|p\.)\s*\d+(?:\s*(?:of|/)\s*\d+)?{_DASHES}$",
     re.IGNORECASE,
 )
-# Sentence punctuation: running heads and feet are titles, names and page numbers, not sentences.
-PROSE = re.compile(r"[。，；：！？]")
-# A number that counts or measures something: followed by a percent sign or a unit. Not 年, 月, 日,
-# 页, 号 or 期: the years, dates and numbers that running heads and feet do carry.
-QUANTITY = re.compile(
-    r"[0-9０-９]\s*(?:[%％‰]|万|亿|元|人|户|个|件|次|项|吨|米|平方|公里|公顷|亩|台|辆|家|所|名|座|套|条|张|倍)"
-)
+# The end of a sentence: running heads and feet are titles, names and page numbers.
+SENTENCE_END = re.compile(r"[。！？；]\s*$")
 _DIGITS = re.compile(r"[0-9０-９]+")
 # Piece edges this close (PDF points) to a table's text still belong to the table.
 _TABLE_TOLERANCE = 2.0
@@ -89,10 +86,11 @@ def drop_page_furniture(lines: Sequence[PdfLine], tables: Sequence[PdfGrid] = ()
         if varying > 1:
             continue  # more changes than a page number: the document's own lines
         drop = group
-        if varying == 0 and _table_row(group[0]):
+        if varying == 0:
             text = _flat(group[0].text)
             first = next(line for line in lines if _flat(line.text) == text)
-            drop = [line for line in group if line is not first]
+            if _introduces_table(first, pages[first.page], boxes):
+                drop = [line for line in group if line is not first]
         furniture.update(id(line) for line in drop)
     return [line for line in lines if id(line) not in furniture]
 
@@ -115,12 +113,25 @@ def _in_margin(line: PdfLine, where: str) -> bool:
 
 
 def _content(line: PdfLine, boxes: dict[int, list[tuple[float, float, float, float]]]) -> bool:
-    """Whether an edge line is the document's own text whatever repeats: a sentence, a quantity or a table row."""
-    if PROSE.search(line.text) or QUANTITY.search(line.text):
-        return True
+    """Whether an edge line is the document's own text whatever repeats: a sentence's end or a ruled table's row."""
+    return SENTENCE_END.search(line.text) is not None or _in_table(line, boxes)
+
+
+def _in_table(line: PdfLine, boxes: dict[int, list[tuple[float, float, float, float]]]) -> bool:
     middle = (line.top + line.bottom) / 2
     return any(top <= middle <= bottom and line.x0 < x1 and line.x1 > x0
                for x0, top, x1, bottom in boxes.get(line.page, ()))
+
+
+def _introduces_table(line: PdfLine, page: list[PdfLine],
+                      boxes: dict[int, list[tuple[float, float, float, float]]]) -> bool:
+    """Whether the line after ``line`` on its page is a table row: wide gaps between its cells, or
+    printed inside a ruled table."""
+    below = [other for other in page if other.top > line.top]
+    if not below:
+        return False
+    following = min(below, key=lambda other: other.top)
+    return _table_row(following) or _in_table(following, boxes)
 
 
 def _table_boxes(tables: Sequence[PdfGrid]) -> dict[int, list[tuple[float, float, float, float]]]:
