@@ -192,3 +192,19 @@ def test_ordinary_paragraphs_read_as_python_docx_reads_them() -> None:
     expected = "\n".join(paragraph.text for paragraph in Document(BytesIO(data)).paragraphs) + "\n"
     assert read_bytes(data, "t.docx").text == expected
     assert expected.startswith("甲\t乙\n丙丁\nA-BC\tD\n\n  前后空格  \n\n链接后")
+
+
+def test_placeholders_hidden_text_deleted_rows_and_deleted_paragraph_marks_show_nothing() -> None:
+    """Word does not display a content control's placeholder as content, hidden text (w:vanish), a
+    table row deleted with tracked changes, or an empty paragraph whose mark was deleted."""
+    placeholder = ('<w:sdt><w:sdtPr><w:showingPlcHdr/></w:sdtPr><w:sdtContent>'
+                   f'{p(r("单击或点击此处输入文字。"))}</w:sdtContent></w:sdt>')
+    hidden = p(r("资金"), '<w:r><w:rPr><w:vanish/></w:rPr><w:t>隐藏100万元</w:t></w:r>', r("到位。"))
+    shown = p(r("显示"), '<w:r><w:rPr><w:vanish w:val="0"/></w:rPr><w:t>30万元</w:t></w:r>', r("。"))
+    deleted_row = ('<w:tr><w:trPr><w:del w:id="9" w:author="a" w:date="2024-01-01T00:00:00Z"/></w:trPr>'
+                   f'{tc(p(r("删")))}{tc(p(r("5")))}</w:tr>')
+    table = tbl(tr(tc(p(r("项目"))), tc(p(r("金额")))), deleted_row, tr(tc(p(r("甲"))), tc(p(r("10")))))
+    gone_mark = '<w:p><w:pPr><w:rPr><w:del w:id="8" w:author="a" w:date="2024-01-01T00:00:00Z"/></w:rPr></w:pPr></w:p>'
+    extracted = read_bytes(docx_with(p(r("开头。")), placeholder, hidden, shown, gone_mark, table), "x.docx")
+    assert extracted.text == "开头。\n资金到位。\n显示30万元。\n项目\t金额\n甲\t10\n"
+    assert [[c.text for c in row] for row in extracted.tables[0].rows] == [["项目", "金额"], ["甲", "10"]]

@@ -42,6 +42,9 @@ _FIELD_CHAR, _FIELD_TYPE = qn("w:fldChar"), qn("w:fldCharType")
 # w:softHyphen, w:sym, drawings) adds nothing.
 _RUN_TEXT = {qn("w:tab"): "\t", qn("w:ptab"): "\t", qn("w:cr"): "\n", qn("w:noBreakHyphen"): "-"}
 _T, _BR, _BR_TYPE = qn("w:t"), qn("w:br"), qn("w:type")
+_SDT, _SDT_PR, _SHOWING_PLACEHOLDER = qn("w:sdt"), qn("w:sdtPr"), qn("w:showingPlcHdr")
+_TR_PR, _DEL, _R_PR, _VANISH, _VAL = qn("w:trPr"), qn("w:del"), qn("w:rPr"), qn("w:vanish"), qn("w:val")
+_P_PR = qn("w:pPr")
 
 
 def read_docx(data: bytes, path: str) -> Extracted:
@@ -57,19 +60,43 @@ def read_docx(data: bytes, path: str) -> Extracted:
     tables: list[Table] = []
     for block in _children(document.element.body, {_P, _TBL}):
         if block.tag == _P:
-            builder.add(_paragraph_text(block) + "\n")
+            text = _paragraph_text(block)
+            if text or not _mark_deleted(block):  # a deleted empty paragraph leaves no line
+                builder.add(text + "\n")
         else:
             tables.append(_render_table(block, builder))
     return Extracted(builder.text(), "docx", tables=tuple(tables))
 
 
 def _children(element: Any, wanted: set[str]) -> Iterator[Any]:
-    """The children of ``element`` with a tag in ``wanted``, looking through content controls and custom XML."""
+    """The children of ``element`` with a tag in ``wanted``, looking through content controls and
+    custom XML; a content control still showing its placeholder (「单击或点击此处输入文字。」) and a
+    table row deleted with tracked changes hold nothing Word displays as content."""
     for child in element.iterchildren():
+        if child.tag == _TR and _deleted_row(child):
+            continue
         if child.tag in wanted:
             yield child
-        elif child.tag in _WRAPPERS:
+        elif child.tag in _WRAPPERS and not _placeholder(child):
             yield from _children(child, wanted)
+
+
+def _placeholder(element: Any) -> bool:
+    """A ``w:sdt`` whose properties say it shows its placeholder text, not content."""
+    properties = element.find(_SDT_PR) if element.tag == _SDT else None
+    return properties is not None and properties.find(_SHOWING_PLACEHOLDER) is not None
+
+
+def _deleted_row(row: Any) -> bool:
+    properties = row.find(_TR_PR)
+    return properties is not None and properties.find(_DEL) is not None
+
+
+def _mark_deleted(paragraph: Any) -> bool:
+    """Whether the paragraph mark itself is a tracked deletion (``w:pPr/w:rPr/w:del``)."""
+    properties = paragraph.find(_P_PR)
+    marks = properties.find(_R_PR) if properties is not None else None
+    return marks is not None and marks.find(_DEL) is not None
 
 
 def _paragraph_text(paragraph: Any) -> str:
@@ -89,12 +116,22 @@ def _paragraph_text(paragraph: Any) -> str:
 def _inline_text(element: Any, fields: list[str]) -> Iterator[str]:
     for child in element.iterchildren():
         if child.tag == _R:
-            yield from _run_text(child, fields)
-        elif child.tag in _INLINE_WRAPPERS:
+            # a hidden run shows nothing, but a field mark in it still opens or closes its field
+            yield from _run_text(child, fields, shown=not _hidden(child))
+        elif child.tag in _INLINE_WRAPPERS and not _placeholder(child):
             yield from _inline_text(child, fields)
 
 
-def _run_text(run: Any, fields: list[str]) -> Iterator[str]:
+def _hidden(run: Any) -> bool:
+    """A run formatted as hidden text (``w:vanish``): not displayed, not read."""
+    properties = run.find(_R_PR)
+    if properties is None:
+        return False
+    vanish = properties.find(_VANISH)
+    return vanish is not None and vanish.get(_VAL, "true") not in ("0", "false", "off")
+
+
+def _run_text(run: Any, fields: list[str], shown: bool = True) -> Iterator[str]:
     for item in run.iterchildren():
         if item.tag == _FIELD_CHAR:
             kind = item.get(_FIELD_TYPE)
@@ -104,7 +141,7 @@ def _run_text(run: Any, fields: list[str]) -> Iterator[str]:
                 fields[-1] = "result"
             elif kind == "end" and fields:
                 fields.pop()
-        elif "code" in fields:
+        elif "code" in fields or not shown:
             continue
         elif item.tag == _T:
             yield item.text or ""
