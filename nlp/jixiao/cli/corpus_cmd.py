@@ -185,8 +185,11 @@ def agree(
 
     def load(path: Path):  # type: ignore[no-untyped-def]
         files = sorted(path.glob("*.jsonl")) if path.is_dir() else [path]
-        docs = [d for f in files for d in read_documents(f)]
-        check_labels(docs, str(path))
+        docs = []
+        for file in files:  # a problem is named with its file, which corpus validate takes
+            found = read_documents(file)
+            check_labels(found, str(file))
+            docs += found
         return docs
 
     try:

@@ -33,17 +33,19 @@ _CONTAINERS = (b"PK\x03\x04", b"%PDF", _OLE, b"{\\rtf")
 # read as a damaged Word file or as text
 UNSUPPORTED_SUFFIXES: tuple[str, ...] = (".xlsx", ".xls", ".xlsm", ".et", ".pptx", ".ppt", ".odt", ".ods",
                                          ".zip", ".rar", ".7z", ".gz", ".png", ".jpg", ".jpeg", ".tif", ".tiff", ".ofd",
-                                         ".jsonl", ".json", ".html", ".htm", ".xml")
+                                         ".jsonl", ".ndjson", ".json", ".html", ".htm", ".xml")
 # Files in a folder that may well be reports in a form jixiao does not read (scans, spreadsheets,
 # web pages, archives, WPS and RTF documents): a folder run says how many it left out. Outputs,
 # indexes and metadata beside the reports (.jsonl, .json, .tsv, .csv, .xml) are left out silently.
-REPORT_LIKE_SUFFIXES: frozenset[str] = frozenset(UNSUPPORTED_SUFFIXES) - {".jsonl", ".json", ".xml"} | {".rtf", ".wps", ".md"}
+REPORT_LIKE_SUFFIXES: frozenset[str] = frozenset(UNSUPPORTED_SUFFIXES) - {".jsonl", ".ndjson", ".json", ".xml"} | {".rtf", ".wps", ".md"}
 # What to do instead, for the formats people most often hand to `jixiao tag` by mistake: tagging a
 # tagged or gold JSON Lines file, or a web page's markup, as report text gives nonsense without error.
 UNSUPPORTED_HINTS: dict[str, str] = {
     ".jsonl": "; tagged or gold JSON Lines files are read by `jixiao audit` and `jixiao show`, and by "
               "`jixiao evaluate --data`",
-    ".json": "; tagged or gold JSON Lines files are read by `jixiao audit` and `jixiao show`",
+    ".ndjson": "; tagged or gold JSON Lines files are read by `jixiao audit` and `jixiao show`, and by "
+               "`jixiao evaluate --data`",
+    ".json": "; documents for jixiao are JSON Lines, one per line (.jsonl), as `jixiao tag` writes them",
     ".html": "; save the page as text (.txt) first",
     ".htm": "; save the page as text (.txt) first",
 }
