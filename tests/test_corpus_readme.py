@@ -134,3 +134,20 @@ def test_the_unlabelled_documents_are_what_corpus_build_gives(tmp_path: Path, mo
     built = tmp_path / "docs.jsonl"
     write_documents(built, build_docs(Path("corpus") / "raw"))
     assert built.read_bytes() == (root / "docs.jsonl").read_bytes()
+
+
+def test_split_shares_are_checked_and_parts_never_overlap(tmp_path: Path) -> None:
+    """Shares that add up to 1 or more are refused (they once put documents in train and test at
+    once); a share of 0 leaves its part empty; the parts never share a document."""
+    gold = sorted((Path(__file__).resolve().parent.parent / "corpus" / "gold").glob("*.jsonl"))
+    docs = [d for f in gold for d in read_documents(f)]
+    with pytest.raises(ValueError, match="add up to less than 1"):
+        split_documents(docs, (-0.2, 0.6, 0.6))
+    result = CliRunner().invoke(app, ["corpus", "split", *map(str, gold), "-o", str(tmp_path / "s.json"),
+                                      "--dev", "0.6", "--test", "0.6"])
+    assert result.exit_code == 1 and "add up to less than 1" in result.stderr and not (tmp_path / "s.json").exists()
+    for dev, test in ((0.0, 0.2), (0.2, 0.2), (0.45, 0.45), (0.1, 0.8)):
+        split = split_documents(docs, (1 - dev - test, dev, test))
+        parts = [set(split.train), set(split.dev), set(split.test)]
+        assert sum(map(len, parts)) == len(docs) and set().union(*parts) == {d.id for d in docs}
+        assert split.train and (not split.dev) == (dev == 0)

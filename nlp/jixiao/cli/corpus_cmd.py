@@ -126,6 +126,8 @@ def split(
     from jixiao.cli.inputs import refuse_overwriting_inputs
 
     refuse_overwriting_inputs([str(f) for f in files], [str(f) for f in files], files=[output])
+    if not (0 <= dev <= 1 and 0 <= test <= 1) or dev + test >= 1:
+        fail(f"--dev {dev:g} and --test {test:g}: shares between 0 and 1 that add up to less than 1")
     try:
         docs = [d for f in files for d in read_documents(f)]
     except (OSError, FormatError) as exc:

@@ -41,6 +41,9 @@ def doc_labels(doc: Document) -> set[str]:
 
 def split_documents(docs: Sequence[Document], ratios: tuple[float, float, float] = (0.6, 0.2, 0.2),
                     seed: int = 0) -> Split:
+    if any(not 0 <= r <= 1 for r in ratios[1:]) or ratios[1] + ratios[2] >= 1:
+        raise ValueError(f"dev and test shares must be between 0 and 1 and add up to less than 1, not "
+                         f"{ratios[1]:g} and {ratios[2]:g}")
     real = sorted((d for d in docs if not is_authored(d)), key=lambda d: d.id)
     authored = tuple(sorted(d.id for d in docs if is_authored(d)))
     sizes = _sizes(len(real), ratios)
@@ -59,10 +62,17 @@ def split_documents(docs: Sequence[Document], ratios: tuple[float, float, float]
 
 
 def _sizes(n: int, ratios: tuple[float, float, float]) -> tuple[int, int, int]:
+    """(train, dev, test) sizes: a share above 0 gets at least one document, train keeps at least
+    one, and the three never add up to more than ``n`` (no document is in two parts)."""
     if n < 3:
         return (n, 0, 0)
-    dev = max(1, round(n * ratios[1]))
-    test = max(1, round(n * ratios[2]))
+    dev = max(1, round(n * ratios[1])) if ratios[1] > 0 else 0
+    test = max(1, round(n * ratios[2])) if ratios[2] > 0 else 0
+    while dev + test > n - 1:  # train keeps one; the larger held-out part gives way
+        if dev >= test:
+            dev -= 1
+        else:
+            test -= 1
     return (n - dev - test, dev, test)
 
 
