@@ -95,3 +95,15 @@ def test_tagged_json_lines_are_audited_document_by_document(app: typer.Typer, tm
     assert result.exit_code == 2
     assert f"{tagged}:3: not a document" in result.output
     assert len(_read(from_tagged)) == 17
+
+
+def test_an_unreadable_input_wins_over_findings_in_the_exit_code(app: typer.Typer, tmp_path: Path) -> None:
+    """With --fail-on-findings, an input left out exits 2, not 3: a CI run sees that the findings
+    cover only the other inputs."""
+    broken = tmp_path / "broken.pdf"
+    broken.write_bytes(b"not a pdf")
+    output = tmp_path / "findings.jsonl"
+    result = CliRunner().invoke(app, ["audit", str(broken), str(RAW / "001_f25cf90dc0a01762.txt"), "-o", str(output),
+                                      "--fail-on-findings"])
+    assert result.exit_code == 2 and "broken.pdf" in result.output
+    assert len(_read(output)) == 12

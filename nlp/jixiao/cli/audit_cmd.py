@@ -24,7 +24,7 @@ def audit(
 
     A figure is reported only when no amounts that round to the printed ones give it.
 
-    Exit code 0; 3 with --fail-on-findings when there are findings; 2 when some input could not be read; 1 for usage errors.
+    Exit code 0; 2 when some input could not be read (whatever the findings of the others); 3 with --fail-on-findings when every input was read and there are findings; 1 for usage errors.
     """
     from jixiao.audit.runner import audit_files
     from jixiao.cli.inputs import found_inputs, refuse_overwriting_inputs
@@ -40,7 +40,7 @@ def audit(
         checks = ", ".join(f"{check} {count}" for check, count in sorted(summary.by_check.items()))
         console.print(f"{summary.documents} document(s), {summary.findings} finding(s)"
                       f"{' (' + checks + ')' if checks else ''} -> {output}", markup=False)
+    if summary.failed:  # an input left out is told first: the findings cover only the others
+        raise typer.Exit(EXIT_UNREADABLE)
     if fail_on_findings and summary.findings:
         raise typer.Exit(EXIT_FINDINGS)
-    if summary.failed:
-        raise typer.Exit(EXIT_UNREADABLE)
