@@ -147,6 +147,19 @@ def test_files_of_other_formats_in_a_folder_are_left_out_with_a_note(tmp_path: P
                                                     "left out (.html 1, .md 1, .xlsx 1): reports are .txt, .docx, .pdf or .doc)")
 
 
+def test_errors_file_and_output_must_differ(tmp_path: Path, report_paths: list[Path], rules_model: Path) -> None:
+    """--errors naming the output would lose one of the two: refused in one line before any work;
+    naming the default errors file explicitly is fine."""
+    report = tmp_path / "in.txt"
+    shutil.copy(report_paths[4], report)
+    out = tmp_path / "o.jsonl"
+    result = run("tag", str(report), "-o", str(out), "--errors", str(out), "--model", str(rules_model))
+    assert result.exit_code == 1 and "named for two outputs of the run" in result.stderr and not out.exists()
+    same = run("tag", str(report), "-o", str(out), "--errors", str(tmp_path / "o.jsonl.errors.jsonl"), "--model",
+               str(rules_model))
+    assert same.exit_code == 0, same.output
+
+
 def test_converters_refuse_an_output_that_is_an_input(tmp_path: Path, gold_docs) -> None:  # type: ignore[no-untyped-def]
     from jixiao.document.jsonl import write_documents
 

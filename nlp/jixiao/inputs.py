@@ -235,6 +235,13 @@ def check_outputs(arguments: Sequence[str], paths: Sequence[str], files: Iterabl
     """
     inputs = [p for p in dict.fromkeys(str(p) for p in (*paths, *arguments)) if os.path.exists(p)]
     keys = {_file_key(p): p for p in inputs if os.path.isfile(p)}
+    named: dict[str, str] = {}
+    for out in (str(f) for f in files):  # two outputs of one run in one file: one would overwrite the other
+        real = os.path.realpath(out)
+        if real in named:
+            raise InputError(f"{out}: named for two outputs of the run ({named[real]} too); one would overwrite "
+                             "the other: choose another name")
+        named[real] = out
     for out in (str(f) for f in files):
         if out == "-":
             raise InputError("-: outputs are written to files, whole (never half a file after a failure), not to "

@@ -667,7 +667,9 @@ def tag_to_file(paths: Sequence[str | Path] | Inputs, output: str | Path, *, mod
     layout = Layout(output_target(output) if fmt == "jsonl" else Path(output), fmt)
     errors_path = Path(errors) if errors else layout.errors
     written, folders = layout.written()
-    check_outputs(inputs.arguments, inputs.paths, files=[*written, errors_path], folders=folders)
+    # --errors, when given, is one more output (the default errors file is one of ``written``)
+    check_outputs(inputs.arguments, inputs.paths, files=[*written, *([errors_path] if errors_path != layout.errors else [])],
+                  folders=folders)
     requested, (workers, _) = workers, capped_workers(workers)
     ref = _model_ref(model, workers)
     # what can be refused is refused before any worker starts: a damaged model, a busy journal, a
