@@ -258,3 +258,16 @@ def test_a_sentence_just_above_a_table_is_not_its_caption() -> None:
     assert caption_of(("执行情况如下；",)) is None
     assert caption_of(("表2 资金使用情况", "单位：万元")) == "表2 资金使用情况"
     assert caption_of(("项目支出明细", "单位：万元")) == "项目支出明细"
+
+
+def test_an_amount_in_brackets_is_negative_as_accounts_print_it() -> None:
+    """(100.00) in an amount column is -100.00 in its unit, so a total over it adds up."""
+    figure = amount_cell("（1,200.50）", Decimal(10000))
+    assert figure is not None and figure.value == Decimal("-12005000") and figure.half == Decimal("50")
+    assert amount_cell("(a)", Decimal(1)) is None
+    from jixiao.audit import audit_document
+
+    text = "表1 结余情况\n单位：万元\n项目\t预算\t结余\n甲\t100\t100.00\n乙\t100\t(100.00)\n合计\t200\t0.00\n"
+    assert [f.check for f in audit_document(read_bytes(text.encode("utf-8"), "acc.txt"))] == []
+    wrong = text.replace("合计\t200\t0.00", "合计\t200\t100.00")
+    assert [f.check for f in audit_document(read_bytes(wrong.encode("utf-8"), "acc.txt"))] == ["total_sum"]

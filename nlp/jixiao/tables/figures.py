@@ -18,6 +18,7 @@ from jixiao.tables.units import multiplier_in
 _SIGNS = str.maketrans("％－", "%-")  # full-width signs a printed figure may carry besides its digits
 _NUMBER = re.compile(r"[-−]?\d[\d,]*(?:\.\d+)?")
 _AMOUNT_CELL = re.compile(r"^[-−]?\d[\d,]*(?:\.\d+)?$")
+_BRACKETED = re.compile(r"^[(（]\s*(\d[\d,]*(?:\.\d+)?)\s*[)）]$")  # (100.00): a negative amount in accounts
 _RATE_CELL = re.compile(r"^([-−]?\d+(?:\.\d+)?)\s*%")
 _RANGE = re.compile(r"\d\s*[-~～—至]\s*\d")
 
@@ -72,8 +73,12 @@ def parse_number(text: str) -> Decimal | None:
 
 
 def amount_cell(text: str, multiplier: Decimal, start: int | None = None, end: int | None = None) -> Figure | None:
-    """A table cell holding a bare amount (``405.81``, ``23,439.08``) in a unit worth ``multiplier`` 元."""
+    """A table cell holding a bare amount (``405.81``, ``23,439.08``) in a unit worth ``multiplier`` 元;
+    an amount in brackets (``(100.00)``, ``（100.00）``) is negative, as accounts print it."""
     cleaned = normalize_digits(text).strip()
+    bracketed = _BRACKETED.match(cleaned)
+    if bracketed is not None:
+        cleaned = "-" + bracketed.group(1)
     if not _AMOUNT_CELL.match(cleaned):
         return None
     value = parse_number(cleaned)
