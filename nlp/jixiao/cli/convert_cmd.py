@@ -157,7 +157,7 @@ def from_docbin(
     source: Annotated[Path, typer.Argument(help="spaCy DocBin file (.spacy).")],
     output: JsonlOut,
 ) -> None:
-    """Read a spaCy DocBin back into SCHEME documents (lossless for files written by to-docbin)."""
+    """Read a spaCy DocBin back into SCHEME documents (lossless for files written by to-docbin; values come back in their canonical form, 99.20 as 99.2)."""
     from jixiao.corpus.convert.docbin import read_docbin
 
     with _user_errors(source):
