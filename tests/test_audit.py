@@ -178,6 +178,14 @@ def test_prose_difference_and_change() -> None:
     assert sorted(_checks(audit_document(_doc(wrong)))) == [("prose_change", "7.5600"), ("prose_rate", "18.1300")]
 
 
+def test_a_change_against_the_year_before_named_as_a_clause() -> None:
+    """「上年支出1000万元」 states the base of the change after it, as 「比上年的1000万元」 does; 上年结转
+    is this year's money."""
+    text = "本年支出900万元，上年支出1000万元，减少100万元，下降10%。\n上年结转资金200万元，本年安排800万元，合计1000万元。\n"
+    assert audit_document(_doc(text)) == []
+    assert _checks(audit_document(_doc(text.replace("下降10%", "下降12%")))) == [("prose_rate", "12.0000")]
+
+
 def test_prose_share() -> None:
     text = ("本年支出合计17953.28万元，其中：基本支出8392.28万元，占支出合计的46.75%；项目支出9561.00万元，占支出合计的53.25%。\n"
             "重点项目预算金额为23,233.43万元，全年项目预算总额为27,067.24万元，占全年项目预算金额的85.84%。\n")

@@ -37,7 +37,10 @@ _INCREASE = re.compile(r"增加|增长|上升|提高|超支|多支|增支")
 _FILLER = re.compile(r"该项目|本项目|该资金|该笔资金|此项目|项目|整体|的|为|是|达到|达|约|了|共计|共|合计|累计")
 _OPEN, _CLOSE = "（(", "）)"
 _CLAUSE_BREAK = "，,。；;：:\n"
-_COMPARISON = re.compile(r"(?<!相)比(?!例|重|率|较)|较(?!大|小|高|低|好|为)|(与|和|同)(上年|去年|上一年|上年度)|同期")
+_COMPARISON = re.compile(r"(?<!相)比(?!例|重|率|较)|较(?!大|小|高|低|好|为)|(与|和|同)(上年|去年|上一年|上年度)|同期"
+                         # a clause about the year before (上年支出1000万元) states the base; 上年结转 and
+                         # 上年结余 are this year's funds
+                         r"|^\s*(上年度|上一年|上年|去年)(?!结转|结余|末)")
 
 
 @dataclass(frozen=True)
