@@ -186,6 +186,17 @@ def test_a_change_against_the_year_before_named_as_a_clause() -> None:
     assert _checks(audit_document(_doc(text.replace("下降10%", "下降12%")))) == [("prose_rate", "12.0000")]
 
 
+def test_a_breakdown_marked_only_at_its_first_part_is_not_summed_twice() -> None:
+    """「其中：工资福利」 then 「商品服务」: the second part completes the breakdown of 基本支出 and is a
+    detail too; a partial breakdown followed by the next item stays as written."""
+    head = "表1 支出情况\n单位：万元\n项目\t预算\t实际\n"
+    full = head + "基本支出\t300\t280\n其中：工资福利\t200\t190\n商品服务\t100\t90\n项目支出\t200\t150\n合计\t500\t430\n"
+    assert audit_document(_doc(full)) == []
+    assert [f.check for f in audit_document(_doc(full.replace("合计\t500", "合计\t600")))] == ["total_sum"]
+    partial = head + "基本支出\t300\t280\n其中：人员经费\t100\t90\n项目支出\t150\t150\n合计\t450\t430\n"
+    assert audit_document(_doc(partial)) == []
+
+
 def test_prose_share() -> None:
     text = ("本年支出合计17953.28万元，其中：基本支出8392.28万元，占支出合计的46.75%；项目支出9561.00万元，占支出合计的53.25%。\n"
             "重点项目预算金额为23,233.43万元，全年项目预算总额为27,067.24万元，占全年项目预算金额的85.84%。\n")

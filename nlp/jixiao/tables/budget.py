@@ -9,7 +9,7 @@ so the audit judges exactly the tables that ``jixiao tag`` writes and ``jixiao s
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from jixiao.document.model import Document, Table, TableCell, TableColumn, TableHeader
 from jixiao.tables import columns as col
@@ -74,7 +74,37 @@ def _block(table: Table, index: int, header: TableHeader) -> BudgetTable:
     item_column = next((c.index for c in columns if c.kind == col.ITEM), None)
     rows = tuple(_row(position, table.rows[position], table.row_kinds[position] or ITEM_ROW, columns, width, item_column)
                  for position in header.body)
+    rows = _details_after_qizhong(rows)
     return BudgetTable(index, table.caption, header.unit, columns, header.rows[-1], rows, table.start, table.end)
+
+
+def _details_after_qizhong(rows: tuple[BudgetRow, ...]) -> tuple[BudgetRow, ...]:
+    """Rows after a 「其中：」 row that, with it, add up to the row above it are its details too.
+
+    A table often marks only the first part of a breakdown (「基本支出 300」, 「其中：工资福利 200」,
+    「商品服务 100」); read as an item, the second part would be counted twice in the total. The rows
+    are taken only when they complete the breakdown exactly (within rounding) in the first amount
+    column the parent and the 其中 row share, so a partial breakdown followed by the next item stays
+    as it is."""
+    out = list(rows)
+    for i, row in enumerate(rows):
+        if row.kind != DETAIL or (i and rows[i - 1].kind == DETAIL):
+            continue
+        parent = next((r for r in reversed(out[:i]) if r.kind in (ITEM_ROW, SUBTOTAL)), None)
+        column = next((c for c in parent.amounts if c in row.amounts), None) if parent else None
+        if parent is None or column is None:
+            continue
+        target = parent.amounts[column]
+        total, slack = row.amounts[column].value, target.half + row.amounts[column].half
+        for j in range(i + 1, len(rows)):
+            nxt = rows[j]
+            if nxt.kind != ITEM_ROW or column not in nxt.amounts or total >= target.value - slack:
+                break
+            total, slack = total + nxt.amounts[column].value, slack + nxt.amounts[column].half
+            if abs(total - target.value) <= slack:
+                out[i + 1 : j + 1] = [replace(r, kind=DETAIL) for r in rows[i + 1 : j + 1]]
+                break
+    return tuple(out)
 
 
 def _column(record: TableColumn) -> Column:
