@@ -197,6 +197,13 @@ def test_a_breakdown_marked_only_at_its_first_part_is_not_summed_twice() -> None
     assert audit_document(_doc(partial)) == []
 
 
+def test_a_change_rate_beside_a_column_of_differences() -> None:
+    """上年数, 本年数, 增减额, 增减率: the rate is read from the two levels, the differences left out."""
+    text = "表1 收支对比\n单位：万元\n项目\t上年数\t本年数\t增减额\t增减率\n收入\t100\t120\t20\t20%\n支出\t100\t80\t-20\t-20%\n"
+    assert audit_document(_doc(text)) == []
+    assert [(f.check, f.item) for f in audit_document(_doc(text.replace("-20%", "-25%")))] == [("row_rate", "支出")]
+
+
 def test_prose_share() -> None:
     text = ("本年支出合计17953.28万元，其中：基本支出8392.28万元，占支出合计的46.75%；项目支出9561.00万元，占支出合计的53.25%。\n"
             "重点项目预算金额为23,233.43万元，全年项目预算总额为27,067.24万元，占全年项目预算金额的85.84%。\n")

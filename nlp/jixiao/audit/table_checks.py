@@ -58,8 +58,9 @@ def rate_pair(table: BudgetTable, rate_column: Column) -> tuple[Column, Column] 
 
 
 def unnamed_pair(table: BudgetTable) -> tuple[Column, Column] | None:
-    """Two amount columns whose headers name no role (「2023年」「2022年」): read both ways."""
-    amounts = table.amount_columns()
+    """Two amount columns whose headers name no role (「2023年」「2022年」, 「上年数」「本年数」): read
+    both ways. A column of differences (增减额) is no level to divide by and is left out."""
+    amounts = [c for c in table.amount_columns() if not col.names_difference(c.header)]
     if len(amounts) == 2 and all(c.role is None for c in amounts):
         return amounts[1], amounts[0]
     return None

@@ -88,6 +88,11 @@ def amount_role(label: str) -> str | None:
     return None
 
 
+def names_difference(label: str) -> bool:
+    """Whether a header names a difference or change (增减额, 差异, 同比增长), not a level."""
+    return _DIFFERENCE.search(label) is not None
+
+
 def rate_role(label: str) -> str | None:
     """Execution, difference (including growth: (this - base) / base) or share, from a rate's label."""
     if _DIFFERENCE.search(label):
