@@ -204,6 +204,16 @@ def test_a_change_rate_beside_a_column_of_differences() -> None:
     assert [(f.check, f.item) for f in audit_document(_doc(text.replace("-20%", "-25%")))] == [("row_rate", "支出")]
 
 
+def test_a_wrong_total_shows_the_nearest_reading_of_its_rows() -> None:
+    """In a two-level table a wrong 合计 is compared with the sum of its categories (500), the
+    reading nearest to it, not with every row counted (800)."""
+    text = ("表1 支出情况\n单位：万元\n项目\t金额\n一、基本支出\t300\n工资福利\t200\n商品服务\t100\n"
+            "二、项目支出\t200\n合计\t600\n")
+    findings = audit_document(_doc(text))
+    assert [(f.check, f.computed) for f in findings] == [("total_sum", Decimal("500"))]
+    assert audit_document(_doc(text.replace("合计\t600", "合计\t500"))) == []
+
+
 def test_prose_share() -> None:
     text = ("本年支出合计17953.28万元，其中：基本支出8392.28万元，占支出合计的46.75%；项目支出9561.00万元，占支出合计的53.25%。\n"
             "重点项目预算金额为23,233.43万元，全年项目预算总额为27,067.24万元，占全年项目预算金额的85.84%。\n")

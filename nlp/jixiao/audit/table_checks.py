@@ -211,7 +211,8 @@ def _sum_verdict(stated: Figure, rows: list[BudgetRow], column: Column) -> Verdi
             verdicts.append(sum_verdict(stated, parts))
     if not verdicts:
         return None
-    return next((v for v in verdicts if v.consistent), verdicts[0])
+    # none consistent: the finding shows the nearest reading, as the prose checks do
+    return next((v for v in verdicts if v.consistent), min(verdicts, key=lambda v: abs(v.stated - v.computed)))
 
 
 def _without_children(rows: list[BudgetRow], column: Column) -> list[BudgetRow]:
