@@ -144,3 +144,19 @@ def test_the_gold_corpus_is_valid() -> None:
 def test_money_in_any_currency_keeps_its_unit(unit: str) -> None:
     """SCHEME §1 rule 10: a foreign amount is valued in its own currency, unit as written."""
     assert not [p for p in validate_document(doc([{**GOOD_SPAN, "unit": unit}])) if "unit" in p]
+
+
+def test_a_value_the_span_text_does_not_read_is_a_problem(tmp_path: Path) -> None:
+    """「九成」 with value 50 passes every form check; the grammar reads 90 from those characters."""
+    text = "资金执行率达到九成，安排487万元。"
+    spans = [{"start": 7, "end": 9, "label": "RATE", "value": "50", "unit": "%"},
+             {"start": 12, "end": 17, "label": "AMOUNT", "value": "4870000", "unit": "元"}]
+    path = tmp_path / "v.jsonl"
+    path.write_text(json.dumps({"id": "v", "text": text, "spans": spans}, ensure_ascii=False) + "\n", encoding="utf-8")
+    result = CliRunner().invoke(app, ["corpus", "validate", str(path)])
+    assert result.exit_code == 1
+    assert "「九成」: value 50 differs from what its text reads, 90" in result.stdout
+    assert "487万元" not in result.stdout
+    spans[0]["value"] = "90"
+    path.write_text(json.dumps({"id": "v", "text": text, "spans": spans}, ensure_ascii=False) + "\n", encoding="utf-8")
+    assert CliRunner().invoke(app, ["corpus", "validate", str(path)]).exit_code == 0

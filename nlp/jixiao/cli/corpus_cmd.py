@@ -18,12 +18,17 @@ corpus_app.add_typer(convert_app, name="convert", help="Convert between SCHEME J
 
 @corpus_app.command("validate")
 def validate(files: Annotated[list[Path], typer.Argument(help="Corpus JSON Lines files.")]) -> None:
-    """Check offsets, span text, overlaps, labels, kinds, categories and values; exit 1 on any problem."""
+    """Check offsets, span text, overlaps, labels, kinds, categories and values (each value against
+    what the grammar reads from the span's text); exit 1 on any problem."""
     from jixiao.corpus.validate import validate_file
+    from jixiao.document.jsonl import read_documents
+    from jixiao.training.fill import value_disagreements
 
     total = 0
     for path in files:
         problems = validate_file(path)
+        if not problems:  # a well-formed file: its values against its spans' text
+            problems = [f"{path}: {line}" for line in value_disagreements(read_documents(path))]
         total += len(problems)
         for problem in problems:
             out().print(problem, markup=False)

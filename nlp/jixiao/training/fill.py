@@ -137,3 +137,18 @@ class _Readings:
         piece = self.text[start:end]
         raw = raw_candidates(piece, self.grammar)
         return find_candidates(piece, self.grammar) + raw + range_variants(piece, raw, self.grammar)
+
+
+def value_disagreements(docs: Iterable[Document], grammar: Grammar | None = None) -> list[str]:
+    """One line for each span whose value is not what the grammar reads from its own characters
+    (「九成」 with value 50): a typo or a slip of the annotation tool. Spans the grammar cannot read
+    on their own (a bare cell whose unit is in the header) are not compared."""
+    problems = []
+    for doc in docs:
+        readings = _Readings(doc.text, grammar or load_grammar())
+        for span in doc.spans:
+            read = readings.normalise(span.start, span.end, span.label)
+            if isinstance(read, Span) and span.value is not None and read.value != span.value:
+                problems.append(f"{doc.id}: span [{span.start},{span.end}) 「{doc.text[span.start:span.end]}」: value "
+                                f"{span.value} differs from what its text reads, {read.value}")
+    return problems
