@@ -42,7 +42,7 @@ from jixiao.atomic import output_target
 from jixiao.ingest.errors import IngestError
 from jixiao.ingest.limits import DEFAULT_LIMITS, Limits
 from jixiao.ingest.reader import read_file
-from jixiao.inputs import Inputs, check_outputs, source_sha256
+from jixiao.inputs import InputError, Inputs, check_outputs, source_sha256
 from jixiao.settings import runtime_settings
 from jixiao.loading import RULES_MODEL_NAME, ModelError, load, resolve_model
 from jixiao.outputs.journal import (ErrorsFile, Journal, Layout, iter_records, publish_folder, publish_jsonl,
@@ -663,8 +663,10 @@ def tag_to_file(paths: Sequence[str | Path] | Inputs, output: str | Path, *, mod
     """
     inputs = paths if isinstance(paths, Inputs) else Inputs.of_files(paths)
     # a symbolic link as OUT is written through: the run's journal and OUT sit beside the file it names
-    check_outputs(inputs.arguments, inputs.paths, files=[output] if fmt == "jsonl" else [])
-    layout = Layout(output_target(output) if fmt == "jsonl" else Path(output), fmt)
+    try:
+        layout = Layout(output_target(output) if fmt == "jsonl" else Path(output), fmt)
+    except OSError as exc:  # a device, a process's open file, a folder: a usage error like the others
+        raise InputError(str(exc)) from None
     errors_path = Path(errors) if errors else layout.errors
     written, folders = layout.written()
     # --errors, when given, is one more output (the default errors file is one of ``written``)

@@ -129,7 +129,9 @@ ODD_SHARE = 0.02
 
 
 def _odd_share(text: str) -> float:
-    wide = sum(1 for ch in text if ord(ch) > 0x2000)
+    """The share of kana, bopomofo and vertical forms among the non-ASCII characters (counted in C:
+    every GBK report passes here)."""
+    wide = len(text) - len(text.encode("ascii", "ignore"))
     return len(_ODD.findall(text)) / wide if wide else 0.0
 
 
