@@ -81,3 +81,12 @@ def test_progress_without_a_count_says_it_is_alive(monkeypatch: pytest.MonkeyPat
         threading.Event().wait(0.2)
     text = buffer.getvalue()
     assert "training: still running" in text and "; 120 optimizer steps" in text and "training: done in" in text
+
+
+def test_a_step_without_a_count_reports_what_it_says_without_a_running_number() -> None:
+    """「on 466 documents: 1 epoch 1/15」 read as 466 documents and one stray number."""
+    console, buffer = plain_console()
+    with Progress("training on 466 documents", console=console) as bar:
+        bar.advance("epoch 1/15, loss 3.2")
+    first = re.sub(r"^\[\d\d:\d\d:\d\d\] ", "", buffer.getvalue().splitlines()[0])
+    assert first == "training on 466 documents: epoch 1/15, loss 3.2"

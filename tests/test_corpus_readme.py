@@ -88,7 +88,7 @@ def test_adding_a_document_then_the_documented_commands_keeps_the_checks_green(c
     else:  # a sixth real report: it may change which report is dev or test
         doc = read_documents(corpus_copy / "gold" / "002_08510d5929f9f624.jsonl")[0]
         write_documents(corpus_copy / "gold" / "005_new.jsonl",
-                        [doc.replace(id="005_new", text=doc.text + "\n新增段落。", meta={**doc.meta, "source": "new"})])
+                        [doc.replace(id="005_new", text=doc.text + "\n新增段落。", meta={**doc.meta, "source": "corpus/raw/005_new.txt"})])
     with pytest.raises(AssertionError):
         check_readme_counts(corpus_copy)  # the counts now differ (stats itself refuses: no split has the document)
     stale = run("corpus", "stats", "--corpus", corpus_copy, "--write", corpus_copy / "README.md")

@@ -18,7 +18,7 @@ from typer.testing import CliRunner
 from jixiao.cli.evaluate_cmd import evaluate
 from jixiao.cli.main import app as jixiao
 from jixiao.document.model import CATEGORIES, KINDS, LABELS
-from jixiao.training.package import folder_hash
+from jixiao.model_files import folder_hash
 from jixiao.loading import bundled_model_path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -156,7 +156,7 @@ def test_gate_names_the_metric_and_both_figures(test_split_run: Path, tmp_path: 
     result = run_evaluate("--split", "test", "--corpus", str(ROOT / "corpus"), "--out", str(tmp_path / "o"), "--thresholds", str(th), "-q")
     assert result.exit_code == 1
     assert f"spans.micro.f1: {figures['spans.micro.f1']:.4f} is below the minimum 1.0100" in result.stderr
-    assert "spans.AMUONT.f1: no such metric" in result.stderr
+    assert "spans.AMUONT.f1: no such metric (minimum 0.5000); did you mean 'spans.AMOUNT.f1'?" in result.stderr
     assert "kind.macro_f1" not in result.stderr
     assert (tmp_path / "o" / "report.html").exists()  # the reports are written even when the gate fails
 
@@ -213,9 +213,11 @@ def test_compare_prints_both_files_with_deltas(test_split_run: Path, tmp_path: P
     [
         (["--data", "missing.jsonl"], 2, "missing.jsonl: cannot read"),
         (["--data", "bad.jsonl"], 2, "bad.jsonl:2: not JSON"),
-        (["--split", "nosuch"], 2, "no split named 'nosuch'"),
+        (["--split", "nosuch"], 1, "--split 'nosuch' is not a split; choose one of train, dev, test, shift"),
         (["--split", "test", "--corpus", "elsewhere"], 2, "elsewhere: no such corpus folder (pass --corpus"),
         (["--data", "ok.jsonl", "--thresholds", "bad.toml"], 2, "bad.toml: needs a [min] table"),
+        (["--data", "ok.jsonl", "--thresholds", "quoted.toml"], 2,
+         "quoted.toml: minimum of 'kind.macro_f1' is not a number (write it as a number, not '0.9'"),
         (["--data", "ok.jsonl", "--baseline", "bad.jsonl"], 2, "bad.jsonl: not JSON"),
         (["--data", "ok.jsonl", "--max-drop", "0.1"], 1, "--max-drop needs --baseline"),
         (["--data", "ok.jsonl", "--split", "test"], 1, "either --data FILE or --split NAME"),
@@ -228,6 +230,7 @@ def test_bad_input_is_one_line_naming_the_file(tmp_path: Path, monkeypatch: pyte
     (tmp_path / "ok.jsonl").write_text('{"id": "a", "text": "预算487万元。"}\n', encoding="utf-8")
     (tmp_path / "bad.jsonl").write_text('{"id": "a", "text": "x"}\n{"id": \n', encoding="utf-8")
     (tmp_path / "bad.toml").write_text('["spans.AMOUNT.f1"]\nmin = 0.9\n', encoding="utf-8")
+    (tmp_path / "quoted.toml").write_text('[min]\n"kind.macro_f1" = "0.9"\n', encoding="utf-8")
     monkeypatch.chdir(tmp_path)
     (tmp_path / "corpus").mkdir()
     (tmp_path / "corpus" / "splits.json").write_text('{"test": ["a"]}', encoding="utf-8")

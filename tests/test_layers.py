@@ -32,7 +32,7 @@ PACKAGE = Path(__file__).resolve().parent.parent / "nlp" / "jixiao"
 # (layer, module prefixes), lowest first; the longest matching prefix decides a module's layer.
 LAYERS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("base", ("jixiao.document.model", "jixiao.components", "jixiao.registry", "jixiao.atomic", "jixiao.configs", "jixiao.yaml_data",
-              "jixiao.settings")),
+              "jixiao.settings", "jixiao.model_files")),
     ("ingest", ("jixiao.ingest",)),
     ("document", ("jixiao.document",)),
     ("corpus", ("jixiao.corpus",)),

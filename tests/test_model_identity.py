@@ -13,7 +13,7 @@ from typer.testing import CliRunner
 
 from jixiao.cli.main import app
 from jixiao.document.jsonl import read_documents, write_documents
-from jixiao.training.package import folder_hash
+from jixiao.model_files import folder_hash
 
 ROOT = Path(__file__).resolve().parent.parent
 AUTHORED_DOCS = 30
@@ -120,3 +120,30 @@ def test_the_grammar_alone_is_installed_as_a_quantity_part(small_corpus: Path, t
     text = "项目预算487万元，执行率为98.16%，惠及3684户。"
     assert load(tmp_path / "m").quantities.extract(text) == RuleExtractor().extract(text)  # type: ignore[union-attr]
     assert run("train", "spans", "--backend", "crf", "--corpus", small_corpus, "--model", tmp_path / "x").exit_code == 1
+
+
+def test_training_refuses_misspelt_settings_before_it_starts(small_corpus: Path, tmp_path: Path) -> None:
+    """A misspelt setting was recorded in meta.json as effective and silently ignored."""
+    result = run("train", "issues", "--corpus", small_corpus, "--model", tmp_path / "m", "--settings", '{"C_knd": 4}')
+    assert result.exit_code == 1
+    assert "--settings: 'C_knd' is not a setting of the linear backend (did you mean 'C_kind'?)" in result.output
+    result = run("train", "issues", "--corpus", small_corpus, "--model", tmp_path / "m", "--settings", "{C_kind: 4}")
+    assert result.exit_code == 1 and "--settings is not JSON (Expecting property name" in result.output
+    assert not (tmp_path / "m").exists()
+
+
+def test_training_refuses_a_corpus_its_split_does_not_cover(small_corpus: Path, tmp_path: Path) -> None:
+    """A document added after the last split, and an id in two files, were trained on without a word."""
+    corpus = tmp_path / "corpus"
+    shutil.copytree(small_corpus, corpus)
+    extra = read_documents(ROOT / "corpus" / "authored" / "issues_6.jsonl")[:1]
+    write_documents(corpus / "authored" / "late.jsonl", extra)
+    result = run("train", "issues", "--corpus", corpus, "--model", tmp_path / "m")
+    assert result.exit_code == 1
+    assert f"{corpus / 'splits.json'}: 1 document(s) are in no split ({extra[0].id}); run `jixiao corpus split` first" \
+        in " ".join(result.output.split())
+    write_documents(corpus / "authored" / "late.jsonl", read_documents(corpus / "authored" / "issues.jsonl")[:1])
+    result = run("train", "issues", "--corpus", corpus, "--model", tmp_path / "m")
+    assert result.exit_code == 1
+    assert "ids must be unique across the corpus" in " ".join(result.output.split())
+    assert not (tmp_path / "m").exists()

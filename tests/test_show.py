@@ -275,6 +275,10 @@ def test_show_a_tagged_jsonl_by_id(tmp_path: Path, no_audit: None) -> None:
     assert "second" in out.read_text("utf-8") and "m-name 7" in out.read_text("utf-8")
     assert invoke(jsonl, "-o", out).exit_code == 0
     assert 'id</b> first' in out.read_text("utf-8")
+    wrong = invoke(jsonl, "--id", "secnd", "-o", tmp_path / "none.html")
+    assert wrong.exit_code == 1 and not (tmp_path / "none.html").exists()
+    assert f"{jsonl}: no document with id 'secnd' (did you mean 'second'?); its documents: first, second" in \
+        " ".join(wrong.stderr.split())
 
 
 @pytest.mark.parametrize(

@@ -439,6 +439,37 @@ def test_a_damaged_model_file_is_named(tmp_path: Path, report_paths: list[Path])
                                          "differs from the one in meta.json); restore the file or retrain the model")
 
 
+def test_a_damaged_model_is_refused_by_every_loader(tmp_path: Path, report_paths: list[Path]) -> None:
+    """Weights changed in place with the safetensors header intact load without a library error and
+    would predict ``none`` everywhere: the Python API, evaluate and show refuse them as tag does."""
+    import pytest
+
+    import jixiao
+    from jixiao.loading import ModelError, bundled_model_path
+
+    model = tmp_path / "model"
+    shutil.copytree(bundled_model_path(), model)
+    weights = model / "issues" / "weights.safetensors"
+    damaged = bytearray(weights.read_bytes())
+    damaged[-200:-100] = bytes(100)
+    weights.write_bytes(bytes(damaged))
+    reason = f"{weights}: damaged or changed since the model was built"
+    with pytest.raises(ModelError, match="damaged or changed"):
+        jixiao.load(model)
+    gold = tmp_path / "gold.jsonl"
+    gold.write_text(json.dumps({"id": "g", "text": "预算100万元。", "spans": [], "sentences": []}, ensure_ascii=False) + "\n", "utf-8")
+    for args in (("evaluate", "--data", str(gold), "--model", str(model), "--out", str(tmp_path / "ev")),
+                 ("show", str(report_paths[0]), "--model", str(model), "-o", str(tmp_path / "r.html"))):
+        result = run(*args)
+        assert result.exit_code != 0, args
+        assert reason in result.stderr, (args, result.stderr)
+    assert not (tmp_path / "r.html").exists()
+    # a meta.json that is JSON but no object is a named error, not a traceback
+    (model / "meta.json").write_text("[]", "utf-8")
+    with pytest.raises(ModelError, match="a JSON object is expected"):
+        jixiao.load(model)
+
+
 def test_a_number_with_a_million_digits_is_a_clear_error(tmp_path: Path, report_paths: list[Path], rules_model: Path) -> None:
     huge = tmp_path / "huge.txt"
     huge.write_text("预算" + "1" * 1_000_000 + "万元。\n", "utf-8")

@@ -15,7 +15,8 @@ TEXT = "预算487万，执行率为98.16%。"
 
 
 def doc(spans=(), sentences=(), **extra):  # type: ignore[no-untyped-def]
-    return {"id": "t", "text": TEXT, "spans": list(spans), "sentences": list(sentences), **extra}
+    return {"id": "t", "text": TEXT, "meta": {"source": "authored"}, "spans": list(spans), "sentences": list(sentences),
+            **extra}
 
 
 GOOD_SPAN = {"start": 2, "end": 6, "label": "AMOUNT", "text": "487万", "value": "4870000", "unit": "元"}
@@ -31,7 +32,7 @@ def test_valid_document_has_no_problems() -> None:
     [
         ({"start": -1}, "out of range"),
         ({"end": 99}, "out of range"),
-        ({"start": 6, "end": 6}, "out of range"),
+        ({"start": 6, "end": 6}, "empty or reversed"),
         ({"start": "2"}, "integer start and end"),
         ({"text": "487"}, "differs from the document text"),
         ({"label": "MONEY"}, "label 'MONEY' is not one of"),
@@ -152,11 +153,60 @@ def test_a_value_the_span_text_does_not_read_is_a_problem(tmp_path: Path) -> Non
     spans = [{"start": 7, "end": 9, "label": "RATE", "value": "50", "unit": "%"},
              {"start": 12, "end": 17, "label": "AMOUNT", "value": "4870000", "unit": "元"}]
     path = tmp_path / "v.jsonl"
-    path.write_text(json.dumps({"id": "v", "text": text, "spans": spans}, ensure_ascii=False) + "\n", encoding="utf-8")
+    path.write_text(json.dumps({"id": "v", "text": text, "meta": {"source": "authored"}, "spans": spans}, ensure_ascii=False)
+                    + "\n", encoding="utf-8")
     result = CliRunner().invoke(app, ["corpus", "validate", str(path)])
     assert result.exit_code == 1
     assert "「九成」: value 50 differs from what its text reads, 90" in result.stdout
     assert "487万元" not in result.stdout
     spans[0]["value"] = "90"
-    path.write_text(json.dumps({"id": "v", "text": text, "spans": spans}, ensure_ascii=False) + "\n", encoding="utf-8")
+    path.write_text(json.dumps({"id": "v", "text": text, "meta": {"source": "authored"}, "spans": spans}, ensure_ascii=False)
+                    + "\n", encoding="utf-8")
     assert CliRunner().invoke(app, ["corpus", "validate", str(path)]).exit_code == 0
+
+
+@pytest.mark.parametrize(("meta", "message"), [
+    ({"source": "Authored"}, "meta.source 'Authored' is neither 'authored' nor the path of a report file"),
+    ({"source": "authord"}, "(did you mean 'authored'?)"),
+    ({}, "missing meta.source"),
+    (None, "missing 'meta'"),
+    ({"source": 3}, "meta.source 3 is neither"),
+])
+def test_meta_source_says_what_a_document_is_to_the_splits(meta: dict | None, message: str) -> None:  # type: ignore[type-arg]
+    """A misspelt 'authored' would make text the team wrote a real report that the split may hold out."""
+    raw = doc()
+    if meta is None:
+        del raw["meta"]
+    else:
+        raw["meta"] = meta
+    assert any(message in p for p in validate_document(raw)), validate_document(raw)
+    assert validate_document({**doc(), "meta": {"source": "corpus/raw/000_x.txt"}}) == []
+
+
+def test_document_ids_are_unique_across_files(tmp_path: Path) -> None:
+    first, second = tmp_path / "a.jsonl", tmp_path / "b.jsonl"
+    for path in (first, second):
+        path.write_text(json.dumps(doc(), ensure_ascii=False) + "\n", encoding="utf-8")
+    result = CliRunner().invoke(app, ["corpus", "validate", str(first), str(second)])
+    assert result.exit_code == 1
+    assert f"{second}:1 [t]: duplicate document id (first at {first}:1)" in result.stdout
+
+
+@pytest.mark.parametrize(("text", "span", "message"), [
+    ("服务约2.3万人次。", {"start": 3, "end": 9, "label": "COUNT", "value": "23000", "unit": "人", "approx": True},
+     "unit 人 differs from what its text reads, 人次"),
+    ("服务约2.3万人次。", {"start": 3, "end": 9, "label": "COUNT", "value": "23000", "unit": "人次"},
+     "approx false differs from what its text reads, true"),
+    ("安排356.8万元。", {"start": 2, "end": 9, "label": "AMOUNT", "value": "3568000", "unit": "元", "op": ">="},
+     "op >= differs from what its text reads, none"),
+    ("安排356.8万元。", {"start": 2, "end": 9, "label": "RATE", "value": "3568000", "unit": "%"},
+     "label RATE: the grammar reads these characters as AMOUNT, not RATE"),
+])
+def test_unit_op_approx_and_label_are_checked_against_the_text(tmp_path: Path, text: str, span: dict, message: str) -> None:  # type: ignore[type-arg]
+    path = tmp_path / "r.jsonl"
+    path.write_text(json.dumps({"id": "r", "text": text, "meta": {"source": "authored"}, "spans": [span]},
+                               ensure_ascii=False) + "\n", encoding="utf-8")
+    result = CliRunner().invoke(app, ["corpus", "validate", str(path)])
+    assert result.exit_code == 1
+    assert f"{path}:1 [r]: span [{span['start']},{span['end']})" in result.stdout
+    assert message in result.stdout, result.stdout

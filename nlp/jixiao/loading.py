@@ -47,9 +47,13 @@ def resolve_model(path: str | Path | None = None) -> Path:
     return folder
 
 
-def load(path: str | Path | None = None) -> Tagger:
+def load(path: str | Path | None = None, *, verify: bool = True) -> Tagger:
     """A Tagger from a model folder (or a bundled model's name); ``"jixiao-rules"`` gives the
-    keyword rules and the quantity grammar alone."""
+    keyword rules and the quantity grammar alone.
+
+    Every file the model's ``meta.json`` lists is checked against its recorded SHA-256 first
+    (``verify_files``), so a damaged or edited model is refused wherever it is loaded, not only
+    by ``jixiao tag``; ``verify=False`` is for callers that have just checked the same folder."""
     if path is not None and str(path) == RULES_MODEL_NAME:
         return _rules_only()
     folder = resolve_model(path)
@@ -63,8 +67,34 @@ def load(path: str | Path | None = None) -> Tagger:
     except (OSError, UnicodeDecodeError) as exc:
         raise ModelError(f"{meta_path}: unreadable ({exc})") from exc
     except json.JSONDecodeError as exc:
-        raise ModelError(f"{meta_path}: not JSON ({exc.msg})") from exc
+        raise ModelError(f"{meta_path}: not JSON ({exc.msg} at line {exc.lineno}, column {exc.colno})") from exc
+    if not isinstance(meta, dict):
+        raise ModelError(f"{meta_path}: not a model description (a JSON object is expected, not {type(meta).__name__})")
+    if verify:
+        verify_files(folder, meta)
     return _from_meta(folder, meta)
+
+
+def verify_files(folder: Path, meta: dict) -> dict[str, str]:  # type: ignore[type-arg]
+    """The SHA-256 of every file of the model folder, after checking each file ``meta.json`` lists
+    (``files``) against the hash recorded there: a missing or changed file is a ModelError naming
+    it, before any loader reads it and predicts from damaged weights."""
+    from jixiao.model_files import file_hashes
+
+    try:
+        hashes = file_hashes(folder)
+    except OSError as exc:
+        raise ModelError(f"{exc.filename or folder}: unreadable ({exc.strerror or exc})") from exc
+    recorded = meta.get("files") or {}
+    if not isinstance(recorded, dict):
+        raise ModelError(f"{folder / 'meta.json'}: its files entry is not a table of file hashes")
+    for name, sha in sorted(recorded.items()):
+        if name not in hashes:
+            raise ModelError(f"{folder / name}: missing from the model folder (meta.json lists it)")
+        if hashes[name] != sha:
+            raise ModelError(f"{folder / name}: damaged or changed since the model was built (its SHA-256 differs "
+                             "from the one in meta.json); restore the file or retrain the model")
+    return hashes
 
 
 def _check_input_form(folder: Path, issues: dict) -> None:  # type: ignore[type-arg]

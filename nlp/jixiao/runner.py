@@ -30,6 +30,7 @@ import time
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures import TimeoutError as FuturesTimeout
 from concurrent.futures.process import BrokenProcessPool
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
@@ -44,7 +45,7 @@ from jixiao.ingest.limits import DEFAULT_LIMITS, Limits
 from jixiao.ingest.reader import read_file
 from jixiao.inputs import InputError, Inputs, check_outputs, source_sha256
 from jixiao.settings import runtime_settings
-from jixiao.loading import RULES_MODEL_NAME, ModelError, load, resolve_model
+from jixiao.loading import RULES_MODEL_NAME, ModelError, load, resolve_model, verify_files
 from jixiao.outputs.journal import (ErrorsFile, Journal, Layout, iter_records, publish_folder, publish_jsonl,
                                     read_manifest, write_manifest)
 from jixiao.outputs.records import RecordStats, document_stats, iter_record_chunks, record_chunks, record_sha256, record_stats
@@ -241,7 +242,7 @@ def _worker_tagger(model: ModelRef) -> Tagger:
     A model that fails to load fails the first task with a ModelError, which reaches the parent
     as that error (an initializer that raises would only break the pool, with a traceback).
     """
-    return _load(model)
+    return _load(model, verify=False)  # the parent checked the files before starting the workers
 
 
 def _worker_outcomes(model: ModelRef, reading: Reading, info: dict[str, str],
@@ -341,6 +342,19 @@ def _sigterm_as_interrupt() -> Iterator[None]:
         signal.signal(signal.SIGTERM, previous)
 
 
+def result_of(future: Future[R], poll: float = 0.25) -> R:
+    """``future.result()``, waited for in short slices. A signal sent to the whole process group
+    may be delivered to one of the pool's threads rather than the main thread, and a wait without
+    a timeout is then never woken to run the handler (Ctrl-C, SIGTERM); between slices the main
+    thread runs it. This matters when the same signal ends a worker in the middle of sending its
+    result: that future never completes."""
+    while True:
+        try:
+            return future.result(timeout=poll)
+        except FuturesTimeout:
+            continue
+
+
 def bounded_ordered(submit: Callable[[T], Future[R]], items: Iterable[T], limit: int,
                     start: Callable[[], Any] = _sigint_held) -> Iterator[R]:
     """Results in input order with at most ``limit`` items submitted and not yet yielded.
@@ -353,7 +367,7 @@ def bounded_ordered(submit: Callable[[T], Future[R]], items: Iterable[T], limit:
     with start():
         pending.extend(submit(item) for item in islice(iterator, limit))
     while pending:
-        result = pending.popleft().result()
+        result = result_of(pending.popleft())
         pending.extend(submit(item) for item in islice(iterator, 1))
         yield result
 
@@ -431,7 +445,7 @@ def shared_ordered(here: Callable[[T], R], submit: Callable[[T], Future[R]], ite
             feed()  # the pool may have finished items meanwhile: give it the next ones
         done = pending.popleft()
         submitted.pop(done, None)  # type: ignore[call-overload]
-        result = done.result()
+        result = done.result() if isinstance(done, _Here) else result_of(done)
         pending.extend(_Here(here, item) for item in islice(iterator, 1))
         feed()
         yield result
@@ -496,8 +510,14 @@ def process_map(fn: Callable[[T], R], items: Iterable[T], model: ModelRef, worke
             # committed to the pool (a worker takes its next items before they start) and
             # could not be taken back at the end
             yield from shared_ordered(here, lambda item: executor.submit(fn, item), items, limit, pool * 2)
-    finally:
-        executor.shutdown(wait=True, cancel_futures=True)
+    except BaseException:
+        # interrupted, terminated or failed: never wait for the pool here. A worker ended by a
+        # signal while it sent a result leaves half a message in the result pipe, and the pool's
+        # manager thread then waits for the rest for ever (the workers exit by themselves once
+        # this process has gone; see the CLI's exit)
+        executor.shutdown(wait=False, cancel_futures=True)
+        raise
+    executor.shutdown(wait=True, cancel_futures=True)
 
 
 def available_cores() -> int:
@@ -540,12 +560,13 @@ def capped_workers(requested: int) -> tuple[int, str | None]:
 # --- the model ------------------------------------------------------------------------------
 
 
-def _load(model: ModelRef | Tagger) -> Tagger:
-    """The tagger for this process; every model problem becomes one ModelError naming the file."""
+def _load(model: ModelRef | Tagger, verify: bool = True) -> Tagger:
+    """The tagger for this process; every model problem becomes one ModelError naming the file.
+    ``verify=False`` after ``model_identity`` has checked the same folder's files."""
     if isinstance(model, Tagger):
         return model
     try:
-        return load(model)
+        return load(model, verify=verify)
     except ModelError:
         raise
     except Exception as exc:  # noqa: BLE001 - a model's parts raise what their libraries raise
@@ -566,7 +587,7 @@ def model_identity(model: ModelRef | Tagger) -> dict[str, str | None]:
         return {**model.model_info, "hash": None}
     if model is not None and str(model) == RULES_MODEL_NAME:
         return {"name": RULES_MODEL_NAME, "version": "0", "hash": None}
-    from jixiao.evaluation.provenance import content_hash, file_hashes
+    from jixiao.evaluation.provenance import content_hash
 
     folder = resolve_model(model)
     meta_path = folder / "meta.json"
@@ -575,17 +596,9 @@ def model_identity(model: ModelRef | Tagger) -> dict[str, str | None]:
     except (OSError, ValueError):
         _load(model)  # raises the loader's own error, which names the file
         raise ModelError(f"{meta_path}: not a readable model description") from None
-    try:
-        hashes = file_hashes(folder)
-    except OSError as exc:
-        raise ModelError(f"{exc.filename or folder}: unreadable ({exc.strerror or exc})") from exc
-    recorded = meta.get("files") if isinstance(meta, dict) else None
-    for name, sha in sorted((recorded or {}).items()):
-        if name not in hashes:
-            raise ModelError(f"{folder / name}: missing from the model folder (meta.json lists it)")
-        if hashes[name] != sha:
-            raise ModelError(f"{folder / name}: damaged or changed since the model was built (its SHA-256 differs "
-                             "from the one in meta.json); restore the file or retrain the model")
+    if not isinstance(meta, dict):
+        _load(model)
+    hashes = verify_files(folder, meta)
     if not hashes:  # a model described by meta.json alone (keyword rules with settings)
         hashes = {"meta.json": hashlib.sha256(meta_path.read_bytes()).hexdigest()}
     return {"name": str(meta.get("name", folder.name)), "version": str(meta.get("version", "0")),
@@ -616,7 +629,7 @@ def tag_files(paths: Iterable[str | Path] | Inputs, model: ModelRef | Tagger = N
     workers = capped_workers(workers)[0]
     ref = _model_ref(model, workers)
     model_identity(model)
-    tagger = _load(model)  # this process tags with any number of workers
+    tagger = _load(model, verify=False)  # checked just now; this process tags with any number of workers
     jobs: Iterable[tuple[str, str | None]] = (zip(paths.paths, paths.ids) if isinstance(paths, Inputs)
                                               else ((str(p), None) for p in paths))
     if workers <= 1:
@@ -687,7 +700,7 @@ def tag_to_file(paths: Sequence[str | Path] | Inputs, output: str | Path, *, mod
             _check_model(layout, journal, identity)
         if active > 1:  # the workers start while this process loads its model
             executor = start_workers(ref, pool_size(active, _timed_here()), load_settings())
-        tagger = _load(model)  # this process tags with any number of workers
+        tagger = _load(model, verify=False)  # checked by model_identity; this process tags with any number of workers
         try:
             with _sigterm_as_interrupt():
                 todo = _prepare(journal, layout, inputs, identity, resume, summary)

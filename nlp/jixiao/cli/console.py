@@ -149,13 +149,18 @@ class Progress:
         if self._rich is not None and self._task is not None:
             self._rich.update(self._task, advance=steps, message="")
             if message:  # what a step reports stays on screen above the bar
-                count = f"{self.completed}/{self.total}" if self.total else str(self.completed)
-                self._rich.console.print(f"{self.description}: {count} {message}", markup=False, highlight=False)
+                self._rich.console.print(f"{self.description}: {self._counted(message)}", markup=False, highlight=False)
             return
         if message or self._due():
-            count = f"{self.completed}/{self.total}" if self.total else str(self.completed)
-            self._line(f"{self.description}: {count}" + (f" {message}" if message else ""))
+            self._line(f"{self.description}: {self._counted(message)}")
             self._last_logged = self.completed
+
+    def _counted(self, message: str) -> str:
+        """The count and what the step says; a step without a total that says what it did
+        (「epoch 3/15」) needs no running count before it."""
+        if not self.total:
+            return message or str(self.completed)
+        return f"{self.completed}/{self.total}" + (f" {message}" if message else "")
 
     def status(self, message: str) -> None:
         self._status = message

@@ -18,17 +18,21 @@ corpus_app.add_typer(convert_app, name="convert", help="Convert between SCHEME J
 
 @corpus_app.command("validate")
 def validate(files: Annotated[list[Path], typer.Argument(help="Corpus JSON Lines files.")]) -> None:
-    """Check offsets, span text, overlaps, labels, kinds, categories and values (each value against
-    what the grammar reads from the span's text); exit 1 on any problem."""
-    from jixiao.corpus.validate import validate_file
+    """Check offsets, span text, overlaps, labels, kinds, categories, meta.source, ids unique across
+    the files, and each span's value, unit, op and approx against what the grammar reads from its
+    text; exit 1 on any problem."""
+    from jixiao.corpus.validate import document_lines, validate_file
     from jixiao.document.jsonl import read_documents
     from jixiao.training.fill import value_disagreements
 
     total = 0
+    seen: dict[str, str] = {}  # document ids must be unique across the files
     for path in files:
-        problems = validate_file(path)
-        if not problems:  # a well-formed file: its values against its spans' text
-            problems = [f"{path}: {line}" for line in value_disagreements(read_documents(path))]
+        problems = validate_file(path, seen)
+        if not problems:  # a well-formed file: its readings against its spans' text
+            lines = document_lines(path)
+            problems = [f"{path}:{lines.get(doc_id, '?')} [{doc_id}]: {problem}"
+                        for doc_id, problem in value_disagreements(read_documents(path))]
         total += len(problems)
         for problem in problems:
             out().print(problem, markup=False)

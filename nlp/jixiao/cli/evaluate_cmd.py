@@ -60,6 +60,10 @@ def evaluate(
         return
     if (data is None) == (split is None):
         _fail("give either --data FILE or --split NAME")
+    from jixiao.evaluation.data import SPLIT_NAMES
+
+    if split is not None and split not in SPLIT_NAMES:
+        _fail(f"--split {split!r} is not a split; choose one of {', '.join(SPLIT_NAMES)}")
     if max_drop is not None and baseline is None:
         _fail("--max-drop needs --baseline")
     if max_drop is not None and max_drop < 0:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 
 import typer
@@ -12,7 +13,7 @@ from jixiao.cli.evaluate_cmd import evaluate
 from jixiao.cli.crossval_cmd import crossval
 from jixiao.cli.help import Group
 from jixiao.cli.show_cmd import show
-from jixiao.cli.tag_cmd import tag
+from jixiao.cli.tag_cmd import INTERRUPTED, TERMINATED, tag
 from jixiao.cli.train_cmd import train_app
 
 app = typer.Typer(
@@ -32,6 +33,7 @@ app.command(name="crossval")(crossval)
 app.command(name="evaluate")(evaluate)
 
 USAGE_ERROR = 1
+STOPPED = (INTERRUPTED, TERMINATED)  # a run stopped by Ctrl-C or SIGTERM
 
 
 def main() -> None:
@@ -46,7 +48,16 @@ def main() -> None:
         if "Abort" in kinds:
             sys.exit(130)
         raise
-    sys.exit(result if isinstance(result, int) else 0)
+    code = result if isinstance(result, int) else 0
+    if code in STOPPED:
+        # A run stopped by Ctrl-C or SIGTERM has written what it keeps (the journal is written
+        # unbuffered and closed) and said so. Leave without the interpreter's exit hooks: the
+        # process pool's hook joins its manager thread, which waits for ever on the half message a
+        # worker ended by the same signal may have left in the result pipe.
+        sys.stdout.flush()
+        sys.stderr.flush()
+        os._exit(code)
+    sys.exit(code)
 
 
 if __name__ == "__main__":

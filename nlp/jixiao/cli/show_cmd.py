@@ -72,8 +72,11 @@ def read_tagged(file: Path, doc_id: str | None) -> tuple[Any, dict[str, str] | N
     """The chosen document of a tagged JSON Lines file, and the model that tagged it if recorded."""
     from jixiao.document.jsonl import FormatError, document_from_dict, iter_raw
 
+    ids: list[str] = []  # the ids passed over, to name some when --id is none of them
     try:
         for number, raw in iter_raw(file):
+            if isinstance(raw, dict):
+                ids.append(str(raw.get("id")))
             if doc_id is None or (isinstance(raw, dict) and str(raw.get("id")) == doc_id):
                 try:
                     doc = document_from_dict(raw)
@@ -88,7 +91,12 @@ def read_tagged(file: Path, doc_id: str | None) -> tuple[Any, dict[str, str] | N
     except OSError as exc:
         fail(f"{file}: {_os_reason(exc)}", 2)
     if doc_id is not None:
-        fail(f"{file}: no document with id {doc_id!r}")
+        import difflib
+
+        close = difflib.get_close_matches(doc_id, ids, n=1) if ids else []
+        listed = ", ".join(ids[:5]) + (", …" if len(ids) > 5 else "")
+        fail(f"{file}: no document with id {doc_id!r}" + (f" (did you mean {close[0]!r}?)" if close else "")
+             + (f"; its documents: {listed}" if ids else ""))
     fail(f"{file}: no documents in the file", 2)
     raise AssertionError("unreachable")  # fail() always raises
 

@@ -27,12 +27,20 @@ train_app = typer.Typer(help="Train the bundled models from the corpus.", no_arg
 
 
 def _data(corpus: Path):  # type: ignore[no-untyped-def]
+    from jixiao.corpus.stats import check_splits
     from jixiao.training.data import load_corpus, load_splits, select
 
     if not (corpus / "splits.json").exists():
         fail(f"{corpus}: no splits.json (run `jixiao corpus split`)")
-    docs = load_corpus(corpus)
+    try:
+        docs = load_corpus(corpus)
+    except ValueError as exc:  # the message names the file and the document
+        fail(str(exc))
     splits = load_splits(corpus)
+    try:  # a document added since the last split would silently be trained on by no one
+        check_splits(docs, splits)
+    except ValueError as exc:
+        fail(f"{corpus / 'splits.json'}: {exc}")
     return select(docs, splits["train"]), select(docs, splits["dev"]), select(docs, splits["test"])
 
 
@@ -137,18 +145,30 @@ def issues(
     from jixiao.evaluation.provenance import code_state
     from jixiao.evaluation.run import predict
     from jixiao.evaluation.score import score_documents
-    from jixiao.issues.backends import get_backend
+    from jixiao.issues.backends import get_backend, known_settings
     from jixiao.tagger import Tagger
     from jixiao.training.config import read_classifier_config
     from jixiao.training.data import data_hash, data_record
     from jixiao.training.package import base_model_hash, install_part
 
     try:
+        given = json.loads(settings)
+    except json.JSONDecodeError as exc:
+        fail(f"--settings is not JSON ({exc.msg} at column {exc.colno}); e.g. '{{\"C_kind\": 4}}'")
+    if not isinstance(given, dict):
+        fail("--settings must be a JSON object, e.g. '{\"C_kind\": 4}'")
+    try:
         backend, options = read_classifier_config(backend, config)
-        options.update(json.loads(settings))
         chosen = get_backend(backend)
-    except (ValueError, OSError, json.JSONDecodeError) as exc:
+        known = known_settings(backend)
+    except (ValueError, OSError) as exc:
         fail(str(exc))
+    if known is not None and (unknown := sorted(set(given) - known - set(options))):
+        from jixiao.corpus.validate import nearest
+
+        fail("; ".join(f"--settings: {key!r} is not a setting of the {backend} backend{nearest(key, tuple(sorted(known)))}"
+                       for key in unknown))
+    options.update(given)
     if backend == "transformers":
         require("torch", "the transformers backend", extra="transformers")
         require("transformers", "the transformers backend", extra="transformers")

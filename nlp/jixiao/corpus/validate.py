@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from jixiao.document.model import CATEGORIES, KINDS, LABELS, OPS
+from jixiao.ingest.reader import SUPPORTED_SUFFIXES
 
 RATE_UNITS = ("%", "个百分点")
 SPAN_KEYS: tuple[str, ...] = ("start", "end", "label", "text", "value", "unit", "op", "approx", "value_max")
@@ -44,9 +45,14 @@ def _key_problems(item: dict[str, Any], known: tuple[str, ...], what: str) -> It
             yield f"{what}: unknown key {key!r}{nearest(key, known + PREDICTION_KEYS)}"
 
 
-def validate_file(path: str | Path) -> list[str]:
+def validate_file(path: str | Path, seen: dict[str, str] | None = None) -> list[str]:
+    """Every problem of one corpus file, one line each naming the file, line and document.
+
+    ``seen`` maps the document ids of files already checked to where they stand (``file:line``):
+    pass one dict for all the files of a corpus, whose ids must be unique across its files (the
+    splits and the training data refer to documents by id)."""
     problems: list[str] = []
-    seen: set[str] = set()
+    seen = {} if seen is None else seen
     try:
         handle = open(path, encoding="utf-8")
     except OSError as exc:
@@ -58,15 +64,31 @@ def validate_file(path: str | Path) -> list[str]:
             try:
                 raw = json.loads(line)
             except json.JSONDecodeError as exc:
-                problems.append(f"{path}:{number}: not JSON ({exc.msg})")
+                problems.append(f"{path}:{number}: not JSON ({exc.msg} at column {exc.colno})")
                 continue
             where = f"{path}:{number}"
             doc_id = raw.get("id") if isinstance(raw, dict) else None
-            if doc_id in seen:
-                problems.append(f"{where} [{doc_id}]: duplicate document id")
-            seen.add(doc_id)
+            if isinstance(doc_id, str):
+                if doc_id in seen:
+                    problems.append(f"{where} [{doc_id}]: duplicate document id (first at {seen[doc_id]})")
+                else:
+                    seen[doc_id] = where
+            elif isinstance(raw, dict) and "id" in raw:
+                problems.append(f"{where} [{doc_id}]: 'id' is not a string")
             problems.extend(f"{where} [{doc_id}]: {p}" for p in validate_document(raw))
     return problems
+
+
+def document_lines(path: str | Path) -> dict[str, int]:
+    """The line of each document id in a corpus file (for messages about parsed documents)."""
+    lines: dict[str, int] = {}
+    with open(path, encoding="utf-8") as handle:
+        for number, line in enumerate(handle, 1):
+            if line.strip():
+                raw = json.loads(line)
+                if isinstance(raw, dict) and isinstance(raw.get("id"), str):
+                    lines.setdefault(raw["id"], number)
+    return lines
 
 
 def validate_document(raw: Any) -> list[str]:
@@ -76,9 +98,32 @@ def validate_document(raw: Any) -> list[str]:
     text = raw.get("text")
     if not isinstance(text, str):
         return problems + (["'text' is not a string"] if "text" in raw else [])
+    problems.extend(_check_meta(raw.get("meta")))
     problems.extend(_check_spans(text, raw.get("spans") or []))
     problems.extend(_check_sentences(text, raw.get("sentences") or []))
     return problems
+
+
+SOURCE_AUTHORED = "authored"
+
+
+def _check_meta(meta: Any) -> Iterator[str]:
+    """``meta.source`` decides what a document is to the splits: ``authored`` (text the team
+    wrote, always trained on) or the path of the report it was read from (a real report, which
+    the splits may hold out for dev or test). A misspelt ``authored`` would silently make text the
+    team wrote into a held-out report, so anything else is a problem."""
+    if meta is None:
+        yield f"missing 'meta' with its 'source' ({SOURCE_AUTHORED!r} or the report's file path)"
+        return
+    if not isinstance(meta, dict):
+        yield "'meta' is not an object"
+        return
+    source = meta.get("source")
+    if source is None:
+        yield f"missing meta.source ({SOURCE_AUTHORED!r} for text written by the team, else the report's file path)"
+    elif not isinstance(source, str) or (source != SOURCE_AUTHORED and not source.lower().endswith(SUPPORTED_SUFFIXES)):
+        yield (f"meta.source {source!r} is neither {SOURCE_AUTHORED!r} nor the path of a report file "
+               f"({', '.join(SUPPORTED_SUFFIXES)}){nearest(source, (SOURCE_AUTHORED,))}")
 
 
 def _bounds(item: Any, text: str, what: str) -> tuple[int, int] | str:
@@ -87,6 +132,8 @@ def _bounds(item: Any, text: str, what: str) -> tuple[int, int] | str:
     start, end = item.get("start"), item.get("end")
     if not isinstance(start, int) or not isinstance(end, int):
         return f"{what} needs integer start and end"
+    if start >= end:
+        return f"{what} [{start},{end}) is empty or reversed (start must be below end)"
     if not 0 <= start < end <= len(text):
         return f"{what} [{start},{end}) out of range (text length {len(text)})"
     return start, end

@@ -206,7 +206,7 @@ def iter_raw(path: str | Path) -> Iterator[tuple[int, dict[str, Any]]]:
             try:
                 yield number, json.loads(line)
             except json.JSONDecodeError as exc:
-                raise FormatError(f"{path}:{number}: not JSON ({exc.msg})") from exc
+                raise FormatError(f"{path}:{number}: not JSON ({exc.msg} at column {exc.colno})") from exc
 
 
 def read_documents(path: str | Path) -> list[Document]:

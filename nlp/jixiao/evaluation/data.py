@@ -18,6 +18,7 @@ from jixiao.document.model import CATEGORIES, KINDS, LABELS, Document
 SPLITS_FILE = "splits.json"
 GOLD_FOLDERS: tuple[str, ...] = ("gold", "authored")
 SHIFT_SPLIT = "shift"  # corpus/shift/: evaluation only, never listed in splits.json, never trained on
+SPLIT_NAMES: tuple[str, ...] = ("train", "dev", "test", SHIFT_SPLIT)  # what --split accepts
 
 
 class DataError(ValueError):
@@ -88,7 +89,7 @@ def read_split(corpus: Path, name: str) -> EvalData:
     except OSError as exc:
         raise DataError(f"{splits_path}: cannot read ({exc.strerror or exc})") from exc
     except json.JSONDecodeError as exc:
-        raise DataError(f"{splits_path}: not JSON ({exc.msg})") from exc
+        raise DataError(f"{splits_path}: not JSON ({exc.msg} at line {exc.lineno}, column {exc.colno})") from exc
     ids = splits.get(name) if isinstance(splits, dict) else None
     if not isinstance(ids, list) or not ids:
         raise DataError(f"{splits_path}: no split named {name!r}")

@@ -7,6 +7,7 @@ regression through.
 
 from __future__ import annotations
 
+import difflib
 import json
 import tomllib
 from collections.abc import Callable
@@ -42,7 +43,9 @@ def read_thresholds(path: Path) -> dict[str, float]:
         raise GateFileError(f"{path}: needs a [min] table of \"dotted.metric\" = minimum")
     bad = [k for k, v in table.items() if isinstance(v, bool) or not isinstance(v, (int, float))]
     if bad:
-        raise GateFileError(f"{path}: minimum of {bad[0]!r} is not a number (quote dotted keys: \"spans.AMOUNT.f1\" = 0.97)")
+        hint = ("quote dotted keys: \"spans.AMOUNT.f1\" = 0.97" if isinstance(table[bad[0]], dict)
+                else f"write it as a number, not {table[bad[0]]!r}: \"{bad[0]}\" = 0.97")
+        raise GateFileError(f"{path}: minimum of {bad[0]!r} is not a number ({hint})")
     return {k: float(v) for k, v in table.items()}
 
 
@@ -69,7 +72,9 @@ def check_minimums(metrics: dict[str, Any], minimums: dict[str, float]) -> list[
     failures = []
     for key, minimum in minimums.items():
         if key not in flat:
-            failures.append(Failure(key, None, minimum, f"no such metric (minimum {minimum:.4f})"))
+            close = difflib.get_close_matches(key, [k for k, v in flat.items() if isinstance(v, (int, float))], n=1)
+            hint = f"; did you mean {close[0]!r}?" if close else ""
+            failures.append(Failure(key, None, minimum, f"no such metric (minimum {minimum:.4f}){hint}"))
         elif flat[key] < minimum - TOLERANCE:
             failures.append(Failure(key, flat[key], minimum, f"{flat[key]:.4f} is below the minimum {minimum:.4f}"))
     return failures

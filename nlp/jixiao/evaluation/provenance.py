@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 # the model hashes are computed where model folders are written; named here for the readers of results
-from jixiao.training.package import content_hash, file_hashes, folder_hash
+from jixiao.model_files import content_hash, file_hashes, folder_hash
 
 __all__ = ["code_state", "content_hash", "file_hashes", "folder_hash", "git_commit", "git_dirty", "model_identity"]
 

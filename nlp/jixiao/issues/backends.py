@@ -79,6 +79,30 @@ def backend_names() -> list[str]:
     return sorted(issue_backends.get_all())
 
 
+# Settings a backend reads only when given, beyond those its packaged config writes down.
+OPTIONAL_SETTINGS: dict[str, tuple[str, ...]] = {
+    "linear": ("section_columns",),  # which heading contexts get a column when section_weight > 0
+    "transformers": ("base_model",),  # the local folder of the weights to fine-tune
+}
+
+
+def known_settings(name: str) -> frozenset[str] | None:
+    """Every setting the backend ``name`` reads (its defaults and ``OPTIONAL_SETTINGS``), so that a
+    misspelt one is refused rather than recorded and ignored; None when unknown (rules: none)."""
+    from jixiao.configs import packaged_settings
+
+    keys = set(packaged_settings(name)) | set(OPTIONAL_SETTINGS.get(name, ()))
+    if name == "spacy":
+        from jixiao.issues.spacy_backend import DEFAULTS
+
+        keys |= set(DEFAULTS)
+    elif name == "transformers":
+        from jixiao.issues.hf_backend import default_settings
+
+        keys |= set(default_settings())
+    return frozenset(keys) if keys else None
+
+
 def get_backend(name: str) -> Backend:
     try:
         factory = issue_backends.get(name)

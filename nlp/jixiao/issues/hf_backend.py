@@ -112,8 +112,11 @@ def _quiet() -> Iterator[None]:
 
 def _local_dir(base: Any) -> Path:
     """Only a folder on disk is accepted: a hub name would mean a download at run time."""
-    path = Path(str(base)) if base else None
-    if path is None or not (path / "config.json").is_file():
+    if not base:
+        raise ValueError("the transformers backend fine-tunes local weights: give their folder, e.g. "
+                         "--settings '{\"base_model\": \"/path/to/chinese-bert\"}' (hub names are never downloaded)")
+    path = Path(str(base))
+    if not (path / "config.json").is_file():
         raise ValueError(f"{base}: base_model must be a local model folder with config.json "
                          "(hub names are never downloaded)")
     return path

@@ -52,6 +52,7 @@ class Grammar:
     # money, no idiom patterns, one op per comparator symbol.
     comparator_ops: dict[str, str] = field(default_factory=lambda: dict(LEGACY_OPS))
     sign_chars: tuple[str, ...] = ()
+    approx_false_exceptions: tuple[str, ...] = ()
     sign_words: tuple[str, ...] = ()
     currency_prefixes: tuple[str, ...] = ()
     plus_signs: tuple[str, ...] = ()
@@ -160,6 +161,7 @@ def grammar_from_dict(data: dict[str, Any]) -> Grammar:
         approx_before=_unique_longest_first(data["approx_before"]),
         approx_after=_unique_longest_first(data["approx_after"]),
         approx_false_words=_unique_longest_first(data.get("approx_false_words", [])),
+        approx_false_exceptions=_unique_longest_first(data.get("approx_false_exceptions", [])),
         yi_not_before=_unique_longest_first(filters.get("yi_not_before", [])),
         approx_inside=_unique_longest_first(data["approx_inside"]),
         not_after=_unique_longest_first(filters["not_after"]),

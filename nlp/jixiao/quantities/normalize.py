@@ -169,7 +169,7 @@ def _approx_around(text: str, c: Candidate, grammar: Grammar) -> bool:
     after_marks = after.startswith(grammar.approx_after) or (
         grammar.approx_after_pattern is not None and grammar.approx_after_pattern.match(text, c.end) is not None
         and not _compared(text, c.start, grammar))
-    if before.endswith(grammar.approx_false_words):
+    if before.endswith(grammar.approx_false_words) and not before.endswith(grammar.approx_false_exceptions):
         return after_marks
     return before.endswith(grammar.approx_before) or after_marks
 

@@ -139,16 +139,31 @@ class _Readings:
         return find_candidates(piece, self.grammar) + raw + range_variants(piece, raw, self.grammar)
 
 
-def value_disagreements(docs: Iterable[Document], grammar: Grammar | None = None) -> list[str]:
-    """One line for each span whose value is not what the grammar reads from its own characters
-    (「九成」 with value 50): a typo or a slip of the annotation tool. Spans the grammar cannot read
+def value_disagreements(docs: Iterable[Document], grammar: Grammar | None = None) -> list[tuple[str, str]]:
+    """(document id, problem) for each span whose reading is not what the grammar reads from its own characters:
+    its value (「九成」 with value 50), unit (「2.3万人次」 with unit 人), comparator, ``approx``,
+    upper bound, or its label when the grammar reads the characters only as another label
+    (「356.8万元」 as a RATE): a typo or a slip of the annotation tool. Spans the grammar cannot read
     on their own (a bare cell whose unit is in the header) are not compared."""
     problems = []
     for doc in docs:
         readings = _Readings(doc.text, grammar or load_grammar())
         for span in doc.spans:
+            where = f"span [{span.start},{span.end}) 「{doc.text[span.start:span.end]}」"
             read = readings.normalise(span.start, span.end, span.label)
-            if isinstance(read, Span) and span.value is not None and read.value != span.value:
-                problems.append(f"{doc.id}: span [{span.start},{span.end}) 「{doc.text[span.start:span.end]}」: value "
-                                f"{span.value} differs from what its text reads, {read.value}")
+            if isinstance(read, str):
+                if read.startswith("the grammar reads these characters as"):
+                    problems.append((doc.id, f"{where}: label {span.label}: {read}"))
+                continue
+            if span.value is None:
+                continue
+            for field, gold, found in (("value", span.value, read.value), ("unit", span.unit, read.unit),
+                                       ("op", span.op, read.op), ("approx", span.approx, read.approx),
+                                       ("value_max", span.value_max, read.value_max)):
+                if gold != found:
+                    problems.append((doc.id, f"{where}: {field} {_shown(gold)} differs from what its text reads, {_shown(found)}"))
     return problems
+
+
+def _shown(value: object) -> str:
+    return "none" if value is None else str(value).lower() if isinstance(value, bool) else str(value)

@@ -8,7 +8,6 @@ from, and the library versions; the folder as a whole gets a content hash over a
 
 from __future__ import annotations
 
-import hashlib
 import json
 import platform
 import shutil
@@ -18,6 +17,7 @@ from typing import Any
 
 from jixiao.atomic import write_text
 from jixiao.loading import bundled_model_path
+from jixiao.model_files import content_hash, file_hashes, folder_hash
 
 DEFAULT_MODEL = bundled_model_path()
 VERSIONS = ("jixiao", "spacy", "scikit-learn", "safetensors", "numpy", "thinc", "transformers", "torch")
@@ -64,24 +64,6 @@ def base_model_hash(settings: dict[str, Any]) -> str | None:
     if not base or not Path(str(base)).is_dir():
         return None
     return folder_hash(Path(str(base)))
-
-
-def file_hashes(folder: Path) -> dict[str, str]:
-    """SHA-256 of every file below ``folder`` (weights, vocabulary, grammar, keyword lists,
-    settings), by path relative to it: what makes a model predict what it predicts. ``meta.json``
-    files are left out: they record these hashes, training times and scores, not behaviour."""
-    return {p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
-            for p in sorted(folder.rglob("*")) if p.is_file() and p.name != "meta.json"}
-
-
-def content_hash(files: dict[str, str]) -> str:
-    """One short hash over the files' hashes: equal exactly when every file is equal."""
-    return hashlib.sha256(json.dumps(files, sort_keys=True).encode()).hexdigest()[:16]
-
-
-def folder_hash(folder: Path) -> str:
-    """The content hash of a model folder (or of a part, or of a base model)."""
-    return content_hash(file_hashes(folder))
 
 
 def write_meta(folder: Path, meta: dict[str, Any]) -> None:

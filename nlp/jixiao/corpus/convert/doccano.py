@@ -291,7 +291,7 @@ def _parse(lines: Iterable[str]) -> Iterator[Any]:
             try:
                 yield json.loads(line)
             except json.JSONDecodeError as exc:
-                raise ConvertError(f"line {number}: not JSON ({exc.msg})") from exc
+                raise ConvertError(f"line {number}: not JSON ({exc.msg} at column {exc.colno})") from exc
 
 
 def read_doccano(path: str | Path, offsets: str = UTF16) -> list[Document]:
