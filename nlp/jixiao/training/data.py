@@ -18,8 +18,8 @@ CORPUS = Path("corpus")
 SPLITS_FILE = "splits.json"
 
 
-# meta.set values that no training path may read: the shift split and the classifier's probe set
-EVALUATION_ONLY_SETS = frozenset({"shift-dev", "issues-probe"})
+# meta.set values that no training path may read: the shift split and the classifier's two probe sets
+EVALUATION_ONLY_SETS = frozenset({"shift-dev", "issues-probe", "issues-probe2"})
 
 
 class TrainingDataError(ValueError):
@@ -34,11 +34,16 @@ def load_corpus(root: Path = CORPUS) -> list[Document]:
     folder by mistake is refused rather than learnt from."""
     files = sorted((root / "gold").glob("*.jsonl")) + sorted((root / "authored").glob("*.jsonl"))
     docs = []
+    where: dict[str, Path] = {}
     for file in files:
         for doc in read_documents(file):
             if doc.meta.get("set") in EVALUATION_ONLY_SETS:
                 raise TrainingDataError(f"{file}: {doc.id} belongs to the {doc.meta['set']} evaluation set; "
                                         "it must not be trained on")
+            if doc.id in where:  # the splits name documents by id: both copies would be trained on
+                raise TrainingDataError(f"{file}: document id {doc.id!r} is also in {where[doc.id]}; "
+                                        "ids must be unique across the corpus")
+            where[doc.id] = file
             docs.append(doc)
     return docs
 
