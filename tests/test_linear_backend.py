@@ -167,3 +167,21 @@ def test_a_problem_or_remedy_without_a_likely_category_becomes_none(small_model,
                 if k != "none":
                     assert new_categories[i] == pytest.approx(categories[i])
     assert sum(k != "none" for k in floored.scores(inputs)[0]) < len(issues)
+
+
+def test_none_offset_moves_only_the_none_logit(small_model, gold_docs) -> None:  # type: ignore[no-untyped-def]
+    """``none_offset`` subtracts the same logit from ``none`` for every sentence: the odds of
+    problem against recommendation are unchanged, and more sentences leave none."""
+    from dataclasses import replace
+
+    inputs = [d.input for d in labelled_sentences(gold_docs[3:5])]
+    before = small_model.probabilities(inputs)[0]
+    shifted = replace(small_model, settings={**small_model.settings, "none_offset": 1.5})
+    after = shifted.probabilities(inputs)[0]
+    none = small_model.kind_classes.index("none")
+    others = [i for i in range(len(small_model.kind_classes)) if i != none]
+    t = small_model.temperature.get("kind", 1.0)
+    ratio = lambda p: np.log(p[:, others[0]] / p[:, others[1]])  # noqa: E731
+    assert ratio(after) == pytest.approx(ratio(before), abs=1e-9)
+    assert np.log(after[:, others[0]] / after[:, none]) == pytest.approx(np.log(before[:, others[0]] / before[:, none]) + 1.5 / t)
+    assert sum(k != "none" for k in shifted.scores(inputs)[0]) > sum(k != "none" for k in small_model.scores(inputs)[0])

@@ -11,6 +11,7 @@ calibration only) and scored through the tagging path (predicted sentence bounda
 - dev (report 003), in context and with every sentence on its own;
 - the probe set (`eval/issues/probe/`, 45 short documents written independently in a dozen
   registers and forms, for evaluation only), in context;
+- the dev half of the second probe (`eval/issues/probe2/`, twelve more registers), in context;
 - with --cv, leave-one-report-out over the four reports that are not the test report, in context
   and with every sentence on its own.
 The test report is never scored here. One JSON line per setting is appended to --out.
@@ -34,6 +35,7 @@ from jixiao.training.data import load_corpus, load_splits, select
 
 CORPUS = Path("corpus")
 PROBE = Path("eval/issues/probe/documents.jsonl")
+PROBE2_DEV = Path("eval/issues/probe2/documents_dev.jsonl")  # the held half is never scored here
 
 
 def figures(metrics: dict) -> dict[str, float]:  # type: ignore[type-arg]
@@ -45,8 +47,9 @@ def figures(metrics: dict) -> dict[str, float]:  # type: ignore[type-arg]
 def markdown_table(rows: list[dict]) -> str:  # type: ignore[type-arg]
     """One row per setting: shift (in context and blind), dev and four-report cross-validation."""
     head = ("| backend | settings | shift kind | shift categories | blind kind | blind categories | dev kind | "
-            "dev categories | dev blind kind | CV4 kind | CV4 categories | CV4 blind kind | probe kind | probe categories |\n"
-            "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
+            "dev categories | dev blind kind | CV4 kind | CV4 categories | CV4 blind kind | probe kind | probe categories | "
+            "probe2 dev kind | probe2 dev categories |\n"
+            "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
     lines = [head]
     for r in rows:
         cv = r.get("cv4", {})
@@ -55,7 +58,8 @@ def markdown_table(rows: list[dict]) -> str:  # type: ignore[type-arg]
                  f"{r['dev_blind']['kind']:.3f}" if "dev_blind" in r else "",
                  *(f"{cv[key]:.3f}" if key in cv else "" for key in ("kind", "categories")),
                  f"{r['cv4_blind']['kind']:.3f}" if "cv4_blind" in r else "",
-                 *(f"{r['probe'][key]:.3f}" if "probe" in r else "" for key in ("kind", "categories"))]
+                 *(f"{r['probe'][key]:.3f}" if "probe" in r else "" for key in ("kind", "categories")),
+                 *(f"{r['probe2_dev'][key]:.3f}" if "probe2_dev" in r else "" for key in ("kind", "categories"))]
         lines.append("| " + " | ".join(cells) + " |")
     return "\n".join(lines)
 
@@ -75,6 +79,7 @@ def main() -> None:
     train, dev = select(docs, splits["train"]), select(docs, splits["dev"])
     shift = read_split(CORPUS, "shift").documents
     probe = read_data_file(PROBE).documents
+    probe2 = read_data_file(PROBE2_DEV).documents
     tuning = [d for d in docs if d.id not in set(splits["test"])]
     for argument in args.settings:
         backend, _, raw = argument.partition(":")
@@ -87,7 +92,8 @@ def main() -> None:
                "shift_blind": figures(score_documents(shift, predict(tagger, shift, context="none"), spans=False)[0]),
                "dev": figures(score_documents(dev, predict(tagger, dev), spans=False)[0]),
                "dev_blind": figures(score_documents(dev, predict(tagger, dev, context="none"), spans=False)[0]),
-               "probe": figures(score_documents(probe, predict(tagger, probe), spans=False)[0])}
+               "probe": figures(score_documents(probe, predict(tagger, probe), spans=False)[0]),
+               "probe2_dev": figures(score_documents(probe2, predict(tagger, probe2), spans=False)[0])}
         if args.cv:
             row["cv4"] = figures(crossval_issues(tuning, [backend], {backend: settings})[backend])
             row["cv4_blind"] = figures(crossval_issues(tuning, [backend], {backend: settings}, context="none")[backend])
