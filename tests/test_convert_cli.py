@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from decimal import Decimal
 import shutil
 from pathlib import Path
 
@@ -194,3 +195,16 @@ def test_outputs_get_normal_permissions(tmp_path: Path) -> None:
     ok("to-hf", GOLD, "-o", tmp_path / "hf", "--corpus", CORPUS)
     assert (tmp_path / "gold.spacy").stat().st_mode == plain.stat().st_mode
     assert (tmp_path / "hf").stat().st_mode == (tmp_path / "plain_dir").stat().st_mode
+
+
+def test_an_import_with_a_span_left_without_a_value_is_written_and_exits_1(tmp_path: Path) -> None:
+    """As `jixiao corpus fill` does: the file is written, the span is named, the exit code says
+    that the annotator has something to settle."""
+    source = tmp_path / "doccano.jsonl"
+    source.write_text(json.dumps({"text": "预算487万元，工作人员很多。", "label": [[2, 7, "AMOUNT"], [10, 12, "COUNT"]]},
+                                 ensure_ascii=False) + "\n", encoding="utf-8")
+    result = run("from-doccano", source, "-o", tmp_path / "out.jsonl")
+    assert result.exit_code == 1, result.output
+    assert "warning: cannot normalise" in result.output and "「人员」" in result.output
+    (doc,) = read_documents(tmp_path / "out.jsonl")
+    assert [(s.value, s.unit) for s in doc.spans] == [(Decimal("4870000"), "元"), (None, None)]

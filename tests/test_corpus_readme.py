@@ -86,9 +86,15 @@ def test_adding_a_document_then_the_documented_commands_keeps_the_checks_green(c
         doc = read_documents(corpus_copy / "authored" / "issues_1.jsonl")[0]
         write_documents(corpus_copy / "authored" / "zz_added_in_test.jsonl", [doc.replace(id="authored-added-in-test-001")])
     else:  # a sixth real report: it may change which report is dev or test
+        from jixiao.document.model import Sentence
+        from jixiao.document.sentences import split_offsets
+
         doc = read_documents(corpus_copy / "gold" / "002_08510d5929f9f624.jsonl")[0]
+        text = doc.text + "\n新增段落。"
+        added = tuple(Sentence(s, e, "none") for s, e in split_offsets(text) if s >= len(doc.text))
         write_documents(corpus_copy / "gold" / "005_new.jsonl",
-                        [doc.replace(id="005_new", text=doc.text + "\n新增段落。", meta={**doc.meta, "source": "corpus/raw/005_new.txt"})])
+                        [doc.replace(id="005_new", text=text, sentences=doc.sentences + added,
+                                     meta={**doc.meta, "source": "corpus/raw/005_new.txt"})])
     with pytest.raises(AssertionError):
         check_readme_counts(corpus_copy)  # the counts now differ (stats itself refuses: no split has the document)
     stale = run("corpus", "stats", "--corpus", corpus_copy, "--write", corpus_copy / "README.md")

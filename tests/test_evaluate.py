@@ -250,7 +250,10 @@ def test_a_misspelled_kind_or_label_is_named_not_a_traceback(tmp_path: Path) -> 
     first["kind"] = "probelm"
     bad_label = json.loads(json.dumps(good))
     bad_label["spans"][0]["label"] = "MONEY"
-    for name, doc, wrong in (("kind.jsonl", bad_kind, "kind 'probelm'"), ("label.jsonl", bad_label, "label 'MONEY'")):
+    overlapping = json.loads(json.dumps(good))
+    overlapping["spans"].append({**overlapping["spans"][0], "end": overlapping["spans"][0]["end"] + 1})
+    for name, doc, wrong in (("kind.jsonl", bad_kind, "kind 'probelm'"), ("label.jsonl", bad_label, "label 'MONEY'"),
+                             ("overlap.jsonl", overlapping, "overlap")):
         path = tmp_path / name
         path.write_text(json.dumps(doc, ensure_ascii=False) + "\n", encoding="utf-8")
         for args in (["evaluate", "--data", str(path), "--out", str(tmp_path / "out")], ["corpus", "agree", str(path), str(gold)]):

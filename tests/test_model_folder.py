@@ -95,3 +95,14 @@ def test_a_classifier_trained_on_another_input_form_loads_with_a_warning(tmp_pat
     with pytest.warns(UserWarning, match="retrain it with `jixiao train issues`"):
         tagger = load(folder)
     assert tagger.tag_text("部分项目资金拨付不及时。").sentences[0].kind == "problem"
+
+
+def test_a_part_saved_by_another_backend_is_named(tmp_path: Path) -> None:
+    """meta.json edited to name the sklearn backend over a linear part failed with KeyError: 'vectorizer'."""
+    folder = tmp_path / "model"
+    shutil.copytree(bundled_model_path(), folder)
+    meta = read_meta(folder)
+    meta["issues"]["backend"] = "sklearn"
+    (folder / "meta.json").write_text(json.dumps(meta), "utf-8")
+    with pytest.raises(ModelError, match="meta.json names the sklearn backend, but this part was saved by the linear backend"):
+        load(folder)

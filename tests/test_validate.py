@@ -210,3 +210,24 @@ def test_unit_op_approx_and_label_are_checked_against_the_text(tmp_path: Path, t
     assert result.exit_code == 1
     assert f"{path}:1 [r]: span [{span['start']},{span['end']})" in result.stdout
     assert message in result.stdout, result.stdout
+
+
+@pytest.mark.parametrize("value", [4870000, 4870000.0, "4.87e6", "4.87E6"])
+def test_values_are_decimal_strings_in_plain_notation(value: object) -> None:
+    """GUIDELINES §1.4: a JSON number goes through float in most readers, and 4.87e6 is not how a
+    value is written."""
+    problems = validate_document(doc([{**GOOD_SPAN, "value": value}]))
+    assert problems == [f"span 0 [2,6) 「487万」: value {value!r} must be a decimal string in plain notation, e.g. \"3568000\""]
+
+
+def test_sentences_are_the_splitters() -> None:
+    """Two sentences merged by hand (or one left out) would misalign every prediction on them."""
+    text = "预算487万元。执行率为98.16%。"
+    raw = {"id": "s", "text": text, "meta": {"source": "authored"},
+           "sentences": [{"start": 0, "end": 8, "kind": "none"}, {"start": 8, "end": 19, "kind": "none"}]}
+    assert validate_document(raw) == []
+    merged = {**raw, "sentences": [{"start": 0, "end": 19, "kind": "none"}]}
+    (problem,) = validate_document(merged)
+    assert problem.startswith("sentences differ from the splitter's (2 expected, 1 given; first at [0,8) 「预算487万元。」)")
+    assert validate_document({**raw, "sentences": raw["sentences"][:1]})[0].startswith(
+        "sentences differ from the splitter's (2 expected, 1 given; first at [8,19)")

@@ -105,15 +105,19 @@ def _write_documents(output: Path, docs: list[Document], source: Path, fill: boo
     from jixiao.document.jsonl import write_documents
 
     refuse_overwriting_inputs([str(source)], [str(source)], files=[output])
+    unfilled = 0
     if fill:
-        docs = _filled(docs)
+        docs, unfilled = _filled(docs)
     write_documents(output, docs)
     err().print(f"read {len(docs)} document(s) from {source}, wrote {output}")
+    if unfilled:  # written all the same, as `jixiao corpus fill` does, and the exit code says so
+        raise typer.Exit(1)
 
 
-def _filled(docs: list[Document]) -> list[Document]:
-    """The documents made gold (values filled, scores dropped); spans left without a value are
-    listed, one line each, for the annotator to settle (``corpus validate`` will name them too)."""
+def _filled(docs: list[Document]) -> tuple[list[Document], int]:
+    """The documents made gold (values filled, scores dropped) and the number of spans left without
+    a value, which are listed, one line each, for the annotator to settle (``corpus validate``
+    will name them too)."""
     from jixiao.training.fill import fill_documents
 
     with Progress("filling values with the normaliser", total=len(docs)) as bar:
@@ -124,7 +128,7 @@ def _filled(docs: list[Document]) -> list[Document]:
     dropped = f", dropped the scores of {result.stripped} span(s) or sentence(s)" if result.stripped else ""
     left = f"; {len(result.unfilled)} span(s) still need a value" if result.unfilled else ""
     console.print(f"filled the values of {result.filled} span(s){dropped}{left}", markup=False)
-    return result.documents
+    return result.documents, len(result.unfilled)
 
 
 def _tracked(docs: list[Document], description: str) -> Iterator[Document]:

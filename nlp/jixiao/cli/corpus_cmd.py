@@ -18,9 +18,10 @@ corpus_app.add_typer(convert_app, name="convert", help="Convert between SCHEME J
 
 @corpus_app.command("validate")
 def validate(files: Annotated[list[Path], typer.Argument(help="Corpus JSON Lines files.")]) -> None:
-    """Check offsets, span text, overlaps, labels, kinds, categories, meta.source, ids unique across
-    the files, and each span's value, unit, op and approx against what the grammar reads from its
-    text; exit 1 on any problem."""
+    """Check corpus files against SCHEME and GUIDELINES; exit 1 on any problem, one line each.
+
+    Offsets, span text, overlaps, labels, kinds, categories, sentence boundaries (the splitter's), meta.source, ids unique across the files, values as plain decimal strings, and each span's value, unit, op and approx against what the grammar reads from its text.
+    """
     from jixiao.corpus.validate import document_lines, validate_file
     from jixiao.document.jsonl import read_documents
     from jixiao.training.fill import value_disagreements

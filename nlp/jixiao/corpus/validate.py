@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from jixiao.document.model import CATEGORIES, KINDS, LABELS, OPS
+from jixiao.document.sentences import split_offsets
 from jixiao.ingest.reader import SUPPORTED_SUFFIXES
 
 RATE_UNITS = ("%", "个百分点")
@@ -168,6 +169,9 @@ def _check_span_fields(span: dict[str, Any], what: str) -> Iterator[str]:
     for key in ("value", "value_max"):
         if key in span and not _is_decimal(span[key]):
             yield f"{what}: {key} {span[key]!r} is not a decimal number"
+        elif key in span and span[key] is not None and (not isinstance(span[key], str) or "e" in span[key].lower()):
+            # a JSON number goes through float in most readers; an exponent is not how values are written
+            yield f"{what}: {key} {span[key]!r} must be a decimal string in plain notation, e.g. \"3568000\""
     if "value" not in span:
         yield f"{what}: missing value"
     if not span.get("unit"):
@@ -197,6 +201,23 @@ def _check_sentences(text: str, sentences: list[Any]) -> Iterator[str]:
         yield from _key_problems(sentence, SENTENCE_KEYS, what)
         yield from _check_sentence_fields(sentence, what)
     yield from _overlaps(placed, "sentences")
+    if placed and len(placed) == len(sentences):
+        yield from _against_splitter(text, placed)
+
+
+def _against_splitter(text: str, placed: list[tuple[int, int]]) -> Iterator[str]:
+    """GUIDELINES §0: sentences are the toolkit's splitter's and annotators do not change them;
+    evaluation and training align predictions to them. The first boundary that differs is named."""
+    expected = split_offsets(text)
+    if sorted(placed) == expected:
+        return
+    given = set(placed)
+    missing = [b for b in expected if b not in given]
+    extra = sorted(b for b in given if b not in set(expected))
+    first = min(missing[:1] + extra[:1])
+    yield (f"sentences differ from the splitter's ({len(expected)} expected, {len(placed)} given; first at "
+           f"[{first[0]},{first[1]}) 「{text[first[0]:first[1]][:20]}」): sentence boundaries are the splitter's "
+           "(jixiao corpus build gives them), annotators do not change them")
 
 
 def _check_sentence_fields(sentence: dict[str, Any], what: str) -> Iterator[str]:

@@ -58,9 +58,9 @@ def read_data_file(path: Path) -> EvalData:
 
 
 def check_labels(docs: list[Document], where: str) -> None:
-    """Raise DataError naming the first label, kind or category outside the scheme: a misspelled
-    kind would otherwise end scoring in a KeyError, and a misspelled label be scored as a label of
-    its own."""
+    """Raise DataError naming the first label, kind or category outside the scheme, or the first
+    overlapping spans or sentences: a misspelled kind would otherwise end scoring in a KeyError, a
+    misspelled label be scored as a label of its own, and overlapping gold be scored twice."""
     for doc in docs:
         for span in doc.spans:
             if span.label not in LABELS:
@@ -74,6 +74,12 @@ def check_labels(docs: list[Document], where: str) -> None:
             if unknown:
                 raise DataError(f"{where} [{doc.id}]: sentence {sentence.start}-{sentence.end} has category {unknown[0]!r}, "
                                 f"not a category of the scheme (jixiao corpus validate {where} lists every problem)")
+        for what, items in (("spans", doc.spans), ("sentences", doc.sentences)):
+            ordered = sorted((item.start, item.end) for item in items)
+            for (s1, e1), (s2, e2) in zip(ordered, ordered[1:]):
+                if s2 < e1:  # a gold span matched twice, a predicted one counted against both
+                    raise DataError(f"{where} [{doc.id}]: {what} {s1}-{e1} and {s2}-{e2} overlap "
+                                    f"(jixiao corpus validate {where} lists every problem)")
 
 
 def read_split(corpus: Path, name: str) -> EvalData:

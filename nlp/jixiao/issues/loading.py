@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 from typing import Any
 
@@ -10,5 +11,16 @@ from jixiao.components import SentenceClassifier
 
 
 def load_classifier(folder: Path, settings: dict[str, Any]) -> SentenceClassifier:
-    backend = get_backend(settings.get("backend", "rules"))
-    return backend.load(folder / settings.get("path", "issues"))
+    """The classifier of ``folder`` by the backend ``meta.json`` names. Every backend writes its
+    name into the part's ``config.json``: a part saved by another backend (a folder copied over, a
+    meta.json edited by hand) is refused by name, before a loader fails on a missing array."""
+    name = settings.get("backend", "rules")
+    backend = get_backend(name)
+    part = folder / settings.get("path", "issues")
+    try:
+        saved = json.loads((part / "config.json").read_text("utf-8")).get("backend")
+    except (OSError, ValueError, AttributeError):
+        saved = None  # the backend's own loader names what is wrong with the file
+    if saved is not None and saved != name:
+        raise ValueError(f"{part}: meta.json names the {name} backend, but this part was saved by the {saved} backend")
+    return backend.load(part)
