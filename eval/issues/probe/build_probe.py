@@ -14,32 +14,14 @@ Run from the repository root: .venv/bin/python eval/issues/probe/build_probe.py
 from __future__ import annotations
 
 import json
-from collections import Counter
+import sys
 from pathlib import Path
 
-from jixiao.document.sentences import split_offsets
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # eval/issues: the shared machinery
+from probe_items import CAT_ORDER, FW, IND, SAME, SP, build_documents, counts  # noqa: E402,F401
 
 HERE = Path(__file__).resolve().parent
 
-CODES = {
-    "B": "budget_compilation",
-    "E": "budget_execution",
-    "C": "contract_rigor",
-    "D": "data_collection",
-    "T": "performance_targets",
-    "I": "implementation_planning",
-    "J": "project_decision",
-    "S": "supervision",
-    "Y": "satisfaction_survey",
-    "H": "staff_capacity",
-}
-KINDS = {"N": "none", "P": "problem", "R": "recommendation"}
-CAT_ORDER = list(CODES.values())
-
-IND = "\n    "      # a line indented with spaces
-FW = "\n\u3000\u3000"  # a line indented with two full-width spaces
-SAME = ""            # next sentence on the same line
-SP = " "             # next sentence on the same line after a space (web text)
 
 DOCS: list[tuple[str, list[tuple]]] = []
 
@@ -800,55 +782,8 @@ doc("网页/PDF提取文本|财政局网页知识问答(半角)", [
 
 
 # ---------------------------------------------------------------- build and check
-def parse_label(label: str) -> tuple[str, list[str]]:
-    kind, _, codes = label.partition(":")
-    cats = [CODES[c] for c in codes]
-    if kind == "N":
-        assert not cats, label
-    else:
-        assert cats, label
-    assert len(set(cats)) == len(cats), label
-    return KINDS[kind], sorted(cats, key=CAT_ORDER.index)
-
-
 def build() -> list[dict]:
-    out = []
-    for number, (register, items) in enumerate(DOCS, 1):
-        rows = [(it[0], it[1], it[2] if len(it) > 2 else "\n") for it in items]
-        text, sentences = "", []
-        for index, (sentence, label, sep) in enumerate(rows):
-            assert sentence == sentence.strip(), sentence
-            assert "\n" not in sentence, sentence
-            kind, cats = parse_label(label)
-            start = len(text)
-            text += sentence
-            sentences.append({"start": start, "end": len(text), "kind": kind, "categories": cats})
-            if index < len(rows) - 1:
-                text += sep
-        doc_id = f"probe-{number:03d}"
-        found = split_offsets(text)
-        mine = [(s["start"], s["end"]) for s in sentences]
-        if found != mine:
-            for a, b in zip(found, mine):
-                if a != b:
-                    raise SystemExit(f"{doc_id}: splitter gives {text[a[0]:a[1]]!r}, item is {text[b[0]:b[1]]!r}")
-            raise SystemExit(f"{doc_id}: {len(found)} sentences by the splitter, {len(mine)} items")
-        assert 6 <= len(sentences) <= 20, (doc_id, len(sentences))
-        family = register.split("|")[0]
-        out.append({"id": doc_id, "text": text, "meta": {"source": "authored", "set": "issues-probe", "register": family},
-                    "spans": [], "sentences": sentences})
-    return out
-
-
-def counts(docs: list[dict]) -> tuple[Counter, Counter, Counter]:
-    kinds, cats, cats_by_kind = Counter(), Counter(), Counter()
-    for d in docs:
-        for s in d["sentences"]:
-            kinds[s["kind"]] += 1
-            for c in s["categories"]:
-                cats[c] += 1
-                cats_by_kind[(c, s["kind"])] += 1
-    return kinds, cats, cats_by_kind
+    return build_documents(DOCS, "probe", "issues-probe", (6, 20))
 
 
 README = """# Probe set for the sentence classifier (issues)

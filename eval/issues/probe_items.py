@@ -1,0 +1,90 @@
+"""What the classifier probes' builders share (``probe/build_probe.py``, ``probe2/build_probe2.py``):
+the label codes, the separators, and turning lists of (sentence, label, separator) into documents
+whose sentence offsets are checked against the toolkit's splitter.
+
+A label is ``"N"`` (none) or ``"P:<codes>"`` / ``"R:<codes>"`` (problem / recommendation with
+category codes); the separator is what follows the sentence in the text (default a line break).
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+
+from jixiao.document.sentences import split_offsets
+
+CODES = {
+    "B": "budget_compilation",
+    "E": "budget_execution",
+    "C": "contract_rigor",
+    "D": "data_collection",
+    "T": "performance_targets",
+    "I": "implementation_planning",
+    "J": "project_decision",
+    "S": "supervision",
+    "Y": "satisfaction_survey",
+    "H": "staff_capacity",
+}
+KINDS = {"N": "none", "P": "problem", "R": "recommendation"}
+CAT_ORDER = list(CODES.values())
+
+IND = "\n    "      # a line indented with spaces
+FW = "\n\u3000\u3000"  # a line indented with two full-width spaces
+SAME = ""            # next sentence on the same line
+SP = " "             # next sentence on the same line after a space (web text)
+
+
+def parse_label(label: str) -> tuple[str, list[str]]:
+    kind, _, codes = label.partition(":")
+    cats = [CODES[c] for c in codes]
+    if kind == "N":
+        assert not cats, label
+    else:
+        assert cats, label
+    assert len(set(cats)) == len(cats), label
+    return KINDS[kind], sorted(cats, key=CAT_ORDER.index)
+
+
+def build_documents(docs: list[tuple[str, list[tuple]]], prefix: str, probe_set: str,
+                    sizes: tuple[int, int]) -> list[dict]:
+    """One document per (register, items), ids ``{prefix}-NNN``; stops at the first item whose
+    boundaries are not the splitter's, or a document whose sentence count is outside ``sizes``."""
+    out = []
+    for number, (register, items) in enumerate(docs, 1):
+        rows = [(it[0], it[1], it[2] if len(it) > 2 else "\n") for it in items]
+        text, sentences = "", []
+        for index, (sentence, label, sep) in enumerate(rows):
+            assert sentence == sentence.strip(), sentence
+            assert "\n" not in sentence, sentence
+            kind, cats = parse_label(label)
+            start = len(text)
+            text += sentence
+            sentences.append({"start": start, "end": len(text), "kind": kind, "categories": cats})
+            if index < len(rows) - 1:
+                text += sep
+        doc_id = f"{prefix}-{number:03d}"
+        found = split_offsets(text)
+        mine = [(s["start"], s["end"]) for s in sentences]
+        if found != mine:
+            for a, b in zip(found, mine):
+                if a != b:
+                    raise SystemExit(f"{doc_id}: splitter gives {text[a[0]:a[1]]!r}, item is {text[b[0]:b[1]]!r}")
+            raise SystemExit(f"{doc_id}: {len(found)} sentences by the splitter, {len(mine)} items")
+        assert sizes[0] <= len(sentences) <= sizes[1], (doc_id, len(sentences))
+        family = register.split("|")[0]
+        out.append({"id": doc_id, "text": text, "meta": {"source": "authored", "set": probe_set, "register": family},
+                    "spans": [], "sentences": sentences})
+    return out
+
+
+def counts(docs: list[dict]) -> tuple[Counter, Counter, Counter]:
+    """(kinds, categories, (category, kind) pairs) over the documents' sentences."""
+    kinds: Counter = Counter()
+    cats: Counter = Counter()
+    cats_by_kind: Counter = Counter()
+    for d in docs:
+        for s in d["sentences"]:
+            kinds[s["kind"]] += 1
+            for c in s["categories"]:
+                cats[c] += 1
+                cats_by_kind[(c, s["kind"])] += 1
+    return kinds, cats, cats_by_kind
