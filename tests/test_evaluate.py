@@ -251,9 +251,16 @@ def test_a_misspelled_kind_or_label_is_named_not_a_traceback(tmp_path: Path) -> 
     bad_label = json.loads(json.dumps(good))
     bad_label["spans"][0]["label"] = "MONEY"
     overlapping = json.loads(json.dumps(good))
-    overlapping["spans"].append({**overlapping["spans"][0], "end": overlapping["spans"][0]["end"] + 1})
+    first_span = overlapping["spans"][0]
+    overlapping["spans"].append({**first_span, "end": first_span["end"] + 1})
+    twice = json.loads(json.dumps(good))
+    twice["sentences"].append(twice["sentences"][0])
+    first_sentence = twice["sentences"][0]
     for name, doc, wrong in (("kind.jsonl", bad_kind, "kind 'probelm'"), ("label.jsonl", bad_label, "label 'MONEY'"),
-                             ("overlap.jsonl", overlapping, "overlap")):
+                             ("o1.jsonl", overlapping, f"spans {first_span['start']}-{first_span['end']} and "
+                                                      f"{first_span['start']}-{first_span['end'] + 1} overlap"),
+                             ("o2.jsonl", twice, f"sentences {first_sentence['start']}-{first_sentence['end']} and "
+                                                 f"{first_sentence['start']}-{first_sentence['end']} overlap")):
         path = tmp_path / name
         path.write_text(json.dumps(doc, ensure_ascii=False) + "\n", encoding="utf-8")
         for args in (["evaluate", "--data", str(path), "--out", str(tmp_path / "out")], ["corpus", "agree", str(path), str(gold)]):

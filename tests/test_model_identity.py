@@ -147,3 +147,20 @@ def test_training_refuses_a_corpus_its_split_does_not_cover(small_corpus: Path, 
     assert result.exit_code == 1
     assert "ids must be unique across the corpus" in " ".join(result.output.split())
     assert not (tmp_path / "m").exists()
+
+
+@pytest.mark.parametrize("backend", ["rules", "linear", "sklearn", "spacy", "transformers"])
+def test_every_backend_knows_its_settings_and_refuses_others(backend: str, tmp_path: Path) -> None:
+    """Each backend gets past its settings check to the corpus check (spaCy's packaged file is its
+    pipeline's own config, with no [classifier] table); a key it does not read is refused."""
+    from jixiao.configs import read_classifier_config
+    from jixiao.issues.backends import known_settings
+
+    defaults = read_classifier_config(backend)[1]
+    assert set(defaults) <= known_settings(backend)
+    assert (backend == "rules") == (not known_settings(backend))
+    result = run("train", "issues", "--backend", backend, "--corpus", tmp_path / "nowhere", "--model", tmp_path / "m")
+    assert result.exit_code == 1 and "no splits.json" in result.output, result.output
+    wrong = run("train", "issues", "--backend", backend, "--corpus", tmp_path / "nowhere", "--model", tmp_path / "m",
+                "--settings", '{"C_knd": 4}')
+    assert wrong.exit_code == 1 and f"'C_knd' is not a setting of the {backend} backend" in wrong.output

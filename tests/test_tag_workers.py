@@ -261,3 +261,25 @@ def test_a_run_refused_at_the_start_starts_no_worker(tmp_path: Path, rules_model
     summary = tag_to_file(files, tmp_path / "b.jsonl", model=rules_model, workers=2)  # free again: it runs
     assert summary.completed and summary.tagged.documents == 3
     assert not multiprocessing.active_children()
+
+
+def test_result_of_returns_results_and_raises_what_the_task_raised() -> None:
+    """``result_of`` waits in slices (so the main thread can run a signal handler); a task that
+    itself raised TimeoutError is finished, not still running."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    from jixiao.runner import result_of
+
+    def slow(value: int) -> int:
+        time.sleep(0.3)
+        return value
+
+    def timing_out() -> None:
+        raise TimeoutError("the task's own timeout")
+
+    with ThreadPoolExecutor(1) as pool:
+        assert result_of(pool.submit(slow, 7), poll=0.05) == 7
+        started = time.perf_counter()
+        with pytest.raises(TimeoutError, match="the task's own timeout"):
+            result_of(pool.submit(timing_out), poll=0.05)
+        assert time.perf_counter() - started < 5

@@ -45,7 +45,8 @@ def figures(metrics: dict) -> dict[str, float]:  # type: ignore[type-arg]
 
 
 def markdown_table(rows: list[dict]) -> str:  # type: ignore[type-arg]
-    """One row per setting: shift (in context and blind), dev and four-report cross-validation."""
+    """One row per setting: shift (in context and blind), dev, four-report cross-validation, the
+    probe and the second probe's dev half."""
     head = ("| backend | settings | shift kind | shift categories | blind kind | blind categories | dev kind | "
             "dev categories | dev blind kind | CV4 kind | CV4 categories | CV4 blind kind | probe kind | probe categories | "
             "probe2 dev kind | probe2 dev categories |\n"

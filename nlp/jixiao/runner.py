@@ -30,7 +30,7 @@ import time
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
-from concurrent.futures import TimeoutError as FuturesTimeout
+from concurrent.futures import wait
 from concurrent.futures.process import BrokenProcessPool
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
@@ -242,7 +242,7 @@ def _worker_tagger(model: ModelRef) -> Tagger:
     A model that fails to load fails the first task with a ModelError, which reaches the parent
     as that error (an initializer that raises would only break the pool, with a traceback).
     """
-    return _load(model, verify=False)  # the parent checked the files before starting the workers
+    return _load(model, verify=False)  # the parent checked the files (model_identity) when the run began
 
 
 def _worker_outcomes(model: ModelRef, reading: Reading, info: dict[str, str],
@@ -348,11 +348,9 @@ def result_of(future: Future[R], poll: float = 0.25) -> R:
     a timeout is then never woken to run the handler (Ctrl-C, SIGTERM); between slices the main
     thread runs it. This matters when the same signal ends a worker in the middle of sending its
     result: that future never completes."""
-    while True:
-        try:
-            return future.result(timeout=poll)
-        except FuturesTimeout:
-            continue
+    while not future.done():  # not result(timeout=…): a task that raised TimeoutError would look unfinished
+        wait([future], timeout=poll)
+    return future.result()
 
 
 def bounded_ordered(submit: Callable[[T], Future[R]], items: Iterable[T], limit: int,
@@ -587,7 +585,7 @@ def model_identity(model: ModelRef | Tagger) -> dict[str, str | None]:
         return {**model.model_info, "hash": None}
     if model is not None and str(model) == RULES_MODEL_NAME:
         return {"name": RULES_MODEL_NAME, "version": "0", "hash": None}
-    from jixiao.evaluation.provenance import content_hash
+    from jixiao.model_files import content_hash
 
     folder = resolve_model(model)
     meta_path = folder / "meta.json"

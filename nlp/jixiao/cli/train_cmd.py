@@ -163,11 +163,11 @@ def issues(
         known = known_settings(backend)
     except (ValueError, OSError) as exc:
         fail(str(exc))
-    if known is not None and (unknown := sorted(set(given) - known - set(options))):
+    if unknown := sorted(set(given) - known - set(options)):
         from jixiao.corpus.validate import nearest
 
         fail("; ".join(f"--settings: {key!r} is not a setting of the {backend} backend{nearest(key, tuple(sorted(known)))}"
-                       for key in unknown))
+                       + ("" if known else " (it reads none)") for key in unknown))
     options.update(given)
     if backend == "transformers":
         require("torch", "the transformers backend", extra="transformers")

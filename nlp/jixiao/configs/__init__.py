@@ -17,6 +17,7 @@ def read_classifier_config(backend: str, path: Path | None = None) -> tuple[str,
     spaCy's config library."""
     from confection import Config, ConfigValidationError
 
+    packaged = path is None
     if path is None:
         path = CONFIGS / f"issues_{backend}.cfg"
         if not path.is_file():
@@ -27,6 +28,8 @@ def read_classifier_config(backend: str, path: Path | None = None) -> tuple[str,
         raise ValueError(f"{path}: not a readable config ({exc})") from exc
     section = config.get("classifier")
     if not isinstance(section, dict):
+        if packaged:  # issues_spacy.cfg is the spaCy pipeline's training config: its defaults are the module's
+            return backend, {}
         raise ValueError(f"{path}: no [classifier] section")
     return str(section.get("backend", backend)), dict(section.get("settings", {}))
 

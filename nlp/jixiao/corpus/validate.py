@@ -214,7 +214,8 @@ def _against_splitter(text: str, placed: list[tuple[int, int]]) -> Iterator[str]
     given = set(placed)
     missing = [b for b in expected if b not in given]
     extra = sorted(b for b in given if b not in set(expected))
-    first = min(missing[:1] + extra[:1])
+    repeated = sorted(b for b in given if placed.count(b) > 1)  # the same sentence given twice
+    first = min(missing[:1] + extra[:1] + repeated[:1])
     yield (f"sentences differ from the splitter's ({len(expected)} expected, {len(placed)} given; first at "
            f"[{first[0]},{first[1]}) 「{text[first[0]:first[1]][:20]}」): sentence boundaries are the splitter's "
            "(jixiao corpus build gives them), annotators do not change them")

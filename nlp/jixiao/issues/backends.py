@@ -9,9 +9,10 @@ scikit-learn.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from types import MappingProxyType
 from typing import Any
 
 from jixiao.document.model import Document
@@ -79,20 +80,22 @@ def backend_names() -> list[str]:
     return sorted(issue_backends.get_all())
 
 
-# Settings a backend reads only when given, beyond those its packaged config writes down.
-OPTIONAL_SETTINGS: dict[str, tuple[str, ...]] = {
+# Settings a backend reads only when given, beyond those its defaults write down.
+OPTIONAL_SETTINGS: Mapping[str, tuple[str, ...]] = MappingProxyType({
     "linear": ("section_columns",),  # which heading contexts get a column when section_weight > 0
     "transformers": ("base_model",),  # the local folder of the weights to fine-tune
-}
+})
 
 
-def known_settings(name: str) -> frozenset[str] | None:
-    """Every setting the backend ``name`` reads (its defaults and ``OPTIONAL_SETTINGS``), so that a
-    misspelt one is refused rather than recorded and ignored; None when unknown (rules: none)."""
+def known_settings(name: str) -> frozenset[str]:
+    """Every setting the backend ``name`` reads: its defaults (the packaged config, or the
+    module's own for spaCy and transformers) and ``OPTIONAL_SETTINGS``. Training refuses any other
+    key, since an unknown one would be recorded in meta.json as if it had been used (the keyword
+    rules read none)."""
     from jixiao.configs import packaged_settings
 
-    keys = set(packaged_settings(name)) | set(OPTIONAL_SETTINGS.get(name, ()))
-    if name == "spacy":
+    keys = set(OPTIONAL_SETTINGS.get(name, ()))
+    if name == "spacy":  # issues_spacy.cfg is the spaCy pipeline's own training config
         from jixiao.issues.spacy_backend import DEFAULTS
 
         keys |= set(DEFAULTS)
@@ -100,7 +103,9 @@ def known_settings(name: str) -> frozenset[str] | None:
         from jixiao.issues.hf_backend import default_settings
 
         keys |= set(default_settings())
-    return frozenset(keys) if keys else None
+    elif name != "rules":
+        keys |= set(packaged_settings(name))
+    return frozenset(keys)
 
 
 def get_backend(name: str) -> Backend:

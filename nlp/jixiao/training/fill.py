@@ -18,7 +18,7 @@ the import commands and ``jixiao corpus fill`` call it.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, replace
 
 from jixiao.document.model import Document, Sentence, Span
@@ -106,21 +106,26 @@ class _Readings:
         their own, out of context. The first reading with these bounds and this label wins."""
         if not 0 <= start < end <= len(self.text):
             return f"offsets [{start},{end}) are outside the text"
-        others: set[str] = set()
-        for candidates, shift in ((self.accepted(), 0), (self.raw(), 0), (self.alone(start, end), start)):
-            for c in candidates:
-                if (c.start + shift, c.end + shift) != (start, end):
-                    continue
-                if c.label != label:
-                    others.add(c.label)
-                    continue
+        for c in self._at(start, end):
+            if c.label == label:
                 span = normalize(self.text, replace(c, start=start, end=end), self.grammar)
-                if span is not None:
-                    return span
-                return "its numerals have no value"
-        if others:
+                return span if span is not None else "its numerals have no value"
+        if others := self.other_labels(start, end, label):
             return f"the grammar reads these characters as {' or '.join(sorted(others))}, not {label}"
         return "no reading of the grammar covers exactly these characters"
+
+    def other_labels(self, start: int, end: int, label: str) -> set[str]:
+        """The labels other than ``label`` the grammar reads at exactly these bounds, when it has
+        no reading with ``label`` there (a span labelled RATE on 「356.8万元」 gives AMOUNT)."""
+        found = {c.label for c in self._at(start, end)}
+        return set() if label in found else found
+
+    def _at(self, start: int, end: int) -> Iterator[Candidate]:
+        """Every reading with exactly these bounds, in the order ``normalise`` prefers them."""
+        for candidates, shift in ((self.accepted(), 0), (self.raw(), 0), (self.alone(start, end), start)):
+            for c in candidates:
+                if (c.start + shift, c.end + shift) == (start, end):
+                    yield c
 
     def accepted(self) -> list[Candidate]:
         if self._accepted is None:
@@ -152,7 +157,7 @@ def value_disagreements(docs: Iterable[Document], grammar: Grammar | None = None
             where = f"span [{span.start},{span.end}) 「{doc.text[span.start:span.end]}」"
             read = readings.normalise(span.start, span.end, span.label)
             if isinstance(read, str):
-                if read.startswith("the grammar reads these characters as"):
+                if readings.other_labels(span.start, span.end, span.label):
                     problems.append((doc.id, f"{where}: label {span.label}: {read}"))
                 continue
             if span.value is None:
