@@ -69,8 +69,9 @@ def test_ray_output_equals_the_local_output(local_ray, inputs: Path, tmp_path: P
     assert [r["id"] for r in got] == [r["id"] for r in expected] == sorted(p.stem for p in inputs.glob("*.txt"))
     assert got == expected  # text, meta, spans, sentences, tables, source and model, value for value
     assert lines(tmp_path / "ray.errors.jsonl") == lines(tmp_path / "local.errors.jsonl")
-    for table in ("spans", "sentences"):
+    for table in ("spans", "sentences", "tables"):
         assert rows(ds.dataset(on_ray / table).to_table()) == rows(pq.read_table(local / f"{table}.parquet"))
+    assert pq.read_table(local / "tables.parquet").num_rows > 0  # the five reports have budget tables
     assert sorted(p.name for p in tmp_path.iterdir()) == ["local", "local.errors.jsonl", "local.run.json", "model", "ray",
                                                           "ray.errors.jsonl"]
 

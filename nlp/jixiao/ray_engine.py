@@ -143,13 +143,16 @@ def flat_table(batch: pyarrow.Table, table: str, separator: str) -> pyarrow.Tabl
     """Records to one of the flat tables (``jixiao.outputs.flat``), typed by the same schema."""
     import pyarrow as pa
 
-    from jixiao.outputs.flat import SENTENCE_COLUMNS, SPAN_COLUMNS, arrow_schema, sentence_rows, span_rows
+    from jixiao.outputs.flat import (SENTENCE_COLUMNS, SPAN_COLUMNS, TABLE_COLUMNS, arrow_schema, sentence_rows,
+                                     span_rows, table_rows)
 
+    cut = {"spans": (span_rows, SPAN_COLUMNS), "tables": (table_rows, TABLE_COLUMNS),
+           "sentences": (lambda record: sentence_rows(record, separator), SENTENCE_COLUMNS)}
+    rows_of, columns = cut[table]
     rows: list[dict[str, Any]] = []
     for line in batch.column("record").to_pylist():
-        record = json.loads(line)
-        rows.extend(span_rows(record) if table == "spans" else sentence_rows(record, separator))
-    return pa.Table.from_pylist(rows, schema=arrow_schema(SPAN_COLUMNS if table == "spans" else SENTENCE_COLUMNS))
+        rows.extend(rows_of(json.loads(line)))
+    return pa.Table.from_pylist(rows, schema=arrow_schema(columns))
 
 
 def write_tagged(tagged: ray.data.Dataset, path: str, fmt: str = "jsonl", *,
@@ -157,8 +160,9 @@ def write_tagged(tagged: ray.data.Dataset, path: str, fmt: str = "jsonl", *,
     """Write the records as shards under ``path`` and return the errors (``{"file", "reason"}``).
 
     ``path/documents/*.jsonl`` hold the records (the lines of a local run's output, in no
-    particular order across shards); with ``fmt="parquet"`` also ``path/spans/*.parquet`` and
-    ``path/sentences/*.parquet``, the flat tables of a local ``--format parquet`` run. The tagged
+    particular order across shards); with ``fmt="parquet"`` also ``path/spans/*.parquet``,
+    ``path/sentences/*.parquet`` and ``path/tables/*.parquet``, the flat tables of a local
+    ``--format parquet`` run. The tagged
     dataset is materialised once, so nothing is tagged twice.
     """
     if fmt not in ("jsonl", "parquet"):
@@ -170,7 +174,7 @@ def write_tagged(tagged: ray.data.Dataset, path: str, fmt: str = "jsonl", *,
     records.write_datasink(_jsonl_sink(f"{path}/documents", filesystem))
     if fmt == "parquet":
         separator = str(load_settings().get("tables", {}).get("category_separator", ";"))
-        for table in ("spans", "sentences"):
+        for table in ("spans", "sentences", "tables"):
             # light work (JSON to rows) that must not wait for cores the tagging actors may still hold
             flat = records.map_batches(flat_table, fn_kwargs={"table": table, "separator": separator},
                                        batch_format="pyarrow", num_cpus=0)
