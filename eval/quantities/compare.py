@@ -1,5 +1,4 @@
-"""Score the quantity systems side by side on unseen text: the shift split, the test split and the
-five gold reports.
+"""Score the quantity systems side by side on unseen text (the shift split, the test split, the five gold reports).
 
 Systems: the package grammar alone (``RuleExtractor()``: what the next model will be trained
 with), the shipped model's quantity part (``jixiao.load().quantities``: it keeps the grammar it
@@ -12,7 +11,8 @@ Run from the repository root:
     .venv/bin/python eval/quantities/compare.py [--out eval/quantities] [--baseline eval/quantities/baseline.json]
         [--speed-against /tmp/jixiao-before]
 
-It writes ``metrics.json`` and ``RESULTS.md`` into ``--out``; with ``--baseline`` (a metrics.json
+It writes ``metrics.json`` and ``RESULTS.md`` into ``--out`` (by default the committed ones: pass
+another folder to compare without rewriting them); with ``--baseline`` (a metrics.json
 of an earlier run) RESULTS.md shows the earlier figures beside the new ones. The shift split is
 only scored here: its sentences and error listings are never printed.
 """
