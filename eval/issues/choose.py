@@ -54,7 +54,8 @@ def markdown_table(rows: list[dict]) -> str:  # type: ignore[type-arg]
     lines = [head]
     for r in rows:
         cv = r.get("cv4", {})
-        cells = [r["backend"], "`" + json.dumps(r["settings"], ensure_ascii=False) + "`",
+        data = f" ({r['data']})" if r.get("data") else ""  # rows measured on other training data say so
+        cells = [r["backend"], "`" + json.dumps(r["settings"], ensure_ascii=False) + "`" + data,
                  *(f"{r[part][key]:.3f}" for part in ("shift", "shift_blind", "dev") for key in ("kind", "categories")),
                  f"{r['dev_blind']['kind']:.3f}" if "dev_blind" in r else "",
                  *(f"{cv[key]:.3f}" if key in cv else "" for key in ("kind", "categories")),
@@ -71,6 +72,8 @@ def main() -> None:
     parser.add_argument("--table", action="store_true", help="print --out as a Markdown table and stop")
     parser.add_argument("--cv", action="store_true")
     parser.add_argument("--out", type=Path, default=Path("eval/issues/selection.jsonl"))
+    parser.add_argument("--data-note", default=None,
+                        help="recorded with each row when the training data differ from the earlier rows'")
     args = parser.parse_args()
     if args.table:
         print(markdown_table([json.loads(line) for line in args.out.read_text("utf-8").splitlines() if line.strip()]))
@@ -98,6 +101,8 @@ def main() -> None:
         if args.cv:
             row["cv4"] = figures(crossval_issues(tuning, [backend], {backend: settings})[backend])
             row["cv4_blind"] = figures(crossval_issues(tuning, [backend], {backend: settings}, context="none")[backend])
+        if args.data_note:
+            row["data"] = args.data_note
         row["seconds"] = round(time.perf_counter() - started)
         print(json.dumps(row, ensure_ascii=False), flush=True)
         args.out.parent.mkdir(parents=True, exist_ok=True)
