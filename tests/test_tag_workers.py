@@ -283,3 +283,19 @@ def test_result_of_returns_results_and_raises_what_the_task_raised() -> None:
         with pytest.raises(TimeoutError, match="the task's own timeout"):
             result_of(pool.submit(timing_out), poll=0.05)
         assert time.perf_counter() - started < 5
+
+
+def test_result_of_gives_up_on_a_future_whose_worker_is_gone() -> None:
+    """A worker killed while it sent its result leaves the pool unable to report the death (its
+    manager thread waits for the rest of the message): ``alive`` says so, and the wait ends as the
+    pool's own would, with BrokenProcessPool."""
+    from concurrent.futures import Future
+
+    from jixiao.runner import result_of
+
+    never: Future[int] = Future()
+    calls = []
+    started = time.perf_counter()
+    with pytest.raises(BrokenProcessPool):
+        result_of(never, poll=0.01, alive=lambda: calls.append(1) or len(calls) < 3)
+    assert len(calls) == 3 and time.perf_counter() - started < 5

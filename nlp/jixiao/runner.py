@@ -342,19 +342,32 @@ def _sigterm_as_interrupt() -> Iterator[None]:
         signal.signal(signal.SIGTERM, previous)
 
 
-def result_of(future: Future[R], poll: float = 0.25) -> R:
-    """``future.result()``, waited for in short slices. A signal sent to the whole process group
-    may be delivered to one of the pool's threads rather than the main thread, and a wait without
-    a timeout is then never woken to run the handler (Ctrl-C, SIGTERM); between slices the main
-    thread runs it. This matters when the same signal ends a worker in the middle of sending its
-    result: that future never completes."""
+def result_of(future: Future[R], poll: float = 0.25, alive: Callable[[], bool] | None = None) -> R:
+    """``future.result()``, waited for in short slices, between which the main thread can run a
+    signal handler and look at the workers.
+
+    A worker ended by a signal (SIGTERM to the group, the out-of-memory killer) in the middle of
+    sending its result leaves half a message in the pool's result pipe; the pool's manager thread
+    then waits for the rest for ever, so the pool never reports the worker's death and the future
+    never completes. The same signal sent to the whole group may also be delivered to one of the
+    pool's threads, and a wait without a timeout is then never woken to run the handler. So: wait
+    in slices, and raise BrokenProcessPool, as the pool itself would, once ``alive()`` says a
+    worker is gone."""
     while not future.done():  # not result(timeout=…): a task that raised TimeoutError would look unfinished
         wait([future], timeout=poll)
+        if not future.done() and alive is not None and not alive():
+            raise BrokenProcessPool("a worker process ended while tasks were pending")
     return future.result()
 
 
+def workers_alive(count: int) -> Callable[[], bool]:
+    """Whether this process still has ``count`` live child processes (the pool's workers, which
+    stay up for the whole run); ``multiprocessing.active_children`` also reaps the dead ones."""
+    return lambda: len(multiprocessing.active_children()) >= count
+
+
 def bounded_ordered(submit: Callable[[T], Future[R]], items: Iterable[T], limit: int,
-                    start: Callable[[], Any] = _sigint_held) -> Iterator[R]:
+                    start: Callable[[], Any] = _sigint_held, alive: Callable[[], bool] | None = None) -> Iterator[R]:
     """Results in input order with at most ``limit`` items submitted and not yet yielded.
 
     ``items`` is consumed lazily, so neither the inputs nor the results are ever all in memory.
@@ -365,7 +378,7 @@ def bounded_ordered(submit: Callable[[T], Future[R]], items: Iterable[T], limit:
     with start():
         pending.extend(submit(item) for item in islice(iterator, limit))
     while pending:
-        result = result_of(pending.popleft())
+        result = result_of(pending.popleft(), alive=alive)
         pending.extend(submit(item) for item in islice(iterator, 1))
         yield result
 
@@ -400,7 +413,8 @@ class _Here:
 
 
 def shared_ordered(here: Callable[[T], R], submit: Callable[[T], Future[R]], items: Iterable[T], limit: int,
-                   in_pool: int, start: Callable[[], Any] = _sigint_held) -> Iterator[R]:
+                   in_pool: int, start: Callable[[], Any] = _sigint_held,
+                   alive: Callable[[], bool] | None = None) -> Iterator[R]:
     """``bounded_ordered`` with this process working too. Of the ``limit`` items in flight, the
     earliest ``in_pool`` not yet begun are submitted to the pool; while the result due next is
     not ready, this process runs the latest item not begun itself (``here``), and when none is
@@ -443,7 +457,7 @@ def shared_ordered(here: Callable[[T], R], submit: Callable[[T], Future[R]], ite
             feed()  # the pool may have finished items meanwhile: give it the next ones
         done = pending.popleft()
         submitted.pop(done, None)  # type: ignore[call-overload]
-        result = done.result() if isinstance(done, _Here) else result_of(done)
+        result = done.result() if isinstance(done, _Here) else result_of(done, alive=alive)
         pending.extend(_Here(here, item) for item in islice(iterator, 1))
         feed()
         yield result
@@ -501,13 +515,14 @@ def process_map(fn: Callable[[T], R], items: Iterable[T], model: ModelRef, worke
         return
     executor = executor or start_workers(model, pool, settings)
     try:
+        alive = workers_alive(pool)
         if here is None:
-            yield from bounded_ordered(lambda item: executor.submit(fn, item), items, limit)
+            yield from bounded_ordered(lambda item: executor.submit(fn, item), items, limit, alive=alive)
         else:
             # two items per worker keep it busy while this process runs one; more would be
             # committed to the pool (a worker takes its next items before they start) and
             # could not be taken back at the end
-            yield from shared_ordered(here, lambda item: executor.submit(fn, item), items, limit, pool * 2)
+            yield from shared_ordered(here, lambda item: executor.submit(fn, item), items, limit, pool * 2, alive=alive)
     except BaseException:
         # interrupted, terminated or failed: never wait for the pool here. A worker ended by a
         # signal while it sent a result leaves half a message in the result pipe, and the pool's

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import sys
+import threading
 
 import typer
 
@@ -49,15 +50,21 @@ def main() -> None:
             sys.exit(130)
         raise
     code = result if isinstance(result, int) else 0
-    if code in STOPPED:
-        # A run stopped by Ctrl-C or SIGTERM has written what it keeps (the journal is written
-        # unbuffered and closed) and said so. Leave without the interpreter's exit hooks: the
-        # process pool's hook joins its manager thread, which waits for ever on the half message a
-        # worker ended by the same signal may have left in the result pipe.
+    if code in STOPPED or _lingering_threads():
+        # A run stopped by Ctrl-C or SIGTERM, or ended by a worker's death, has written what it
+        # keeps (the journal is written unbuffered and closed) and said so. Leave without the
+        # interpreter's exit hooks: the process pool's hook joins its manager thread, which waits
+        # for ever on the half message a worker killed while it answered leaves in the result pipe.
         sys.stdout.flush()
         sys.stderr.flush()
         os._exit(code)
     sys.exit(code)
+
+
+def _lingering_threads() -> bool:
+    """Whether a thread the command started still runs after the command returned (the command's
+    own work is done by then; what is left is a pool's manager thread that cannot end)."""
+    return any(t.is_alive() and not t.daemon and t is not threading.main_thread() for t in threading.enumerate())
 
 
 if __name__ == "__main__":
