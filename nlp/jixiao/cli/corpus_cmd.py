@@ -22,7 +22,7 @@ def validate(files: Annotated[list[Path], typer.Argument(help="Corpus JSON Lines
 
     Offsets, span text, overlaps, labels, kinds, categories, sentence boundaries (the splitter's), meta.source, ids unique across the files, values as plain decimal strings, and each span's value, unit, op and approx against what the grammar reads from its text.
     """
-    from jixiao.corpus.validate import document_lines, validate_file
+    from jixiao.corpus.validate import validate_file
     from jixiao.document.jsonl import read_documents
     from jixiao.training.fill import value_disagreements
 
@@ -30,9 +30,8 @@ def validate(files: Annotated[list[Path], typer.Argument(help="Corpus JSON Lines
     seen: dict[str, str] = {}  # document ids must be unique across the files
     for path in files:
         problems = validate_file(path, seen)
-        if not problems:  # a well-formed file: its readings against its spans' text
-            lines = document_lines(path)
-            problems = [f"{path}:{lines.get(doc_id, '?')} [{doc_id}]: {problem}"
+        if not problems:  # a well-formed file (its ids its own): its readings against its spans' text
+            problems = [f"{seen.get(doc_id, path)} [{doc_id}]: {problem}"
                         for doc_id, problem in value_disagreements(read_documents(path))]
         total += len(problems)
         for problem in problems:

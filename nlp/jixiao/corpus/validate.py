@@ -80,18 +80,6 @@ def validate_file(path: str | Path, seen: dict[str, str] | None = None) -> list[
     return problems
 
 
-def document_lines(path: str | Path) -> dict[str, int]:
-    """The line of each document id in a corpus file (for messages about parsed documents)."""
-    lines: dict[str, int] = {}
-    with open(path, encoding="utf-8") as handle:
-        for number, line in enumerate(handle, 1):
-            if line.strip():
-                raw = json.loads(line)
-                if isinstance(raw, dict) and isinstance(raw.get("id"), str):
-                    lines.setdefault(raw["id"], number)
-    return lines
-
-
 def validate_document(raw: Any) -> list[str]:
     if not isinstance(raw, dict):
         return ["not a JSON object"]
