@@ -7,60 +7,25 @@ modal and directive wording (务必, 亟需, 可考虑, 宜, 不妨, 责成, 限
 hard negatives that use the same words in other senses (事宜, 宜居, 适宜, 因地制宜, 便宜; 着力/切实/压实
 describing achievements; 请务必于…前报送; macro 短板/弱项; slogans; rectification already done).
 
-Each document is written below in a small line format:
-
-    === <register>                      starts a document
-    <label>|<sentence>                  a sentence that starts a new line of the text
-    +<label>|<sentence>                 a sentence that continues the current line
-    # …                                 a comment
-
-<label> is ``n`` (none) or ``p:<cats>`` / ``r:<cats>`` (problem / recommendation) with category
-codes separated by commas. ``<TAB>`` in a sentence stands for a tab character.
-
-The script joins the sentences, computes the offsets and checks them against the toolkit's
-splitter (``jixiao.document.sentences.split_offsets``); it refuses to write when they differ.
-
-Quantity spans (SCHEME §1, GUIDELINES §1, §3, §4) are pre-annotated by the bundled model's quantity
-part (``jixiao.load().quantities.extract``) and then corrected by hand: every span and every numeral
-of every document was reviewed, and the corrections are the data in ``SPAN_FIXES`` below (spans to
-drop, spans to add, each with the rule that decides it). Values of added spans come from the
-toolkit's normaliser (``jixiao.training.fill.normalise_span``); a value is written by hand only where
-the grammar cannot read the characters. The script refuses to write when a correction no longer
-matches the text, when an added span is proposed already, or when spans overlap; a drop the grammar
-no longer proposes is counted, not refused (its idiom filters were learned from these corrections).
+The documents are written below in the line format of ``lineformat.py`` (which builds them, checks
+them against the toolkit's splitter and annotates their quantity spans). Every span and every
+numeral of every document was reviewed by hand; the corrections of the grammar's proposals are the
+data in ``SPAN_FIXES`` (each with the rule that decides it) and ``HAND_VALUES``.
 
 Run from the repository root:  .venv/bin/python training/authored/build_issues_10.py
 """
 
 from __future__ import annotations
 
-import json
 import sys
-from collections import Counter
 from decimal import Decimal
 from pathlib import Path
 
-from jixiao.document.jsonl import span_to_dict
-from jixiao.document.model import Span
-from jixiao.document.sentences import split_offsets
+from lineformat import write_batch
 
 ROOT = Path(__file__).resolve().parents[2]
 OUT = ROOT / "corpus" / "authored" / "issues_10.jsonl"
 ID_PREFIX = "authored-issues10-"
-
-CATS = {
-    "bc": "budget_compilation",
-    "be": "budget_execution",
-    "cr": "contract_rigor",
-    "dc": "data_collection",
-    "pt": "performance_targets",
-    "ip": "implementation_planning",
-    "pd": "project_decision",
-    "sv": "supervision",
-    "ss": "satisfaction_survey",
-    "sc": "staff_capacity",
-}
-KINDS = {"n": "none", "p": "problem", "r": "recommendation"}
 
 # Hand corrections of the grammar's proposals, by document number (the NNN of the id).
 # "drop": (start, end, text, why) of a proposed span that is no quantity or has the wrong extent.
@@ -1100,138 +1065,8 @@ n|本通报所称满意度调查，包括服务对象满意度、社会公众满
 """
 
 
-def parse(source: str) -> list[dict]:
-    """The documents of ``source``: register and paragraphs of (sentence, kind, categories)."""
-    docs: list[dict] = []
-    for number, raw in enumerate(source.splitlines(), 1):
-        line = raw.rstrip("\n")
-        if not line.strip() or line.startswith("#"):
-            continue
-        if line.startswith("=== "):
-            docs.append({"register": line[4:].strip(), "paragraphs": []})
-            continue
-        joined = line.startswith("+")
-        label, sep, sentence = line[1 if joined else 0:].partition("|")
-        if not sep or not sentence.strip():
-            raise ValueError(f"line {number}: expected <label>|<sentence>: {line!r}")
-        kind_code, _, cat_codes = label.partition(":")
-        kind = KINDS[kind_code]
-        cats = [CATS[c] for c in cat_codes.split(",")] if cat_codes else []
-        if (kind == "none") != (not cats):
-            raise ValueError(f"line {number}: kind {kind} with categories {cats}")
-        if len(set(cats)) != len(cats):
-            raise ValueError(f"line {number}: repeated category")
-        item = (sentence.replace("<TAB>", "\t"), kind, cats)
-        paragraphs = docs[-1]["paragraphs"]
-        if joined:
-            if not paragraphs:
-                raise ValueError(f"line {number}: '+' line without a paragraph to continue")
-            paragraphs[-1].append(item)
-        else:
-            paragraphs.append([item])
-    return docs
-
-
-def build(doc: dict, index: int) -> dict:
-    text_parts: list[str] = []
-    sentences: list[dict] = []
-    pos = 0
-    for p_index, paragraph in enumerate(doc["paragraphs"]):
-        if p_index:
-            text_parts.append("\n")
-            pos += 1
-        for sentence, kind, cats in paragraph:
-            if sentence != sentence.strip():
-                raise ValueError(f"doc {index}: sentence with edge white space: {sentence!r}")
-            sentences.append({"start": pos, "end": pos + len(sentence), "kind": kind, "categories": cats})
-            text_parts.append(sentence)
-            pos += len(sentence)
-    text = "".join(text_parts)
-    mine = [(s["start"], s["end"]) for s in sentences]
-    theirs = split_offsets(text)
-    if mine != theirs:
-        for a, b in zip(mine, theirs):
-            if a != b:
-                raise ValueError(f"doc {index}: sentence {text[a[0]:a[1]]!r} splits as {text[b[0]:b[1]]!r}")
-        raise ValueError(f"doc {index}: {len(mine)} sentences written, splitter gives {len(theirs)}")
-    return {"id": f"{ID_PREFIX}{index:03d}", "text": text,
-            "meta": {"source": "authored", "register": doc["register"]},
-            "spans": [], "sentences": sentences}
-
-
-class SpanStats:
-    def __init__(self) -> None:
-        self.proposed = self.dropped = self.added = self.by_hand = 0
-        self.filtered = 0  # corrections the grammar now makes itself (its idiom filters came from them)
-
-
-def annotate_spans(doc: dict, index: int, extract, stats: SpanStats) -> None:
-    """Fill ``doc["spans"]``: the grammar's proposals for the text, corrected by ``SPAN_FIXES``."""
-    from jixiao.training.fill import normalise_span
-
-    text = doc["text"]
-    proposed = {(s.start, s.end): s.with_score(None) for s in extract(text)}
-    stats.proposed += len(proposed)
-    fixes = SPAN_FIXES.get(index, {})
-    for start, end, piece, _why in fixes.get("drop", []):
-        if text[start:end] != piece:
-            raise ValueError(f"doc {index}: drop [{start},{end}) is {text[start:end]!r}, not {piece!r}")
-        if (start, end) not in proposed:  # the grammar has since learned to leave it out
-            stats.filtered += 1
-            continue
-        del proposed[start, end]
-        stats.dropped += 1
-    for start, end, piece, label, _why in fixes.get("add", []):
-        if text[start:end] != piece:
-            raise ValueError(f"doc {index}: add [{start},{end}) is {text[start:end]!r}, not {piece!r}")
-        if (start, end) in proposed:
-            raise ValueError(f"doc {index}: add [{start},{end}) {piece!r} is already proposed")
-        found = normalise_span(text, start, end, label)
-        hand = HAND_VALUES.get((index, start, end))
-        if isinstance(found, Span):
-            if hand is not None:
-                raise ValueError(f"doc {index}: [{start},{end}) {piece!r} has a hand value, but the grammar reads it")
-            span = found.with_score(None)
-        elif hand is None:
-            raise ValueError(f"doc {index}: [{start},{end}) {piece!r} {label}: {found}; give it a hand value")
-        else:
-            span = Span(start, end, label, hand["value"], hand["unit"], hand.get("op"), hand.get("approx", False),
-                        hand.get("value_max"))
-            stats.by_hand += 1
-        proposed[start, end] = span
-        stats.added += 1
-    spans = sorted(proposed.values(), key=lambda s: (s.start, s.end))
-    for a, b in zip(spans, spans[1:]):
-        if b.start < a.end:
-            raise ValueError(f"doc {index}: spans [{a.start},{a.end}) and [{b.start},{b.end}) overlap")
-    doc["spans"] = [span_to_dict(s, text) for s in spans]
-
-
 def main() -> None:
-    import jixiao
-
-    docs = [build(doc, i) for i, doc in enumerate(parse(DOCS), 1)]
-    unknown = set(SPAN_FIXES) - set(range(1, len(docs) + 1))
-    if unknown:
-        raise ValueError(f"SPAN_FIXES names documents that do not exist: {sorted(unknown)}")
-    extract = jixiao.load().quantities.extract
-    stats = SpanStats()
-    for i, doc in enumerate(docs, 1):
-        annotate_spans(doc, i, extract, stats)
-    OUT.write_text("".join(json.dumps(d, ensure_ascii=False) + "\n" for d in docs), "utf-8")
-    kinds = Counter(s["kind"] for d in docs for s in d["sentences"])
-    cats = Counter((s["kind"], c) for d in docs for s in d["sentences"] for c in s["categories"])
-    total = sum(kinds.values())
-    print(f"{OUT.relative_to(ROOT)}: {len(docs)} documents, {total} sentences")
-    for kind in ("problem", "recommendation", "none"):
-        print(f"  {kind:15s} {kinds[kind]:4d}  {kinds[kind] / total:.0%}")
-    print(f"  {'category':26s} problem  recommendation")
-    for key in CATS.values():
-        print(f"  {key:26s} {cats['problem', key]:7d}  {cats['recommendation', key]:14d}")
-    labels = Counter(s["label"] for d in docs for s in d["spans"])
-    print(f"  spans {sum(labels.values())}: " + ", ".join(f"{k} {labels[k]}" for k in ("AMOUNT", "RATE", "COUNT", "MEASURE")))
-    print(f"  grammar proposed {stats.proposed}, dropped {stats.dropped}, added {stats.added}"
-          f" ({stats.by_hand} with a hand value); {stats.filtered} drop(s) the grammar now makes itself")
+    write_batch(DOCS, OUT, ID_PREFIX, SPAN_FIXES, HAND_VALUES, ROOT)
 
 
 if __name__ == "__main__":
