@@ -40,6 +40,13 @@ def text_since(text: str, start: int, stops: str, width: int | None = None) -> s
     return text[max(low, *(text.rfind(ch, low, start) + 1 for ch in stops)) : start]
 
 
+def text_until(text: str, end: int, stops: str, width: int) -> str:
+    """The text after ``end`` up to the first of ``stops`` (and at most ``width`` characters)."""
+    piece = text[end : end + width]
+    cut = min((at for at in map(piece.find, stops) if at >= 0), default=len(piece))
+    return piece[:cut]
+
+
 def sign_allowed(text: str, at: int, patterns: Patterns, grammar: Grammar) -> bool:
     """A sign after a quantity is a range mark or a minus (30万元-50万元, 2.5%-3%, 10万-$30万,
     ￥50万-￥30万); 负 in 胜负 is no sign."""
@@ -202,6 +209,7 @@ def _range_head(text: str, start: int, grammar: Grammar) -> str:
 
 
 CUE_REACH = 24  # characters before a cued classifier's count searched, within its clause, for a cue
+CUE_AFTER = 6  # characters after it searched the same way (600路视频监控: the cue follows the count)
 
 
 def _keep_classifier(text: str, c: Candidate, grammar: Grammar) -> bool:
@@ -210,10 +218,12 @@ def _keep_classifier(text: str, c: Candidate, grammar: Grammar) -> bool:
     if text[c.end - 1 : c.end + 1] in grammar.classifier_word_blocks:
         return False
     cues = grammar.cued_classifiers.get(c.unit)
-    if cues and not any(cue in text_since(text, c.start, CLAUSE_STOPS, CUE_REACH) for cue in cues):
-        return False  # 1路公交: a route's name; 视频监控3,600路 counts channels
+    if cues:
+        around = text_since(text, c.start, CLAUSE_STOPS, CUE_REACH) + text_until(text, c.end, CLAUSE_STOPS, CUE_AFTER)
+        if not any(cue in around for cue in cues):
+            return False  # 1路公交: a route's name; 视频监控3,600路 and 600路视频监控 count channels
     chinese = not any(ch.isdigit() for ch in c.number)
-    if chinese and c.unit in grammar.ordinal_classifiers:
+    if chinese and c.unit in grammar.ordinal_classifiers and not c.number.startswith(grammar.ordinal_classifier_cardinals):
         before = text[max(0, c.start - 1) : c.start]
         if before not in grammar.ordinal_classifier_counts_after:
             return False

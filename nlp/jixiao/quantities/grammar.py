@@ -45,6 +45,8 @@ class Grammar:
     ordinal_classifiers: tuple[str, ...]
     ordinal_forms: tuple[str, ...]
     ordinal_classifier_counts_after: tuple[str, ...]
+    # numerals that only count, never order (两): 两期 and 两届 count even where 三期 names a phase
+    ordinal_classifier_cardinals: tuple[str, ...]
     address_after: re.Pattern[str]
     not_money_cues: tuple[str, ...]
     # Optional keys (added with issue 14): a grammar file without them, such as a model's copy from
@@ -173,6 +175,7 @@ def grammar_from_dict(data: dict[str, Any]) -> Grammar:
         ordinal_classifiers=tuple(data["ordinal_classifiers"]),
         ordinal_forms=tuple(data["ordinal_forms"]),
         ordinal_classifier_counts_after=tuple(data.get("ordinal_classifier_counts_after", [])),
+        ordinal_classifier_cardinals=tuple(data.get("ordinal_classifier_cardinals", [])),
         address_after=re.compile(data.get("address_after", "(?!x)x")),
         not_money_cues=_unique_longest_first(filters["not_money_cues"]),
         **_optional_keys(data),
