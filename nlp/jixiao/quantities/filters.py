@@ -89,6 +89,10 @@ def filter_flags(text: str, c: Candidate, grammar: Grammar) -> list[str]:
         flags.append("not_after")  # K10+200: a chainage
     if _grade(text, c, grammar):
         flags.append("grade")
+    if _rank(text, c, grammar):
+        flags.append("rank")
+    if _list_decimal(text, c, grammar):
+        flags.append("list_number")
     if (c.label == "COUNT" and text.startswith(grammar.count_not_before, c.end + text.startswith(("多", "余"), c.end))
             and not _period_adjective(text, c, grammar)):
         flags.append("duration")
@@ -128,6 +132,22 @@ def _grade(text: str, c: Candidate, grammar: Grammar) -> bool:
     if grammar.grade_before is None or c.label != "COUNT" or c.unit not in grammar.grade_classifiers:
         return False
     return grammar.grade_before.search(text_before(text, c.start, 6)) is not None
+
+
+def _rank(text: str, c: Candidate, grammar: Grammar) -> bool:
+    """A 位 or 名 after 排名前, 列全市后 is a rank (列全市后三位, 排名前10名), not a count."""
+    if grammar.rank_before is None or c.label != "COUNT" or c.unit not in grammar.rank_classifiers:
+        return False
+    return grammar.rank_before.search(text_before(text, c.start, 12)) is not None
+
+
+def _list_decimal(text: str, c: Candidate, grammar: Grammar) -> bool:
+    """A decimal count alone at the start of a line (「4.3个项目未按期完工」): a list number and a count,
+    which the candidate starting after the point reads (a count of 4.3 items is no count)."""
+    if grammar.list_decimal is None or c.label != "COUNT" or c.multiplier:
+        return False
+    line_start = text.rfind("\n", 0, c.start) + 1
+    return (text[line_start : c.start].strip() == "" and grammar.list_decimal.fullmatch(c.number) is not None)
 
 
 def _row_number(text: str, c: Candidate, grammar: Grammar) -> bool:

@@ -101,6 +101,13 @@ class Grammar:
     # (鉴定结论为三类坝, 水质达到三类); an enumeration (分为三类, 效益和满意度三类指标) stays a COUNT.
     grade_classifiers: tuple[str, ...] = ()
     grade_before: re.Pattern[str] | None = None
+    # A count with one of these classifiers right after this pattern is a rank (列全市后三位,
+    # 排名前10名), not a count.
+    rank_classifiers: tuple[str, ...] = ()
+    rank_before: re.Pattern[str] | None = None
+    # A decimal count at the start of a line that reads as a list number and a count (「4.3个项目未
+    # 按期完工」 is item 4 and 3 projects): the count is read from the digits after the point.
+    list_decimal: re.Pattern[str] | None = None
     # A number right after one of these words is a code (电话010-87654321) when it has ``code_digits``
     # digits or more or a dash inside; a short count after them (卫星电话12部) stays a count.
     code_after: tuple[str, ...] = ()
@@ -224,6 +231,11 @@ def _optional_keys(data: dict[str, Any]) -> dict[str, Any]:
     if "grade_before" in filters:
         out["grade_before"] = re.compile(f"(?:{filters['grade_before']})$")
         out["grade_classifiers"] = tuple(filters.get("grade_classifiers", ()))
+    if "rank_before" in filters:
+        out["rank_before"] = re.compile(f"(?:{filters['rank_before']})$")
+        out["rank_classifiers"] = tuple(filters.get("rank_classifiers", ()))
+    if "list_decimal" in filters:
+        out["list_decimal"] = re.compile(filters["list_decimal"])
     if "code_after" in filters:
         out["code_after"] = _unique_longest_first(filters["code_after"])
         out["code_digits"] = int(filters.get("code_digits", 5))

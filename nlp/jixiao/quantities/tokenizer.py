@@ -2,7 +2,8 @@
 
 Each CJK character is a token; runs of digits (with the decimal point and thousands separators
 between digits) and runs of Latin letters stay whole, because quantity spans never start or end
-inside them. A test checks every gold span in the corpus against this claim.
+inside them, except a short decimal alone at the start of a line, which may be a list number and a
+count (「4.3个项目未按期完工」) and is split at its point. A test checks every gold span in the corpus against this claim.
 """
 
 from __future__ import annotations
@@ -22,6 +23,9 @@ _TOKEN = re.compile(
     r"|\S"
 )
 
+# a decimal alone at the start of a line may be a list number and a count: split so that either reads
+_LIST_DECIMAL = re.compile(r"([0-9０-９]{1,2})([.．])([0-9０-９]+)")
+
 
 def char_digit_words(text: str) -> tuple[list[str], list[bool]]:
     """Words and trailing-space flags covering ``text`` exactly (white space becomes tokens too)."""
@@ -31,7 +35,14 @@ def char_digit_words(text: str) -> tuple[list[str], list[bool]]:
     for m in _TOKEN.finditer(text):
         if m.start() > position:
             _add_space(text[position : m.start()], words, spaces)
-        words.append(m.group())
+        listed = _LIST_DECIMAL.fullmatch(m.group())
+        if listed and not text[text.rfind("\n", 0, m.start()) + 1 : m.start()].strip():
+            # 「4.3个项目未按期完工」 at a line start: item 4 and a count of 3 (the grammar's list_decimal)
+            words.extend((listed.group(1), listed.group(2)))
+            spaces.extend((False, False))
+            words.append(listed.group(3))
+        else:
+            words.append(m.group())
         spaces.append(False)
         position = m.end()
     if position < len(text):
