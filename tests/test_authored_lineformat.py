@@ -95,9 +95,18 @@ def test_span_fixes_drop_add_and_count(lineformat: ModuleType) -> None:
     assert json.dumps(doc, ensure_ascii=False)  # the document is plain JSON
 
 
+def test_an_add_the_grammar_now_makes_is_counted(lineformat: ModuleType) -> None:
+    doc = _built(lineformat, "=== r\np:sv|采购5台设备未验收。")
+    stats = lineformat.SpanStats()
+    lineformat.annotate_spans(doc, 1, RuleExtractor().extract, stats, {1: {"add": [(2, 4, "5台", "COUNT", "x")]}}, {})
+    assert [s["text"] for s in doc["spans"]] == ["5台"] and (stats.added, stats.learned) == (0, 1)
+
+
 @pytest.mark.parametrize(("fixes", "hand", "message"), [
     ({1: {"drop": [(0, 2, "两台", "wrong text")]}}, {}, "is '采购', not '两台'"),
-    ({1: {"add": [(2, 4, "5台", "COUNT", "already proposed")]}}, {}, "already proposed"),
+    ({1: {"add": [(2, 4, "5台", "MEASURE", "proposed as a COUNT")]}}, {}, "already proposed"),
+    ({1: {"add": [(2, 4, "5台", "COUNT", "read by hand, but the grammar reads it")]}},
+     {(1, 2, 4): {"value": Decimal("5"), "unit": "台"}}, "already proposed"),
     ({1: {"add": [(2, 3, "5", "COUNT", "a bare numeral")]}}, {}, "give it a hand value"),
     ({1: {"add": [(4, 6, "设备", "COUNT", "overlaps nothing, read by hand")]}},
      {(1, 4, 6): {"value": Decimal("1"), "unit": "台"}}, None),

@@ -20,8 +20,9 @@ and corrected by hand: ``span_fixes`` maps a document number to spans to ``drop`
 why) and spans to ``add`` (start, end, text, label, why). Values of added spans come from the
 toolkit's normaliser (``jixiao.training.fill.normalise_span``); ``hand_values`` gives a value only
 where the grammar cannot read the characters. A correction that no longer matches the text, an
-added span already proposed, or overlapping spans stop the build; a drop the grammar no longer
-proposes is counted, not refused (the grammar may since have learned it).
+added span proposed with another label or given a hand value, or overlapping spans stop the build;
+a drop the grammar no longer proposes and an add it now proposes are counted, not refused (the
+grammar may since have learned them).
 """
 
 from __future__ import annotations
@@ -125,7 +126,8 @@ class SpanStats:
 
     def __init__(self) -> None:
         self.proposed = self.dropped = self.added = self.by_hand = 0
-        self.filtered = 0  # corrections the grammar now makes itself
+        self.filtered = 0  # drops the grammar now makes itself
+        self.learned = 0  # adds the grammar now makes itself
 
 
 def annotate_spans(doc: dict, index: int, extract: Callable, stats: SpanStats,
@@ -148,10 +150,13 @@ def annotate_spans(doc: dict, index: int, extract: Callable, stats: SpanStats,
     for start, end, piece, label, _why in fixes.get("add", []):
         if text[start:end] != piece:
             raise ValueError(f"doc {index}: add [{start},{end}) is {text[start:end]!r}, not {piece!r}")
-        if (start, end) in proposed:
-            raise ValueError(f"doc {index}: add [{start},{end}) {piece!r} is already proposed")
-        found = normalise_span(text, start, end, label)
         hand = hand_values.get((index, start, end))
+        if (start, end) in proposed:
+            if hand is not None or proposed[start, end].label != label:
+                raise ValueError(f"doc {index}: add [{start},{end}) {piece!r} is already proposed")
+            stats.learned += 1  # the grammar has since learned to find it, with the normaliser's value
+            continue
+        found = normalise_span(text, start, end, label)
         if isinstance(found, Span):
             if hand is not None:
                 raise ValueError(f"doc {index}: [{start},{end}) {piece!r} has a hand value, but the grammar reads it")
@@ -197,4 +202,5 @@ def write_batch(source: str, out: Path, id_prefix: str, span_fixes: SpanFixes, h
     labels = Counter(s["label"] for d in docs for s in d["spans"])
     print(f"  spans {sum(labels.values())}: " + ", ".join(f"{k} {labels[k]}" for k in ("AMOUNT", "RATE", "COUNT", "MEASURE")))
     print(f"  grammar proposed {stats.proposed}, dropped {stats.dropped}, added {stats.added}"
-          f" ({stats.by_hand} with a hand value); {stats.filtered} drop(s) the grammar now makes itself")
+          f" ({stats.by_hand} with a hand value); the grammar now makes {stats.filtered} drop(s)"
+          f" and {stats.learned} add(s) itself")
