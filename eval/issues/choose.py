@@ -1,6 +1,7 @@
 """Choose the sentence classifier's settings by the shift split, and report every setting tried.
 
     .venv/bin/python eval/issues/choose.py [--cv] [--out eval/issues/selection.jsonl] \
+        [--extra-train training/authored/not_shipped/issues_12.jsonl] \
         'linear:{}' 'linear:{"C_kind": 1}' 'sklearn:{}' ...
 
 Each argument is BACKEND:SETTINGS (JSON merged over the backend's defaults). For each, the model
@@ -31,7 +32,9 @@ from jixiao.evaluation.run import predict
 from jixiao.evaluation.score import score_documents
 from jixiao.issues.backends import get_backend
 from jixiao.tagger import Tagger
-from jixiao.training.data import load_corpus, load_splits, select
+from jixiao.document.jsonl import read_documents
+from jixiao.document.model import Document
+from jixiao.training.data import EVALUATION_ONLY_SETS, load_corpus, load_splits, select
 
 CORPUS = Path("corpus")
 PROBE = Path("eval/issues/probe/documents.jsonl")
@@ -66,6 +69,20 @@ def markdown_table(rows: list[dict]) -> str:  # type: ignore[type-arg]
     return "\n".join(lines)
 
 
+def extra_documents(files: list[Path], taken: set[str]) -> list[Document]:
+    """The documents of ``files``: authored text only, never an evaluation set, ids not in the corpus."""
+    out: list[Document] = []
+    for file in files:
+        for doc in read_documents(file):
+            if doc.meta.get("set") in EVALUATION_ONLY_SETS or doc.meta.get("source") != "authored":
+                raise SystemExit(f"{file}: {doc.id} is not authored training text; it must not be trained on")
+            if doc.id in taken:
+                raise SystemExit(f"{file}: document id {doc.id!r} is already in the corpus")
+            taken.add(doc.id)
+            out.append(doc)
+    return out
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("settings", nargs="*")
@@ -74,17 +91,21 @@ def main() -> None:
     parser.add_argument("--out", type=Path, default=Path("eval/issues/selection.jsonl"))
     parser.add_argument("--data-note", default=None,
                         help="recorded with each row when the training data differ from the earlier rows'")
+    parser.add_argument("--extra-train", type=Path, action="append", default=[],
+                        help="authored documents (JSON Lines) trained on beside the train split, in the "
+                             "cross-validation folds too: a batch measured before it joins the corpus")
     args = parser.parse_args()
     if args.table:
         print(markdown_table([json.loads(line) for line in args.out.read_text("utf-8").splitlines() if line.strip()]))
         return
     docs = load_corpus(CORPUS)
     splits = load_splits(CORPUS)
-    train, dev = select(docs, splits["train"]), select(docs, splits["dev"])
+    extra = extra_documents(args.extra_train, {d.id for d in docs})
+    train, dev = select(docs, splits["train"]) + extra, select(docs, splits["dev"])
     shift = read_split(CORPUS, "shift").documents
     probe = read_data_file(PROBE).documents
     probe2 = read_data_file(PROBE2_DEV).documents
-    tuning = [d for d in docs if d.id not in set(splits["test"])]
+    tuning = [d for d in docs if d.id not in set(splits["test"])] + extra
     for argument in args.settings:
         backend, _, raw = argument.partition(":")
         settings = json.loads(raw or "{}")
