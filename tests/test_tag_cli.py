@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 
 import pytest
@@ -82,7 +83,7 @@ def test_summary_counts_what_the_output_holds(tmp_path: Path, report_paths: list
     records = records_of(out)
     lines = result.stderr.splitlines()
     assert lines[0] == "tagging 5 of 5 input(s) with jixiao-rules-test 0"
-    assert any(line.startswith("tagged 5/5 documents, 0 failed, ") and "chars/s" in line for line in lines)
+    assert any(line.startswith("done 5/5 input(s), ") and "chars/s" in line for line in lines)
     assert f"{out}: 5 document(s) (5 tagged now, 0 kept), 0 failed" in lines
     spans = {label: sum(s["label"] == label for r in records for s in r["spans"]) for label in LABELS}
     assert "spans: " + " · ".join(f"{k} {v:,}" for k, v in spans.items()) in lines
@@ -210,3 +211,57 @@ def test_a_reader_that_closes_stderr_early_does_not_stop_the_run(tmp_path: Path,
     assert process.wait(timeout=300) == 0
     assert first.startswith("tagging".encode())
     assert len(out.read_text("utf-8").splitlines()) == len(report_paths)
+
+
+def test_a_file_name_that_is_not_utf8_is_tagged_and_the_run_goes_on(tmp_path: Path, rules_model: Path) -> None:
+    """Names unpacked from a Windows archive are often GBK bytes: the file is tagged, its source is
+    written with JSON escapes that read back as a path that opens, and a failure line naming such a
+    file (or one with a line break) stays one line."""
+    folder = tmp_path / "in"
+    folder.mkdir()
+    gbk = os.fsdecode(folder).encode() + b"/" + "报告".encode("gbk") + b".txt"
+    with open(gbk, "w", encoding="utf-8") as handle:
+        handle.write("资金500万元。")
+    (folder / "ok.txt").write_text("资金300万元，执行率90%。", "utf-8")
+    (folder / "bad\nname.txt").write_text("", "utf-8")
+    out = tmp_path / "x.jsonl"
+    result = run(str(folder), "-o", str(out), "--model", str(rules_model))
+    assert result.exit_code == 2  # some inputs could not be tagged
+    records = records_of(out)
+    assert sorted(r["spans"][0]["text"] for r in records) == ["300万元", "500万元"]
+    odd = next(r for r in records if r["spans"][0]["text"] == "500万元")
+    assert Path(odd["source"]).read_text("utf-8") == "资金500万元。"
+    assert "\\u" in out.read_text("utf-8")  # the name is escaped, the file stays UTF-8
+    assert f"{folder}/bad\\nname.txt: empty file" in result.stderr.splitlines()
+    errors = [json.loads(line) for line in (tmp_path / "x.jsonl.errors.jsonl").read_text("utf-8").splitlines()]
+    assert [e["file"] for e in errors] == [str(folder / "bad\nname.txt")]
+
+
+def test_resume_finds_the_same_files_however_the_folder_is_named(tmp_path: Path, report_paths: list[Path],
+                                                                 rules_model: Path,
+                                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    folder = tmp_path / "big"
+    folder.mkdir()
+    for path in report_paths[:3]:
+        (folder / path.name).write_bytes(path.read_bytes())
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    monkeypatch.chdir(tmp_path)
+    assert run("big", "-o", "out.jsonl", "--model", str(rules_model)).exit_code == 0
+    before = (tmp_path / "out.jsonl").read_bytes()
+    for spelling, where in (("./big", tmp_path), (str(folder), tmp_path), ("../big", elsewhere), (str(folder), Path("/"))):
+        monkeypatch.chdir(where)
+        result = run(spelling, "-o", str(tmp_path / "out.jsonl"), "--resume", "--model", str(rules_model))
+        assert result.exit_code == 0, result.output
+        assert f"{tmp_path / 'out.jsonl'}: 3 document(s) (0 tagged now, 3 kept), 0 failed" in result.stderr
+    assert (tmp_path / "out.jsonl").read_bytes() == before
+
+
+def test_resume_refuses_records_read_another_way(tmp_path: Path, report_paths: list[Path], rules_model: Path) -> None:
+    out = tmp_path / "out.jsonl"
+    assert run(str(report_paths[0]), "-o", str(out), "--model", str(rules_model)).exit_code == 0
+    result = run(str(report_paths[0]), "-o", str(out), "--resume", "--keep-line-breaks", "--model", str(rules_model))
+    assert result.exit_code != 0
+    assert "the earlier run read its files another way (join_lines True then, False now)" in result.stderr
+    same = run(str(report_paths[0]), "-o", str(out), "--resume", "--model", str(rules_model))
+    assert same.exit_code == 0 and "(0 tagged now, 1 kept)" in same.stderr

@@ -33,7 +33,7 @@ from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures import wait
 from concurrent.futures.process import BrokenProcessPool
 from contextlib import contextmanager
-from dataclasses import dataclass, replace
+from dataclasses import asdict, dataclass, replace
 from functools import lru_cache, partial
 from itertools import islice
 from pathlib import Path
@@ -710,15 +710,18 @@ def tag_to_file(paths: Sequence[str | Path] | Inputs, output: str | Path, *, mod
     active, executor = max(1, min(workers, len(inputs))), None
     try:
         if resume:
-            _check_model(layout, journal, identity)
+            _check_resume(layout, journal, identity, reading)
         if active > 1:  # the workers start while this process loads its model
             executor = start_workers(ref, pool_size(active, _timed_here()), load_settings())
         tagger = _load(model, verify=False)  # checked by model_identity; this process tags with any number of workers
         try:
             with _sigterm_as_interrupt():
-                todo = _prepare(journal, layout, inputs, identity, resume, summary)
+                todo, kept_paths = _prepare(journal, layout, inputs, identity, resume, summary, reading)
+                here = os.getcwd()
                 write_manifest(layout.journal_manifest, identity, fmt, inputs.root,
-                               [{"source": p, "id": i} for p, i in zip(inputs.paths, inputs.ids)])
+                               [{"source": p, "id": i} for p, i in zip(inputs.paths, inputs.ids)],
+                               reading_record(reading),
+                               {**kept_paths, **{p: _resolved(here, p) for p in inputs.paths}})
                 outcomes = _outcomes(tagger, ref, todo, active, reading, info, executor)
                 _run(journal, _problems(inputs) + [outcomes], summary, reporter or Silent())
                 journal.sync()
@@ -758,32 +761,45 @@ def _problems(inputs: Inputs) -> list[Iterator[Outcome]]:
 
 
 def _prepare(journal: Journal, layout: Layout, inputs: Inputs, identity: dict[str, str | None], resume: bool,
-             summary: Summary) -> list[tuple[str, str | None]]:
-    """Keep what an earlier run of the same model finished for the same inputs (on resume) and
-    list the inputs still to tag.
+             summary: Summary, reading: Reading = Reading()
+             ) -> tuple[list[tuple[str, str | None]], dict[str, str]]:
+    """Keep what an earlier run of the same model finished for the same inputs (on resume); the
+    inputs still to tag, and the file each kept record's ``source`` names (for the manifest).
 
-    A kept record stands for exactly one input: same path, same id, same content (sha256). The
-    records of files no longer among the inputs are dropped, and those of files that changed
-    (or whose id changed, because the inputs now have another root) are dropped and tagged again,
-    so the output holds exactly the inputs of this run. Records of another model are never
-    kept: resuming with one is refused, before anything is changed.
+    A kept record stands for exactly one input: the same file (its path resolved from the folder
+    run was started in, or as the earlier manifest records it, so ``big``, ``./big`` and
+    ``/abs/big`` name the same files wherever the run starts), the same
+    id, the same content (sha256). The records of files no longer among the inputs are dropped, and
+    those of files that changed (or whose id changed, because the inputs now have another root) are
+    dropped and tagged again, so the output holds exactly the inputs of this run. Records of
+    another model, or read with other options, are never kept: resuming with one is refused, before
+    anything is changed.
     """
     jobs: list[tuple[str, str | None]] = list(zip(inputs.paths, inputs.ids))
     if not resume:
         journal.clear()
         summary.todo = len(jobs) + len(inputs.problems)
-        return jobs
-    _check_model(layout, journal, identity)
-    wanted = {(path, doc_id): source_sha256(path) for path, doc_id in jobs}
-    sources = set(inputs.paths)
+        return jobs, {}
+    _check_resume(layout, journal, identity, reading)
+    earlier = _earlier_manifest(layout, journal) or {}
+    then = earlier.get("cwd") if isinstance(earlier.get("cwd"), str) else os.getcwd()
+    known = earlier.get("paths") if isinstance(earlier.get("paths"), dict) else {}
+    here = os.getcwd()
+    kept_paths: dict[str, str] = {}
+    wanted = {(_resolved(here, path), doc_id): (path, doc_id, source_sha256(path)) for path, doc_id in jobs}
+    sources = {_resolved(here, path) for path in inputs.paths}
     matched: set[tuple[str, str | None]] = set()
 
     def keep(record: dict[str, Any]) -> bool:
-        key = (record.get("source"), record.get("id"))
-        if key in wanted and key not in matched and wanted[key] is not None and wanted[key] == record_sha256(record):
-            matched.add(key)  # type: ignore[arg-type]
+        source = record.get("source")
+        resolved = (known.get(source) or _resolved(then, source)) if isinstance(source, str) else None
+        key = (resolved, record.get("id"))
+        if key in wanted and wanted[key][:2] not in matched and wanted[key][2] is not None \
+                and wanted[key][2] == record_sha256(record):
+            matched.add(wanted[key][:2])
+            kept_paths[source] = resolved  # type: ignore[index]
             return True
-        if record.get("source") in sources:
+        if resolved in sources:
             summary.retagged += 1
         else:
             summary.dropped += 1
@@ -793,20 +809,50 @@ def _prepare(journal: Journal, layout: Layout, inputs: Inputs, identity: dict[st
         summary.kept.add(record_stats(record))
     todo = [job for job in jobs if job not in matched]
     summary.todo = len(todo) + len(inputs.problems)
-    return todo
+    return todo, kept_paths
 
 
-def _check_model(layout: Layout, journal: Journal, identity: dict[str, str | None]) -> None:
-    """Refuse to resume from records another model made: the manifest of the journal (or of the
-    completed output) names the model; without one, the records' own names are compared."""
+def _resolved(base: str, path: str) -> str:
+    """``path`` as an absolute, normalised path, relative ones taken from the folder ``base``."""
+    return os.path.normpath(os.path.join(base, path))
+
+
+def reading_record(reading: Reading) -> dict[str, Any]:
+    """The reading options a manifest records; ``READING_KEYS`` are the ones a record's text depends on."""
+    return asdict(reading)
+
+
+# reading options that change what a record holds (the limits only decide whether a file fails)
+READING_KEYS = ("encoding_errors", "join_lines")
+
+
+def _earlier_manifest(layout: Layout, journal: Journal) -> dict[str, Any] | None:
+    """The manifest of the records a resume starts from: the journal's, when it holds records, or
+    the completed output's."""
+    has_lines = journal.path.exists() and journal.path.stat().st_size > 0
+    return read_manifest(layout.journal_manifest if has_lines else layout.manifest)
+
+
+def _check_resume(layout: Layout, journal: Journal, identity: dict[str, str | None], reading: Reading) -> None:
+    """Refuse to resume from records another model made, or that files read another way made
+    (``--keep-line-breaks``, ``--encoding-errors``): the manifest of the journal (or of the
+    completed output) names both; without one, the records' own model names are compared."""
     has_lines = journal.path.stat().st_size > 0
-    manifest = read_manifest(layout.journal_manifest if has_lines else layout.manifest)
+    manifest = _earlier_manifest(layout, journal)
     if manifest is not None:
         earlier = manifest.get("model") or {}
         if _key(earlier) != _key(identity):
             raise ResumeRefused(f"{layout.output}: the earlier run used {_describe(earlier)}, this run uses "
                                 f"{_describe(identity)}; resuming would mix their results: run without --resume to "
                                 "tag everything with this model, or pass --model for the earlier one")
+        then, now = manifest.get("reading"), reading_record(reading)
+        if isinstance(then, dict):
+            differ = [k for k in READING_KEYS if k in then and then[k] != now[k]]
+            if differ:
+                described = ", ".join(f"{k} {then[k]!r} then, {now[k]!r} now" for k in differ)
+                raise ResumeRefused(f"{layout.output}: the earlier run read its files another way ({described}); "
+                                    "resuming would mix their results: run with the same reading options, or "
+                                    "without --resume to tag everything again")
         return
     source = journal.path if has_lines else layout.published_records
     if not source.is_file():

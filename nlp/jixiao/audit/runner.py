@@ -13,7 +13,7 @@ from jixiao.audit.prose_checks import prose_findings
 from jixiao.audit.restatement import restatement_findings
 from jixiao.audit.statements import paragraphs
 from jixiao.audit.table_checks import table_findings
-from jixiao.document.jsonl import JSONL_SUFFIXES, FormatError, document_from_dict, iter_raw
+from jixiao.document.jsonl import JSONL_SUFFIXES, FormatError, document_from_dict, iter_raw, json_text
 from jixiao.document.model import Document
 from jixiao.quantities.rules import RuleExtractor
 from jixiao.tables.budget import budget_tables
@@ -64,7 +64,7 @@ def audit_files(paths: Iterable[str], output: Path) -> AuditSummary:
 
     summary = AuditSummary()
     findings = _audit_each(paths, RuleExtractor(), summary)
-    write_lines(output, (json.dumps(f.as_dict(), ensure_ascii=False) for f in findings))
+    write_lines(output, (json_text(f.as_dict()) for f in findings))
     return summary
 
 

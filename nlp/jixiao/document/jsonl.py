@@ -220,16 +220,22 @@ def read_documents(path: str | Path) -> list[Document]:
 
 
 def dumps_document(doc: Document, **extra: Any) -> str:
-    """One JSON line. A text holding lone surrogates (possible in a Python string, never in a
-    decoded file) is written with JSON escapes, which read back as the same string: UTF-8 cannot
-    encode them."""
+    """One JSON line (see ``json_text``)."""
     data = document_to_dict(doc)
     data.update(extra)
-    line = json.dumps(data, ensure_ascii=False)
+    return json_text(data)
+
+
+def json_text(value: Any) -> str:
+    """``value`` as JSON with non-ASCII kept as is, so that files stay readable; a value holding
+    lone surrogates (a file name that is not UTF-8, as read from the file system; a string passed to
+    the API) is written with JSON escapes instead, which read back as the same string: UTF-8 cannot
+    encode them, and the path they name still opens."""
+    line = json.dumps(value, ensure_ascii=False)
     try:
         line.encode("utf-8")
     except UnicodeEncodeError:
-        return json.dumps(data, ensure_ascii=True)
+        return json.dumps(value, ensure_ascii=True)
     return line
 
 

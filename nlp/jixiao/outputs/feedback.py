@@ -8,6 +8,7 @@ the failures, which a user must see. The end summary counts the whole output, ke
 from __future__ import annotations
 
 import time
+import unicodedata
 from typing import Any
 
 from rich.console import Console
@@ -48,7 +49,7 @@ class Quiet:
     def advance(self, summary: Summary) -> None: ...
 
     def failure(self, source: str, reason: str) -> None:
-        self.console.print(f"{source}: {reason}", markup=False, highlight=False, soft_wrap=True)
+        self.console.print(failure_line(source, reason), markup=False, highlight=False, soft_wrap=True)
 
     def stop(self, summary: Summary) -> None: ...
 
@@ -71,8 +72,9 @@ class PlainLines(Quiet):
 
     def _line(self, summary: Summary) -> None:
         self.last = time.perf_counter()
+        failed = f" ({summary.done - summary.failed} tagged, {summary.failed} failed)" if summary.failed else ""
         self.console.print(
-            f"tagged {summary.done}/{summary.todo} documents, {summary.failed} failed, "
+            f"done {summary.done}/{summary.todo} input(s){failed}, "
             f"{rate_text(summary.tagged.characters, summary.elapsed())}, ETA {clock(eta_seconds(summary))}",
             markup=False, highlight=False, soft_wrap=True)
 
@@ -106,12 +108,27 @@ class ProgressBar(Quiet):
 
     def failure(self, source: str, reason: str) -> None:
         target = self.progress.console if self.progress is not None else self.console
-        target.print(f"{source}: {reason}", markup=False, highlight=False, soft_wrap=True)
+        target.print(failure_line(source, reason), markup=False, highlight=False, soft_wrap=True)
 
     def stop(self, summary: Summary) -> None:
         if self.progress is not None:
             self.progress.stop()
             self.progress = None
+
+
+def failure_line(source: str, reason: str) -> str:
+    """The one line a failure gets: a file name holding a line break or a byte that is not UTF-8
+    (a GBK name unpacked from an archive) is shown escaped, so that it stays one line."""
+    return f"{printable(source)}: {printable(reason)}"
+
+
+def printable(text: str) -> str:
+    """``text`` with control characters and undecodable bytes escaped (``\\n``, ``\\xb1``)."""
+    if text.isprintable():
+        return text
+    raw = text.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+    return "".join(ch.encode("unicode_escape").decode("ascii") if unicodedata.category(ch) in ("Cc", "Zl", "Zp") else ch
+                   for ch in raw)
 
 
 def reporter_for(console: Console, quiet: bool, interval: float) -> Quiet:

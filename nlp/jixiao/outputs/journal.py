@@ -31,6 +31,7 @@ from pathlib import Path
 from typing import Any, BinaryIO
 
 from jixiao.atomic import replace_folder, write_text
+from jixiao.document.jsonl import json_text
 from jixiao.outputs.records import error_line
 
 DOCUMENTS_FILE = "documents.jsonl"
@@ -261,10 +262,17 @@ class ErrorsFile:
 MANIFEST_KIND = "jixiao tag run"
 
 
-def write_manifest(path: Path, model: dict[str, Any], fmt: str, root: str, inputs: list[dict[str, str]]) -> None:
-    """Record what a run's records are made from (atomically, so a crash leaves the old one whole)."""
-    manifest = {"kind": MANIFEST_KIND, "model": model, "format": fmt, "root": root, "inputs": inputs}
-    write_text(path, json.dumps(manifest, ensure_ascii=False) + "\n")
+def write_manifest(path: Path, model: dict[str, Any], fmt: str, root: str, inputs: list[dict[str, str]],
+                   reading: dict[str, Any] | None = None, paths: dict[str, str] | None = None) -> None:
+    """Record what a run's records are made from (atomically, so a crash leaves the old one whole):
+    the model, the inputs as named, the folder they were named from (``cwd``) and the file every
+    record's ``source`` names (``paths``: kept records keep the spelling of the run that made them),
+    so that a resume from elsewhere, or naming the same folder another way, finds the same files;
+    and how files were read (``reading``: options that change a record's text)."""
+    manifest = {"kind": MANIFEST_KIND, "model": model, "format": fmt, "root": root, "cwd": os.getcwd(),
+                "inputs": inputs, **({"reading": reading} if reading is not None else {}),
+                **({"paths": paths} if paths is not None else {})}
+    write_text(path, json_text(manifest) + "\n")
 
 
 def read_manifest(path: Path) -> dict[str, Any] | None:

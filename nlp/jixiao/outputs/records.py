@@ -13,7 +13,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
-from jixiao.document.jsonl import document_to_dict, sentence_to_dict, span_to_dict, table_to_dict
+from jixiao.document.jsonl import document_to_dict, json_text, sentence_to_dict, span_to_dict, table_to_dict
 from jixiao.document.model import Document
 
 # Spans or sentences serialised per JSON call when a record is built piece by piece.
@@ -30,7 +30,7 @@ def output_record(doc: Document, source: str, model: dict[str, str]) -> dict[str
 
 def record_line(record: dict[str, Any]) -> str:
     """One JSON line (no newline); non-ASCII kept as is so the file stays readable."""
-    return json.dumps(record, ensure_ascii=False)
+    return json_text(record)
 
 
 def output_line(doc: Document, source: str, model: dict[str, str]) -> str:
@@ -59,7 +59,7 @@ def iter_record_chunks(doc: Document, source: str, model: dict[str, str]) -> Ite
 
 def _record_pieces(doc: Document, source: str, model: dict[str, str]) -> Iterator[str]:
     """The pieces of ``json.dumps(output_record(...), ensure_ascii=False)``, in its key order."""
-    yield f'{{"id": {_dump(doc.id)}, "text": {_dump(doc.text)}, "meta": {_dump(doc.meta)}, "spans": ['
+    yield f'{{"id": {json_text(doc.id)}, "text": {json_text(doc.text)}, "meta": {json_text(doc.meta)}, "spans": ['
     yield from _items(span_to_dict(s, doc.text) for s in doc.spans)
     yield '], "sentences": ['
     yield from _items(sentence_to_dict(s) for s in doc.sentences)
@@ -68,7 +68,7 @@ def _record_pieces(doc: Document, source: str, model: dict[str, str]) -> Iterato
         yield ', "tables": ['
         yield from _items(table_to_dict(t) for t in doc.tables)
         yield "]"
-    yield f', "source": {_dump(source)}, "model": {_dump(model)}'
+    yield f', "source": {json_text(source)}, "model": {_dump(model)}'
     yield "}" if doc.tables else ', "tables": []}'
 
 
@@ -95,7 +95,7 @@ def document_stats(doc: Document) -> RecordStats:
 
 
 def error_line(source: str, reason: str) -> str:
-    return json.dumps({"file": source, "reason": reason}, ensure_ascii=False)
+    return json_text({"file": source, "reason": reason})
 
 
 def record_sha256(record: dict[str, Any]) -> str | None:
