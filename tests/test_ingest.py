@@ -172,10 +172,15 @@ def test_pdf_text_layer(tmp_path: Path) -> None:
     ("name", "data", "reason"),
     [
         ("empty.txt", b"", "empty file"),
-        ("blank.txt", b"  \n\n ", "empty file"),
+        ("blank.txt", b"  \n\n ", "no text in the file (only white space)"),
         ("nul.txt", b"abc\x00\x01\x02def", "binary file"),
-        ("fake.docx", b"not a zip at all", "truncated or damaged .docx"),
-        ("fake.pdf", b"hello", "truncated or damaged .pdf"),
+        ("fake.docx", b"\x89\x00\xff\xfe not a zip at all", "truncated or damaged .docx"),
+        ("fake.pdf", b"\x00\x01hello", "truncated or damaged .pdf"),
+        ("page.txt", b"<!DOCTYPE html>\n<html><body><p>\xe8\xb5\x84\xe9\x87\x91500\xe4\xb8\x87\xe5\x85\x83</p></body></html>",
+         "an HTML page named .txt, not a report's text: save the page as text (.txt) first"),
+        ("page.doc", b"\xef\xbb\xbf<!-- saved -->\n<html lang=zh><head><meta charset=gbk></head></html>",
+         "an HTML page named .doc"),
+        ("nodoc.docx", "zip-without-document", "a ZIP archive without word/document.xml"),
         ("zip.docx", None, "not a Word document"),
         ("trunc.docx", "truncated-docx", "not a readable .docx"),
         ("scan.pdf", "image-pdf", "no text layer"),
@@ -196,6 +201,12 @@ def test_bad_input_gives_one_clear_reason(name: str, data, reason: str) -> None:
 def _bad_bytes(kind):  # type: ignore[no-untyped-def]
     if isinstance(kind, bytes):
         return kind
+    if kind == "zip-without-document":
+        buffer = BytesIO()
+        with zipfile.ZipFile(buffer, "w") as archive:
+            archive.writestr("[Content_Types].xml", "<Types/>")
+            archive.writestr("word/styles.xml", "<styles/>")
+        return buffer.getvalue()
     if kind is None:
         buffer = BytesIO()
         with zipfile.ZipFile(buffer, "w") as archive:
@@ -253,3 +264,17 @@ def test_other_office_formats_and_empty_files_are_named_as_such(tmp_path: Path) 
         with pytest.raises(IngestError) as caught:
             read_file(path)
         assert caught.value.reason == reason
+
+
+@pytest.mark.parametrize("name", ["plain.doc", "plain.docx", "plain.pdf"])
+def test_text_given_a_word_or_pdf_name_is_read_as_text(name: str) -> None:
+    """Web sites serve text as .doc; a text file is read as what it is, whatever its name."""
+    doc = read_bytes("资金500万元，执行率90%。".encode("gb18030"), name)
+    assert doc.meta["format"] == "txt" and doc.text == "资金500万元，执行率90%。"
+
+
+def test_a_size_limit_below_one_mb_is_not_shown_as_zero(tmp_path: Path) -> None:
+    from jixiao.ingest.limits import megabytes
+
+    assert (megabytes(0.001), megabytes(0.82), megabytes(200.0)) == ("0.001 MB", "0.82 MB", "200 MB")
+

@@ -42,7 +42,7 @@ def test_bad_files_are_listed_and_the_rest_go_on(tmp_path: Path, report_paths: l
     (inputs / "a.txt").write_text("预算487万，执行率为98.16%。", encoding="utf-8")
     (inputs / "b.txt").write_bytes(b"")
     (inputs / "c.pdf").write_bytes(b"%PDF-1.4 broken")
-    (inputs / "d.docx").write_bytes(b"garbage")
+    (inputs / "d.docx").write_bytes(b"\x00garbage")  # not a zip, and not text either
     out = tmp_path / "t.jsonl"
     result = run(str(inputs), "-o", str(out))
     assert result.exit_code == 2

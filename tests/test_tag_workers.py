@@ -158,7 +158,7 @@ def test_progress_bar_on_a_terminal(tmp_path: Path, report_paths: list[Path], ru
 
 def test_quiet_prints_only_failures(tmp_path: Path, report_paths: list[Path], rules_model: Path) -> None:
     stream = io.StringIO()
-    (tmp_path / "bad.docx").write_bytes(b"not a zip")
+    (tmp_path / "bad.docx").write_bytes(b"\x00not a zip")
     tag_to_file([str(report_paths[0]), str(tmp_path / "bad.docx")], tmp_path / "q.jsonl", model=rules_model,
                 reporter=Quiet(Console(file=stream)))
     assert stream.getvalue().splitlines() == [f"{tmp_path / 'bad.docx'}: truncated or damaged .docx (its header is missing)"]

@@ -94,7 +94,7 @@ def _lenient(data: bytes, path: str) -> Decoded | None:
 
 def _strict(data: bytes, path: str, detect: bool = True) -> tuple[str, str]:
     if not data.strip():
-        raise IngestError(path, "empty file")
+        raise IngestError(path, "no text in the file (only white space)")
     for bom, encoding in _BOMS:
         if data.startswith(bom):
             try:

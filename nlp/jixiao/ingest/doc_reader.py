@@ -23,7 +23,9 @@ def find_soffice() -> str | None:
 def convert_doc_to_docx(data: bytes, path: str, timeout: float = TIMEOUT_SECONDS) -> bytes:
     soffice = find_soffice()
     if soffice is None:
-        kind = "an RTF document" if data.startswith(b"{\\rtf") else "legacy .doc"
+        suffix = Path(path).suffix.lower()
+        kind = ("an RTF document" if data.startswith(b"{\\rtf")
+                else "a .wps (WPS Office) document" if suffix == ".wps" else "legacy .doc")
         raise IngestError(path, f"{kind} needs LibreOffice: install it (apt-get install libreoffice-writer) or save as .docx")
     with tempfile.TemporaryDirectory(prefix="jixiao-doc-") as tmp:
         work = Path(tmp)

@@ -51,6 +51,12 @@ def read_docx(data: bytes, path: str) -> Extracted:
     from docx import Document as open_docx
 
     try:
+        with zipfile.ZipFile(BytesIO(data)) as archive:
+            if "word/document.xml" not in archive.namelist():
+                raise IngestError(path, "not a readable .docx (a ZIP archive without word/document.xml)")
+    except (zipfile.BadZipFile, ValueError, OSError) as exc:
+        raise IngestError(path, f"not a readable .docx (truncated or damaged: {exc})") from exc
+    try:
         document = open_docx(BytesIO(data))
     except (zipfile.BadZipFile, KeyError, ValueError) as exc:
         raise IngestError(path, f"not a readable .docx (truncated or damaged: {exc})") from exc

@@ -45,6 +45,12 @@ class Limits:
 DEFAULT_LIMITS = Limits()
 
 
+def megabytes(value: float) -> str:
+    """A size in MB as a limit message shows it: whole MB from 10 up, else two significant digits
+    (a limit of 0.001 MB is not "0 MB")."""
+    return f"{value:,.0f} MB" if value >= 10 else f"{value:.2g} MB"
+
+
 def check_docx(data: bytes, path: str, limits: Limits) -> None:
     """Refuse a .docx whose members decompress to more than the limits, or whose XML nests too deep.
 
@@ -59,12 +65,12 @@ def check_docx(data: bytes, path: str, limits: Limits) -> None:
         xml = [info for info in members if _is_xml(archive, info)]
         xml_total = sum(info.file_size for info in xml)
         if limits.docx_xml_mb is not None and xml_total > limits.docx_xml_mb * MB:
-            raise IngestError(path, f"holds {xml_total / MB:,.0f} MB of XML, over the limit of "
-                                    f"{limits.docx_xml_mb:,.0f} MB (--max-docx-xml-mb); a zip bomb?")
+            raise IngestError(path, f"holds {megabytes(xml_total / MB)} of XML, over the limit of "
+                                    f"{megabytes(limits.docx_xml_mb)} (--max-docx-xml-mb); a zip bomb?")
         total = sum(info.file_size for info in members)
         if limits.docx_unzipped_mb is not None and total > limits.docx_unzipped_mb * MB:
-            raise IngestError(path, f"decompresses to {total / MB:,.0f} MB, over the limit of "
-                                    f"{limits.docx_unzipped_mb:,.0f} MB (--max-docx-unzipped-mb); a zip bomb?")
+            raise IngestError(path, f"decompresses to {megabytes(total / MB)}, over the limit of "
+                                    f"{megabytes(limits.docx_unzipped_mb)} (--max-docx-unzipped-mb); a zip bomb?")
         if limits.xml_depth is not None:
             for info in xml:
                 with archive.open(info) as member:

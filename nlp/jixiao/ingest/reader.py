@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import re
 from dataclasses import replace
 from pathlib import Path
 
@@ -70,9 +71,46 @@ def sniff_format(data: bytes, path: str) -> str:
         return "doc"
     if data.startswith(b"{\\rtf"):
         return "doc"
+    if _html_page(data):
+        # web sites serve pages as .doc (Word opens them) and people save them as .txt: the markup,
+        # scripts and entities would be read as report text
+        raise IngestError(path, f"an HTML page{f' named {suffix}' if suffix else ''}, not a report's text: "
+                                "save the page as text (.txt) first")
     if suffix in (".docx", ".pdf", ".doc"):
+        if _plain_text(data):
+            return "txt"  # a text file given a Word or PDF name: read as what it is
         raise IngestError(path, f"truncated or damaged {suffix} (its header is missing)")
     return "txt"
+
+
+_HTML_START = re.compile(rb"\s*(?:<!--.*?-->\s*)*<(?:!doctype\s+html|html[\s>]|head[\s>]|meta\s|body[\s>])", re.I | re.S)
+
+
+def _html_page(data: bytes) -> bool:
+    """Whether a file's bytes start as a web page (after a BOM, white space and comments), in any
+    ASCII-compatible encoding or UTF-16."""
+    head = data[:4096]
+    if head.startswith((b"\xff\xfe", b"\xfe\xff")):
+        try:
+            head = head.decode("utf-16").encode("utf-8", "ignore")
+        except UnicodeDecodeError:
+            return False
+    return _HTML_START.match(head.removeprefix(b"\xef\xbb\xbf")) is not None
+
+
+def _plain_text(data: bytes) -> bool:
+    """Whether bytes read as text in UTF-8 or GB18030 (no NUL, strict decoding of the start)."""
+    head = data[:65536]
+    if b"\x00" in head:
+        return False
+    for encoding in ("utf-8", "gb18030"):
+        try:
+            head.decode(encoding)
+            return True
+        except UnicodeDecodeError as exc:
+            if exc.start >= len(head) - 4:  # a character cut by the 64 KB window
+                return True
+    return False
 
 
 def extract(data: bytes, path: str, limits: Limits = DEFAULT_LIMITS, encoding_errors: str = "strict") -> Extracted:
