@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import importlib.metadata
 import json
 import subprocess
 import sys
@@ -156,3 +157,12 @@ def test_a_tagged_document_read_back_from_json_lines_is_the_same(tmp_path: Path,
     write_documents(tmp_path / "t.jsonl", docs)
     assert read_documents(tmp_path / "t.jsonl") == docs
     assert any(s.kind_score not in (None, 1.0) for doc in docs for s in doc.sentences)
+
+
+def test_the_tagger_shows_itself_briefly_and_refuses_what_is_not_text(tagger: Tagger) -> None:
+    assert repr(tagger) == "Tagger(jixiao-default 0.1.0: quantities='rules', classifier='linear')"
+    with pytest.raises(TypeError, match="not NoneType"):
+        tagger.tag_text(None)  # type: ignore[arg-type]
+    with pytest.raises(TypeError, match="decode the bytes first"):
+        tagger.tag_text("资金".encode())  # type: ignore[arg-type]
+    assert jixiao.__version__ == importlib.metadata.version("jixiao")

@@ -362,3 +362,17 @@ def test_show_draws_the_table_with_values_and_findings(docx_table: tuple[Documen
     flagged = table.split('class="num flag"')[1].split("</td>")[0]
     assert 'id="f-0"' in flagged and "99.28%" in flagged and "row_rate" in flagged
     assert '<td class="num flag"' not in render_html(doc, audit_document(doc))
+
+
+@pytest.mark.parametrize(("context", "caption"), [
+    (["二、存在的问题"], None),
+    (["三、意见和建议"], None),
+    (["表1 项目资金情况", "二、存在的问题"], "表1 项目资金情况"),
+    (["一、项目基本情况"], "一、项目基本情况"),
+    (["项目资金使用情况", "单位：万元"], "项目资金使用情况"),
+])
+def test_a_heading_that_opens_the_problems_or_recommendations_is_no_caption(context: list[str],
+                                                                            caption: str | None) -> None:
+    from jixiao.tables.records import caption_of
+
+    assert caption_of(context) == caption

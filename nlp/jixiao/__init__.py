@@ -9,6 +9,7 @@ The Python API, the same operations as the ``jixiao tag`` command::
     for result in jixiao.tag_files(paths, workers=2):   # streaming, in input order
         ...                                   # result.document, or result.error
     summary = jixiao.tag_to_file(paths, "out/tagged.jsonl", workers=2, resume=True)
+    jixiao.__version__                        # the installed package's version
 
 The names are imported on first use, so ``import jixiao`` stays cheap (a CLI that prints its help,
 or a worker process that sets its thread limits before NumPy loads, must not pay for models).
@@ -26,6 +27,13 @@ _HOMES = (("load", "jixiao.loading"), ("tag_files", "jixiao.runner"), ("tag_to_f
 
 
 def __getattr__(name: str) -> Any:
+    if name == "__version__":
+        from importlib.metadata import PackageNotFoundError, version
+
+        try:
+            return version("jixiao")
+        except PackageNotFoundError:  # a source tree on sys.path without an install
+            return "0+unknown"
     for attr, module in _HOMES:
         if attr == name:
             return getattr(import_module(module), name)

@@ -98,6 +98,9 @@ class Tagger:
         ``.txt`` report (``find_text_tables``), so the audit checks them as it does for files; a
         file read by ``tag_file`` is also cleaned (invisible characters, Word bookmarks) and its
         hard-wrapped lines joined, which ``tag_text`` leaves to the caller."""
+        if not isinstance(text, str):
+            raise TypeError(f"tag_text takes the text as a str, not {type(text).__name__}"
+                            + (" (decode the bytes first, or use tag_file)" if isinstance(text, (bytes, bytearray)) else ""))
         return self.tag_document(Document(id=doc_id, text=text, tables=tuple(find_text_tables(text))))
 
     def tag_file(self, path: str | Path) -> Document:
@@ -115,3 +118,10 @@ class Tagger:
     @property
     def model_info(self) -> dict[str, str]:
         return {"name": self.model_name, "version": self.model_version}
+
+    def __repr__(self) -> str:
+        # the parts hold the whole grammar and keyword lists: a REPL shows what the tagger is
+        parts = ", ".join(f"{role}={getattr(part, 'name', type(part).__name__)!r}"
+                          for role, part in (("quantities", self.quantities), ("classifier", self.classifier))
+                          if part is not None)
+        return f"Tagger({self.model_name} {self.model_version}: {parts})"

@@ -16,6 +16,16 @@ import os
 
 
 def main() -> None:
+    try:
+        _main()
+    except KeyboardInterrupt:  # Ctrl-C before a command has taken over its handling (while loading)
+        import sys
+
+        print("interrupted", file=sys.stderr)
+        raise SystemExit(130) from None
+
+
+def _main() -> None:
     from jixiao.settings import runtime_settings
 
     workers = runtime_settings().get("workers", {})

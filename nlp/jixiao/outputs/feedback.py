@@ -178,5 +178,7 @@ def print_summary(console: Console, summary: Summary) -> None:
 
 def interrupted_line(summary: Summary, why: str = "interrupted") -> str:
     kept = summary.kept.documents + summary.tagged.documents
-    return (f"{why}: {kept} document(s) are kept in {summary.journal}; "
-            "run the same command with --resume to tag the rest")
+    if not kept:
+        return f"{why} before any document was tagged: nothing is kept"
+    rest = "to tag the rest" if summary.done < summary.todo else "to write the output"
+    return f"{why}: {kept} document(s) are kept in {summary.journal}; run the same command with --resume {rest}"

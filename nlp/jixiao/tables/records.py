@@ -32,6 +32,7 @@ from dataclasses import replace
 from decimal import Decimal
 
 from jixiao.document.model import Document, Table, TableCell, TableColumn, TableHeader
+from jixiao.document.sections import heading_kind, heading_level
 from jixiao.tables import columns as col
 from jixiao.tables.columns import Column, make_column
 from jixiao.tables.figures import amount_cell, rate_cell
@@ -89,10 +90,17 @@ def caption_of(context: Sequence[str]) -> str | None:
         if _TITLE.match(line):
             return line
     for line in reversed(context):
-        # a line that ends as a sentence does (「建议加强预算编制。」) is prose, not a caption
-        if len(line) <= _TITLE_MAX and not _UNIT_LINE.fullmatch(line) and not line.endswith(_SENTENCE_ENDS):
+        # a line that ends as a sentence does (「建议加强预算编制。」) is prose, not a caption; a heading
+        # that opens the report's problems or recommendations (「二、存在的问题」) titles a part
+        if (len(line) <= _TITLE_MAX and not _UNIT_LINE.fullmatch(line) and not line.endswith(_SENTENCE_ENDS)
+                and not _opens_a_part(line)):
             return line
     return None
+
+
+def _opens_a_part(line: str) -> bool:
+    """Whether a line is a heading of the problems, recommendations or experience of a report."""
+    return heading_level(line) is not None and heading_kind(line) in ("problem", "recommendation", "experience")
 
 
 def type_table(table: Table, context: Sequence[str] = ()) -> Table:
