@@ -667,6 +667,8 @@ class Reporter(Protocol):
 
 
 class Silent:
+    """A reporter that shows nothing (the API's default)."""
+
     def start(self, summary: Summary) -> None: ...
 
     def advance(self, summary: Summary) -> None: ...

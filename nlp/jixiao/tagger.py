@@ -38,6 +38,9 @@ class TagResult:
 
 @dataclass
 class Tagger:
+    """A loaded model: its quantity extractor and sentence classifier (``jixiao.load()``), and the
+    tagging path every command, the evaluation and the training share."""
+
     quantities: QuantityExtractor | None
     classifier: SentenceClassifier | None = None
     model_name: str = "jixiao"

@@ -42,6 +42,7 @@ def decimal_str(value: Decimal) -> str:
 
 
 def span_from_dict(raw: dict[str, Any]) -> Span:
+    """A span from its JSON form (``span_to_dict``): values are read as Decimal, never float."""
     return Span(
         start=int(raw["start"]),
         end=int(raw["end"]),
@@ -56,6 +57,8 @@ def span_from_dict(raw: dict[str, Any]) -> Span:
 
 
 def span_to_dict(span: Span, text: str | None = None) -> dict[str, Any]:
+    """A span's JSON form: offsets, label, the covered ``text`` when the document text is given,
+    value and value_max as plain decimal strings, and unit, op, approx and score when set."""
     out: dict[str, Any] = {"start": span.start, "end": span.end, "label": span.label}
     if text is not None:
         out["text"] = text[span.start : span.end]
@@ -75,6 +78,7 @@ def span_to_dict(span: Span, text: str | None = None) -> dict[str, Any]:
 
 
 def sentence_from_dict(raw: dict[str, Any]) -> Sentence:
+    """A sentence from its JSON form (``sentence_to_dict``); kind and categories may be absent."""
     return Sentence(
         start=int(raw["start"]),
         end=int(raw["end"]),
@@ -87,6 +91,7 @@ def sentence_from_dict(raw: dict[str, Any]) -> Sentence:
 
 
 def sentence_to_dict(sentence: Sentence) -> dict[str, Any]:
+    """A sentence's JSON form: offsets, and kind, categories, scores (4 decimals) and section when set."""
     out: dict[str, Any] = {"start": sentence.start, "end": sentence.end}
     if sentence.kind is not None:
         out["kind"] = sentence.kind
@@ -172,6 +177,8 @@ def _int(value: Any) -> int | None:
 
 
 def document_from_dict(raw: dict[str, Any]) -> Document:
+    """A document from one parsed JSON line (a corpus document or a ``jixiao tag`` record); raises
+    FormatError without ``id`` or ``text``. Fields a record adds (``source``, ``model``) are not kept."""
     if not isinstance(raw, dict) or "id" not in raw or "text" not in raw:
         raise FormatError("a document needs 'id' and 'text'")
     return Document(
@@ -185,6 +192,8 @@ def document_from_dict(raw: dict[str, Any]) -> Document:
 
 
 def document_to_dict(doc: Document, *, span_text: bool = True, tables: bool = True) -> dict[str, Any]:
+    """A document's JSON form (the corpus format of SCHEME): id, text, meta, spans (with their
+    text unless ``span_text`` is false), sentences, and tables when there are any and ``tables``."""
     out: dict[str, Any] = {"id": doc.id, "text": doc.text, "meta": doc.meta}
     out["spans"] = [span_to_dict(s, doc.text if span_text else None) for s in doc.spans]
     out["sentences"] = [sentence_to_dict(s) for s in doc.sentences]
@@ -210,6 +219,8 @@ def iter_raw(path: str | Path) -> Iterator[tuple[int, dict[str, Any]]]:
 
 
 def read_documents(path: str | Path) -> list[Document]:
+    """Every document of a JSON Lines file (corpus or ``jixiao tag`` output), in file order;
+    raises FormatError naming the file and line of the first that is not one."""
     docs = []
     for number, raw in iter_raw(path):
         try:

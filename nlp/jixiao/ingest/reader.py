@@ -53,6 +53,8 @@ UNSUPPORTED_HINTS: dict[str, str] = {
 
 
 def sniff_format(data: bytes, path: str) -> str:
+    """The format of a file's bytes (``txt``, ``docx``, ``pdf`` or ``doc``) by their content, not
+    the name; raises IngestError with the reason for a file that is none of them."""
     suffix = Path(path).suffix.lower()
     if suffix in UNSUPPORTED_SUFFIXES:
         raise IngestError(path, f"a {suffix} file, not a supported format (.txt, .docx, .pdf, .doc)"

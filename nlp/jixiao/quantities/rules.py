@@ -12,6 +12,8 @@ from jixiao.quantities.normalize import normalize
 
 @dataclass
 class RuleExtractor:
+    """The quantity grammar alone (``quantities.yaml``): candidates, filters, values; no learned part."""
+
     grammar: Grammar = field(default_factory=load_grammar)
     name: str = "rules"
 
