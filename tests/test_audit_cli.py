@@ -61,7 +61,7 @@ def test_fail_on_findings_exits_zero_without_findings(app: typer.Typer, tmp_path
 
 def test_unreadable_input_exits_two(app: typer.Typer, tmp_path: Path) -> None:
     broken = tmp_path / "broken.docx"
-    broken.write_bytes(b"not a word file")
+    broken.write_bytes(b"\x00not a word file")  # binary: a text file with this name is read as text
     output = tmp_path / "findings.jsonl"
     result = CliRunner().invoke(app, ["audit", str(broken), str(RAW / "004_9c0c283e71ff0a84.txt"), "-o", str(output)])
     assert result.exit_code == 2
@@ -101,7 +101,7 @@ def test_an_unreadable_input_wins_over_findings_in_the_exit_code(app: typer.Type
     """With --fail-on-findings, an input left out exits 2, not 3: a CI run sees that the findings
     cover only the other inputs."""
     broken = tmp_path / "broken.pdf"
-    broken.write_bytes(b"not a pdf")
+    broken.write_bytes(b"\x00not a pdf")
     output = tmp_path / "findings.jsonl"
     result = CliRunner().invoke(app, ["audit", str(broken), str(RAW / "001_f25cf90dc0a01762.txt"), "-o", str(output),
                                       "--fail-on-findings"])

@@ -283,7 +283,7 @@ def test_show_a_tagged_jsonl_by_id(tmp_path: Path, no_audit: None) -> None:
 
 @pytest.mark.parametrize(
     ("name", "content", "reason"),
-    [("missing.txt", None, "no such file"), ("broken.pdf", b"not a pdf", "damaged"),
+    [("missing.txt", None, "no such file"), ("broken.pdf", b"\x00not a pdf", "damaged"),
      ("bad.jsonl", b"{not json\n", "not JSON"), ("empty.jsonl", b"\n", "no documents"),
      ("errors.jsonl", json.dumps({"file": "a", "reason": "b"}).encode() + b"\n", "needs 'id'")],
 )
