@@ -180,7 +180,12 @@ def test_pdf_text_layer(tmp_path: Path) -> None:
          "an HTML page named .txt, not a report's text: save the page as text (.txt) first"),
         ("page.doc", b"\xef\xbb\xbf<!-- saved -->\n<html lang=zh><head><meta charset=gbk></head></html>",
          "an HTML page named .doc"),
-        ("nodoc.docx", "zip-without-document", "a ZIP archive without word/document.xml"),
+        ("nodoc.docx", "zip-without-document", "a ZIP archive without a Word document part"),
+        ("saved.doc", b"MIME-Version: 1.0\nContent-Type: multipart/related; boundary=x\n", "a web archive (MHT) named .doc"),
+        ("wordml.doc", b'<?xml version="1.0"?>\n<?mso-application progid="Word.Document"?>\n<w:wordDocument/>',
+         "a Word XML document (WordML) named .doc"),
+        ("xhtml.doc", b'<?xml version="1.0" encoding="utf-8"?>\n<!DOCTYPE html>\n<html></html>', "an HTML page named .doc"),
+        ("short.docx", b"\x89\xff", "truncated or damaged .docx"),
         ("zip.docx", None, "not a Word document"),
         ("trunc.docx", "truncated-docx", "not a readable .docx"),
         ("scan.pdf", "image-pdf", "no text layer"),
@@ -266,15 +271,41 @@ def test_other_office_formats_and_empty_files_are_named_as_such(tmp_path: Path) 
         assert caught.value.reason == reason
 
 
-@pytest.mark.parametrize("name", ["plain.doc", "plain.docx", "plain.pdf"])
-def test_text_given_a_word_or_pdf_name_is_read_as_text(name: str) -> None:
+@pytest.mark.parametrize(("name", "encoding"), [("plain.doc", "gb18030"), ("plain.docx", "utf-8"),
+                                                ("plain.pdf", "gb18030"), ("wide.doc", "utf-16")])
+def test_text_given_a_word_or_pdf_name_is_read_as_text(name: str, encoding: str) -> None:
     """Web sites serve text as .doc; a text file is read as what it is, whatever its name."""
-    doc = read_bytes("资金500万元，执行率90%。".encode("gb18030"), name)
+    doc = read_bytes("资金500万元，执行率90%。".encode(encoding), name)
     assert doc.meta["format"] == "txt" and doc.text == "资金500万元，执行率90%。"
+
+
+def test_report_text_that_starts_with_a_bracket_is_no_web_page() -> None:
+    doc = read_bytes("<100万元的项目共12个。".encode("utf-8"), "r.txt")
+    assert doc.text == "<100万元的项目共12个。"
+
+
+def test_a_docx_whose_main_part_has_another_name_is_read(tmp_path: Path) -> None:
+    """Word Online names the main part word/document2.xml; the package's relationships find it."""
+    import docx
+
+    buffer = BytesIO()
+    document = docx.Document()
+    document.add_paragraph("资金500万元。")
+    document.save(buffer)
+    renamed = BytesIO()
+    with zipfile.ZipFile(BytesIO(buffer.getvalue())) as source, zipfile.ZipFile(renamed, "w") as target:
+        for info in source.infolist():
+            data = source.read(info.filename)
+            name = "word/document2.xml" if info.filename == "word/document.xml" else info.filename
+            if info.filename in ("[Content_Types].xml", "_rels/.rels"):
+                data = data.replace(b"/word/document.xml", b"/word/document2.xml").replace(b"word/document.xml", b"word/document2.xml")
+            target.writestr(name, data)
+    assert read_bytes(renamed.getvalue(), "online.docx").text.startswith("资金500万元。")
 
 
 def test_a_size_limit_below_one_mb_is_not_shown_as_zero(tmp_path: Path) -> None:
     from jixiao.ingest.limits import megabytes
 
-    assert (megabytes(0.001), megabytes(0.82), megabytes(200.0)) == ("0.001 MB", "0.82 MB", "200 MB")
+    assert (megabytes(0.001), megabytes(0.82), megabytes(200.0), megabytes(5e-5)) == (
+        "0.001 MB", "0.82 MB", "200 MB", "0.00005 MB")
 

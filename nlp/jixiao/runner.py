@@ -718,7 +718,7 @@ def tag_to_file(paths: Sequence[str | Path] | Inputs, output: str | Path, *, mod
         tagger = _load(model, verify=False)  # checked by model_identity; this process tags with any number of workers
         try:
             with _sigterm_as_interrupt():
-                todo, kept_paths = _prepare(journal, layout, inputs, identity, resume, summary, reading)
+                todo, kept_paths = _prepare(journal, layout, inputs, resume, summary)
                 here = os.getcwd()
                 write_manifest(layout.journal_manifest, identity, fmt, inputs.root,
                                [{"source": p, "id": i} for p, i in zip(inputs.paths, inputs.ids)],
@@ -762,28 +762,26 @@ def _problems(inputs: Inputs) -> list[Iterator[Outcome]]:
     return [iter([Outcome(path, error=reason) for path, reason in inputs.problems])]
 
 
-def _prepare(journal: Journal, layout: Layout, inputs: Inputs, identity: dict[str, str | None], resume: bool,
-             summary: Summary, reading: Reading = Reading()
+def _prepare(journal: Journal, layout: Layout, inputs: Inputs, resume: bool, summary: Summary
              ) -> tuple[list[tuple[str, str | None]], dict[str, str]]:
     """Keep what an earlier run of the same model finished for the same inputs (on resume); the
     inputs still to tag, and the file each kept record's ``source`` names (for the manifest).
 
-    A kept record stands for exactly one input: the same file (its path resolved from the folder
-    run was started in, or as the earlier manifest records it, so ``big``, ``./big`` and
-    ``/abs/big`` name the same files wherever the run starts), the same
-    id, the same content (sha256). The records of files no longer among the inputs are dropped, and
-    those of files that changed (or whose id changed, because the inputs now have another root) are
-    dropped and tagged again, so the output holds exactly the inputs of this run. Records of
-    another model, or read with other options, are never kept: resuming with one is refused, before
-    anything is changed.
+    A kept record stands for exactly one input: the same file (its path as the earlier manifest
+    records it, or resolved from the folder that run was started in, so ``big``, ``./big`` and
+    ``/abs/big`` name the same files wherever the run starts), the same id, the same content
+    (sha256). The records of files no longer among the inputs are dropped, and those of files that
+    changed (or whose id changed, because the inputs now have another root) are dropped and tagged
+    again, so the output holds exactly the inputs of this run. Records of another model, or read
+    with other options, are never kept: ``tag_to_file`` refuses such a resume (``_check_resume``)
+    before anything is changed.
     """
     jobs: list[tuple[str, str | None]] = list(zip(inputs.paths, inputs.ids))
     if not resume:
         journal.clear()
         summary.todo = len(jobs) + len(inputs.problems)
         return jobs, {}
-    _check_resume(layout, journal, identity, reading)
-    earlier = _earlier_manifest(layout, journal) or {}
+    earlier = _earlier_manifest(layout, journal) or {}  # tag_to_file has checked it (_check_resume)
     then = earlier.get("cwd") if isinstance(earlier.get("cwd"), str) else os.getcwd()
     known = earlier.get("paths") if isinstance(earlier.get("paths"), dict) else {}
     here = os.getcwd()
@@ -849,7 +847,10 @@ def _check_resume(layout: Layout, journal: Journal, identity: dict[str, str | No
                                 "tag everything with this model, or pass --model for the earlier one")
         then, now = manifest.get("reading"), reading_record(reading)
         if isinstance(then, dict):
-            differ = [k for k in READING_KEYS if k in then and then[k] != now[k]]
+            # strict then replace reads every kept record the same (a file with bad bytes failed
+            # under strict, as its error advises): only the other way round would mix readings
+            differ = [k for k in READING_KEYS if k in then and then[k] != now[k]
+                      and not (k == "encoding_errors" and then[k] == "strict")]
             if differ:
                 described = ", ".join(f"{k} {then[k]!r} then, {now[k]!r} now" for k in differ)
                 raise ResumeRefused(f"{layout.output}: the earlier run read its files another way ({described}); "

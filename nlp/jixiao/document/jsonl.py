@@ -8,6 +8,7 @@ sentences, while ``categories`` stays a plain list of keys in both gold and pred
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterable, Iterator
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
@@ -238,16 +239,17 @@ def dumps_document(doc: Document, **extra: Any) -> str:
 
 
 def json_text(value: Any) -> str:
-    """``value`` as JSON with non-ASCII kept as is, so that files stay readable; a value holding
-    lone surrogates (a file name that is not UTF-8, as read from the file system; a string passed to
-    the API) is written with JSON escapes instead, which read back as the same string: UTF-8 cannot
-    encode them, and the path they name still opens."""
+    """``value`` as JSON with non-ASCII kept as is, so that files stay readable; lone surrogates (a
+    file name that is not UTF-8, as read from the file system; a string passed to the API) are
+    written as JSON escapes, which read back as the same string: UTF-8 cannot encode them, and the
+    path they name still opens."""
     line = json.dumps(value, ensure_ascii=False)
-    try:
-        line.encode("utf-8")
-    except UnicodeEncodeError:
-        return json.dumps(value, ensure_ascii=True)
-    return line
+    if _SURROGATE.search(line) is None:
+        return line
+    return _SURROGATE.sub(lambda m: f"\\u{ord(m.group()):04x}", line)
+
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 def write_documents(path: str | Path, docs: Iterable[Document]) -> None:

@@ -20,6 +20,7 @@ what python-docx's ``Run.text`` gives, so ordinary documents read exactly as bef
 
 from __future__ import annotations
 
+import re
 import zipfile
 from io import BytesIO
 from typing import Any, Iterator
@@ -51,16 +52,12 @@ def read_docx(data: bytes, path: str) -> Extracted:
     from docx import Document as open_docx
 
     try:
-        with zipfile.ZipFile(BytesIO(data)) as archive:
-            if "word/document.xml" not in archive.namelist():
-                raise IngestError(path, "not a readable .docx (a ZIP archive without word/document.xml)")
-    except (zipfile.BadZipFile, ValueError, OSError) as exc:
-        raise IngestError(path, f"not a readable .docx (truncated or damaged: {exc})") from exc
-    try:
         document = open_docx(BytesIO(data))
     except (zipfile.BadZipFile, KeyError, ValueError) as exc:
         raise IngestError(path, f"not a readable .docx (truncated or damaged: {exc})") from exc
     except Exception as exc:  # python-docx raises a variety of lxml/opc errors on damaged files
+        if not _has_document_part(data):
+            raise IngestError(path, "not a readable .docx (a ZIP archive without a Word document part)") from exc
         raise IngestError(path, f"not a readable .docx ({type(exc).__name__}: {exc})") from exc
     builder = TextBuilder()
     tables: list[Table] = []
@@ -72,6 +69,16 @@ def read_docx(data: bytes, path: str) -> Extracted:
         else:
             tables.append(_render_table(block, builder))
     return Extracted(builder.text(), "docx", tables=tuple(tables))
+
+
+def _has_document_part(data: bytes) -> bool:
+    """Whether a ZIP holds a Word main document part (word/document.xml, or document2.xml as Word
+    Online names it): the reason given when python-docx cannot open one that lacks it."""
+    try:
+        with zipfile.ZipFile(BytesIO(data)) as archive:
+            return any(re.fullmatch(r"word/document\d*\.xml", name) for name in archive.namelist())
+    except (zipfile.BadZipFile, ValueError, OSError):
+        return False
 
 
 def _children(element: Any, wanted: set[str]) -> Iterator[Any]:

@@ -48,7 +48,9 @@ DEFAULT_LIMITS = Limits()
 def megabytes(value: float) -> str:
     """A size in MB as a limit message shows it: whole MB from 10 up, else two significant digits
     (a limit of 0.001 MB is not "0 MB")."""
-    return f"{value:,.0f} MB" if value >= 10 else f"{value:.2g} MB"
+    if value >= 10:
+        return f"{value:,.0f} MB"
+    return f"{float(f'{value:.2g}'):f}".rstrip("0").rstrip(".") + " MB"
 
 
 def check_docx(data: bytes, path: str, limits: Limits) -> None:

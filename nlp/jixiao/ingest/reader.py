@@ -73,11 +73,15 @@ def sniff_format(data: bytes, path: str) -> str:
         return "doc"
     if data.startswith(b"{\\rtf"):
         return "doc"
+    named = f" named {suffix}" if suffix else ""
+    if _MHT_START.match(data[:512]):
+        raise IngestError(path, f"a web archive (MHT){named}, not a report's text: save the page as text (.txt) first")
+    if _WORDML.search(data[:1024]):
+        raise IngestError(path, f"a Word XML document (WordML){named}: save it as .docx in Word or WPS first")
     if _html_page(data):
         # web sites serve pages as .doc (Word opens them) and people save them as .txt: the markup,
         # scripts and entities would be read as report text
-        raise IngestError(path, f"an HTML page{f' named {suffix}' if suffix else ''}, not a report's text: "
-                                "save the page as text (.txt) first")
+        raise IngestError(path, f"an HTML page{named}, not a report's text: save the page as text (.txt) first")
     if suffix in (".docx", ".pdf", ".doc"):
         if _plain_text(data):
             return "txt"  # a text file given a Word or PDF name: read as what it is
@@ -85,7 +89,10 @@ def sniff_format(data: bytes, path: str) -> str:
     return "txt"
 
 
-_HTML_START = re.compile(rb"\s*(?:<!--.*?-->\s*)*<(?:!doctype\s+html|html[\s>]|head[\s>]|meta\s|body[\s>])", re.I | re.S)
+_HTML_START = re.compile(rb"\s*(?:<\?xml[^>]*\?>\s*)?(?:<!--.*?-->\s*)*"
+                         rb"<(?:!doctype\s+html|html[\s>]|head[\s>]|meta\s|body[\s>])", re.I | re.S)
+_MHT_START = re.compile(rb"(?:\xef\xbb\xbf)?\s*(?:From:|Subject:|Date:|MIME-Version:)", re.I)
+_WORDML = re.compile(rb"<\?mso-application\s+progid=\"Word\.Document\"", re.I)
 
 
 def _html_page(data: bytes) -> bool:
@@ -101,18 +108,22 @@ def _html_page(data: bytes) -> bool:
 
 
 def _plain_text(data: bytes) -> bool:
-    """Whether bytes read as text in UTF-8 or GB18030 (no NUL, strict decoding of the start)."""
+    """Whether bytes read as text: UTF-16 after its byte-order mark, or UTF-8 or GB18030 without a
+    NUL byte (strict decoding of the first 64 KB)."""
     head = data[:65536]
-    if b"\x00" in head:
-        return False
-    for encoding in ("utf-8", "gb18030"):
-        try:
-            head.decode(encoding)
-            return True
-        except UnicodeDecodeError as exc:
-            if exc.start >= len(head) - 4:  # a character cut by the 64 KB window
-                return True
-    return False
+    cut = len(data) > len(head)  # a character may be cut by the window's end
+    for bom, encoding in ((b"\xff\xfe", "utf-16-le"), (b"\xfe\xff", "utf-16-be")):
+        if head.startswith(bom):
+            return _decodes(head[2 : len(head) - len(head) % 2], encoding, cut)
+    return b"\x00" not in head and any(_decodes(head, encoding, cut) for encoding in ("utf-8", "gb18030"))
+
+
+def _decodes(data: bytes, encoding: str, cut: bool) -> bool:
+    try:
+        data.decode(encoding)
+        return True
+    except UnicodeDecodeError as exc:
+        return cut and exc.start >= len(data) - 4
 
 
 def extract(data: bytes, path: str, limits: Limits = DEFAULT_LIMITS, encoding_errors: str = "strict") -> Extracted:

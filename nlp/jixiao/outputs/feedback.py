@@ -126,7 +126,10 @@ def printable(text: str) -> str:
     """``text`` with control characters and undecodable bytes escaped (``\\n``, ``\\xb1``)."""
     if text.isprintable():
         return text
-    raw = text.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+    try:
+        raw = text.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+    except UnicodeEncodeError:  # a surrogate that no byte was decoded into (from the API)
+        raw = text.encode("utf-8", "backslashreplace").decode("utf-8")
     return "".join(ch.encode("unicode_escape").decode("ascii") if unicodedata.category(ch) in ("Cc", "Zl", "Zp") else ch
                    for ch in raw)
 

@@ -59,7 +59,8 @@ def iter_record_chunks(doc: Document, source: str, model: dict[str, str]) -> Ite
 
 def _record_pieces(doc: Document, source: str, model: dict[str, str]) -> Iterator[str]:
     """The pieces of ``json.dumps(output_record(...), ensure_ascii=False)``, in its key order."""
-    yield f'{{"id": {json_text(doc.id)}, "text": {json_text(doc.text)}, "meta": {json_text(doc.meta)}, "spans": ['
+    # the text is decoded from a file (no lone surrogates); names and paths may hold them
+    yield f'{{"id": {json_text(doc.id)}, "text": {_dump(doc.text)}, "meta": {json_text(doc.meta)}, "spans": ['
     yield from _items(span_to_dict(s, doc.text) for s in doc.spans)
     yield '], "sentences": ['
     yield from _items(sentence_to_dict(s) for s in doc.sentences)

@@ -85,8 +85,10 @@ def filter_flags(text: str, c: Candidate, grammar: Grammar) -> list[str]:
         flags.append("not_after")
     elif grammar.code_after and before.endswith(grammar.code_after) and _code_shaped(text, c, grammar):
         flags.append("not_after")
-    elif grammar.code_before is not None and grammar.code_before.search(text_before(text, c.start, 12)):
+    elif grammar.code_before is not None and _code_before(text, c.start, grammar.code_before):
         flags.append("not_after")  # K10+200: a chainage
+    elif grammar.code_letter is not None and _letter_code(text, c, grammar.code_letter):
+        flags.append("not_after")  # N95口罩
     if _grade(text, c, grammar):
         flags.append("grade")
     if _rank(text, c, grammar):
@@ -134,6 +136,20 @@ def _grade(text: str, c: Candidate, grammar: Grammar) -> bool:
     return grammar.grade_before.search(text_before(text, c.start, 6)) is not None
 
 
+def _code_before(text: str, start: int, pattern: re.Pattern[str]) -> bool:
+    """Whether the text right before ``start`` (spaces skipped, twelve characters at most) ends as a
+    code does; ``^`` in the pattern means the start of the text, not of the window."""
+    end = space_before(text, start)
+    return pattern.search(text, max(0, end - 12), end) is not None
+
+
+def _letter_code(text: str, c: Candidate, letter: re.Pattern[str]) -> bool:
+    """A count or measure whose digits touch a single Latin letter (N95口罩, A4纸, G20)."""
+    if c.label not in ("COUNT", "MEASURE") or c.start == 0 or not letter.fullmatch(text[c.start - 1]):
+        return False
+    return c.start < 2 or not letter.fullmatch(text[c.start - 2])
+
+
 def _rank(text: str, c: Candidate, grammar: Grammar) -> bool:
     """A 位 or 名 after 排名前, 列全市后 is a rank (列全市后三位, 排名前10名), not a count."""
     if grammar.rank_before is None or c.label != "COUNT" or c.unit not in grammar.rank_classifiers:
@@ -142,12 +158,19 @@ def _rank(text: str, c: Candidate, grammar: Grammar) -> bool:
 
 
 def _list_decimal(text: str, c: Candidate, grammar: Grammar) -> bool:
-    """A decimal count alone at the start of a line (「4.3个项目未按期完工」): a list number and a count,
-    which the candidate starting after the point reads (a count of 4.3 items is no count)."""
-    if grammar.list_decimal is None or c.label != "COUNT" or c.multiplier:
+    """A decimal count at the start of a line that goes on as prose (「4.3个项目未按期完工」): a list
+    number and a count, which the candidate starting after the point reads (a count of 4.3 items is
+    no count); a table cell alone on its line (「1.5个」) stays a decimal."""
+    if (grammar.list_decimal is None or c.label != "COUNT" or c.multiplier
+            or grammar.list_decimal.fullmatch(c.number) is None or not _CJK.match(text, c.end)):
         return False
-    line_start = text.rfind("\n", 0, c.start) + 1
-    return (text[line_start : c.start].strip() == "" and grammar.list_decimal.fullmatch(c.number) is not None)
+    at = c.start  # only the line's indent is walked back over (a line may be very long)
+    while at > 0 and text[at - 1] in HORIZONTAL_SPACE:
+        at -= 1
+    return at == 0 or text[at - 1] == "\n"
+
+
+_CJK = re.compile("[\u4e00-\u9fff]")
 
 
 def _row_number(text: str, c: Candidate, grammar: Grammar) -> bool:

@@ -111,6 +111,8 @@ class Grammar:
     # A number right after one of these words is a code (电话010-87654321) when it has ``code_digits``
     # digits or more or a dash inside; a short count after them (卫星电话12部) stays a count.
     code_after: tuple[str, ...] = ()
+    # A count or measure right against one Latin letter (N95口罩, A4纸) is a code, not a quantity.
+    code_letter: re.Pattern[str] | None = None
     code_digits: int = 5
     # A classifier that counts only in the clause of one of its cue words (视频监控3,600路).
     cued_classifiers: dict[str, tuple[str, ...]] = field(default_factory=dict)
@@ -236,6 +238,8 @@ def _optional_keys(data: dict[str, Any]) -> dict[str, Any]:
         out["rank_classifiers"] = tuple(filters.get("rank_classifiers", ()))
     if "list_decimal" in filters:
         out["list_decimal"] = re.compile(filters["list_decimal"])
+    if "code_letter" in filters:
+        out["code_letter"] = re.compile(filters["code_letter"])
     if "code_after" in filters:
         out["code_after"] = _unique_longest_first(filters["code_after"])
         out["code_digits"] = int(filters.get("code_digits", 5))

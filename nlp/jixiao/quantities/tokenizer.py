@@ -23,8 +23,17 @@ _TOKEN = re.compile(
     r"|\S"
 )
 
-# a decimal alone at the start of a line may be a list number and a count: split so that either reads
+# a decimal at the start of a line may be a list number and a count (the grammar's list_decimal
+# filter decides): split it so that either reading falls on token boundaries
 _LIST_DECIMAL = re.compile(r"([0-9０-９]{1,2})([.．])([0-9０-９]+)")
+
+
+def _line_start(text: str, at: int) -> bool:
+    """Whether only spaces or tabs stand between ``at`` and the start of its line (walking back over
+    the indent only: a line may be very long)."""
+    while at > 0 and text[at - 1] in " \t\u3000\u00a0":
+        at -= 1
+    return at == 0 or text[at - 1] == "\n"
 
 
 def char_digit_words(text: str) -> tuple[list[str], list[bool]]:
@@ -36,7 +45,7 @@ def char_digit_words(text: str) -> tuple[list[str], list[bool]]:
         if m.start() > position:
             _add_space(text[position : m.start()], words, spaces)
         listed = _LIST_DECIMAL.fullmatch(m.group())
-        if listed and not text[text.rfind("\n", 0, m.start()) + 1 : m.start()].strip():
+        if listed and _line_start(text, m.start()):
             # 「4.3个项目未按期完工」 at a line start: item 4 and a count of 3 (the grammar's list_decimal)
             words.extend((listed.group(1), listed.group(2)))
             spaces.extend((False, False))
