@@ -32,9 +32,8 @@ from jixiao.evaluation.run import predict
 from jixiao.evaluation.score import score_documents
 from jixiao.issues.backends import get_backend
 from jixiao.tagger import Tagger
-from jixiao.document.jsonl import read_documents
 from jixiao.document.model import Document
-from jixiao.training.data import EVALUATION_ONLY_SETS, load_corpus, load_splits, select
+from jixiao.training.data import TrainingDataError, data_hash, load_corpus, load_splits, select, trainable_documents
 
 CORPUS = Path("corpus")
 PROBE = Path("eval/issues/probe/documents.jsonl")
@@ -69,18 +68,14 @@ def markdown_table(rows: list[dict]) -> str:  # type: ignore[type-arg]
     return "\n".join(lines)
 
 
-def extra_documents(files: list[Path], taken: set[str]) -> list[Document]:
-    """The documents of ``files``: authored text only, never an evaluation set, ids not in the corpus."""
-    out: list[Document] = []
-    for file in files:
-        for doc in read_documents(file):
-            if doc.meta.get("set") in EVALUATION_ONLY_SETS or doc.meta.get("source") != "authored":
-                raise SystemExit(f"{file}: {doc.id} is not authored training text; it must not be trained on")
-            if doc.id in taken:
-                raise SystemExit(f"{file}: document id {doc.id!r} is already in the corpus")
-            taken.add(doc.id)
-            out.append(doc)
-    return out
+def extra_documents(files: list[Path], corpus: list[Document]) -> list[Document]:
+    """The documents of ``files``, checked as the corpus is (``trainable_documents``), authored
+    text only, with ids not in the corpus."""
+    where = {d.id: CORPUS for d in corpus}
+    try:
+        return [doc for file in files for doc in trainable_documents(file, where, authored_only=True)]
+    except TrainingDataError as exc:
+        raise SystemExit(str(exc)) from None
 
 
 def main() -> None:
@@ -100,7 +95,7 @@ def main() -> None:
         return
     docs = load_corpus(CORPUS)
     splits = load_splits(CORPUS)
-    extra = extra_documents(args.extra_train, {d.id for d in docs})
+    extra = extra_documents(args.extra_train, docs)
     train, dev = select(docs, splits["train"]) + extra, select(docs, splits["dev"])
     shift = read_split(CORPUS, "shift").documents
     probe = read_data_file(PROBE).documents
@@ -124,6 +119,8 @@ def main() -> None:
             row["cv4_blind"] = figures(crossval_issues(tuning, [backend], {backend: settings}, context="none")[backend])
         if args.data_note:
             row["data"] = args.data_note
+        if extra:
+            row["extra_train"] = {"files": [str(f) for f in args.extra_train], "hash": data_hash(extra)}
         row["seconds"] = round(time.perf_counter() - started)
         print(json.dumps(row, ensure_ascii=False), flush=True)
         args.out.parent.mkdir(parents=True, exist_ok=True)

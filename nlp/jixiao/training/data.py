@@ -36,15 +36,26 @@ def load_corpus(root: Path = CORPUS) -> list[Document]:
     docs = []
     where: dict[str, Path] = {}
     for file in files:
-        for doc in read_documents(file):
-            if doc.meta.get("set") in EVALUATION_ONLY_SETS:
-                raise TrainingDataError(f"{file}: {doc.id} belongs to the {doc.meta['set']} evaluation set; "
-                                        "it must not be trained on")
-            if doc.id in where:  # the splits name documents by id: both copies would be trained on
-                raise TrainingDataError(f"{file}: document id {doc.id!r} is also in {where[doc.id]}; "
-                                        "ids must be unique across the corpus")
-            where[doc.id] = file
-            docs.append(doc)
+        docs.extend(trainable_documents(file, where))
+    return docs
+
+
+def trainable_documents(file: Path, where: dict[str, Path], authored_only: bool = False) -> list[Document]:
+    """The documents of ``file``, refused (TrainingDataError) when one belongs to an evaluation set,
+    is not authored text (with ``authored_only``) or has an id already in ``where`` (the file each
+    id came from, filled in here): the checks every training path applies to what it reads."""
+    docs = []
+    for doc in read_documents(file):
+        if doc.meta.get("set") in EVALUATION_ONLY_SETS:
+            raise TrainingDataError(f"{file}: {doc.id} belongs to the {doc.meta['set']} evaluation set; "
+                                    "it must not be trained on")
+        if authored_only and doc.meta.get("source") != "authored":
+            raise TrainingDataError(f"{file}: {doc.id} is not authored training text (meta.source)")
+        if doc.id in where:  # the splits name documents by id: both copies would be trained on
+            raise TrainingDataError(f"{file}: document id {doc.id!r} is also in {where[doc.id]}; "
+                                    "ids must be unique across the corpus")
+        where[doc.id] = file
+        docs.append(doc)
     return docs
 
 
