@@ -33,9 +33,15 @@ def _main() -> None:
     for name in workers.get("thread_variables", ()):
         os.environ.setdefault(name, threads)
 
+    import sys
     import warnings
 
     warnings.showwarning = _one_line
+    # A run stopped by Ctrl-C or SIGTERM leaves at once (os._exit, so no stuck pool thread holds it),
+    # before its worker pool's queues are closed: multiprocessing's resource tracker, a process of
+    # its own that inherits the interpreter's -W options, then unlinks their semaphores and warns
+    # about them in a traceback-like block. The clean-up is the right one; the warning only alarms.
+    sys.warnoptions.append("ignore:resource_tracker:UserWarning")
     from jixiao.cli.main import main as run
 
     run()
