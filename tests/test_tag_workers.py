@@ -299,3 +299,22 @@ def test_result_of_gives_up_on_a_future_whose_worker_is_gone() -> None:
     with pytest.raises(BrokenProcessPool):
         result_of(never, poll=0.01, alive=lambda: calls.append(1) or len(calls) < 3)
     assert len(calls) == 3 and time.perf_counter() - started < 5
+
+
+def test_a_resume_starts_workers_only_for_what_is_left(tmp_path: Path, report_paths: list[Path],
+                                                       rules_model: Path) -> None:
+    folder = tmp_path / "in"
+    folder.mkdir()
+    paths = []
+    for path in report_paths:
+        paths.append(folder / path.name)
+        paths[-1].write_bytes(path.read_bytes())
+    out = tmp_path / "r.jsonl"
+    first = tag_to_file(paths, out, model=rules_model, workers=2)
+    assert first.workers == 2
+    again = tag_to_file(paths, out, model=rules_model, workers=2, resume=True)
+    assert (again.workers, again.kept.documents, again.retagged, again.dropped) == (1, len(paths), 0, 0)
+    assert not multiprocessing.active_children()
+    (folder / "extra.txt").write_text("资金500万元。", "utf-8")
+    more = tag_to_file([*paths, folder / "extra.txt"], out, model=rules_model, workers=2, resume=True)
+    assert (more.workers, more.kept.documents, more.tagged.documents) == (1, len(paths), 1)

@@ -713,12 +713,16 @@ def tag_to_file(paths: Sequence[str | Path] | Inputs, output: str | Path, *, mod
     try:
         if resume:
             _check_resume(layout, journal, identity, reading)
-        if active > 1:  # the workers start while this process loads its model
+        if active > 1 and not resume:  # the workers start while this process loads its model
             executor = start_workers(ref, pool_size(active, _timed_here()), load_settings())
         tagger = _load(model, verify=False)  # checked by model_identity; this process tags with any number of workers
         try:
             with _sigterm_as_interrupt():
                 todo, kept_paths = _prepare(journal, layout, inputs, resume, summary)
+                if resume:  # workers for what is left only: none when a run had finished
+                    active = summary.workers = max(1, min(active, len(todo)))
+                    if active > 1:
+                        executor = start_workers(ref, pool_size(active, _timed_here()), load_settings())
                 here = os.getcwd()
                 write_manifest(layout.journal_manifest, identity, fmt, inputs.root,
                                [{"source": p, "id": i} for p, i in zip(inputs.paths, inputs.ids)],
