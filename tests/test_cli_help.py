@@ -90,3 +90,19 @@ def test_a_step_without_a_count_reports_what_it_says_without_a_running_number() 
         bar.advance("epoch 1/15, loss 3.2")
     first = re.sub(r"^\[\d\d:\d\d:\d\d\] ", "", buffer.getvalue().splitlines()[0])
     assert first == "training on 466 documents: epoch 1/15, loss 3.2"
+
+
+def test_ctrl_c_while_the_command_loads_exits_130_in_one_line(monkeypatch: pytest.MonkeyPatch,
+                                                              capsys: pytest.CaptureFixture[str]) -> None:
+    """Before a command takes over Ctrl-C (while typer, rich and the model load) the entry point
+    turns it into exit code 130 and one line, not a traceback."""
+    from jixiao.cli import entry
+
+    def interrupted() -> None:
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(entry, "_main", interrupted)
+    with pytest.raises(SystemExit) as exit_info:
+        entry.main()
+    assert exit_info.value.code == 130
+    assert capsys.readouterr().err == "interrupted\n"
