@@ -282,6 +282,8 @@ def test_text_given_a_word_or_pdf_name_is_read_as_text(name: str, encoding: str)
 def test_report_text_that_starts_with_a_bracket_is_no_web_page() -> None:
     doc = read_bytes("<100万元的项目共12个。".encode("utf-8"), "r.txt")
     assert doc.text == "<100万元的项目共12个。"
+    mail = read_bytes("Date: 2024-05-01\nFrom: 县财政局\n资金500万元。".encode("utf-8"), "notice.txt")
+    assert mail.text.endswith("资金500万元。")  # header-like lines of a text are no web archive
 
 
 def test_a_docx_whose_main_part_has_another_name_is_read(tmp_path: Path) -> None:

@@ -74,7 +74,7 @@ def sniff_format(data: bytes, path: str) -> str:
     if data.startswith(b"{\\rtf"):
         return "doc"
     named = f" named {suffix}" if suffix else ""
-    if _MHT_START.match(data[:512]):
+    if _MHT.search(data[:2048]):
         raise IngestError(path, f"a web archive (MHT){named}, not a report's text: save the page as text (.txt) first")
     if _WORDML.search(data[:1024]):
         raise IngestError(path, f"a Word XML document (WordML){named}: save it as .docx in Word or WPS first")
@@ -91,7 +91,9 @@ def sniff_format(data: bytes, path: str) -> str:
 
 _HTML_START = re.compile(rb"\s*(?:<\?xml[^>]*\?>\s*)?(?:<!--.*?-->\s*)*"
                          rb"<(?:!doctype\s+html|html[\s>]|head[\s>]|meta\s|body[\s>])", re.I | re.S)
-_MHT_START = re.compile(rb"(?:\xef\xbb\xbf)?\s*(?:From:|Subject:|Date:|MIME-Version:)", re.I)
+# a saved web archive: MIME headers of a multipart/related message (a report that merely starts
+# with a "Date:" or "From:" line is text)
+_MHT = re.compile(rb"MIME-Version:\s*1\.0.{0,1024}?Content-Type:\s*multipart/related", re.I | re.S)
 _WORDML = re.compile(rb"<\?mso-application\s+progid=\"Word\.Document\"", re.I)
 
 
