@@ -166,3 +166,11 @@ def test_the_tagger_shows_itself_briefly_and_refuses_what_is_not_text(tagger: Ta
     with pytest.raises(TypeError, match="decode the bytes first"):
         tagger.tag_text("资金".encode())  # type: ignore[arg-type]
     assert jixiao.__version__ == importlib.metadata.version("jixiao")
+
+
+def test_tag_text_reads_the_unit_region_and_year_as_tag_file_does(tagger: Tagger, report_paths: list[Path]) -> None:
+    text = report_paths[0].read_text("utf-8")
+    meta = tagger.tag_text(text).meta
+    assert meta == {k: tagger.tag_file(report_paths[0]).meta[k] for k in ("unit", "region", "year")}
+    assert meta["year"] == 2021
+

@@ -16,6 +16,7 @@ from jixiao.document.model import Document, Span
 from jixiao.document.sections import sectioned_sentences
 from jixiao.document.sentences import chunk_bounds, split_offsets
 from jixiao.ingest.errors import IngestError
+from jixiao.ingest.meta import detect_meta
 from jixiao.ingest.reader import read_file
 from jixiao.ingest.text_tables import find_text_tables
 from jixiao.tables.records import typed_tables
@@ -98,13 +99,15 @@ class Tagger:
 
     def tag_text(self, text: str, doc_id: str = "text") -> Document:
         """Tag ``text`` as given: offsets index ``text`` itself. Its tables are found as in a
-        ``.txt`` report (``find_text_tables``), so the audit checks them as it does for files; a
-        file read by ``tag_file`` is also cleaned (invisible characters, Word bookmarks) and its
-        hard-wrapped lines joined, which ``tag_text`` leaves to the caller."""
+        ``.txt`` report (``find_text_tables``), so the audit checks them as it does for files, and
+        its unit, region and year are read into ``meta`` as for a file; a file read by ``tag_file``
+        is also cleaned (invisible characters, Word bookmarks) and its hard-wrapped lines joined,
+        which ``tag_text`` leaves to the caller."""
         if not isinstance(text, str):
             raise TypeError(f"tag_text takes the text as a str, not {type(text).__name__}"
                             + (" (decode the bytes first, or use tag_file)" if isinstance(text, (bytes, bytearray)) else ""))
-        return self.tag_document(Document(id=doc_id, text=text, tables=tuple(find_text_tables(text))))
+        return self.tag_document(Document(id=doc_id, text=text, meta=detect_meta(text),
+                                          tables=tuple(find_text_tables(text))))
 
     def tag_file(self, path: str | Path) -> Document:
         """Read and tag one file; raises IngestError for unreadable input."""
