@@ -24,6 +24,13 @@ def space_before(text: str, at: int) -> int:
     return at
 
 
+def starts_line(text: str, at: int) -> bool:
+    """Whether only spaces and tabs stand between ``at`` and the start of its line (only the indent
+    is walked back over: a line may be very long)."""
+    at = space_before(text, at)
+    return at == 0 or text[at - 1] == "\n"
+
+
 def text_before(text: str, start: int, width: int) -> str:
     """Up to ``width`` characters before ``start``, spaces and tabs right before it skipped."""
     end = space_before(text, start)
@@ -164,10 +171,7 @@ def _list_decimal(text: str, c: Candidate, grammar: Grammar) -> bool:
     if (grammar.list_decimal is None or c.label != "COUNT" or c.multiplier
             or grammar.list_decimal.fullmatch(c.number) is None or not _CJK.match(text, c.end)):
         return False
-    at = c.start  # only the line's indent is walked back over (a line may be very long)
-    while at > 0 and text[at - 1] in HORIZONTAL_SPACE:
-        at -= 1
-    return at == 0 or text[at - 1] == "\n"
+    return starts_line(text, c.start)
 
 
 _CJK = re.compile("[\u4e00-\u9fff]")
@@ -180,10 +184,7 @@ def _row_number(text: str, c: Candidate, grammar: Grammar) -> bool:
     方 of 方明)."""
     if grammar.row_number_gap is None:
         return False
-    start = space_before(text, c.start)  # back over white space only: the line may be long
-    if start > 0 and text[start - 1] != "\n":
-        return False
-    return grammar.row_number_gap.match(text, c.start) is not None
+    return starts_line(text, c.start) and grammar.row_number_gap.match(text, c.start) is not None
 
 
 FREQUENCY_REACH = 24  # characters before a count searched for the 每… that makes it a frequency

@@ -17,6 +17,8 @@ from spacy.tokens import Doc
 from spacy.util import registry
 from spacy.vocab import Vocab
 
+from jixiao.quantities.filters import starts_line
+
 _TOKEN = re.compile(
     r"[0-9０-９]+(?:[.．,][0-9０-９]+)*"  # 4414.344467, 1,695,580
     r"|[A-Za-z]+"
@@ -28,14 +30,6 @@ _TOKEN = re.compile(
 _LIST_DECIMAL = re.compile(r"([0-9０-９]{1,2})([.．])([0-9０-９]+)")
 
 
-def _line_start(text: str, at: int) -> bool:
-    """Whether only spaces or tabs stand between ``at`` and the start of its line (walking back over
-    the indent only: a line may be very long)."""
-    while at > 0 and text[at - 1] in " \t\u3000\u00a0":
-        at -= 1
-    return at == 0 or text[at - 1] == "\n"
-
-
 def char_digit_words(text: str) -> tuple[list[str], list[bool]]:
     """Words and trailing-space flags covering ``text`` exactly (white space becomes tokens too)."""
     words: list[str] = []
@@ -45,7 +39,7 @@ def char_digit_words(text: str) -> tuple[list[str], list[bool]]:
         if m.start() > position:
             _add_space(text[position : m.start()], words, spaces)
         listed = _LIST_DECIMAL.fullmatch(m.group())
-        if listed and _line_start(text, m.start()):
+        if listed and starts_line(text, m.start()):
             # 「4.3个项目未按期完工」 at a line start: item 4 and a count of 3 (the grammar's list_decimal)
             words.extend((listed.group(1), listed.group(2)))
             spaces.extend((False, False))
