@@ -126,6 +126,9 @@ def filter_flags(text: str, c: Candidate, grammar: Grammar) -> list[str]:
     if (grammar.name_lists and c.label == "COUNT" and not any(ch.isdigit() for ch in c.number)
             and overlaps(text, c.start, c.end, grammar.name_lists, grammar.name_list_reach)):
         flags.append("name_list")
+    if (grammar.referring_counts and c.label == "COUNT"
+            and overlaps(text, c.start, c.end, grammar.referring_counts, grammar.referring_reach)):
+        flags.append("referring")
     return flags
 
 

@@ -41,6 +41,7 @@ def find_candidates(text: str, grammar: Grammar | None = None, raw: list[Candida
     return _merge_ranges(text, _resolve_overlaps(found), grammar)
 
 
+_THOUSANDS = re.compile(r"(?:[,，][ \u00a0]?[0-9０-９]{3})+")  # digit groups after a thousands separator
 BRACKET_REACH = 12  # characters after a numeral run searched for the bracket of a bracketed unit
 
 
@@ -83,8 +84,9 @@ def raw_candidates(text: str, grammar: Grammar | None = None) -> list[Candidate]
             if fixed_here:
                 found.append(_fixed(text, patterns, position))
             if m is None:  # money without 元 only where no unit follows (not 4万 of 4万余人次)
-                if large is None:
-                    large = large_near(text, start, end + 3) is not None
+                if large is None:  # (2,600万: the run is 「2」, its thousands follow it)
+                    groups = _THOUSANDS.match(text, end)
+                    large = large_near(text, start, (groups.end() if groups else end) + 3) is not None
                 if large:
                     found.append(bare_money(text, patterns, grammar, position))
     for sign in patterns.prefix_signs.finditer(text):  # ￥1,200.00, $500万, ≥US$100万

@@ -65,6 +65,8 @@ class Grammar:
     currency_factors: dict[str, Decimal] = field(default_factory=dict)
     money_classifiers: tuple[str, ...] = ()
     money_classifier_cues: tuple[str, ...] = ()
+    # words right after 块 that start no counted noun (五块上调为八块, 十块左右)
+    money_classifier_followers: tuple[str, ...] = ()
     signed_labels: tuple[str, ...] = ()
     money_tail: re.Pattern[str] | None = None
     money_tail_lone: re.Pattern[str] | None = None
@@ -81,6 +83,9 @@ class Grammar:
     yi_idiom_reach: int = 0
     name_lists: tuple[re.Pattern[str], ...] = ()
     name_list_reach: int = 24
+    # counts that refer back to things named before (两次调查的满意度分别为): no span
+    referring_counts: tuple[re.Pattern[str], ...] = ()
+    referring_reach: int = 40
     # Optional keys added for text from other registers (authored quantities_2): rates per 10^n written
     # with a slash (孕产妇死亡率12.36/10万), the period words that follow an event count as
     # adjectives (12次月度考核) rather than make a duration (4个季度), and the row number of a table
@@ -198,7 +203,7 @@ def _optional_keys(data: dict[str, Any]) -> dict[str, Any]:
     if "comparator_ops" in data:
         out["comparator_ops"] = {ch: op for op, chars in data["comparator_ops"].items() for ch in chars}
     for key in ("sign_chars", "sign_words", "currency_prefixes", "plus_signs", "sign_not_after", "signed_labels",
-                "money_classifiers", "money_classifier_cues", "arabic_only_units", "bracket_not_after",
+                "money_classifiers", "money_classifier_cues", "money_classifier_followers", "arabic_only_units", "bracket_not_after",
                 "half_after_labels", "approx_after_comparisons", "unspaced_labels"):
         if key in data:
             out[key] = tuple(data[key])
@@ -251,6 +256,9 @@ def _optional_keys(data: dict[str, Any]) -> dict[str, Any]:
     if "name_lists" in filters:
         out["name_lists"] = tuple(re.compile(p) for p in filters["name_lists"])
         out["name_list_reach"] = int(filters.get("name_list_reach", 24))
+    if "referring_counts" in filters:
+        out["referring_counts"] = tuple(re.compile(p) for p in filters["referring_counts"])
+        out["referring_reach"] = int(filters.get("referring_reach", 40))
     return out
 
 

@@ -27,8 +27,8 @@ def with_money_tail(text: str, c: Candidate, grammar: Grammar) -> Candidate:
     if c.label == "AMOUNT" or c.number_max is not None:
         return c
     after = text[c.end : c.end + 1]
-    if after and "\u4e00" <= after <= "\u9fff":
-        return c  # 三块展板: the count of what follows
+    if after and "\u4e00" <= after <= "\u9fff" and not text.startswith(grammar.money_classifier_followers, c.end):
+        return c  # 三块展板: the count of what follows (not 五块上调为八块, 十块左右)
     if any(cue in _clause_before(text, c.start) for cue in grammar.money_classifier_cues):
         return replace(c, label="AMOUNT", rule="u_cur")
     return c

@@ -47,8 +47,10 @@ def parse_numeral(text: str) -> Numeral:
 
 def _adjacent_range(text: str) -> tuple[Decimal, Decimal] | None:
     """两三 → (2, 3); 三四十 → (30, 40); 一两万 → (10000, 20000); 三五个 → (3, 5), the one pair of
-    digits that are not neighbours and still say "a few" (三五成群)."""
-    for index in range(len(text) - 1):
+    digits that are not neighbours and still say "a few" (三五成群). Digits after 点 are decimal
+    places, never a range (一百二十三点四五万 is 1234500, 十二点三四 is 12.34)."""
+    point = text.find("点")
+    for index in range((point if point >= 0 else len(text)) - 1):
         a, b = text[index], text[index + 1]
         if index > 0 and text[index - 1] in _DIGITS or text[index + 2 : index + 3] in _DIGITS.keys():
             continue  # inside a longer run of digits (三五〇, 二〇二三): read digit by digit
@@ -66,8 +68,11 @@ def _adjacent_range(text: str) -> tuple[Decimal, Decimal] | None:
 def _value(text: str) -> Decimal:
     if "点" in text:
         whole, _, decimals = text.partition("点")
-        fraction = "".join(str(_DIGITS[ch]) for ch in decimals if ch in _DIGITS)
-        return _value(whole or "零") + Decimal("0." + (fraction or "0"))
+        # the places run to the first multiplier, which scales the whole number: 三点五万 is 35000
+        places = len(decimals) - len(decimals.lstrip("".join(_DIGITS)))
+        fraction = "".join(str(_DIGITS[ch]) for ch in decimals[:places])
+        scale = multiplier_value(decimals[places:]) if decimals[places:] else Decimal(1)
+        return (_value(whole or "零") + Decimal("0." + (fraction or "0"))) * scale
     tokens = _tokens(text)
     total = Decimal(0)
     section = Decimal(0)
