@@ -313,6 +313,23 @@ def test_resume_with_another_model_is_refused_and_keeps_the_journal(tmp_path: Pa
     assert journal.read_bytes() == held and not out.exists()
 
 
+def test_a_journal_without_a_whole_line_is_judged_by_the_output_it_falls_back_to(
+        tmp_path: Path, report_paths: list[Path], rules_model: Path) -> None:
+    """A run with another model that died in its first line leaves a torn journal and its own
+    manifest; a resume keeps the published output's records then, so that output's model decides."""
+    out = tmp_path / "t.jsonl"
+    journal = out.with_name("t.jsonl.partial")
+    assert run("tag", str(report_paths[0]), "-o", str(out), "-q").exit_code == 0  # the bundled model
+    published = out.read_bytes()
+    assert run("tag", str(report_paths[0]), "-o", str(tmp_path / "r.jsonl"), "-q", "--model", str(rules_model)).exit_code == 0
+    shutil.copy(tmp_path / "r.jsonl.run.json", out.with_name("t.jsonl.partial.run.json"))
+    journal.write_bytes((tmp_path / "r.jsonl").read_bytes()[:120])  # torn: no whole line
+    result = run("tag", str(report_paths[0]), "-o", str(out), "--resume", "--model", str(rules_model))
+    assert result.exit_code == 1
+    assert "the earlier run used model jixiao-default 0.1.0" in result.stderr and "without --resume" in result.stderr
+    assert out.read_bytes() == published
+
+
 def test_resume_with_a_retrained_model_of_the_same_name_is_refused(tmp_path: Path, report_paths: list[Path]) -> None:
     model = tmp_path / "model"
     model.mkdir()

@@ -832,16 +832,14 @@ READING_KEYS = ("encoding_errors", "join_lines")
 
 def _earlier_manifest(layout: Layout, journal: Journal) -> dict[str, Any] | None:
     """The manifest of the records a resume starts from: the journal's, when it holds records, or
-    the completed output's."""
-    has_lines = journal.path.exists() and journal.path.stat().st_size > 0
-    return read_manifest(layout.journal_manifest if has_lines else layout.manifest)
+    the completed output's (which ``Journal.recover`` falls back to when it holds none)."""
+    return read_manifest(layout.journal_manifest if journal.has_records() else layout.manifest)
 
 
 def _check_resume(layout: Layout, journal: Journal, identity: dict[str, str | None], reading: Reading) -> None:
     """Refuse to resume from records another model made, or that files read another way made
     (``--keep-line-breaks``, ``--encoding-errors``): the manifest of the journal (or of the
     completed output) names both; without one, the records' own model names are compared."""
-    has_lines = journal.path.stat().st_size > 0
     manifest = _earlier_manifest(layout, journal)
     if manifest is not None:
         earlier = manifest.get("model") or {}
@@ -861,7 +859,7 @@ def _check_resume(layout: Layout, journal: Journal, identity: dict[str, str | No
                                     "resuming would mix their results: run with the same reading options, or "
                                     "without --resume to tag everything again")
         return
-    source = journal.path if has_lines else layout.published_records
+    source = journal.path if journal.has_records() else layout.published_records
     if not source.is_file():
         return
     for record in iter_records(source):

@@ -147,6 +147,14 @@ class Journal:
                         self.append_bytes(raw)
                         yield record
 
+    def has_records(self) -> bool:
+        """Whether the journal holds a whole, valid first line: the records ``recover`` keeps, rather
+        than falling back to the published output (a run that died in its first line leaves none)."""
+        if not os.fstat(self.fd).st_size:
+            return False
+        with open(self.path, "rb") as handle:
+            return next(_valid_lines(handle), None) is not None
+
     def _compact(self, keep: Callable[[dict[str, Any]], bool]) -> Generator[dict[str, Any], None, int]:
         """Drop rejected lines in place by moving later lines up; returns the valid lines seen.
 
