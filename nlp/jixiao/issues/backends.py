@@ -21,6 +21,9 @@ from jixiao.registry import UnknownName, issue_backends
 
 @dataclass(frozen=True)
 class Backend:
+    """One sentence-classifier backend: how to train, save and load its models. A model folder's
+    meta.json names the backend, and ``jixiao.load`` loads the folder with it."""
+
     name: str
     train_fn: Callable[..., Any]
     save_fn: Callable[[Any, Path], None]
@@ -77,6 +80,8 @@ def transformers_backend() -> Backend:
 
 
 def backend_names() -> list[str]:
+    """The names of every registered backend, jixiao's own and those other packages register
+    through the ``jixiao_issue_backends`` entry point."""
     return sorted(issue_backends.get_all())
 
 
@@ -109,6 +114,8 @@ def known_settings(name: str) -> frozenset[str]:
 
 
 def get_backend(name: str) -> Backend:
+    """The backend registered as ``name``; a ValueError that lists the known names otherwise (the
+    CLI's ``--backend`` and a model's meta.json both end here)."""
     try:
         factory = issue_backends.get(name)
     except UnknownName:

@@ -24,6 +24,10 @@ from jixiao.yaml_data import load_yaml
 
 @dataclass(frozen=True, eq=False)
 class KeywordRules:
+    """The keyword lists of ``keywords.yaml``, compiled: the rules backend classifies with them and
+    the linear backend reads them as cue features. Data, not code, so that a researcher can extend
+    a list and retrain without touching Python."""
+
     text: str  # the YAML they were compiled from, saved with every model that uses them
     problem: tuple[re.Pattern[str], ...]
     recommendation: tuple[re.Pattern[str], ...]
@@ -44,6 +48,8 @@ def packaged_keywords_text() -> str:
 
 @lru_cache(maxsize=8)
 def parse_keywords(text: str) -> KeywordRules:
+    """Compile the YAML ``text`` of a keyword file (cached: every model built from the same lists
+    shares one compiled copy)."""
     data = load_yaml(text)
     compile_all = lambda items: tuple(re.compile(p) for p in items)  # noqa: E731
     return KeywordRules(
@@ -62,6 +68,7 @@ def load_keywords(path: str | Path | None = None) -> KeywordRules:
 
 
 def save_keywords(rules: KeywordRules, folder: Path) -> None:
+    """Write the lists into a model folder, so the model keeps reading the lists it was built with."""
     (folder / KEYWORDS_FILE).write_text(rules.text, "utf-8")
 
 
@@ -71,6 +78,10 @@ def _hits(patterns: tuple[re.Pattern[str], ...], text: str) -> int:
 
 @dataclass
 class RuleClassifier:
+    """The keyword baseline (the ``rules`` backend): a sentence is a problem or a recommendation when
+    its own words match a list, its categories are the lists of topic words it matches. It is the
+    floor every trained backend is compared with in ``eval/``."""
+
     rules: KeywordRules = field(default_factory=load_keywords)
     name: str = "rules"
 

@@ -51,11 +51,17 @@ def candidate_linear(length: int = 2**18) -> Model:
 )
 def make_quantities(nlp: Language, name: str, model: Model, use_filters: bool, threshold: float, mode: str,
                     veto: float, rescue: float) -> QuantityComponent:
+    """The spaCy factory of ``jixiao_quantities``, as training configs name it (``[components.quantities]``)."""
     return QuantityComponent(nlp.vocab, model, name, use_filters=use_filters, threshold=threshold, mode=mode,
                              veto=veto, rescue=rescue)
 
 
 class QuantityComponent(TrainablePipe, CandidateDecisions):
+    """The trainable quantity component of a spaCy pipeline: the grammar proposes candidates and a
+    linear model over hashed features of each accepts or rejects them (``mode`` "model"), or vetoes
+    and rescues the grammar's own decisions (``mode`` "combined"). Spans go to
+    ``doc.spans["quantities"]``, their values to ``doc.user_data``."""
+
     def __init__(self, vocab: Vocab, model: Model, name: str = "quantities", *, use_filters: bool = True,
                  threshold: float = 0.5, mode: str = "combined", veto: float = 0.05, rescue: float = 0.95) -> None:
         if mode not in ("model", "combined"):
