@@ -107,6 +107,7 @@ def filter_flags(text: str, c: Candidate, grammar: Grammar) -> list[str]:
         flags.append("duration")
     if c.number == "一" and not c.multiplier and c.rule != "fraction" and (
         before.endswith(grammar.yi_not_after) or text.startswith(grammar.yi_not_before, c.end)
+        or before.endswith(grammar.yi_event_verbs) and not _just(text, c, grammar)
     ):
         flags.append("yi_determiner")
     if c.rule == "u_rt" and c.unit == "成" and not _chinese_or_short(c.number):
@@ -132,6 +133,11 @@ def filter_flags(text: str, c: Candidate, grammar: Grammar) -> list[str]:
     return flags
 
 
+def _just(text: str, c: Candidate, grammar: Grammar) -> bool:
+    """Whether 只 or 仅 just before a count makes "just one" its point (只安排了一期, 仅举办一次)."""
+    return grammar.ordinal_just is not None and grammar.ordinal_just.search(text_before(text, c.start, 8)) is not None
+
+
 def _code_shaped(text: str, c: Candidate, grammar: Grammar) -> bool:
     """Whether the number of a candidate right after 电话 or 手机 reads as a phone number: long, or
     with a dash inside it (010-87654321)."""
@@ -140,10 +146,12 @@ def _code_shaped(text: str, c: Candidate, grammar: Grammar) -> bool:
 
 
 def _grade(text: str, c: Candidate, grammar: Grammar) -> bool:
-    """A 类 after 为, 属于 or 达到 is a grade (结论为三类坝, 水质达到三类), not an enumeration."""
+    """A 类 after 为, 属于 or 达到 is a grade (结论为三类坝, 水质达到三类), not an enumeration; so is one
+    that a count of what reached it follows (三类的4个), or 及以下 (四类及以下)."""
     if grammar.grade_before is None or c.label != "COUNT" or c.unit not in grammar.grade_classifiers:
         return False
-    return grammar.grade_before.search(text_before(text, c.start, 6)) is not None
+    return (grammar.grade_before.search(text_before(text, c.start, 6)) is not None
+            or grammar.grade_after is not None and grammar.grade_after.match(text, c.end) is not None)
 
 
 def _code_before(text: str, start: int, pattern: re.Pattern[str]) -> bool:
@@ -272,8 +280,8 @@ def _keep_classifier(text: str, c: Candidate, grammar: Grammar) -> bool:
     chinese = not any(ch.isdigit() for ch in c.number)
     if chinese and c.unit in grammar.ordinal_classifiers and not c.number.startswith(grammar.ordinal_classifier_cardinals):
         before = text[max(0, c.start - 1) : c.start]
-        if before not in grammar.ordinal_classifier_counts_after:
-            return False
+        if before not in grammar.ordinal_classifier_counts_after and not _just(text, c, grammar):
+            return False  # 一期工程 names a phase; 只安排了一期 counts one
     if grammar.address_after.match(text, c.end):
         return False
     return not text.startswith(grammar.ordinal_forms, c.start)

@@ -106,6 +106,12 @@ class Grammar:
     # (鉴定结论为三类坝, 水质达到三类); an enumeration (分为三类, 效益和满意度三类指标) stays a COUNT.
     grade_classifiers: tuple[str, ...] = ()
     grade_before: re.Pattern[str] | None = None
+    # (optional) event verbs before 一 that make it "a" (开展一次调查) unless 只 or 仅 comes first
+    yi_event_verbs: tuple[str, ...] = ()
+    # (optional) text right before a Chinese 一期/三届 that makes it a count: "just" (只安排了一期)
+    ordinal_just: re.Pattern[str] | None = None
+    # (optional) what follows such a count when it is a grade (三类的4个, 四类及以下)
+    grade_after: re.Pattern[str] | None = None
     # A count with one of these classifiers right after this pattern is a rank (列全市后三位,
     # 排名前10名), not a count.
     rank_classifiers: tuple[str, ...] = ()
@@ -238,6 +244,12 @@ def _optional_keys(data: dict[str, Any]) -> dict[str, Any]:
     if "grade_before" in filters:
         out["grade_before"] = re.compile(f"(?:{filters['grade_before']})$")
         out["grade_classifiers"] = tuple(filters.get("grade_classifiers", ()))
+    if "yi_event_verbs" in filters:
+        out["yi_event_verbs"] = _unique_longest_first(filters["yi_event_verbs"])
+    if "ordinal_just" in data:
+        out["ordinal_just"] = re.compile(f"(?:{data['ordinal_just']})$")
+    if "grade_after" in filters:
+        out["grade_after"] = re.compile(filters["grade_after"])
     if "rank_before" in filters:
         out["rank_before"] = re.compile(f"(?:{filters['rank_before']})$")
         out["rank_classifiers"] = tuple(filters.get("rank_classifiers", ()))
