@@ -51,7 +51,6 @@ SPAN_FIXES: dict[int, dict[str, list[tuple]]] = {
         (2, 6, "数百万元", "AMOUNT", "数百 = several hundred: read 数 like 几 as the lower bound 1, approx (GUIDELINES §1.4 几; 数 is not covered)"),
     ]},
     8: {"drop": [
-        (272, 274, "两台", "referring use: 'the two tillers' already counted above (GUIDELINES §4 referring uses)"),
         (325, 327, "一遍", "清点一遍: a single stocktake, no count (GUIDELINES §4 开展一次调查 is no span)"),
     ]},
     9: {"drop": [
@@ -61,7 +60,6 @@ SPAN_FIXES: dict[int, dict[str, list[tuple]]] = {
         (229, 231, "千篇", "idiom 千篇一律, no count (GUIDELINES §1.1 idioms)"),
     ]},
     11: {"drop": [
-        (155, 157, "三次", "referring use: 'the three changes' counted in the sentence before (GUIDELINES §4 referring uses)"),
     ]},
     13: {"drop": [
         (100, 102, "几类", "以下几类 introduces a list, no count (as 以下几个方面, 以下几项工作 in issues_2/6/7)"),
@@ -79,7 +77,6 @@ SPAN_FIXES: dict[int, dict[str, list[tuple]]] = {
         (228, 230, "一家", "determiner 一 (一家子公司私设账外账: 'a subsidiary'), GUIDELINES §4"),
     ]},
     21: {"drop": [
-        (319, 321, "2家", "referring use: 对这2家机构 = 'these two institutions' counted before (GUIDELINES §4 referring uses)"),
     ]},
     23: {"drop": [
         (327, 329, "一次", "完成一次应急物资全面清查: 'a stocktake', no count (GUIDELINES §4 开展一次调查)"),
@@ -106,7 +103,6 @@ SPAN_FIXES: dict[int, dict[str, list[tuple]]] = {
         (143, 145, "一次", "没有安排过一次检修 means none at all, not a count of one (GUIDELINES §4 'just one')"),
     ]},
     44: {"drop": [
-        (399, 401, "4个", "referring use: 评价为“中”的4个专项 = the four counted above (GUIDELINES §4 referring uses)"),
     ]},
     45: {"drop": [
         (147, 149, "八门", "idiom 五花八门, no count (GUIDELINES §1.1 idioms)"),
