@@ -65,12 +65,33 @@ def test_spec_case(case: dict, extractor: RuleExtractor) -> None:  # type: ignor
         ("1亿2000万", "120000000", None), ("一千零五", "1005", None), ("壹拾柒万陆仟", "176000", None), ("0.00万", "0", None),
         ("1万亿", "1000000000000", None), ("一万亿", "1000000000000", None), ("3.2万亿", "3200000000000", None),
         ("两千万亿", "2000000000000000", None), ("1 234 567", "1234567", None), ("１２．５万", "125000", None),
+        # the places after 点 run to a multiplier, which scales the whole number; they are never a range
+        ("三点五万", "35000", None), ("零点三五万", "3500", None), ("一百二十三点四五万", "1234500", None),
+        ("十二点三四", "12.34", None), ("三点五万亿", "3500000000000", None), ("两三点五万", "25000", "35000"),
     ],
 )
 def test_numerals(text: str, value: str, value_max: str | None) -> None:
     parsed = parse_numeral(text)
     assert decimal_str(parsed.value) == value
     assert (parsed.value_max and decimal_str(parsed.value_max)) == value_max
+
+
+def test_a_long_run_of_chinese_digits_is_read_at_once() -> None:
+    """A run of numeral characters that makes no quantity is given up without trying every way to
+    split it (the numeral pattern once nested its repetitions, and 22 characters took seconds)."""
+    import signal
+
+    def stop(signum: int, frame: object) -> None:
+        raise TimeoutError("the extractor backtracked over a run of digits")
+
+    previous = signal.signal(signal.SIGALRM, stop)
+    signal.alarm(30)
+    try:
+        for text in ("五" * 300, "百分之三点" + "五" * 300, "人口" + "五" * 300 + "万", "一" * 5000):
+            RuleExtractor().extract(text)
+    finally:
+        signal.alarm(0)
+        signal.signal(signal.SIGALRM, previous)
 
 
 def test_values_use_decimal_only() -> None:

@@ -17,16 +17,16 @@ from __future__ import annotations
 import argparse
 import json
 from pathlib import Path
+from typing import Any
 
-from jixiao.document.model import CATEGORIES
+from jixiao.document.model import CATEGORIES, KINDS
 from jixiao.evaluation.metrics import align_sentences, classification_scores, macro_f1, multilabel_scores
 
 HERE = Path(__file__).parent
-KINDS = ("problem", "recommendation", "none")
 Labels = list[tuple[str, frozenset[str]]]
 
 
-def read_jsonl(path: Path) -> list[dict]:  # type: ignore[type-arg]
+def read_jsonl(path: Path) -> list[dict[str, Any]]:
     return [json.loads(line) for line in path.read_text("utf-8").splitlines() if line.strip()]
 
 

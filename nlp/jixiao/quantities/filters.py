@@ -127,8 +127,7 @@ def filter_flags(text: str, c: Candidate, grammar: Grammar) -> list[str]:
     if (grammar.name_lists and c.label == "COUNT" and not any(ch.isdigit() for ch in c.number)
             and overlaps(text, c.start, c.end, grammar.name_lists, grammar.name_list_reach)):
         flags.append("name_list")
-    if (grammar.referring_counts and c.label == "COUNT"
-            and overlaps(text, c.start, c.end, grammar.referring_counts, grammar.referring_reach)):
+    if grammar.referring_counts and c.label == "COUNT" and any(p.match(text, c.start) for p in grammar.referring_counts):
         flags.append("referring")
     return flags
 
@@ -280,8 +279,9 @@ def _keep_classifier(text: str, c: Candidate, grammar: Grammar) -> bool:
     chinese = not any(ch.isdigit() for ch in c.number)
     if chinese and c.unit in grammar.ordinal_classifiers and not c.number.startswith(grammar.ordinal_classifier_cardinals):
         before = text[max(0, c.start - 1) : c.start]
-        if before not in grammar.ordinal_classifier_counts_after and not _just(text, c, grammar):
-            return False  # 一期工程 names a phase; 只安排了一期 counts one
+        if before not in grammar.ordinal_classifier_counts_after and (
+                not _just(text, c, grammar) or text.startswith(grammar.ordinal_phase_after, c.end)):
+            return False  # 一期工程 names a phase (仅一期工程完工 too); 只安排了一期 counts one
     if grammar.address_after.match(text, c.end):
         return False
     return not text.startswith(grammar.ordinal_forms, c.start)

@@ -41,7 +41,7 @@ def find_candidates(text: str, grammar: Grammar | None = None, raw: list[Candida
     return _merge_ranges(text, _resolve_overlaps(found), grammar)
 
 
-_THOUSANDS = re.compile(r"(?:[,，][ \u00a0]?[0-9０-９]{3})+")  # digit groups after a thousands separator
+_FORMAL = re.compile("[壹贰叁肆伍陆柒捌玖拾佰仟]")  # 大写 digits
 BRACKET_REACH = 12  # characters after a numeral run searched for the bracket of a bracketed unit
 
 
@@ -85,7 +85,7 @@ def raw_candidates(text: str, grammar: Grammar | None = None) -> list[Candidate]
                 found.append(_fixed(text, patterns, position))
             if m is None:  # money without 元 only where no unit follows (not 4万 of 4万余人次)
                 if large is None:  # (2,600万: the run is 「2」, its thousands follow it)
-                    groups = _THOUSANDS.match(text, end)
+                    groups = patterns.thousands.match(text, end)
                     large = large_near(text, start, (groups.end() if groups else end) + 3) is not None
                 if large:
                     found.append(bare_money(text, patterns, grammar, position))
@@ -123,6 +123,8 @@ def _general(text: str, patterns: Patterns, grammar: Grammar, m: re.Match[str] |
         return None  # 2019CAD: a code after a plain number is no money
     if unit in grammar.arabic_only_units and not any(ch.isdigit() for ch in number):
         return None  # 两度获评: 度 measures only after Arabic digits
+    if unit in grammar.formal_currency and not (_FORMAL.search(number) or text_before(text, m.start("n1"), 3).endswith("人民币")):
+        return None  # 三圆环: 圆 is 元 only in 大写 money (人民币叁仟圆整)
     if label in grammar.unspaced_labels and _spaced(number):
         return None  # 预算 120 100%: two cells; the rate is read from its own digits
     if number[:1] in "0０" and number[1:2].isdigit():

@@ -83,9 +83,8 @@ class Grammar:
     yi_idiom_reach: int = 0
     name_lists: tuple[re.Pattern[str], ...] = ()
     name_list_reach: int = 24
-    # counts that refer back to things named before (两次调查的满意度分别为): no span
+    # counts that refer back to things named before (两次调查的满意度分别为), matched from the count
     referring_counts: tuple[re.Pattern[str], ...] = ()
-    referring_reach: int = 40
     # Optional keys added for text from other registers (authored quantities_2): rates per 10^n written
     # with a slash (孕产妇死亡率12.36/10万), the period words that follow an event count as
     # adjectives (12次月度考核) rather than make a duration (4个季度), and the row number of a table
@@ -108,8 +107,12 @@ class Grammar:
     grade_before: re.Pattern[str] | None = None
     # (optional) event verbs before 一 that make it "a" (开展一次调查) unless 只 or 仅 comes first
     yi_event_verbs: tuple[str, ...] = ()
-    # (optional) text right before a Chinese 一期/三届 that makes it a count: "just" (只安排了一期)
+    # (optional) text right before a Chinese 一期/三届, or before 一次 after an event verb, that makes
+    # it a count: "just" (只安排了一期, 仅开展一次); and what after 一期 keeps it a phase (一期工程)
     ordinal_just: re.Pattern[str] | None = None
+    ordinal_phase_after: tuple[str, ...] = ()
+    # (optional) currency words that are money only after a 大写 numeral or 人民币 (人民币叁仟圆整, not 三圆环)
+    formal_currency: tuple[str, ...] = ()
     # (optional) what follows such a count when it is a grade (三类的4个, 四类及以下)
     grade_after: re.Pattern[str] | None = None
     # A count with one of these classifiers right after this pattern is a rank (列全市后三位,
@@ -248,6 +251,9 @@ def _optional_keys(data: dict[str, Any]) -> dict[str, Any]:
         out["yi_event_verbs"] = _unique_longest_first(filters["yi_event_verbs"])
     if "ordinal_just" in data:
         out["ordinal_just"] = re.compile(f"(?:{data['ordinal_just']})$")
+        out["ordinal_phase_after"] = tuple(data.get("ordinal_phase_after", ()))
+    if "formal_currency" in data:
+        out["formal_currency"] = tuple(data["formal_currency"])
     if "grade_after" in filters:
         out["grade_after"] = re.compile(filters["grade_after"])
     if "rank_before" in filters:
@@ -270,7 +276,6 @@ def _optional_keys(data: dict[str, Any]) -> dict[str, Any]:
         out["name_list_reach"] = int(filters.get("name_list_reach", 24))
     if "referring_counts" in filters:
         out["referring_counts"] = tuple(re.compile(p) for p in filters["referring_counts"])
-        out["referring_reach"] = int(filters.get("referring_reach", 40))
     return out
 
 

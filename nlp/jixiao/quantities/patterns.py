@@ -76,6 +76,7 @@ class Patterns:
     unit_start: re.Pattern[str]  # a classifier or a measure unit (not a currency word) starts here
     prefix_codes: re.Pattern[str]  # an ISO code of another currency, where a prefixed amount is tried too
     prefix_signs: re.Pattern[str]  # the last character of a currency sign (￥, $ of US$): where prefixed amounts are tried
+    thousands: re.Pattern[str]  # the digit groups after a thousands separator (,600 of 2,600万)
 
 
 @lru_cache(maxsize=8)
@@ -114,7 +115,9 @@ def compile_patterns(grammar: Grammar) -> Patterns:
         + r"(?:(?P<pre>百分之|千分之|万分之)(?!百)(?P<fn>{number})(?!(?<=百)分)"
         r"|(?!百分之|千分之|万分之)(?P<fd>{number})分之(?P<fn2>{number})(?!(?<=百)分))"
     )  # raw_candidates relies on every fraction containing 分之
-    bare_money = g(r"(?P<n1>[0-9０-９]+(?:[,，][0-9０-９]{3}(?![0-9０-９]))*(?:[.．][0-9０-９]+)?{space}(?P<mult>万|亿)(?:[0-9０-９]{1,4}(?![0-9０-９.．]))?|{chinese_number})(?P<a1>余|多)?")
+    # a thousands group (older grammar files, which models keep, lack the fragment: its form then)
+    thousands = g("{thousands}") if grammar.has("thousands") else r"[,，][ \u00a0]?[0-9０-９]{3}(?![0-9０-９])"
+    bare_money = g(r"(?P<n1>[0-9０-９]+(?:" + thousands + r")*(?:[.．][0-9０-９]+)?{space}(?P<mult>万|亿)(?:[0-9０-９]{1,4}(?![0-9０-９.．]))?|{chinese_number})(?P<a1>余|多)?")
     fixed = re.compile(r"(?P<half>一半)|(?P<full>百分之?百)")  # raw_candidates relies on 一半 / 百分
     # currency signs: the yuan signs and the signs of other currencies, whole (US$, HK$), longest
     # first; ``prefixed_money`` tries the pattern just before every sign character it finds
@@ -157,6 +160,7 @@ def compile_patterns(grammar: Grammar) -> Patterns:
         sign_starts=frozenset("".join(grammar.sign_chars) + "".join(w[0] for w in grammar.sign_words)
                               + "".join(grammar.comparator_ops)),
         prefix_signs=re.compile(f"[{re.escape(sign_chars)}]" if sign_chars else NEVER),
+        thousands=re.compile(f"(?:{thousands})+"),
         # without the lookbehind, which would make the engine try every position of the text
         prefix_codes=re.compile(alternation(grammar.foreign_codes) + "(?![A-Za-z])" if grammar.foreign_codes else NEVER),
         unit_start=re.compile(f"(?!{trie(grammar.currency + grammar.foreign_currency)})"
