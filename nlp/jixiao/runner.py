@@ -711,14 +711,13 @@ def tag_to_file(paths: Sequence[str | Path] | Inputs, output: str | Path, *, mod
     info = {"name": str(identity["name"]), "version": str(identity["version"])}
     active, executor = max(1, min(workers, len(inputs))), None
     try:
-        if resume:
-            _check_resume(layout, journal, identity, reading)
+        earlier = _check_resume(layout, journal, identity, reading) if resume else None
         if active > 1 and not resume:  # the workers start while this process loads its model
             executor = start_workers(ref, pool_size(active, _timed_here()), load_settings())
         tagger = _load(model, verify=False)  # checked by model_identity; this process tags with any number of workers
         try:
             with _sigterm_as_interrupt():
-                todo, kept_paths = _prepare(journal, layout, inputs, resume, summary)
+                todo, kept_paths = _prepare(journal, layout, inputs, resume, summary, earlier)
                 if resume:  # workers for what is left only: none when a run had finished
                     active = summary.workers = max(1, min(active, len(todo)))
                     if active > 1:
@@ -766,8 +765,8 @@ def _problems(inputs: Inputs) -> list[Iterator[Outcome]]:
     return [iter([Outcome(path, error=reason) for path, reason in inputs.problems])]
 
 
-def _prepare(journal: Journal, layout: Layout, inputs: Inputs, resume: bool, summary: Summary
-             ) -> tuple[list[tuple[str, str | None]], dict[str, str]]:
+def _prepare(journal: Journal, layout: Layout, inputs: Inputs, resume: bool, summary: Summary,
+             earlier: dict[str, Any] | None = None) -> tuple[list[tuple[str, str | None]], dict[str, str]]:
     """Keep what an earlier run of the same model finished for the same inputs (on resume); the
     inputs still to tag, and the file each kept record's ``source`` names (for the manifest).
 
@@ -785,7 +784,7 @@ def _prepare(journal: Journal, layout: Layout, inputs: Inputs, resume: bool, sum
         journal.clear()
         summary.todo = len(jobs) + len(inputs.problems)
         return jobs, {}
-    earlier = _earlier_manifest(layout, journal) or {}  # tag_to_file has checked it (_check_resume)
+    earlier = earlier or {}  # the manifest _check_resume read and checked
     then = earlier.get("cwd") if isinstance(earlier.get("cwd"), str) else os.getcwd()
     known = earlier.get("paths") if isinstance(earlier.get("paths"), dict) else {}
     here = os.getcwd()
@@ -830,17 +829,17 @@ def reading_record(reading: Reading) -> dict[str, Any]:
 READING_KEYS = ("encoding_errors", "join_lines")
 
 
-def _earlier_manifest(layout: Layout, journal: Journal) -> dict[str, Any] | None:
-    """The manifest of the records a resume starts from: the journal's, when it holds records, or
-    the completed output's (which ``Journal.recover`` falls back to when it holds none)."""
-    return read_manifest(layout.journal_manifest if journal.has_records() else layout.manifest)
-
-
-def _check_resume(layout: Layout, journal: Journal, identity: dict[str, str | None], reading: Reading) -> None:
+def _check_resume(layout: Layout, journal: Journal, identity: dict[str, str | None],
+                  reading: Reading) -> dict[str, Any] | None:
     """Refuse to resume from records another model made, or that files read another way made
     (``--keep-line-breaks``, ``--encoding-errors``): the manifest of the journal (or of the
-    completed output) names both; without one, the records' own model names are compared."""
-    manifest = _earlier_manifest(layout, journal)
+    completed output) names both; without one, the records' own model names are compared.
+
+    Returns that manifest, for ``_prepare``: the journal's when it holds records, else the completed
+    output's (which ``Journal.recover`` falls back to). The journal's first line is read once here,
+    however long it is."""
+    has_records = journal.has_records()
+    manifest = read_manifest(layout.journal_manifest if has_records else layout.manifest)
     if manifest is not None:
         earlier = manifest.get("model") or {}
         if _key(earlier) != _key(identity):
@@ -858,15 +857,16 @@ def _check_resume(layout: Layout, journal: Journal, identity: dict[str, str | No
                 raise ResumeRefused(f"{layout.output}: the earlier run read its files another way ({described}); "
                                     "resuming would mix their results: run with the same reading options, or "
                                     "without --resume to tag everything again")
-        return
-    source = journal.path if journal.has_records() else layout.published_records
+        return manifest
+    source = journal.path if has_records else layout.published_records
     if not source.is_file():
-        return
+        return None
     for record in iter_records(source):
         model = record.get("model") if isinstance(record.get("model"), dict) else {}
         if (model.get("name"), str(model.get("version"))) != (identity["name"], identity["version"]):
             raise ResumeRefused(f"{source}: holds records of {_describe(model)}, this run uses {_describe(identity)}; "
                                 "resuming would mix their results: run without --resume to tag everything again")
+    return None
 
 
 def _key(model: dict[str, Any]) -> tuple[str, str, str | None]:

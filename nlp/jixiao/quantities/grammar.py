@@ -105,6 +105,8 @@ class Grammar:
     # (鉴定结论为三类坝, 水质达到三类); an enumeration (分为三类, 效益和满意度三类指标) stays a COUNT.
     grade_classifiers: tuple[str, ...] = ()
     grade_before: re.Pattern[str] | None = None
+    # (optional) what follows such a count when it is a grade (三类的4个, 四类及以下)
+    grade_after: re.Pattern[str] | None = None
     # (optional) event verbs before 一 that make it "a" (开展一次调查) unless 只 or 仅 comes first
     yi_event_verbs: tuple[str, ...] = ()
     # (optional) text right before a Chinese 一期/三届, or before 一次 after an event verb, that makes
@@ -113,8 +115,6 @@ class Grammar:
     ordinal_phase_after: tuple[str, ...] = ()
     # (optional) currency words that are money only after a 大写 numeral or 人民币 (人民币叁仟圆整, not 三圆环)
     formal_currency: tuple[str, ...] = ()
-    # (optional) what follows such a count when it is a grade (三类的4个, 四类及以下)
-    grade_after: re.Pattern[str] | None = None
     # A count with one of these classifiers right after this pattern is a rank (列全市后三位,
     # 排名前10名), not a count.
     rank_classifiers: tuple[str, ...] = ()
