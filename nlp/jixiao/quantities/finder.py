@@ -119,6 +119,8 @@ def _general(text: str, patterns: Patterns, grammar: Grammar, m: re.Match[str] |
     if group == "u_me" and not a1 and all(ch in "十百千万亿" for ch in number) and number not in ("万", "亿"):
         return None  # 千瓦时 and 百米 alone are units, not quantities
     unit, end = m.group(group), m.end()
+    if group == "u_rt" and patterns.has_tenth and m.group("tenth"):
+        unit, number, number_max, end = _with_tenth(m, number, number_max)
     if unit in grammar.foreign_codes and not money_shaped(number, mult):
         return None  # 2019CAD: a code after a plain number is no money
     if unit in grammar.arabic_only_units and not any(ch.isdigit() for ch in number):
@@ -156,6 +158,19 @@ def _general(text: str, patterns: Patterns, grammar: Grammar, m: re.Match[str] |
             and (unit in grammar.money_classifiers or text[end : end + 1] in patterns.tail_starts)):
         return with_money_tail(text, candidate, grammar)
     return candidate
+
+
+def _with_tenth(m: re.Match[str], number: str, number_max: str | None) -> tuple[str, str, str | None, int]:
+    """九成五 is 9.5 成 (95 %): the digit after 成 is a tenth of the Chinese numeral before it (of the
+    range's upper end, 八至九成五). After Arabic digits or a decimal (9成5, 九点五成五) it is not read,
+    and the span ends at 成."""
+    tenth = m.group("tenth")
+    last = number_max if number_max is not None else number
+    if any(ch.isdigit() for ch in last) or "点" in last:
+        return "成", number, number_max, m.end("u_rt") - len(tenth)
+    if number_max is not None:
+        return "成", number, f"{number_max}点{tenth}", m.end()
+    return "成", f"{number}点{tenth}", number_max, m.end()
 
 
 def _spaced(number: str) -> bool:

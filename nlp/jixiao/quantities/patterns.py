@@ -58,6 +58,7 @@ class Patterns:
     signed: re.Pattern[str] | None  # the general pattern with a sign before the number (newer grammars)
     bracketed: re.Pattern[str] | None  # ... with the unit in brackets: 4.52(万人)
     has_half: bool
+    has_tenth: bool
     fraction: re.Pattern[str]
     bare_money: re.Pattern[str]
     terms: re.Pattern[str]
@@ -86,9 +87,11 @@ def compile_patterns(grammar: Grammar) -> Patterns:
     codes_after = f"|{alternation(grammar.foreign_codes)}(?![A-Za-z])" if grammar.foreign_codes else ""
     # 50户（家）: a bracketed second classifier belongs to the unit
     alternative = g("(?:{alternative_classifier})?") if grammar.has("alternative_classifier") else ""
+    # 九成五: the tenth is read with its 成 (finder._general makes 九点五成 of it)
+    tenth = g("(?P<tenth>{rate_tenth})?") if grammar.has("rate_tenth") else ""
     units = (
         f"(?:(?P<u_pw>{trie(grammar.percent_words)})|(?P<u_ps>{trie(grammar.percent_symbols)})"
-        f"|(?P<u_rt>倍|成)|(?P<u_cur>{trie(grammar.currency + grammar.foreign_currency)}{codes_after})"
+        f"|(?P<u_rt>倍|成{tenth})|(?P<u_cur>{trie(grammar.currency + grammar.foreign_currency)}{codes_after})"
         f"|(?P<u_ct>{trie(grammar.count_classifiers)}{alternative})|(?P<u_me>{trie(grammar.measure_units)})(?![A-Za-z]))"
     )
     half = g(r"(?P<half>{half})?") if grammar.has("half") else ""
@@ -147,6 +150,7 @@ def compile_patterns(grammar: Grammar) -> Patterns:
         signed=signed,
         bracketed=bracketed,
         has_half=grammar.has("half"),
+        has_tenth=grammar.has("rate_tenth"),
         fraction=re.compile(fraction),
         bare_money=re.compile(bare_money),
         terms=re.compile(trie(grammar.terms)) if grammar.terms else re.compile(NEVER),
