@@ -185,3 +185,32 @@ def test_none_offset_moves_only_the_none_logit(small_model, gold_docs) -> None: 
     assert ratio(after) == pytest.approx(ratio(before), abs=1e-9)
     assert np.log(after[:, others[0]] / after[:, none]) == pytest.approx(np.log(before[:, others[0]] / before[:, none]) + 1.5 / t)
     assert sum(k != "none" for k in shifted.scores(inputs)[0]) > sum(k != "none" for k in small_model.scores(inputs)[0])
+
+
+def test_clause_categories_take_the_higher_of_the_sentence_and_a_strong_clause(small_model, gold_docs) -> None:  # type: ignore[no-untyped-def]
+    """``clause_categories``: kinds and kind scores are untouched; each category of a problem or
+    remedy scores the higher of the whole sentence and any clause of at least ``clause_min_chars``
+    scoring ``clause_threshold`` or more; a sentence of one clause keeps its scores."""
+    import re
+    from dataclasses import replace
+
+    inputs = [d.input for d in labelled_sentences(gold_docs[3:5])]
+    kinds, scores, categories = small_model.scores(inputs)
+    settings = {"clause_categories": True, "clause_threshold": 0.6, "clause_min_chars": 6}
+    clausal = replace(small_model, settings={**small_model.settings, **settings})
+    new_kinds, new_scores, new_categories = clausal.scores(inputs)
+    assert new_kinds == kinds and new_scores == pytest.approx(scores)
+    raised = 0
+    for i, k in enumerate(kinds):
+        parts = [p for p in re.split("[，；：,;:]", inputs[i].text) if len(p) >= 6]
+        if len(parts) < 2:
+            assert new_categories[i] == pytest.approx(categories[i])
+            continue
+        alone = small_model.probabilities([SentenceInput(p, inputs[i].section) for p in parts])[1]
+        for j, name in enumerate(small_model.categories):
+            strong = [float(a) for a in alone[:, j] if a >= 0.6]
+            assert new_categories[i][name] == pytest.approx(max([categories[i][name], *strong]))
+            raised += new_categories[i][name] > categories[i][name] + 1e-9
+    assert raised > 0
+    tagged = clausal.tagging_scores(inputs)[2]
+    assert all(t == pytest.approx(c) for t, c, k in zip(tagged, new_categories, kinds) if k != "none")

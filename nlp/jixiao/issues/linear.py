@@ -15,6 +15,7 @@ weight matrix with a column per kind and per category, biases) and ``keywords.ya
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, NamedTuple
@@ -197,6 +198,9 @@ class LinearIssueModel(ScoredClassifier):
         none = self.kind_classes.index("none") if "none" in self.kind_classes else None
         keep = None if none_categories or none is None else best != none
         categories = self._category_probabilities(features, keep)
+        if self.settings.get("clause_categories") and len(categories):
+            rows = np.flatnonzero(keep) if keep is not None else np.arange(len(inputs))
+            categories = self._with_clauses(inputs, rows, categories)
         floor = float(self.settings.get("min_category_score", 0.0))
         if floor > 0 and none is not None and len(categories):
             # a problem or remedy concerns one of the categories (SCHEME §2): a sentence whose best
@@ -214,6 +218,31 @@ class LinearIssueModel(ScoredClassifier):
         names = self.categories
         return kinds, scores.tolist(), [
             dict(zip(names, next(cats))) if none_categories or k != "none" else {} for k in kinds]
+
+
+    def _with_clauses(self, inputs: list[SentenceInput], rows: np.ndarray, categories: np.ndarray) -> np.ndarray:
+        """Each category's probability as the highest of the sentence's and of its clauses' (split
+        at ，；：, clauses of at least ``clause_min_chars``): a sentence that addresses two
+        categories in two clauses has each topic's n-grams diluted by the other's in the
+        normalised whole, so the second category scores lower than it would alone."""
+        minimum = int(self.settings.get("clause_min_chars", 8))
+        clauses: list[SentenceInput] = []
+        owner: list[int] = []
+        for position, row in enumerate(rows.tolist()):
+            parts = [p for p in _CLAUSE.split(inputs[row].text) if len(p) >= minimum]
+            if len(parts) > 1:
+                clauses.extend(SentenceInput(p, inputs[row].section) for p in parts)
+                owner.extend([position] * len(parts))
+        if not clauses:
+            return categories
+        scored = self._category_probabilities(self._features(clauses))
+        scored[scored < float(self.settings.get("clause_threshold", 0.0))] = 0.0
+        result = categories.copy()
+        np.maximum.at(result, np.asarray(owner), scored)
+        return result
+
+
+_CLAUSE = re.compile("[，；：,;:]")
 
 
 def save_linear(model: LinearIssueModel, folder: Path) -> None:
