@@ -89,10 +89,14 @@ def compile_patterns(grammar: Grammar) -> Patterns:
     alternative = g("(?:{alternative_classifier})?") if grammar.has("alternative_classifier") else ""
     # 九成五: the tenth is read with its 成 (finder._general makes 九点五成 of it)
     tenth = g("(?P<tenth>{rate_tenth})?") if grammar.has("rate_tenth") else ""
+    # a measure unit that begins with a count classifier (人公里 after 人) is read whole: the count
+    # alternative, tried first, gives way where one follows
+    compound = [u for u in grammar.measure_units if any(u != c and u.startswith(c) for c in grammar.count_classifiers)]
+    not_compound = f"(?!{trie(compound)})" if compound else ""
     units = (
         f"(?:(?P<u_pw>{trie(grammar.percent_words)})|(?P<u_ps>{trie(grammar.percent_symbols)})"
         f"|(?P<u_rt>倍|成{tenth})|(?P<u_cur>{trie(grammar.currency + grammar.foreign_currency)}{codes_after})"
-        f"|(?P<u_ct>{trie(grammar.count_classifiers)}{alternative})|(?P<u_me>{trie(grammar.measure_units)})(?![A-Za-z]))"
+        f"|(?P<u_ct>{not_compound}{trie(grammar.count_classifiers)}{alternative})|(?P<u_me>{trie(grammar.measure_units)})(?![A-Za-z]))"
     )
     half = g(r"(?P<half>{half})?") if grammar.has("half") else ""
 
