@@ -152,8 +152,12 @@ def _general(text: str, patterns: Patterns, grammar: Grammar, m: re.Match[str] |
                 return None
             half, end = False, m.start("half")  # 一个半月: the count without 半, which the filters judge
     start = m.start("cmp") if cmp else m.start("sign") if sign else m.start("n1")
+    several = (start == m.start("n1") and number[:1] in "十百千万亿" and start > 0
+               and patterns.several.match(text, start - 1, start) is not None)
+    if several:
+        start -= 1  # 数十万元: "several hundred thousand", approximate, the span from 数
     candidate = Candidate(start, end, label, group, number, number_max, mult or "", unit, cmp,
-                          bool(a1 or a2 or a3), sign=sign, half=half)
+                          bool(a1 or a2 or a3) or several, sign=sign, half=half)
     if (not bracketed and not half and not mult and (label == "AMOUNT" or unit in grammar.money_classifiers)
             and (unit in grammar.money_classifiers or text[end : end + 1] in patterns.tail_starts)):
         return with_money_tail(text, candidate, grammar)
@@ -189,8 +193,8 @@ def _fraction(text: str, patterns: Patterns, grammar: Grammar, position: int) ->
     start = m.start("cmp") if m.group("cmp") else m.start()
     if m.group("pre"):
         base = {"百分之": "100", "千分之": "1000", "万分之": "10000"}[m.group("pre")]
-        return Candidate(start, m.end(), "RATE", "fraction", m.group("fn"), comparator=m.group("cmp"),
-                         denominator=base, sign=sign)
+        return Candidate(start, m.end(), "RATE", "fraction", m.group("fn"), m.group("fn_max"),
+                         comparator=m.group("cmp"), denominator=base, sign=sign)
     return Candidate(start, m.end(), "RATE", "fraction", m.group("fn2"), comparator=m.group("cmp"),
                      denominator=m.group("fd"), sign=sign)
 

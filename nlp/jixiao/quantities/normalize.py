@@ -56,7 +56,13 @@ def _numbers(c: Candidate, grammar: Grammar) -> tuple[Decimal, Decimal | None, b
         tail = _trailing_multiplier(second)
         if tail and not _trailing_multiplier(first) and not c.multiplier:
             first += tail
-    parsed = parse_numeral(first + c.multiplier)
+    multiplier = c.multiplier
+    if second is not None and multiplier:
+        # 3千至5千元: the first end has its multiplier already; 3千至5千万元: it gains only the rest (万)
+        own = multiplier if first.endswith(multiplier) else _trailing_multiplier(first)
+        if own and multiplier.startswith(own):
+            multiplier = multiplier[len(own):]
+    parsed = parse_numeral(first + multiplier)
     low, high = parsed.value, parsed.value_max
     if c.sign and c.sign not in grammar.plus_signs:  # SCHEME §1 rule 9: -22.2%, 负3.9%, 零下5℃
         low, high = -low, None if high is None else -high

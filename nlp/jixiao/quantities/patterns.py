@@ -59,6 +59,7 @@ class Patterns:
     bracketed: re.Pattern[str] | None  # ... with the unit in brackets: 4.52(万人)
     has_half: bool
     has_tenth: bool
+    several: re.Pattern[str]  # 数 before a numeral that starts with 十百千万亿: "several" (数十万元)
     fraction: re.Pattern[str]
     bare_money: re.Pattern[str]
     terms: re.Pattern[str]
@@ -100,9 +101,13 @@ def compile_patterns(grammar: Grammar) -> Patterns:
     )
     half = g(r"(?P<half>{half})?") if grammar.has("half") else ""
 
+    # 3千至5千元: the first end of a range keeps a multiplier of its own (3千, not 3 and 千至…)
+    first_multiplier = (r"(?:{space}{multiplier}(?={space}{range_sep}{space}[0-9０-９]))?"
+                        if grammar.has("range_first_multiplier") else "")
+
     def general_pattern(sign: str, bracket: bool) -> re.Pattern[str]:
         return re.compile(g(
-            r"(?P<cmp>{comparator})?{space}" + sign + r"(?P<n1>{number})(?:{space}(?P<a1>余|多|来))?"
+            r"(?P<cmp>{comparator})?{space}" + sign + r"(?P<n1>{number}" + first_multiplier + r")(?:{space}(?P<a1>余|多|来))?"
             r"(?:{space}(?P<sep>{range_sep}){space}(?P<n2>{number})(?P<a2>余|多|来)?)?"
             + (r"{space}(?P<lb>{bracket_open}){space}" if bracket else "")
             + r"{space}(?P<mult>{multiplier})?(?P<a3>余|多)?{space}"
@@ -117,10 +122,13 @@ def compile_patterns(grammar: Grammar) -> Patterns:
     bracketed = general_pattern(f"(?P<sign>{sign})?" if sign else "", True) if brackets else None
     # a fraction's numerator never ends in a 百 that starts 百分 (百分之七十百分位 is 70 %)
     # a sign before a fraction belongs to it (SCHEME §1 rule 9: 负百分之三点五 → -3.5)
+    # 百分之三十到四十: the upper end of a range in the same base, where the range ends there
+    fraction_max = (r"(?:{range_sep}(?P<fn_max>{number})(?={fraction_range_end}))?"
+                    if grammar.has("fraction_range_end") else "(?P<fn_max>(?!x)x)?")
     fraction = g(
         r"(?P<cmp>{comparator})?" + (f"(?P<sign>{sign})?" if sign else "(?P<sign>(?!x)x)?")
-        + r"(?:(?P<pre>百分之|千分之|万分之)(?!百)(?P<fn>{number})(?!(?<=百)分)"
-        r"|(?!百分之|千分之|万分之)(?P<fd>{number})分之(?P<fn2>{number})(?!(?<=百)分))"
+        + r"(?:(?P<pre>百分之|千分之|万分之)(?!百)(?P<fn>{number})(?!(?<=百)分)" + fraction_max
+        + r"|(?!百分之|千分之|万分之)(?P<fd>{number})分之(?P<fn2>{number})(?!(?<=百)分))"
     )  # raw_candidates relies on every fraction containing 分之
     # a thousands group (older grammar files, which models keep, lack the fragment: its form then)
     thousands = g("{thousands}") if grammar.has("thousands") else r"[,，][ \u00a0]?[0-9０-９]{3}(?![0-9０-９])"
@@ -155,6 +163,7 @@ def compile_patterns(grammar: Grammar) -> Patterns:
         bracketed=bracketed,
         has_half=grammar.has("half"),
         has_tenth=grammar.has("rate_tenth"),
+        several=re.compile(g("{several}") if grammar.has("several") else NEVER),
         fraction=re.compile(fraction),
         bare_money=re.compile(bare_money),
         terms=re.compile(trie(grammar.terms)) if grammar.terms else re.compile(NEVER),
