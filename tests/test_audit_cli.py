@@ -107,3 +107,22 @@ def test_an_unreadable_input_wins_over_findings_in_the_exit_code(app: typer.Type
                                       "--fail-on-findings"])
     assert result.exit_code == 2 and "broken.pdf" in result.output
     assert len(_read(output)) == 12
+
+
+def test_findings_carry_the_document_ids_jixiao_tag_gives(app: typer.Typer, tmp_path: Path) -> None:
+    """Two reports with the same file name in different folders get different ids, the ones
+    ``jixiao tag`` gives (paths relative to the inputs' common folder), so findings join the
+    tagged records."""
+    from jixiao.inputs import find_inputs
+
+    report = (RAW / "001_f25cf90dc0a01762.txt").read_bytes()
+    for folder in ("x", "y"):
+        (tmp_path / "in" / folder).mkdir(parents=True)
+        (tmp_path / "in" / folder / "r.txt").write_bytes(report)
+    output = tmp_path / "findings.jsonl"
+    result = CliRunner().invoke(app, ["audit", str(tmp_path / "in"), "-o", str(output)])
+    assert result.exit_code == 0, result.output
+    ids = [r["doc_id"] for r in _read(output)]
+    expected = find_inputs([str(tmp_path / "in")]).ids
+    assert sorted(set(ids)) == sorted(expected) == ["x/r", "y/r"]
+    assert ids.count("x/r") == ids.count("y/r") == 12

@@ -54,30 +54,38 @@ class AuditSummary:
     by_check: dict[str, int] = field(default_factory=dict)
 
 
-def audit_files(paths: Iterable[str], output: Path) -> AuditSummary:
+def audit_files(paths: Iterable[str], output: Path, ids: Iterable[str] | None = None) -> AuditSummary:
     """Audit each file and write one finding per line; unreadable files are listed, not fatal.
 
-    The output is written atomically, so an interrupted run never leaves a findings file that
-    looks complete.
+    ``ids`` are the document ids of the report files, as ``jixiao tag`` gives them (the paths
+    relative to the inputs' common folder, ``jixiao.inputs.find_inputs``), so that findings join
+    the tagged records; without them a report's id is its file name without suffix. Documents
+    read from JSON Lines keep their own ids. The output is written atomically, so an interrupted
+    run never leaves a findings file that looks complete.
     """
     from jixiao.atomic import write_lines
 
+    paths = list(paths)
+    names = list(ids) if ids is not None else [None] * len(paths)
+    if len(names) != len(paths):
+        raise ValueError(f"{len(paths)} paths but {len(names)} ids")
     summary = AuditSummary()
-    findings = _audit_each(paths, RuleExtractor(), summary)
+    findings = _audit_each(zip(paths, names), RuleExtractor(), summary)
     write_lines(output, (json_text(f.as_dict()) for f in findings))
     return summary
 
 
-def _audit_each(paths: Iterable[str], extractor: RuleExtractor, summary: AuditSummary) -> Iterator[Finding]:
+def _audit_each(paths: Iterable[tuple[str, str | None]], extractor: RuleExtractor,
+                summary: AuditSummary) -> Iterator[Finding]:
     from jixiao.ingest.errors import IngestError
     from jixiao.ingest.reader import read_file
 
-    for path in paths:
+    for path, doc_id in paths:
         if Path(path).suffix.lower() in JSONL_SUFFIXES:  # documents as `jixiao tag` wrote them
             docs = _tagged_documents(path, summary)
         else:
             try:
-                docs = iter([read_file(path)])
+                docs = iter([read_file(path, doc_id)])
             except IngestError as exc:
                 summary.failed.append((path, exc.reason))
                 continue

@@ -31,7 +31,7 @@ def audit(
 
     found = found_inputs(inputs, quiet)
     refuse_overwriting_inputs(inputs, found.paths, files=[output])
-    summary = audit_files(list(found.paths), output)
+    summary = audit_files(list(found.paths), output, ids=list(found.ids))
     summary.failed[:0] = list(found.problems)  # links that loop or point nowhere, listed like unreadable files
     console = err()
     for path, reason in summary.failed:
