@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 import json
 import os
 from pathlib import Path
@@ -265,3 +266,28 @@ def test_resume_refuses_records_read_another_way(tmp_path: Path, report_paths: l
     assert "the earlier run read its files another way (join_lines True then, False now)" in result.stderr
     same = run(str(report_paths[0]), "-o", str(out), "--resume", "--model", str(rules_model))
     assert same.exit_code == 0 and "(0 tagged now, 1 kept)" in same.stderr
+
+
+def test_flat_tables_and_the_page_write_a_name_that_is_not_utf8_byte_by_byte(tmp_path: Path, rules_model: Path) -> None:
+    """CSV, Parquet and the HTML page cannot hold the lone surrogates Python makes of a GBK file
+    name: they write each such byte as \\xb1 (the form the JSON records' escapes stand for), and
+    the run succeeds."""
+    import pyarrow.parquet as pq
+
+    folder = tmp_path / "in"
+    folder.mkdir()
+    gbk = os.fsdecode(folder).encode() + b"/" + "报告".encode("gbk") + b".txt"
+    with open(gbk, "w", encoding="utf-8") as handle:
+        handle.write("资金500万元。")
+    written = "\\xb1\\xa8\\xb8\\xe6"
+    for fmt in ("csv", "parquet"):
+        out = tmp_path / fmt
+        result = run(str(folder), "-f", fmt, "-o", str(out), "--model", str(rules_model))
+        assert result.exit_code == 0, result.output
+        rows = (list(csv.DictReader((out / "spans.csv").open(encoding="utf-8-sig"))) if fmt == "csv"
+                else pq.read_table(out / "spans.parquet").to_pylist())
+        assert [(r["id"], r["source"], r["text"]) for r in rows] == [(written, f"{folder}/{written}.txt", "500万元")]
+    page = tmp_path / "page.html"
+    shown = CliRunner().invoke(app, ["show", os.fsdecode(gbk), "-o", str(page), "--model", str(rules_model)])
+    assert shown.exit_code == 0, shown.output
+    assert written in page.read_text("utf-8")

@@ -15,6 +15,7 @@ from rich.console import Console
 
 from jixiao.document.model import CATEGORIES, CATEGORY_NAMES_ZH, LABELS
 from jixiao.outputs.summary import Summary
+from jixiao.outputs.names import readable
 
 
 def rate_text(characters: int, seconds: float) -> str:
@@ -126,10 +127,7 @@ def printable(text: str) -> str:
     """``text`` with control characters and undecodable bytes escaped (``\\n``, ``\\xb1``)."""
     if text.isprintable():
         return text
-    try:
-        raw = text.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
-    except UnicodeEncodeError:  # a surrogate that no byte was decoded into (from the API)
-        raw = text.encode("utf-8", "backslashreplace").decode("utf-8")
+    raw = readable(text)
     return "".join(ch.encode("unicode_escape").decode("ascii") if unicodedata.category(ch) in ("Cc", "Zl", "Zp") else ch
                    for ch in raw)
 

@@ -20,6 +20,7 @@ from typing import Any
 
 from jixiao.document.model import CATEGORIES
 from jixiao.outputs.journal import iter_records
+from jixiao.outputs.names import readable
 
 SPAN_COLUMNS: tuple[str, ...] = ("id", "source", "start", "end", "label", "text", "value", "value_max", "unit", "op",
                                  "approx", "score")
@@ -90,10 +91,17 @@ class CsvTable:
         self.writer.writerow(columns)
 
     def write(self, row: dict[str, Any]) -> None:
+        row = readable_names(row)
         self.writer.writerow([_csv_cell(row[c]) for c in self.columns])
 
     def close(self) -> None:
         self.handle.close()
+
+
+def readable_names(row: dict[str, Any]) -> dict[str, Any]:
+    """The row with its ``id`` and ``source`` in a form UTF-8 can hold (``jixiao.outputs.names``)."""
+    changed = {k: readable(v) for k in ("id", "source") if isinstance(v := row.get(k), str) and readable(v) is not v}
+    return {**row, **changed} if changed else row
 
 
 def _csv_cell(value: Any) -> Any:
@@ -117,7 +125,7 @@ class ParquetTable:
         self.rows: list[dict[str, Any]] = []
 
     def write(self, row: dict[str, Any]) -> None:
-        self.rows.append(row)
+        self.rows.append(readable_names(row))
         if len(self.rows) >= self.batch:
             self._flush()
 

@@ -29,6 +29,7 @@ from typing import Any
 
 from jixiao.document.jsonl import decimal_str
 from jixiao.document.model import CATEGORIES, CATEGORY_NAMES_ZH, LABELS, Document, Sentence, Span, Table, TableCell
+from jixiao.outputs.names import readable
 
 LABEL_NAMES_ZH = MappingProxyType({"AMOUNT": "金额", "RATE": "比率", "COUNT": "数量", "MEASURE": "计量"})
 KIND_NAMES_ZH = MappingProxyType({"problem": "问题", "recommendation": "建议"})
@@ -52,7 +53,7 @@ def render_html(doc: Document, findings: list | None = None, model: dict | None 
 
 
 def _e(text: Any) -> str:
-    return escape(str(text), quote=True)
+    return escape(readable(str(text)), quote=True)  # a file name that is not UTF-8 as \xb1
 
 
 def _title(doc: Document) -> str:
