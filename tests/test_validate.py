@@ -140,7 +140,19 @@ def test_the_gold_corpus_is_valid() -> None:
     # the command corpus/README.md gives: ids unique across the files, every reading against the grammar
     result = CliRunner().invoke(app, ["corpus", "validate", *map(str, files)])
     assert result.exit_code == 0, result.stdout
-    assert result.stderr.strip() == f"ok: {len(files)} file(s) valid"
+    documents = sum(1 for f in files for line in f.read_text("utf-8").splitlines() if line.strip())
+    assert result.stderr.strip() == f"ok: {len(files)} file(s), {documents} document(s) valid"
+
+
+def test_a_file_that_is_not_utf8_is_one_problem_line(tmp_path: Path) -> None:
+    """A GBK or binary file gets one line naming it, not a traceback; the other files are checked."""
+    bad, good = tmp_path / "gbk.jsonl", tmp_path / "good.jsonl"
+    bad.write_bytes('{"id": "a", "text": "预算", "meta": {"source": "authored"}}\n'.encode("gbk"))
+    good.write_text('{"id": "b", "text": "预算", "meta": {"source": "authored"}}\n', "utf-8")
+    result = CliRunner().invoke(app, ["corpus", "validate", str(bad), str(good)])
+    assert result.exit_code == 1
+    assert result.stdout.splitlines() == [f"{bad}: not UTF-8 text (JSON Lines files are UTF-8)"]
+    assert result.stderr.strip() == "1 problem(s) in 2 file(s)"
 
 
 @pytest.mark.parametrize("unit", ["元", "美元", "欧元", "港元", "日元", "英镑", "美金", "卢布", "瑞士法郎", "卢比"])

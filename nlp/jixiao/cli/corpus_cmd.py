@@ -39,7 +39,8 @@ def validate(files: Annotated[list[Path], typer.Argument(help="Corpus JSON Lines
     if total:
         err().print(f"{total} problem(s) in {len(files)} file(s)")
         raise typer.Exit(1)
-    err().print(f"ok: {len(files)} file(s) valid")
+    # the documents checked, so that an empty file (or a list of them) is not taken for a corpus
+    err().print(f"ok: {len(files)} file(s), {len(seen)} document(s) valid")
 
 
 @corpus_app.command("fill")

@@ -58,25 +58,30 @@ def validate_file(path: str | Path, seen: dict[str, str] | None = None) -> list[
         handle = open(path, encoding="utf-8")
     except OSError as exc:
         return [f"{path}: cannot read ({exc.strerror})"]
+    number = 0
     with handle:
-        for number, line in enumerate(handle, 1):
-            if not line.strip():
-                continue
-            try:
-                raw = json.loads(line)
-            except json.JSONDecodeError as exc:
-                problems.append(f"{path}:{number}: not JSON ({exc.msg} at column {exc.colno})")
-                continue
-            where = f"{path}:{number}"
-            doc_id = raw.get("id") if isinstance(raw, dict) else None
-            if isinstance(doc_id, str):
-                if doc_id in seen:
-                    problems.append(f"{where} [{doc_id}]: duplicate document id (first at {seen[doc_id]})")
-                else:
-                    seen[doc_id] = where
-            elif isinstance(raw, dict) and "id" in raw:
-                problems.append(f"{where} [{doc_id}]: 'id' is not a string")
-            problems.extend(f"{where} [{doc_id}]: {p}" for p in validate_document(raw))
+        try:
+            for number, line in enumerate(handle, 1):
+                if not line.strip():
+                    continue
+                try:
+                    raw = json.loads(line)
+                except json.JSONDecodeError as exc:
+                    problems.append(f"{path}:{number}: not JSON ({exc.msg} at column {exc.colno})")
+                    continue
+                where = f"{path}:{number}"
+                doc_id = raw.get("id") if isinstance(raw, dict) else None
+                if isinstance(doc_id, str):
+                    if doc_id in seen:
+                        problems.append(f"{where} [{doc_id}]: duplicate document id (first at {seen[doc_id]})")
+                    else:
+                        seen[doc_id] = where
+                elif isinstance(raw, dict) and "id" in raw:
+                    problems.append(f"{where} [{doc_id}]: 'id' is not a string")
+                problems.extend(f"{where} [{doc_id}]: {p}" for p in validate_document(raw))
+        except UnicodeDecodeError:  # another encoding (GBK) or a binary file: one line, not a traceback
+            # (the file is decoded a block at a time: the bad byte is at or after the next line)
+            problems.append(f"{path}: not UTF-8 text{f' after line {number}' if number else ''} (JSON Lines files are UTF-8)")
     return problems
 
 
