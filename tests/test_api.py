@@ -174,3 +174,17 @@ def test_tag_text_reads_the_unit_region_and_year_as_tag_file_does(tagger: Tagger
     assert meta == {k: tagger.tag_file(report_paths[0]).meta[k] for k in ("unit", "region", "year")}
     assert meta["year"] == 2021
 
+
+
+def test_one_path_as_a_string_is_a_type_error_not_a_file_per_character(report_paths: list[Path], tagger: Tagger,
+                                                                        tmp_path: Path) -> None:
+    """A string is iterable: read as a list it would name one file per character."""
+    import jixiao
+
+    one = str(report_paths[0])
+    for call in (lambda: tagger.tag_many(one), lambda: jixiao.tag_files(one, tagger),
+                 lambda: jixiao.tag_to_file(one, tmp_path / "o.jsonl", model=tagger)):
+        with pytest.raises(TypeError, match="expected a list of paths"):
+            call()
+    assert not (tmp_path / "o.jsonl").exists()
+    assert [r.source for r in tagger.tag_many([one])] == [one]

@@ -27,6 +27,7 @@ from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from jixiao.atomic import output_target
 from jixiao.ingest.reader import REPORT_LIKE_SUFFIXES, SUPPORTED_SUFFIXES
@@ -58,9 +59,17 @@ class Inputs:
     @classmethod
     def of_files(cls, paths: Iterable[str | Path]) -> Inputs:
         """Inputs for a list of file paths (the Python API): ids relative to their common folder."""
-        names = list(dict.fromkeys(str(p) for p in paths))
+        names = list(dict.fromkeys(str(p) for p in path_list(paths)))
         root = input_root(names, folders=())
         return cls(tuple(names), tuple(assign_ids(names, root)), root, (), tuple(names))
+
+
+def path_list(paths: Any) -> Any:
+    """``paths`` unchanged, unless it is one path rather than a list of them: a string is iterable,
+    and read character by character it would name a file per character."""
+    if isinstance(paths, (str, bytes, os.PathLike)):
+        raise TypeError(f"expected a list of paths, got one path ({paths!r}); pass [{paths!r}]")
+    return paths
 
 
 def find_inputs(inputs: Sequence[str], suffixes: tuple[str, ...] = SUPPORTED_SUFFIXES) -> Inputs:

@@ -43,7 +43,7 @@ from jixiao.atomic import output_target
 from jixiao.ingest.errors import IngestError
 from jixiao.ingest.limits import DEFAULT_LIMITS, Limits
 from jixiao.ingest.reader import read_file
-from jixiao.inputs import InputError, Inputs, check_outputs, source_sha256
+from jixiao.inputs import InputError, Inputs, check_outputs, path_list, source_sha256
 from jixiao.settings import runtime_settings
 from jixiao.loading import RULES_MODEL_NAME, ModelError, load, resolve_model, verify_files
 from jixiao.outputs.journal import (ErrorsFile, Journal, Layout, iter_records, publish_folder, publish_jsonl,
@@ -639,6 +639,8 @@ def tag_files(paths: Iterable[str | Path] | Inputs, model: ModelRef | Tagger = N
     files are tagged in that many processes (in a script, call this under
     ``if __name__ == "__main__":``, as multiprocessing requires).
     """
+    if not isinstance(paths, Inputs):
+        path_list(paths)
     workers = capped_workers(workers)[0]
     ref = _model_ref(model, workers)
     model_identity(model)

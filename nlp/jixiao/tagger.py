@@ -114,7 +114,13 @@ class Tagger:
         return self.tag_document(read_file(path))
 
     def tag_many(self, paths: Iterable[str | Path]) -> Iterator[TagResult]:
-        """Tag files one by one, in order; unreadable ones come back with their reason."""
+        """Tag files one by one, in order; unreadable ones come back with their reason. A single
+        path (a string) is a TypeError at the call, not a file per character."""
+        from jixiao.inputs import path_list
+
+        return self._tag_each(path_list(paths))
+
+    def _tag_each(self, paths: Iterable[str | Path]) -> Iterator[TagResult]:
         for path in paths:
             try:
                 yield TagResult(str(path), self.tag_file(path))
