@@ -291,3 +291,11 @@ def test_flat_tables_and_the_page_write_a_name_that_is_not_utf8_byte_by_byte(tmp
     shown = CliRunner().invoke(app, ["show", os.fsdecode(gbk), "-o", str(page), "--model", str(rules_model)])
     assert shown.exit_code == 0, shown.output
     assert written in page.read_text("utf-8")
+
+
+def test_version_prints_the_installed_version() -> None:
+    import importlib.metadata
+
+    result = CliRunner().invoke(app, ["--version"])
+    assert result.exit_code == 0
+    assert result.stdout == f"jixiao {importlib.metadata.version('jixiao')}\n"

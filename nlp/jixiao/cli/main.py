@@ -25,6 +25,27 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
     cls=Group,
 )
+
+
+def _version(value: bool) -> None:
+    if value:
+        from importlib.metadata import PackageNotFoundError, version
+
+        try:
+            typer.echo(f"jixiao {version('jixiao')}")
+        except PackageNotFoundError:  # run from a source tree without installing it
+            typer.echo("jixiao (not installed)")
+        raise typer.Exit()
+
+
+@app.callback()
+def _options(
+    show_version: bool = typer.Option(False, "--version", help="Print the installed version and exit.",
+                                      callback=_version, is_eager=True),
+) -> None:
+    """Quantities and issue statements from Chinese budget performance reports."""
+
+
 app.add_typer(corpus_app, name="corpus", cls=Group)
 app.command(name="tag")(tag)
 app.command(name="show")(show)
