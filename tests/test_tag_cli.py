@@ -299,3 +299,13 @@ def test_version_prints_the_installed_version() -> None:
     result = CliRunner().invoke(app, ["--version"])
     assert result.exit_code == 0
     assert result.stdout == f"jixiao {importlib.metadata.version('jixiao')}\n"
+
+
+def test_an_output_under_a_file_names_that_file(tmp_path: Path, report_paths: list[Path], rules_model: Path) -> None:
+    """-o report.txt/out.jsonl: the system says "File exists"; the line says which file is in the way."""
+    blocking = tmp_path / "a.txt"
+    blocking.write_text("x", "utf-8")
+    result = run(str(report_paths[0]), "-o", str(blocking / "sub" / "x.jsonl"), "--model", str(rules_model), "-q")
+    assert result.exit_code == 1
+    assert f"{blocking} is a file, not a folder" in result.stderr
+    assert blocking.read_text("utf-8") == "x"

@@ -61,6 +61,19 @@ def one_line(message: str) -> str:
     return " ".join(message.splitlines())
 
 
+def cannot_write(exc: OSError, target: object) -> str:
+    """The one line for an output that cannot be written. A folder on the way that is a file
+    (-o report.txt/out.jsonl) makes the system say "File exists" or "Not a directory"; the line
+    names that file instead."""
+    from pathlib import Path
+
+    where = Path(exc.filename) if exc.filename else Path(str(target))
+    for folder in (where, *where.parents):
+        if folder != Path(str(target)) and folder.is_file():
+            return f"{target}: cannot write ({folder} is a file, not a folder)"
+    return f"{exc.filename or target}: cannot write ({exc.strerror or exc})"
+
+
 def fail(message: str, code: int = 1) -> NoReturn:
     """Print a one-line usage error and exit; no traceback for user mistakes."""
     import typer

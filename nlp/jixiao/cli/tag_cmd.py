@@ -14,7 +14,7 @@ from typing import Annotated, Any
 
 import typer
 
-from jixiao.cli.console import err, fail, one_line, require
+from jixiao.cli.console import cannot_write, err, fail, one_line, require
 from jixiao.ingest.limits import DEFAULT_LIMITS
 
 DEFAULT_OUTPUT = Path("out/tagged")
@@ -157,7 +157,7 @@ def _run(found: Any, target: Path, fmt: str, model: Path | None, workers: int | 
     except TaggingError as exc:
         fail(one_line(str(exc)), 2)
     except OSError as exc:
-        fail(f"{exc.filename or target}: cannot write ({exc.strerror or exc})")
+        fail(cannot_write(exc, target))
     if not quiet:
         print_summary(console, summary)
     return summary
@@ -180,7 +180,7 @@ def _run_ray(found: Any, target: Path, fmt: str, model: Path | None, reading: An
         console.print(f"interrupted: {target} is left as it was; run the same command again", markup=False)
         raise typer.Exit(INTERRUPTED) from None
     except OSError as exc:
-        fail(f"{exc.filename or target}: cannot write ({exc.strerror or exc})")
+        fail(cannot_write(exc, target))
     except Exception as exc:  # noqa: BLE001 - Ray reports cluster problems as its own exception types
         fail(one_line(f"the Ray run failed ({type(exc).__name__}: {exc})"), 2)
     for failure in summary.failures:
