@@ -263,7 +263,7 @@ def test_resume_refuses_records_read_another_way(tmp_path: Path, report_paths: l
     assert run(str(report_paths[0]), "-o", str(out), "--model", str(rules_model)).exit_code == 0
     result = run(str(report_paths[0]), "-o", str(out), "--resume", "--keep-line-breaks", "--model", str(rules_model))
     assert result.exit_code != 0
-    assert "the earlier run read its files another way (join_lines True then, False now)" in result.stderr
+    assert "the earlier run read its files another way (without --keep-line-breaks then, --keep-line-breaks now)" in result.stderr
     same = run(str(report_paths[0]), "-o", str(out), "--resume", "--model", str(rules_model))
     assert same.exit_code == 0 and "(0 tagged now, 1 kept)" in same.stderr
 

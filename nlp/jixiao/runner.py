@@ -831,6 +831,15 @@ def reading_record(reading: Reading) -> dict[str, Any]:
 READING_KEYS = ("encoding_errors", "join_lines")
 
 
+def _reading_option(key: str, value: Any) -> str:
+    """A reading option as ``jixiao tag`` spells it (the manifest records the API's names)."""
+    if key == "join_lines":
+        return "without --keep-line-breaks" if value else "--keep-line-breaks"
+    if key == "encoding_errors":
+        return f"--encoding-errors {value}"
+    return f"{key} {value!r}"
+
+
 def _check_resume(layout: Layout, journal: Journal, identity: dict[str, str | None],
                   reading: Reading) -> dict[str, Any] | None:
     """Refuse to resume from records another model made, or that files read another way made
@@ -855,7 +864,8 @@ def _check_resume(layout: Layout, journal: Journal, identity: dict[str, str | No
             differ = [k for k in READING_KEYS if k in then and then[k] != now[k]
                       and not (k == "encoding_errors" and then[k] == "strict")]
             if differ:
-                described = ", ".join(f"{k} {then[k]!r} then, {now[k]!r} now" for k in differ)
+                described = ", ".join(f"{_reading_option(k, then[k])} then, {_reading_option(k, now[k])} now"
+                                      for k in differ)
                 raise ResumeRefused(f"{layout.output}: the earlier run read its files another way ({described}); "
                                     "resuming would mix their results: run with the same reading options, or "
                                     "without --resume to tag everything again")

@@ -207,7 +207,9 @@ def agree(
     try:
         a, b = load(first), load(second)
         metrics, errors = score_documents(a, b)
-    except (OSError, FormatError, ValueError, DataError) as exc:
+    except OSError as exc:  # the file's name and the reason, as every other command says it
+        fail(f"{exc.filename}: cannot read ({exc.strerror or exc})" if exc.filename else str(exc))
+    except (FormatError, ValueError, DataError) as exc:
         fail(str(exc))
     console = out()
     for label in ("AMOUNT", "RATE", "COUNT", "MEASURE", "micro"):
