@@ -255,3 +255,16 @@ def test_a_sentence_given_twice_is_named_not_a_traceback() -> None:
     problems = validate_document(raw)
     assert "sentences [0,8) and [0,8) overlap" in problems
     assert any(p.startswith("sentences differ from the splitter's (2 expected, 3 given; first at [0,8)") for p in problems)
+
+
+def test_a_byte_order_mark_is_read_past(tmp_path: Path) -> None:
+    """Windows editors start UTF-8 files with a BOM: validation and every reader of documents
+    read past it."""
+    from jixiao.document.jsonl import read_documents
+
+    gold = sorted((Path(__file__).resolve().parent.parent / "corpus" / "gold").glob("*.jsonl"))[0]
+    marked = tmp_path / "bom.jsonl"
+    marked.write_bytes(b"\xef\xbb\xbf" + gold.read_bytes())
+    result = CliRunner().invoke(app, ["corpus", "validate", str(marked)])
+    assert result.exit_code == 0, result.stdout
+    assert read_documents(marked) == read_documents(gold)

@@ -55,7 +55,7 @@ def validate_file(path: str | Path, seen: dict[str, str] | None = None) -> list[
     problems: list[str] = []
     seen = {} if seen is None else seen
     try:
-        handle = open(path, encoding="utf-8")
+        handle = open(path, encoding="utf-8-sig")  # with or without a BOM
     except OSError as exc:
         return [f"{path}: cannot read ({exc.strerror})"]
     number = 0

@@ -209,7 +209,7 @@ JSONL_SUFFIXES: tuple[str, ...] = (".jsonl", ".ndjson")
 
 def iter_raw(path: str | Path) -> Iterator[tuple[int, dict[str, Any]]]:
     """Yield (line number, parsed object); JSON errors name the line."""
-    with open(path, encoding="utf-8") as handle:
+    with open(path, encoding="utf-8-sig") as handle:  # a BOM (Windows editors add one) is read past
         for number, line in enumerate(handle, 1):
             if not line.strip():
                 continue
