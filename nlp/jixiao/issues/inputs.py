@@ -47,23 +47,27 @@ _CANONICAL = str.maketrans(
      "\uff05": "%", **{chr(0xFF10 + i): str(i) for i in range(10)},
      **{chr(0xFF21 + i): chr(0x41 + i) for i in range(26)}, **{chr(0xFF41 + i): chr(0x61 + i) for i in range(26)},
      **{ch: None for ch in " \t\n\r\f\v\u3000\u00a0"}})
-_NOT_CANONICAL = re.compile("[,:;()!?\uff05\uff10-\uff19\uff21-\uff3a\uff41-\uff5a]|\\s")
+_NOT_CANONICAL = re.compile("[,:;()!?\uff05\uff10-\uff19\uff21-\uff3a\uff41-\uff5a]|\\s|[^\\x00-\\x7f]\\.$")
+# a half-width full stop ending a sentence of Chinese (text from web pages): 。 (a decimal point,
+# an abbreviation or an English sentence end after ASCII stays)
+_CHINESE_STOP = re.compile("(?<=[^\\x00-\\x7f])\\.$")
 _WHITE = re.compile("\\s")
 
 
 # Recorded with every trained classifier (meta.json, ``issues.input_form``): a model trained on
 # another form of its input is warned about when it is loaded.
-INPUT_FORM = "canonical-1"
+INPUT_FORM = "canonical-2"
 
 
 def canonical(text: str) -> str:
     """``text`` in the one written form classifiers read (most sentences are in it already): the
     half-width ,:;()!? and ％ as the full-width forms, full-width digits and Latin letters as ASCII,
-    no white space of any kind."""
+    no white space of any kind, and a half-width full stop that ends a Chinese sentence as 。."""
     if not _NOT_CANONICAL.search(text):
         return text
     text = text.translate(_CANONICAL)
-    return "".join(text.split()) if _WHITE.search(text) else text
+    text = "".join(text.split()) if _WHITE.search(text) else text
+    return _CHINESE_STOP.sub("。", text)
 
 
 def sentence_inputs(doc: Document) -> list[SentenceInput]:
