@@ -28,6 +28,7 @@ from typing import Any, Iterator
 from docx.oxml.ns import qn
 
 from jixiao.document.model import Table, TableCell
+from jixiao.ingest.docx_numbering import Numbering
 from jixiao.ingest.errors import IngestError
 from jixiao.ingest.extracted import Extracted, TextBuilder
 
@@ -61,9 +62,12 @@ def read_docx(data: bytes, path: str) -> Extracted:
         raise IngestError(path, f"not a readable .docx ({type(exc).__name__}: {exc})") from exc
     builder = TextBuilder()
     tables: list[Table] = []
+    numbering = Numbering.of_docx(data)
     for block in _children(document.element.body, {_P, _TBL}):
         if block.tag == _P:
             text = _paragraph_text(block)
+            if text and numbering is not None:
+                text = numbering.label(block) + text  # 一、 (二) 1. as Word displays them before the text
             if text or not _mark_deleted(block):  # a deleted empty paragraph leaves no line
                 builder.add(text + "\n")
         else:
