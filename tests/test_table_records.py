@@ -376,3 +376,16 @@ def test_a_heading_that_opens_the_problems_or_recommendations_is_no_caption(cont
     from jixiao.tables.records import caption_of
 
     assert caption_of(context) == caption
+
+
+@pytest.mark.parametrize(("context", "caption"), [
+    (("某区2022年度项目支出绩效评价报告", "项目预算120万元，执行情况如下。"), None),  # the title over prose is no caption
+    (("某区2022年度项目支出绩效评价报告", "项目预算120万元，执行情况如下。", "表1 资金执行情况"), "表1 资金执行情况"),
+    (("3、农光里二区", "项目资金来源为财政拨款，年度资金安排118万元。"), "3、农光里二区"),  # the item the table details
+    (("资金执行情况", "单位：万元"), "资金执行情况"),
+    (("二、存在的问题",), None),
+])
+def test_caption_is_the_nearest_short_line_or_the_numbered_item_above_its_paragraph(context, caption) -> None:  # type: ignore[no-untyped-def]
+    from jixiao.tables.records import caption_of
+
+    assert caption_of(context) == caption

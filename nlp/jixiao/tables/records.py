@@ -84,17 +84,32 @@ def context_lines(text: str, since: int, start: int | None) -> tuple[str, ...]:
 _SENTENCE_ENDS = ("。", "；", "！", "？", ";", "!", "?")
 
 
+# a numbered item's heading (一、 （二） 3、 4. ①), which a table below its paragraph details
+_NUMBERED = re.compile(r"\s*(?:[一二三四五六七八九十]+、|[（(][一二三四五六七八九十\d]+[)）]|\d+(?:、|[.．](?!\d))|[①-⑳])")
+
+
 def caption_of(context: Sequence[str]) -> str | None:
     """The table's caption: a 「表N」 line, else the nearest short line that is not only a unit."""
     for line in reversed(context):
         if _TITLE.match(line):
             return line
+    after_prose = False
     for line in reversed(context):
-        # a line that ends as a sentence does (「建议加强预算编制。」) is prose, not a caption; a heading
-        # that opens the report's problems or recommendations (「二、存在的问题」) titles a part
-        if (len(line) <= _TITLE_MAX and not _UNIT_LINE.fullmatch(line) and not line.endswith(_SENTENCE_ENDS)
-                and not _opens_a_part(line)):
-            return line
+        if _UNIT_LINE.fullmatch(line):
+            continue  # 单位：万元 between the caption and the table
+        # a line that ends as a sentence does (「建议加强预算编制。」) is prose, not a caption, and so is
+        # a long one; a heading that opens the report's problems or recommendations (「二、存在的问题」)
+        # titles a part, not a table
+        if len(line) > _TITLE_MAX or line.endswith(_SENTENCE_ENDS):
+            after_prose = True
+            continue
+        if _opens_a_part(line):
+            return None
+        # above prose, only the numbered heading of the item the table details (「3、农光里二区」
+        # over a paragraph on its funds, then the table), not the report's title
+        if after_prose and not _NUMBERED.match(line):
+            return None
+        return line
     return None
 
 
