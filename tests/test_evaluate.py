@@ -222,6 +222,7 @@ def test_compare_prints_both_files_with_deltas(test_split_run: Path, tmp_path: P
         (["--data", "ok.jsonl", "--max-drop", "0.1"], 1, "--max-drop needs --baseline"),
         (["--data", "ok.jsonl", "--split", "test"], 1, "either --data FILE or --split NAME"),
         ([], 1, "either --data FILE or --split NAME"),
+        (["--data", "ok.jsonl", "--all"], 1, "--all goes with --compare A.json B.json"),
         (["--compare", "ok.jsonl", "missing.json"], 2, "missing.json: cannot read"),
     ],
 )

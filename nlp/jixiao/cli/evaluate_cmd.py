@@ -58,6 +58,8 @@ def evaluate(
             _fail("--compare takes two metrics.json files and no other input")
         _compare(*compare, show_all)
         return
+    if show_all:
+        _fail("--all goes with --compare A.json B.json")
     if (data is None) == (split is None):
         _fail("give either --data FILE or --split NAME")
     from jixiao.evaluation.data import SPLIT_NAMES
