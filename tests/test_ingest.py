@@ -311,3 +311,16 @@ def test_a_size_limit_below_one_mb_is_not_shown_as_zero(tmp_path: Path) -> None:
     assert (megabytes(0.001), megabytes(0.82), megabytes(200.0), megabytes(5e-5)) == (
         "0.001 MB", "0.82 MB", "200 MB", "0.00005 MB")
 
+
+
+def test_bytes_that_only_decode_as_gb18030_private_use_are_refused() -> None:
+    """Arbitrary bytes from 0x81 up decode as GB18030, a sixth of them as private-use code points
+    that no report holds: refused with the reason, while a real GBK report reads as before."""
+    import random
+
+    generator = random.Random(7)
+    noise = bytes(generator.randint(0x81, 0xFE) for _ in range(4000))
+    with pytest.raises(IngestError, match="private-use code points"):
+        decode_text(noise, "noise.txt")
+    report = (Path(__file__).resolve().parent.parent / "corpus" / "raw" / "000_d6a03cfb2cfdfbfd.txt").read_text("utf-8")
+    assert decode_text(report.encode("gb18030"), "gbk.txt") == (report, "gb18030")

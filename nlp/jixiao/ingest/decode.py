@@ -115,6 +115,9 @@ def _strict(data: bytes, path: str, detect: bool = True) -> tuple[str, str]:
             big5 = _big5(data)  # Big5 bytes are valid GB18030 too, read as kana and symbols
             if big5 is not None:
                 return _checked(big5, path), "big5"
+        if encoding == "gb18030" and _private_share(text) > PRIVATE_SHARE:
+            raise IngestError(path, f"not text in a known encoding: read as GB18030, {_private_share(text):.0%} of its "
+                                    "Chinese characters are private-use code points (binary data or another encoding)")
         return _checked(text, path), encoding
     if not detect:
         raise _Undecodable
@@ -126,6 +129,17 @@ def _strict(data: bytes, path: str, detect: bool = True) -> tuple[str, str]:
 # characters are not among them: a GBK report may draw its tables with ┌─┬│.
 _ODD = re.compile("[\u3040-\u30ff\u3100-\u312f\ufe30-\ufe4f]")
 ODD_SHARE = 0.02
+
+
+# Private-use code points: GB18030 maps its user-defined byte ranges there. A report has next to
+# none; arbitrary bytes from 0x81 up decode as GB18030 too, a sixth of them private-use.
+_PRIVATE = re.compile("[\ue000-\uf8ff]")
+PRIVATE_SHARE = 0.02
+
+
+def _private_share(text: str) -> float:
+    wide = len(text) - len(text.encode("ascii", "ignore"))
+    return len(_PRIVATE.findall(text)) / wide if wide else 0.0
 
 
 def _odd_share(text: str) -> float:
