@@ -76,21 +76,21 @@ def _built(lineformat: ModuleType, source: str) -> dict:
 
 
 def test_span_fixes_drop_add_and_count(lineformat: ModuleType) -> None:
-    doc = _built(lineformat, "=== r\np:dc|一位村民说，仅有一名管理员，另有资金数百万元闲置。")
+    doc = _built(lineformat, "=== r\np:dc|一位村民说，仅有一名管理员，另有资金小一百万元闲置。")
     text = doc["text"]
     extract = RuleExtractor().extract
     proposed = {text[s.start:s.end] for s in extract(text)}
     assert "一名" in proposed and "一位" not in proposed  # the grammar already leaves the speaker out
     one = text.index("一名")
-    many = text.index("数百万元")
+    many = text.index("小一百万元")
     fixes = {1: {"drop": [(0, 2, "一位", "determiner 一"), (one, one + 2, "一名", "test"),
-                          (many + 1, many + 4, "百万元", "replaced by 数百万元")],
-                 "add": [(many, many + 4, "数百万元", "AMOUNT", "数 as 几")]}}
-    hand = {(1, many, many + 4): {"value": Decimal("1000000"), "unit": "元", "approx": True}}
+                          (many + 1, many + 5, "一百万元", "replaced by 小一百万元")],
+                 "add": [(many, many + 5, "小一百万元", "AMOUNT", "小 as nearly")]}}
+    hand = {(1, many, many + 5): {"value": Decimal("1000000"), "unit": "元", "approx": True}}
     stats = lineformat.SpanStats()
     lineformat.annotate_spans(doc, 1, extract, stats, fixes, hand)
     assert [(s["text"], s["label"], s["value"], s.get("approx")) for s in doc["spans"]] == [
-        ("数百万元", "AMOUNT", "1000000", True)]
+        ("小一百万元", "AMOUNT", "1000000", True)]
     assert (stats.dropped, stats.filtered, stats.added, stats.by_hand) == (2, 1, 1, 1)
     assert json.dumps(doc, ensure_ascii=False)  # the document is plain JSON
 

@@ -122,7 +122,6 @@ SPAN_FIXES: dict[int, dict[str, list[tuple]]] = {
 
 # Values for added spans the grammar cannot read (normalise_span gives a reason instead of a Span).
 HAND_VALUES: dict[tuple[int, int, int], dict] = {
-    (6, 2, 6): {"value": Decimal("1000000"), "unit": "元", "approx": True},  # 数百万元: 数 as 几, lower bound
     (24, 142, 143): {"value": Decimal("50"), "unit": "%"},  # 过半: 半 = one half; 过 is a word outside
 }
 
