@@ -85,12 +85,25 @@ def test_the_list_number_style_of_the_default_template_numbers_its_paragraphs() 
 
 @pytest.mark.parametrize(("n", "fmt", "shown"), [
     (1, "chineseCounting", "一"), (10, "chineseCounting", "十"), (11, "chineseCounting", "十一"),
-    (23, "chineseCountingThousand", "二十三"), (3, "chineseLegalSimplified", "叁"), (2, "ideographTraditional", "乙"),
+    (23, "chineseCountingThousand", "二十三"), (3, "chineseLegalSimplified", "叁"), (12, "chineseLegalSimplified", "拾贰"), (2, "ideographTraditional", "乙"),
     (3, "decimalEnclosedCircle", "③"), (4, "upperLetter", "D"), (28, "lowerLetter", "bb"), (9, "upperRoman", "IX"),
     (12, "decimalFullWidth", "１２"), (7, "decimalZero", "07"), (5, "someFutureFormat", "5")])
 def test_number_formats(n: int, fmt: str, shown: str) -> None:
     assert format_number(n, fmt) == shown
 
 
-def test_chinese_numerals_past_ninety_nine_read_digit_by_digit() -> None:
-    assert chinese_numeral(99) == "九十九" and chinese_numeral(105) == "一零五"
+def test_chinese_numerals_past_ninety_nine() -> None:
+    assert chinese_numeral(99) == "九十九" and chinese_numeral(105) == "一〇五"  # chineseCounting: digit by digit
+    assert [chinese_numeral(n, thousand=True) for n in (105, 110, 1010, 1234)] == ["一百零五", "一百一十", "一千零一十",
+                                                                                 "一千二百三十四"]
+    assert format_number(0, "decimal") == "0"
+
+
+def test_an_empty_numbered_paragraph_takes_its_number_and_a_level_may_start_at_zero() -> None:
+    from docx.oxml import parse_xml
+
+    from jixiao.ingest.docx_numbering import Level, Numbering
+
+    numbering = Numbering({"1": {0: Level(0, "decimal", "%1.", False)}}, {"5": ("1", {})}, {})
+    paragraph = parse_xml(f'<w:p {W}><w:pPr><w:numPr><w:ilvl w:val="0"/><w:numId w:val="5"/></w:numPr></w:pPr></w:p>')
+    assert [numbering.label(paragraph) for _ in range(3)] == ["0.", "1.", "2."]

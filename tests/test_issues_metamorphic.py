@@ -38,7 +38,7 @@ def test_canonical_form_of_hand_written_cases():
     assert canonical("ＰＰＰ项目：完成率９５％！") == "PPP项目：完成率95%！"
     # a half-width stop ending a Chinese sentence is its full stop; a decimal point or a stop after ASCII is not
     assert canonical("建议加强合同管理.") == canonical("建议加强合同管理 .") == "建议加强合同管理。"
-    assert canonical("资金3.5万元.") == "资金3.5万元。"
+    assert canonical("资金3.5万元.") == "资金3.5万元。" and canonical("执行率为95%.") == "执行率为95%。"
     assert canonical("执行率95.5") == "执行率95.5" and canonical("版本v2.") == "版本v2."
     already = "资金拨付不及时，影响项目进度。"
     assert canonical(already) is already  # the common case costs one regex search

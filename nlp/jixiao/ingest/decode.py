@@ -115,9 +115,9 @@ def _strict(data: bytes, path: str, detect: bool = True) -> tuple[str, str]:
             big5 = _big5(data)  # Big5 bytes are valid GB18030 too, read as kana and symbols
             if big5 is not None:
                 return _checked(big5, path), "big5"
-        if encoding == "gb18030" and _private_share(text) > PRIVATE_SHARE:
+        if encoding == "gb18030" and _private_use(text):
             raise IngestError(path, f"not text in a known encoding: read as GB18030, {_private_share(text):.0%} of its "
-                                    "Chinese characters are private-use code points (binary data or another encoding)")
+                                    "non-ASCII characters are private-use code points (binary data or another encoding)")
         return _checked(text, path), encoding
     if not detect:
         raise _Undecodable
@@ -131,15 +131,23 @@ _ODD = re.compile("[\u3040-\u30ff\u3100-\u312f\ufe30-\ufe4f]")
 ODD_SHARE = 0.02
 
 
-# Private-use code points: GB18030 maps its user-defined byte ranges there. A report has next to
-# none; arbitrary bytes from 0x81 up decode as GB18030 too, a sixth of them private-use.
+# Private-use code points: GB18030 maps its user-defined byte ranges there (and a few vendor glyphs
+# of GBK). A report has a handful at most (a rare name character made by hand); arbitrary bytes from
+# 0x81 up decode as GB18030 too, about a sixth of them private-use.
 _PRIVATE = re.compile("[\ue000-\uf8ff]")
-PRIVATE_SHARE = 0.02
+PRIVATE_SHARE = 0.08
+PRIVATE_MIN = 20
 
 
 def _private_share(text: str) -> float:
     wide = len(text) - len(text.encode("ascii", "ignore"))
     return len(_PRIVATE.findall(text)) / wide if wide else 0.0
+
+
+def _private_use(text: str) -> bool:
+    """Whether the GB18030 reading is mostly private-use: at least ``PRIVATE_MIN`` such characters
+    and more than ``PRIVATE_SHARE`` of the non-ASCII ones."""
+    return len(_PRIVATE.findall(text)) >= PRIVATE_MIN and _private_share(text) > PRIVATE_SHARE
 
 
 def _odd_share(text: str) -> float:

@@ -42,15 +42,30 @@ class Level:
     legal: bool  # w:isLgl: every level's number shown in decimal
 
 
-def chinese_numeral(n: int, digits: str = _CHINESE) -> str:
-    """一 … 九十九 … (the forms Word's chineseCounting gives); 十一, not 一十一."""
+def chinese_numeral(n: int, digits: str = _CHINESE, thousand: bool = False) -> str:
+    """一 … 十一 … 九十九 as Word's chineseCounting gives them; from 100 digit by digit (一〇五), or
+    with 百 and 千 (一百零五) for chineseCountingThousand."""
+    ten = "十" if digits is _CHINESE else "拾"
     if n < 10:
         return digits[n]
     if n < 100:
         tens, units = divmod(n, 10)
-        ten = "十" if digits is _CHINESE else "拾"
         return ("" if tens == 1 else digits[tens]) + ten + (digits[units] if units else "")
-    return "".join(digits[int(d)] for d in str(n))
+    if not thousand or n >= 10000:
+        return "".join("〇" if d == "0" and digits is _CHINESE else digits[int(d)] for d in str(n))
+    out, zero = [], False
+    for value, name in ((1000, "千" if digits is _CHINESE else "仟"), (100, "百" if digits is _CHINESE else "佰"), (10, ten)):
+        count, n = divmod(n, value)
+        if count:
+            if zero:
+                out.append(digits[0])
+            out.append(digits[count] + name)
+            zero = False
+        elif out:
+            zero = True
+    if n:
+        out.append(digits[0] + digits[n] if zero else digits[n])
+    return "".join(out)
 
 
 def _letters(n: int) -> str:
@@ -73,11 +88,12 @@ def _from(table: str, n: int) -> str:
 
 def format_number(n: int, fmt: str) -> str:
     """``n`` in a WordprocessingML number format (ST_NumberFormat); unknown formats as decimal."""
-    if fmt in ("chineseCounting", "chineseCountingThousand", "ideographDigital", "taiwaneseCounting",
-               "taiwaneseCountingThousand", "japaneseCounting"):
+    if fmt in ("chineseCountingThousand", "taiwaneseCountingThousand"):
+        return chinese_numeral(n, thousand=True)
+    if fmt in ("chineseCounting", "ideographDigital", "taiwaneseCounting", "japaneseCounting"):
         return chinese_numeral(n)
     if fmt == "chineseLegalSimplified":
-        return chinese_numeral(n, _LEGAL)
+        return chinese_numeral(n, _LEGAL, thousand=True)
     if fmt in ("ideographTraditional",):
         return _from(_STEMS, n)
     if fmt in ("ideographZodiac",):
@@ -199,7 +215,8 @@ def _abstract_levels(numbering: Any) -> dict[str, dict[int, Level]]:
             index = _int(lvl.get(qn("w:ilvl")))
             if index is None:
                 continue
-            levels[index] = Level(start=_int(_val(lvl.find(qn("w:start")))) or 1,
+            start = _int(_val(lvl.find(qn("w:start"))))
+            levels[index] = Level(start=1 if start is None else start,
                                   fmt=_val(lvl.find(qn("w:numFmt"))) or "decimal",
                                   text=_val(lvl.find(qn("w:lvlText"))) or "",
                                   legal=lvl.find(qn("w:isLgl")) is not None)

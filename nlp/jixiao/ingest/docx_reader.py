@@ -66,8 +66,9 @@ def read_docx(data: bytes, path: str) -> Extracted:
     for block in _children(document.element.body, {_P, _TBL}):
         if block.tag == _P:
             text = _paragraph_text(block)
-            if text and numbering is not None:
-                text = numbering.label(block) + text  # 一、 (二) 1. as Word displays them before the text
+            if numbering is not None:  # an empty numbered paragraph takes its number too, as in Word
+                label = numbering.label(block)
+                text = label + text if text else text  # 一、 (二) 1. as Word displays them before the text
             if text or not _mark_deleted(block):  # a deleted empty paragraph leaves no line
                 builder.add(text + "\n")
         else:

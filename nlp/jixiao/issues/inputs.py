@@ -47,10 +47,10 @@ _CANONICAL = str.maketrans(
      "\uff05": "%", **{chr(0xFF10 + i): str(i) for i in range(10)},
      **{chr(0xFF21 + i): chr(0x41 + i) for i in range(26)}, **{chr(0xFF41 + i): chr(0x61 + i) for i in range(26)},
      **{ch: None for ch in " \t\n\r\f\v\u3000\u00a0"}})
-_NOT_CANONICAL = re.compile("[,:;()!?\uff05\uff10-\uff19\uff21-\uff3a\uff41-\uff5a]|\\s|[^\\x00-\\x7f]\\.$")
-# a half-width full stop ending a sentence of Chinese (text from web pages): 。 (a decimal point,
-# an abbreviation or an English sentence end after ASCII stays)
-_CHINESE_STOP = re.compile("(?<=[^\\x00-\\x7f])\\.$")
+_NOT_CANONICAL = re.compile("[,:;()!?\uff05\uff10-\uff19\uff21-\uff3a\uff41-\uff5a]|\\s|[^0-9A-Za-z.]\\.$")
+# a half-width full stop ending a sentence (text from web pages): 。, after a Chinese character or a
+# sign (建议加强管理. 执行率为95%.); after a digit or a Latin letter (v2. U.S.) or a dot (……) it stays
+_CHINESE_STOP = re.compile("(?<![0-9A-Za-z.])\\.$")
 _WHITE = re.compile("\\s")
 
 
@@ -62,7 +62,8 @@ INPUT_FORM = "canonical-2"
 def canonical(text: str) -> str:
     """``text`` in the one written form classifiers read (most sentences are in it already): the
     half-width ,:;()!? and ％ as the full-width forms, full-width digits and Latin letters as ASCII,
-    no white space of any kind, and a half-width full stop that ends a Chinese sentence as 。."""
+    no white space of any kind, and a half-width full stop that ends a sentence after a Chinese
+    character or a sign as 。."""
     if not _NOT_CANONICAL.search(text):
         return text
     text = text.translate(_CANONICAL)

@@ -94,6 +94,8 @@ def filter_flags(text: str, c: Candidate, grammar: Grammar) -> list[str]:
         flags.append("not_after")
     elif grammar.code_before is not None and _code_before(text, c.start, grammar.code_before):
         flags.append("not_after")  # K10+200: a chainage
+    elif grammar.ordinal_list_before is not None and _ordinal_item(text, c, grammar.ordinal_list_before):
+        flags.append("not_after")  # 第1、2项: the second item of an ordinal list
     elif grammar.code_letter is not None and _letter_code(text, c, grammar.code_letter):
         flags.append("not_after")  # N95口罩
     if _grade(text, c, grammar):
@@ -151,6 +153,17 @@ def _grade(text: str, c: Candidate, grammar: Grammar) -> bool:
         return False
     return (grammar.grade_before.search(text_before(text, c.start, 6)) is not None
             or grammar.grade_after is not None and grammar.grade_after.match(text, c.end) is not None)
+
+
+ORDINAL_LIST_REACH = 40  # characters before a candidate searched for 第 and the earlier items
+
+
+def _ordinal_item(text: str, c: Candidate, pattern: re.Pattern[str]) -> bool:
+    """Whether the candidate is a later item of an ordinal list (第1、2项, 第一、二、三条): the items
+    before it end in a list mark and the first is written in the candidate's script (第一、3个项目
+    is the first point, then a count)."""
+    m = pattern.search(text, max(0, c.start - ORDINAL_LIST_REACH), c.start)
+    return m is not None and m.group("first")[0].isdigit() == c.number.lstrip()[:1].isdigit()
 
 
 def _code_before(text: str, start: int, pattern: re.Pattern[str]) -> bool:

@@ -166,7 +166,7 @@ def _general(text: str, patterns: Patterns, grammar: Grammar, m: re.Match[str] |
 
 def _with_tenth(m: re.Match[str], number: str, number_max: str | None) -> tuple[str, str, str | None, int]:
     """九成五 is 9.5 成 (95 %): the digit after 成 is a tenth of the Chinese numeral before it (of the
-    range's upper end, 八至九成五). After Arabic digits or a decimal (9成5, 九点五成五) it is not read,
+    range's upper end, 八至九成五). After Arabic digits or a decimal (9成五, 九点五成五) it is not read,
     and the span ends at 成."""
     tenth = m.group("tenth")
     last = number_max if number_max is not None else number

@@ -98,6 +98,7 @@ class Grammar:
     frequency_units: tuple[str, ...] = ()
     frequency_before: re.Pattern[str] | None = None
     code_before: re.Pattern[str] | None = None  # a chainage before a number: a position, not a count
+    ordinal_list_before: re.Pattern[str] | None = None  # 第1、 before 2项: a later item of an ordinal list
     # A table cell that is only a name of this form (一组, 五组: a 村民小组 in a 公示 row) counts
     # nothing (GUIDELINES §4).
     name_cell: re.Pattern[str] | None = None
@@ -241,6 +242,8 @@ def _optional_keys(data: dict[str, Any]) -> dict[str, Any]:
         out["row_number_gap"] = re.compile(filters["row_number_gap"])
     if "code_before" in filters:
         out["code_before"] = re.compile(filters["code_before"])
+    if "ordinal_list_before" in filters:
+        out["ordinal_list_before"] = re.compile(filters["ordinal_list_before"])
     if "frequency_before" in filters:
         out["frequency_before"] = re.compile(filters["frequency_before"])
         out["frequency_units"] = tuple(filters.get("frequency_units", ()))

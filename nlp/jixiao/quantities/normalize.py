@@ -58,10 +58,13 @@ def _numbers(c: Candidate, grammar: Grammar) -> tuple[Decimal, Decimal | None, b
             first += tail
     multiplier = c.multiplier
     if second is not None and multiplier:
-        # 3千至5千元: the first end has its multiplier already; 3千至5千万元: it gains only the rest (万)
+        # The first end of a range with a multiplier of its own keeps it: 3千至5千元 (3000), 5百至1千元
+        # (500). It gains the rest of the range's multiplier when it is the start of it (3千至5千万元:
+        # 3千万), and 亿 after its 万 (1万至2万亿元: 1万亿); otherwise nothing (3百万至5千万元: 3百万).
         own = multiplier if first.endswith(multiplier) else _trailing_multiplier(first)
-        if own and multiplier.startswith(own):
-            multiplier = multiplier[len(own):]
+        if own:
+            multiplier = (multiplier[len(own):] if multiplier.startswith(own)
+                          else multiplier if own[-1] in "万萬" and multiplier in ("亿", "億") else "")
     parsed = parse_numeral(first + multiplier)
     low, high = parsed.value, parsed.value_max
     if c.sign and c.sign not in grammar.plus_signs:  # SCHEME §1 rule 9: -22.2%, 负3.9%, 零下5℃

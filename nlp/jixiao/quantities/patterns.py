@@ -102,7 +102,10 @@ def compile_patterns(grammar: Grammar) -> Patterns:
     half = g(r"(?P<half>{half})?") if grammar.has("half") else ""
 
     # 3千至5千元: the first end of a range keeps a multiplier of its own (3千, not 3 and 千至…)
-    first_multiplier = (r"(?:{space}{multiplier}(?={space}{range_sep}{space}[0-9０-９]))?"
+    # (3千余至5千元 too; the second end has a multiplier of its own, Arabic or Chinese, so that the
+    # 千 of 5千米 or 5千瓦 is not taken for one: 3千至5千米 stays 3 to 5 千米)
+    first_multiplier = (r"(?:{space}{multiplier}(?={space}(?:余|多|来)?{space}{range_sep}{space}"
+                        r"(?:[0-9０-９][0-9０-９.．,，]*{space}{multiplier}|[一二两三四五六七八九十]+[十百千万亿])))?"
                         if grammar.has("range_first_multiplier") else "")
 
     def general_pattern(sign: str, bracket: bool) -> re.Pattern[str]:
@@ -123,7 +126,7 @@ def compile_patterns(grammar: Grammar) -> Patterns:
     # a fraction's numerator never ends in a 百 that starts 百分 (百分之七十百分位 is 70 %)
     # a sign before a fraction belongs to it (SCHEME §1 rule 9: 负百分之三点五 → -3.5)
     # 百分之三十到四十: the upper end of a range in the same base, where the range ends there
-    fraction_max = (r"(?:{range_sep}(?P<fn_max>{number})(?={fraction_range_end}))?"
+    fraction_max = (r"(?:{range_sep}(?P<fn_max>{number})(?![0-9０-９.．])(?={fraction_range_end}))?"
                     if grammar.has("fraction_range_end") else "(?P<fn_max>(?!x)x)?")
     fraction = g(
         r"(?P<cmp>{comparator})?" + (f"(?P<sign>{sign})?" if sign else "(?P<sign>(?!x)x)?")

@@ -89,7 +89,10 @@ _NUMBERED = re.compile(r"\s*(?:[一二三四五六七八九十]+、|[（(][一�
 
 
 def caption_of(context: Sequence[str]) -> str | None:
-    """The table's caption: a 「表N」 line, else the nearest short line that is not only a unit."""
+    """The table's caption: a 「表N」 line; else the nearest short line that is not only a unit, when
+    no prose stands between it and the table; else, above such prose, a numbered item's heading
+    (「3、农光里二区」 over the paragraph the table details); none at a heading that opens the
+    report's problems, recommendations or experience."""
     for line in reversed(context):
         if _TITLE.match(line):
             return line
