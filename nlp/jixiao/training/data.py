@@ -18,8 +18,8 @@ CORPUS = Path("corpus")
 SPLITS_FILE = "splits.json"
 
 
-# meta.set values that no training path may read: the shift split and the classifier's two probe sets
-EVALUATION_ONLY_SETS = frozenset({"shift-dev", "issues-probe", "issues-probe2"})
+# meta.set values that no training path may read: the shift split and the classifier's probe sets
+EVALUATION_ONLY_SETS = frozenset({"shift-dev", "issues-probe", "issues-probe2", "issues-probe3"})
 
 
 class TrainingDataError(ValueError):
