@@ -90,3 +90,14 @@ def test_tag_dataset_turns_failures_into_rows(local_ray, report_paths: list[Path
     record = json.loads(out[0]["record"])
     assert record["model"] == {"name": "jixiao-rules-test", "version": "0"} and record["spans"]
     assert out[1]["record"] is None
+
+
+def test_a_ray_output_never_replaces_other_files(inputs: Path, tmp_path: Path) -> None:
+    """Refused before Ray starts, in one line, and the folder is left as it was."""
+    crowded = tmp_path / "crowded"
+    crowded.mkdir()
+    (crowded / "notes.md").write_text("keep", "utf-8")
+    result = CliRunner().invoke(app, ["tag", str(inputs), "-o", str(crowded), "-f", "parquet", "--engine", "ray", "-q"])
+    assert result.exit_code == 1, result.output
+    assert "a folder holding other files (notes.md)" in result.stderr
+    assert [p.name for p in crowded.iterdir()] == ["notes.md"]

@@ -510,3 +510,43 @@ def test_workers_are_capped_at_the_cores_with_a_warning(tmp_path: Path, report_p
     assert result.stderr.splitlines()[0] == (f"warning: --workers {cores + 62} is more than the {cores} CPU core(s) "
                                              f"available; using {cores} (each worker loads its own copy of the model)")
     assert (f"in {cores} worker processes" in result.stderr) == (cores > 1)
+
+
+def test_a_folder_output_never_replaces_other_files(tmp_path: Path, report_paths: list[Path], rules_model: Path,
+                                                     monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """-f csv/parquet write a folder: into a new or empty folder, over an earlier output of the same
+    kind, or through a link to a folder (the link kept); a folder holding other files, a file, and
+    the current folder are refused in one line before any work, and nothing in them changes."""
+    report = str(report_paths[0])
+    crowded = tmp_path / "crowded"
+    (crowded / "sub").mkdir(parents=True)
+    (crowded / "notes.md").write_text("keep", "utf-8")
+    a_file = tmp_path / "a.txt"
+    a_file.write_text("keep", "utf-8")
+    monkeypatch.chdir(tmp_path)
+    for out, fmt, reason in ((crowded, "parquet", "a folder holding other files (notes.md, sub)"),
+                             (a_file, "csv", "a file; --format csv writes a folder"),
+                             (Path("."), "csv", "the current folder or one above it")):
+        result = run("tag", report, "-o", str(out), "-f", fmt, "--model", str(rules_model), "-q")
+        assert result.exit_code == 1, result.output
+        lines = result.stderr.strip().splitlines()
+        assert len(lines) == 1 and reason in lines[0], lines
+    assert sorted(p.name for p in crowded.iterdir()) == ["notes.md", "sub"] and a_file.read_text("utf-8") == "keep"
+    (tmp_path / "real").mkdir()
+    (tmp_path / "link").symlink_to(tmp_path / "real")
+    for _ in range(2):  # the second run replaces the first run's output
+        assert run("tag", report, "-o", "link", "-f", "csv", "--model", str(rules_model), "-q").exit_code == 0
+    assert (tmp_path / "link").is_symlink()
+    assert sorted(p.name for p in (tmp_path / "real").iterdir()) == ["documents.jsonl", "sentences.csv", "spans.csv",
+                                                                    "tables.csv"]
+
+
+def test_the_dataset_export_never_replaces_other_files(tmp_path: Path) -> None:
+    gold = sorted((Path(__file__).resolve().parent.parent / "corpus" / "gold").glob("*.jsonl"))
+    crowded = tmp_path / "crowded"
+    crowded.mkdir()
+    (crowded / "notes.md").write_text("keep", "utf-8")
+    result = CliRunner().invoke(app, ["corpus", "convert", "to-hf", *map(str, gold), "-o", str(crowded)])
+    assert result.exit_code == 1 and "a folder holding other files (notes.md)" in result.stderr
+    assert [p.name for p in crowded.iterdir()] == ["notes.md"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["crowded"]  # no staging folder left behind

@@ -82,6 +82,35 @@ def output_target(path: str | Path) -> Path:
     return target
 
 
+def folder_target(path: str | Path, names: Iterable[str]) -> Path:
+    """The folder an output named ``path`` is written as: the folder a symbolic link names (the link
+    kept, as for files), else ``path`` made absolute. Refused with OSError before any work: the
+    current folder or one above it, something that is not a folder (a file would be lost), and a
+    folder holding anything but ``names`` (the entries this output writes: an earlier output of
+    the same kind is replaced, other files never are)."""
+    target = Path(os.path.realpath(path)) if os.path.islink(path) else Path(os.path.abspath(path))
+    here = Path.cwd().resolve()
+    if target.resolve() == here or target.resolve() in here.parents:
+        raise OSError(f"{path}: the current folder or one above it; name a new folder for the output")
+    check_replaceable(target, set(names), path)
+    return target
+
+
+def check_replaceable(target: Path, names: set[str], shown: str | Path | None = None) -> None:
+    """Raise FileExistsError unless a folder output may take the place of ``target``: nothing is
+    there, or a folder whose entries are all among ``names``."""
+    shown = target if shown is None else shown
+    if not (target.exists() or target.is_symlink()):
+        return
+    if not target.is_dir():
+        raise FileExistsError(f"{shown}: a file, not a folder; a folder output never replaces a file: name a new folder")
+    strangers = sorted(set(os.listdir(target)) - names)
+    if strangers:
+        listed = ", ".join(strangers[:3]) + (f" and {len(strangers) - 3} more" if len(strangers) > 3 else "")
+        raise FileExistsError(f"{shown}: a folder holding other files ({listed}); name a new or empty folder, "
+                              "or an earlier output of this kind")
+
+
 def _process_file(path: str) -> bool:
     return (path in ("/dev/stdout", "/dev/stderr", "/dev/stdin") or path.startswith("/dev/fd/")
             or (path.startswith("/proc/") and "/fd/" in path))
@@ -122,19 +151,22 @@ def build_folder(path: str | Path, build: Callable[[Path], None]) -> None:
     try:
         build(tmp)
         os.chmod(tmp, _folder_mode())
+        replace_folder(tmp, target)  # refused (and tmp removed) where target is a file or other files
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
         raise
-    replace_folder(tmp, target)
 
 
 def replace_folder(built: Path, target: Path) -> None:
-    """Put the finished folder ``built`` where ``target`` is (a folder, a file, or nothing).
+    """Put the finished folder ``built`` where ``target`` is (nothing, or a folder whose entries
+    ``built`` has too: an earlier output of the same kind; anything else is refused with
+    FileExistsError and left as it was).
 
     A folder cannot be renamed over a non-empty folder (nor over a file), so an old ``target``
     is first renamed aside (``.NAME.old``) and removed only after the swap; a crash in between
     leaves the old output beside the place of the new one, never a half-written folder.
     """
+    check_replaceable(target, set(os.listdir(built)))  # never a file, nor a folder of other files
     old = target.with_name(f".{target.name}.old")
     if target.exists() or target.is_symlink():
         _remove(old)

@@ -38,7 +38,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from jixiao.ingest.reader import read_bytes
-from jixiao.inputs import Inputs, check_outputs
+from jixiao.inputs import InputError, Inputs, check_outputs
 from jixiao.loading import RULES_MODEL_NAME, resolve_model
 from jixiao.outputs.journal import Layout
 from jixiao.runner import Reading, _load, cap_threads, guarded, load_settings, model_identity, outcome_of
@@ -212,11 +212,19 @@ def tag_on_ray(inputs: Inputs, output: str | Path, *, model: str | Path | None =
     from jixiao.atomic import replace_folder, write_lines
     from jixiao.outputs.records import error_line
 
+    from jixiao.atomic import folder_target
+
     started = time.perf_counter()
-    target = Path(output)
+    layout = Layout(Path(os.path.abspath(output)), fmt)  # (-o . has no name to put .staging beside)
+    errors_path = Path(errors) if errors else layout.errors
+    check_outputs(inputs.arguments, inputs.paths, files=[errors_path], folders=[layout.output, layout.staging])
+    # a folder of other files, a file, the current folder: refused before Ray starts (InputError)
+    try:
+        target = folder_target(output, {"documents"} | ({"spans", "sentences", "tables"} if fmt == "parquet" else set()))
+    except OSError as exc:
+        raise InputError(str(exc)) from None
     layout = Layout(target, fmt)
     errors_path = Path(errors) if errors else layout.errors
-    check_outputs(inputs.arguments, inputs.paths, files=[errors_path], folders=[target, layout.staging])
     identity = model_identity(model)
     readable, problems = _readable(inputs)
     _connect(ray, address)

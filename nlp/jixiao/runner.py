@@ -39,7 +39,7 @@ from itertools import islice
 from pathlib import Path
 from typing import Any, Protocol, TypeVar
 
-from jixiao.atomic import output_target
+from jixiao.atomic import folder_target, output_target
 from jixiao.ingest.errors import IngestError
 from jixiao.ingest.limits import DEFAULT_LIMITS, Limits
 from jixiao.ingest.reader import read_file
@@ -694,7 +694,7 @@ def tag_to_file(paths: Sequence[str | Path] | Inputs, output: str | Path, *, mod
     inputs = paths if isinstance(paths, Inputs) else Inputs.of_files(paths)
     # a symbolic link as OUT is written through: the run's journal and OUT sit beside the file it names
     try:
-        layout = Layout(output_target(output) if fmt == "jsonl" else Path(output), fmt)
+        layout = Layout(output_target(output) if fmt == "jsonl" else Path(os.path.abspath(output)), fmt)
     except OSError as exc:  # a device, a process's open file, a folder: a usage error like the others
         raise InputError(str(exc)) from None
     errors_path = Path(errors) if errors else layout.errors
@@ -702,6 +702,11 @@ def tag_to_file(paths: Sequence[str | Path] | Inputs, output: str | Path, *, mod
     # --errors, when given, is one more output (the default errors file is one of ``written``)
     check_outputs(inputs.arguments, inputs.paths, files=[*written, *([errors_path] if errors_path != layout.errors else [])],
                   folders=folders)
+    if fmt != "jsonl":  # the folder a link names, never a file, the current folder or a folder of other files
+        try:
+            layout = Layout(folder_target(output, layout.folder_entries), fmt)
+        except OSError as exc:
+            raise InputError(str(exc)) from None
     requested, (workers, _) = workers, capped_workers(workers)
     ref = _model_ref(model, workers)
     # what can be refused is refused before any worker starts: a damaged model, a busy journal, a

@@ -79,8 +79,8 @@ def _user_errors(source: Path | None = None) -> Iterator[None]:
         fail(str(exc))
     except UnicodeDecodeError as exc:
         fail(f"{source or 'input'}: not UTF-8 text ({exc.reason})")
-    except OSError as exc:
-        fail(f"{exc.filename or 'file'}: {exc.strerror or exc}")
+    except OSError as exc:  # an OSError raised with its own message names its path in it
+        fail(f"{exc.filename}: {exc.strerror or exc}" if exc.filename else str(exc))
 
 
 def _documents(inputs: list[str], *outputs: Path | None, folder: Path | None = None,

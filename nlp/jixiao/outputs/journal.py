@@ -81,6 +81,11 @@ class Layout:
         return files, [self.output, self.staging]
 
     @property
+    def folder_entries(self) -> set[str]:
+        """What a table format's OUT folder holds: the records and the three tables."""
+        return {DOCUMENTS_FILE, *(f"{table}.{self.fmt}" for table in ("spans", "sentences", "tables"))}
+
+    @property
     def published_records(self) -> Path:
         """Where a completed run's records are: OUT itself, or OUT/documents.jsonl for tables."""
         return self.output if self.fmt == "jsonl" else self.output / DOCUMENTS_FILE
