@@ -129,6 +129,16 @@ def test_training_refuses_misspelt_settings_before_it_starts(small_corpus: Path,
     assert "--settings: 'C_knd' is not a setting of the linear backend (did you mean 'C_kind'?)" in result.output
     result = run("train", "issues", "--corpus", small_corpus, "--model", tmp_path / "m", "--settings", "{C_kind: 4}")
     assert result.exit_code == 1 and "--settings is not JSON (Expecting property name" in result.output
+    # the same typo in a config file, and a --backend the config contradicts
+    packaged = ROOT / "nlp" / "jixiao" / "configs" / "issues_linear.cfg"
+    config = tmp_path / "bad.cfg"
+    config.write_text(packaged.read_text("utf-8").replace("C_kind = ", "C_knd = "), "utf-8")
+    result = run("train", "issues", "--corpus", small_corpus, "--model", tmp_path / "m", "--config", config)
+    assert result.exit_code == 1
+    assert f"{config}: 'C_knd' is not a setting of the linear backend (did you mean 'C_kind'?)" in " ".join(result.output.split())
+    result = run("train", "issues", "--corpus", small_corpus, "--model", tmp_path / "m", "--backend", "sklearn",
+                 "--config", packaged)
+    assert result.exit_code == 1 and "--backend sklearn but" in result.output and "drop one of them" in " ".join(result.output.split())
     assert not (tmp_path / "m").exists()
 
 

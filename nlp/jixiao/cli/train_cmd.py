@@ -132,7 +132,7 @@ def _span_scores(metrics: dict) -> dict:  # type: ignore[type-arg]
 
 @train_app.command("issues")
 def issues(
-    backend: Annotated[str, typer.Option(help="linear (shipped), rules, sklearn, spacy or transformers.")] = "linear",
+    backend: Annotated[str | None, typer.Option(help="linear (shipped; the default), rules, sklearn, spacy or transformers; with --config, the config's backend.", show_default=False)] = None,
     config: Annotated[Path | None, typer.Option(help="Config file with \\[classifier] backend and \\[classifier.settings] (default: the packaged configs/issues_<backend>.cfg when there is one).")] = None,
     corpus: Annotated[Path, typer.Option(help="Corpus folder with gold/, authored/ and splits.json.")] = Path("corpus"),
     model: Annotated[Path, typer.Option(help="Model folder to install the trained classifier into (default: the bundled model).")] = DEFAULT_MODEL,
@@ -157,15 +157,21 @@ def issues(
         fail(f"--settings is not JSON ({exc.msg} at column {exc.colno}); e.g. '{{\"C_kind\": 4}}'")
     if not isinstance(given, dict):
         fail("--settings must be a JSON object, e.g. '{\"C_kind\": 4}'")
+    from jixiao.corpus.validate import nearest
+
     try:
-        backend, options = read_classifier_config(backend, config)
+        named, options = read_classifier_config(backend or "linear", config)
+        if backend is not None and named != backend:  # the flag and the file disagree: neither wins silently
+            fail(f"--backend {backend} but {config} trains the {named} backend; drop one of them")
+        backend = named
         chosen = get_backend(backend)
         known = known_settings(backend)
     except (ValueError, OSError) as exc:
         fail(str(exc))
+    if config is not None and (misspelt := sorted(set(options) - known)):  # a typo in the file, as in --settings
+        fail("; ".join(f"{config}: {key!r} is not a setting of the {backend} backend{nearest(key, tuple(sorted(known)))}"
+                       + ("" if known else " (it reads none)") for key in misspelt))
     if unknown := sorted(set(given) - known - set(options)):
-        from jixiao.corpus.validate import nearest
-
         fail("; ".join(f"--settings: {key!r} is not a setting of the {backend} backend{nearest(key, tuple(sorted(known)))}"
                        + ("" if known else " (it reads none)") for key in unknown))
     options.update(given)
