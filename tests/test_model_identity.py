@@ -174,3 +174,22 @@ def test_every_backend_knows_its_settings_and_refuses_others(backend: str, tmp_p
     wrong = run("train", "issues", "--backend", backend, "--corpus", tmp_path / "nowhere", "--model", tmp_path / "m",
                 "--settings", '{"C_knd": 4}')
     assert wrong.exit_code == 1 and f"'C_knd' is not a setting of the {backend} backend" in wrong.output
+
+
+def test_a_split_of_too_few_reports_says_what_is_missing(small_corpus: Path, tmp_path: Path) -> None:
+    """Two reports cannot fill train, dev and test: the split and the training go on, with a warning
+    naming what is lost (no calibration on dev, no test figures)."""
+    corpus = tmp_path / "corpus"
+    (corpus / "gold").mkdir(parents=True)
+    for path in sorted((small_corpus / "gold").glob("*.jsonl"))[:2]:
+        shutil.copy(path, corpus / "gold" / path.name)
+    shutil.copytree(small_corpus / "authored", corpus / "authored")
+    files = sorted((corpus / "gold").glob("*.jsonl")) + [corpus / "authored" / "issues.jsonl"]
+    result = run("corpus", "split", *files, "-o", corpus / "splits.json")
+    assert result.exit_code == 0
+    said = " ".join(result.output.split())
+    assert "warning: dev holds no report (2 real report(s) for train, dev and test)" in said
+    assert "warning: test holds no report" in said
+    result = run("train", "issues", "--corpus", corpus, "--model", tmp_path / "m")
+    said = " ".join(result.output.split())
+    assert result.exit_code == 0 and "has no dev document: nothing is calibrated or tuned on it" in said

@@ -150,6 +150,12 @@ def split(
         err().print(f"{name}: {len(data[name])} document(s)")
     if not result.covered:
         err().print("warning: no split found in which every label occurs in every split", style="yellow")
+    real = sum(d.meta.get("source") != "authored" for d in docs)
+    for name, share, purpose in (("dev", dev, "the classifier's probabilities are not calibrated"),
+                                 ("test", test, "no test figures are recorded")):
+        if share and not data[name]:  # too few real reports to hold one out: training goes on without it, so say so
+            err().print(f"warning: {name} holds no report ({real} real report(s) for train, dev and test): {purpose}",
+                        style="yellow", markup=False)
 
 
 @corpus_app.command("stats")

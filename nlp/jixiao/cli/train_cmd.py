@@ -41,7 +41,11 @@ def _data(corpus: Path):  # type: ignore[no-untyped-def]
         check_splits(docs, splits)
     except ValueError as exc:
         fail(f"{corpus / 'splits.json'}: {exc}")
-    return select(docs, splits["train"]), select(docs, splits["dev"]), select(docs, splits["test"])
+    train, dev, test = select(docs, splits["train"]), select(docs, splits["dev"]), select(docs, splits["test"])
+    for name, held, purpose in (("dev", dev, "nothing is calibrated or tuned on it"), ("test", test, "no test figures")):
+        if not held:  # a split of too few reports: training goes on, but not silently
+            err().print(f"warning: {corpus / 'splits.json'} has no {name} document: {purpose}", style="yellow", markup=False)
+    return train, dev, test
 
 
 @train_app.command("spans")
