@@ -223,7 +223,8 @@ def test_compare_prints_both_files_with_deltas(test_split_run: Path, tmp_path: P
         (["--data", "ok.jsonl", "--split", "test"], 1, "either --data FILE or --split NAME"),
         ([], 1, "either --data FILE or --split NAME"),
         (["--data", "ok.jsonl", "--all"], 1, "--all goes with --compare A.json B.json"),
-        (["--compare", "ok.jsonl", "missing.json"], 2, "missing.json: cannot read"),
+        (["--compare", "m.json", "missing.json"], 2, "missing.json: cannot read"),
+        (["--compare", "ok.jsonl", "m.json"], 2, "ok.jsonl: not a metrics.json of jixiao evaluate"),
     ],
 )
 def test_bad_input_is_one_line_naming_the_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
@@ -232,6 +233,7 @@ def test_bad_input_is_one_line_naming_the_file(tmp_path: Path, monkeypatch: pyte
     (tmp_path / "bad.jsonl").write_text('{"id": "a", "text": "x"}\n{"id": \n', encoding="utf-8")
     (tmp_path / "bad.toml").write_text('["spans.AMOUNT.f1"]\nmin = 0.9\n', encoding="utf-8")
     (tmp_path / "quoted.toml").write_text('[min]\n"kind.macro_f1" = "0.9"\n', encoding="utf-8")
+    (tmp_path / "m.json").write_text('{"kind": {"macro_f1": 0.9}}', encoding="utf-8")
     monkeypatch.chdir(tmp_path)
     (tmp_path / "corpus").mkdir()
     (tmp_path / "corpus" / "splits.json").write_text('{"test": ["a"]}', encoding="utf-8")

@@ -268,3 +268,10 @@ def test_a_byte_order_mark_is_read_past(tmp_path: Path) -> None:
     result = CliRunner().invoke(app, ["corpus", "validate", str(marked)])
     assert result.exit_code == 0, result.stdout
     assert read_documents(marked) == read_documents(gold)
+
+
+def test_a_json_error_names_its_column_once(tmp_path: Path) -> None:
+    bad = tmp_path / "tab.jsonl"
+    bad.write_text('{"id": "x", "text": "a\tb"}\n', "utf-8")
+    result = CliRunner().invoke(app, ["corpus", "validate", str(bad)])
+    assert result.stdout.splitlines() == [f"{bad}:1: not JSON (Invalid control character at column 23)"]

@@ -155,10 +155,12 @@ def issues(
     from jixiao.training.data import data_hash, data_record
     from jixiao.training.package import base_model_hash, install_part
 
+    from jixiao.document.jsonl import json_error
+
     try:
         given = json.loads(settings)
     except json.JSONDecodeError as exc:
-        fail(f"--settings is not JSON ({exc.msg} at column {exc.colno}); e.g. '{{\"C_kind\": 4}}'")
+        fail(f"--settings is not JSON ({json_error(exc)}); e.g. '{{\"C_kind\": 4}}'")
     if not isinstance(given, dict):
         fail("--settings must be a JSON object, e.g. '{\"C_kind\": 4}'")
     from jixiao.corpus.validate import nearest

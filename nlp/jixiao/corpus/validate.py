@@ -17,6 +17,7 @@ from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
 
+from jixiao.document.jsonl import json_error
 from jixiao.document.model import CATEGORIES, KINDS, LABELS, OPS
 from jixiao.document.sentences import split_offsets
 from jixiao.ingest.reader import SUPPORTED_SUFFIXES
@@ -67,7 +68,7 @@ def validate_file(path: str | Path, seen: dict[str, str] | None = None) -> list[
                 try:
                     raw = json.loads(line)
                 except json.JSONDecodeError as exc:
-                    problems.append(f"{path}:{number}: not JSON ({exc.msg} at column {exc.colno})")
+                    problems.append(f"{path}:{number}: not JSON ({json_error(exc)})")
                     continue
                 where = f"{path}:{number}"
                 doc_id = raw.get("id") if isinstance(raw, dict) else None

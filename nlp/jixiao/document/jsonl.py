@@ -207,6 +207,12 @@ def document_to_dict(doc: Document, *, span_text: bool = True, tables: bool = Tr
 JSONL_SUFFIXES: tuple[str, ...] = (".jsonl", ".ndjson")
 
 
+def json_error(exc: json.JSONDecodeError) -> str:
+    """The reason of a JSON error with its column: json's own message for a control character ends
+    in "at", which a plain "… at column N" would double."""
+    return f"{exc.msg.removesuffix(' at')} at column {exc.colno}"
+
+
 def iter_raw(path: str | Path) -> Iterator[tuple[int, dict[str, Any]]]:
     """Yield (line number, parsed object); JSON errors name the line."""
     with open(path, encoding="utf-8-sig") as handle:  # a BOM (Windows editors add one) is read past
@@ -216,7 +222,7 @@ def iter_raw(path: str | Path) -> Iterator[tuple[int, dict[str, Any]]]:
             try:
                 yield number, json.loads(line)
             except json.JSONDecodeError as exc:
-                raise FormatError(f"{path}:{number}: not JSON ({exc.msg} at column {exc.colno})") from exc
+                raise FormatError(f"{path}:{number}: not JSON ({json_error(exc)})") from exc
 
 
 def read_documents(path: str | Path) -> list[Document]:

@@ -54,6 +54,8 @@ def read_metrics(path: Path) -> dict[str, Any]:
     data = _parsed(path, json.loads, json.JSONDecodeError, "JSON")
     if not isinstance(data, dict):
         raise GateFileError(f"{path}: not a metrics.json (expected an object)")
+    if not {"spans", "kind", "categories"} & set(data):  # any other JSON object would compare as all-different
+        raise GateFileError(f"{path}: not a metrics.json of jixiao evaluate (no spans, kind or categories figures)")
     return data
 
 

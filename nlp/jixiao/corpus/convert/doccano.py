@@ -43,7 +43,7 @@ from jixiao.corpus.convert.errors import ConvertError
 from jixiao.corpus.convert.labels import category_key
 from jixiao.corpus.convert.units import Unit, cover, trimmed
 from jixiao.corpus.convert.offsets import UTF16, OffsetMap, offset_unit
-from jixiao.document.jsonl import span_from_dict, span_to_dict
+from jixiao.document.jsonl import json_error, span_from_dict, span_to_dict
 from jixiao.document.model import KINDS, LABELS, Document, Sentence, Span
 
 LAYOUTS = ("sentence", "document")
@@ -291,7 +291,7 @@ def _parse(lines: Iterable[str]) -> Iterator[Any]:
             try:
                 yield json.loads(line)
             except json.JSONDecodeError as exc:
-                raise ConvertError(f"line {number}: not JSON ({exc.msg} at column {exc.colno})") from exc
+                raise ConvertError(f"line {number}: not JSON ({json_error(exc)})") from exc
 
 
 def read_doccano(path: str | Path, offsets: str = UTF16) -> list[Document]:
