@@ -219,7 +219,6 @@ class LinearIssueModel(ScoredClassifier):
         return kinds, scores.tolist(), [
             dict(zip(names, next(cats))) if none_categories or k != "none" else {} for k in kinds]
 
-
     def _with_clauses(self, inputs: list[SentenceInput], rows: np.ndarray, categories: np.ndarray) -> np.ndarray:
         """Each category's probability as the highest of the sentence's and of its clauses' (split
         at ，；：, clauses of at least ``clause_min_chars``): a sentence that addresses two
