@@ -550,3 +550,20 @@ def test_the_dataset_export_never_replaces_other_files(tmp_path: Path) -> None:
     assert result.exit_code == 1 and "a folder holding other files (notes.md)" in result.stderr
     assert [p.name for p in crowded.iterdir()] == ["notes.md"]
     assert sorted(p.name for p in tmp_path.iterdir()) == ["crowded"]  # no staging folder left behind
+
+
+def test_a_model_file_without_a_recorded_hash_loads_with_a_warning(tmp_path: Path) -> None:
+    """An older model (no hashes in meta.json) or a file added by hand cannot be checked for
+    edits: it loads, and the warning names the unchecked file."""
+    import pytest
+
+    import jixiao
+    from jixiao.loading import bundled_model_path
+
+    model = tmp_path / "model"
+    shutil.copytree(bundled_model_path(), model)
+    meta = json.loads((model / "meta.json").read_text("utf-8"))
+    del meta["files"]["issues/keywords.yaml"]
+    (model / "meta.json").write_text(json.dumps(meta, ensure_ascii=False), "utf-8")
+    with pytest.warns(UserWarning, match="records no hash for issues/keywords.yaml, so it is not checked"):
+        jixiao.load(model)

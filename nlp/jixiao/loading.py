@@ -94,6 +94,10 @@ def verify_files(folder: Path, meta: dict) -> dict[str, str]:  # type: ignore[ty
         if hashes[name] != sha:
             raise ModelError(f"{folder / name}: damaged or changed since the model was built (its SHA-256 differs "
                              "from the one in meta.json); restore the file or retrain the model")
+    if unchecked := sorted(set(hashes) - set(recorded)):  # an older model, or a file added by hand: say so
+        listed = ", ".join(unchecked[:3]) + (f" and {len(unchecked) - 3} more" if len(unchecked) > 3 else "")
+        warnings.warn(f"{folder}: meta.json records no hash for {listed}, so {'it is' if len(unchecked) == 1 else 'they are'} "
+                      "not checked for damage or edits; retrain the part to record them", UserWarning, stacklevel=3)
     return hashes
 
 
