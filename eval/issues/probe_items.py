@@ -1,6 +1,8 @@
-"""What the classifier probes' builders share (``probe/build_probe.py``, ``probe2/build_probe2.py``):
+"""What the classifier probes' builders share (``probe/build_probe.py``, ``probe2/build_probe2.py``,
+``probe3/build_probe3.py``):
 the label codes, the separators, and turning lists of (sentence, label, separator) into documents
-whose sentence offsets are checked against the toolkit's splitter.
+whose sentence offsets are checked against the toolkit's splitter, the random split into a dev
+and a held half, and the count tables of the READMEs.
 
 A label is ``"N"`` (none) or ``"P:<codes>"`` / ``"R:<codes>"`` (problem / recommendation with
 category codes); the separator is what follows the sentence in the text (default a line break).
@@ -8,6 +10,7 @@ category codes); the separator is what follows the sentence in the text (default
 
 from __future__ import annotations
 
+import random
 from collections import Counter
 
 from jixiao.document.sentences import split_offsets
@@ -88,3 +91,42 @@ def counts(docs: list[dict]) -> tuple[Counter, Counter, Counter]:
                 cats[c] += 1
                 cats_by_kind[(c, s["kind"])] += 1
     return kinds, cats, cats_by_kind
+
+
+def split_halves(docs: list[dict], seed: int) -> tuple[list[dict], list[dict]]:
+    """Split at random by document with a fixed seed: each register's documents are shuffled and
+    dealt alternately to the two halves, the odd one out of a register going to the smaller half
+    (a coin toss when the halves are level)."""
+    rng = random.Random(seed)
+    groups: dict[str, list[dict]] = {}
+    for d in docs:
+        groups.setdefault(d["meta"]["register"], []).append(d)
+    dev: list[dict] = []
+    held: list[dict] = []
+    for family in groups:
+        group = list(groups[family])
+        rng.shuffle(group)
+        if len(dev) != len(held):
+            first_dev = len(dev) < len(held)
+        else:
+            first_dev = rng.random() < 0.5
+        for i, d in enumerate(group):
+            (dev if (i % 2 == 0) == first_dev else held).append(d)
+    for d in dev:
+        d["meta"]["half"] = "dev"
+    for d in held:
+        d["meta"]["half"] = "held"
+    return sorted(dev, key=lambda d: d["id"]), sorted(held, key=lambda d: d["id"])
+
+
+def count_tables(docs: list[dict]) -> str:
+    kinds, cats, by_kind = counts(docs)
+    multi = sum(1 for d in docs for s in d["sentences"] if len(s["categories"]) > 1)
+    lines = ["| kind | sentences |", "|---|---|"]
+    lines += [f"| {k} | {kinds[k]} |" for k in ("problem", "recommendation", "none")]
+    lines += ["", "| category | problem | recommendation | total |", "|---|---|---|---|"]
+    lines += [f"| {c} | {by_kind[(c, 'problem')]} | {by_kind[(c, 'recommendation')]} | {cats[c]} |"
+              for c in CAT_ORDER]
+    lines += ["", f"Documents: {len(docs)}; sentences: {sum(kinds.values())}; "
+                  f"sentences with two or more categories: {multi}."]
+    return "\n".join(lines)

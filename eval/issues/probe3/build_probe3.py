@@ -23,7 +23,7 @@ import sys
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # eval/issues: the shared machinery
-from probe_items import CAT_ORDER, FW, IND, SAME, SP, build_documents, counts  # noqa: E402,F401
+from probe_items import CAT_ORDER, FW, IND, SAME, SP, build_documents, count_tables, counts, split_halves  # noqa: E402,F401
 
 HERE = Path(__file__).resolve().parent
 
@@ -911,45 +911,6 @@ def build() -> list[dict]:
     return build_documents(DOCS, "probe3", "issues-probe3", (10, 30))
 
 
-def split_halves(docs: list[dict]) -> tuple[list[dict], list[dict]]:
-    """Split at random by document with a fixed seed: each register's documents are shuffled and
-    dealt alternately to the two halves, the odd one out of a register going to the smaller half
-    (a coin toss when the halves are level)."""
-    rng = random.Random(SEED)
-    groups: dict[str, list[dict]] = {}
-    for d in docs:
-        groups.setdefault(d["meta"]["register"], []).append(d)
-    dev: list[dict] = []
-    held: list[dict] = []
-    for family in groups:
-        group = list(groups[family])
-        rng.shuffle(group)
-        if len(dev) != len(held):
-            first_dev = len(dev) < len(held)
-        else:
-            first_dev = rng.random() < 0.5
-        for i, d in enumerate(group):
-            (dev if (i % 2 == 0) == first_dev else held).append(d)
-    for d in dev:
-        d["meta"]["half"] = "dev"
-    for d in held:
-        d["meta"]["half"] = "held"
-    return sorted(dev, key=lambda d: d["id"]), sorted(held, key=lambda d: d["id"])
-
-
-def count_tables(docs: list[dict]) -> str:
-    kinds, cats, by_kind = counts(docs)
-    multi = sum(1 for d in docs for s in d["sentences"] if len(s["categories"]) > 1)
-    lines = ["| kind | sentences |", "|---|---|"]
-    lines += [f"| {k} | {kinds[k]} |" for k in ("problem", "recommendation", "none")]
-    lines += ["", "| category | problem | recommendation | total |", "|---|---|---|---|"]
-    lines += [f"| {c} | {by_kind[(c, 'problem')]} | {by_kind[(c, 'recommendation')]} | {cats[c]} |"
-              for c in CAT_ORDER]
-    lines += ["", f"Documents: {len(docs)}; sentences: {sum(kinds.values())}; "
-                  f"sentences with two or more categories: {multi}."]
-    return "\n".join(lines)
-
-
 README = """# Third probe set for the sentence classifier (issues)
 
 `documents_dev.jsonl` and `documents_held.jsonl` hold {ndocs} short documents ({nsent} sentences)
@@ -1068,7 +1029,7 @@ data_collection + supervision as elsewhere in the set; a residents' complaint na
 
 def main() -> None:
     docs = build()
-    dev, held = split_halves(docs)
+    dev, held = split_halves(docs, SEED)
     for name, half in (("documents_dev.jsonl", dev), ("documents_held.jsonl", held)):
         (HERE / name).write_text("".join(json.dumps(d, ensure_ascii=False) + "\n" for d in half), encoding="utf-8")
     half_of = {d["id"]: d["meta"]["half"] for d in docs}
