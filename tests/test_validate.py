@@ -275,3 +275,14 @@ def test_a_json_error_names_its_column_once(tmp_path: Path) -> None:
     bad.write_text('{"id": "x", "text": "a\tb"}\n', "utf-8")
     result = CliRunner().invoke(app, ["corpus", "validate", str(bad)])
     assert result.stdout.splitlines() == [f"{bad}:1: not JSON (Invalid control character at column 23)"]
+
+
+def test_one_text_under_two_ids_is_named(tmp_path: Path) -> None:
+    """A report copied under a second id would sit in a training fold and in the test fold beside it."""
+    gold = sorted((Path(__file__).resolve().parent.parent / "corpus" / "gold").glob("*.jsonl"))[0]
+    raw = json.loads(gold.read_text("utf-8"))
+    copy = tmp_path / "copy.jsonl"
+    copy.write_text(json.dumps({**raw, "id": "copy_of_it"}, ensure_ascii=False) + "\n", "utf-8")
+    result = CliRunner().invoke(app, ["corpus", "validate", str(gold), str(copy)])
+    assert result.exit_code == 1
+    assert result.stdout.splitlines() == [f"{copy}:1 [copy_of_it]: the same text as {gold}:1 [{raw['id']}]"]

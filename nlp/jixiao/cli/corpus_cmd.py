@@ -20,7 +20,7 @@ corpus_app.add_typer(convert_app, name="convert", help="Convert between SCHEME J
 def validate(files: Annotated[list[Path], typer.Argument(help="Corpus JSON Lines files.")]) -> None:
     """Check corpus files against SCHEME and GUIDELINES; exit 1 on any problem, one line each.
 
-    Offsets, span text, overlaps, labels, kinds, categories, sentence boundaries (the splitter's), meta.source, ids unique across the files, values as plain decimal strings, and each span's value, unit, op and approx against what the grammar reads from its text.
+    Offsets, span text, overlaps, labels, kinds, categories, sentence boundaries (the splitter's), meta.source, ids and texts unique across the files, values as plain decimal strings, and each span's value, unit, op and approx against what the grammar reads from its text.
     """
     from jixiao.corpus.validate import validate_file
     from jixiao.document.jsonl import read_documents
@@ -28,8 +28,9 @@ def validate(files: Annotated[list[Path], typer.Argument(help="Corpus JSON Lines
 
     total = 0
     seen: dict[str, str] = {}  # document ids must be unique across the files
+    texts: dict[str, str] = {}  # and so must their texts (a report copied under a second id)
     for path in files:
-        problems = validate_file(path, seen)
+        problems = validate_file(path, seen, texts)
         if not problems:  # a well-formed file (its ids its own): its readings against its spans' text
             problems = [f"{seen.get(doc_id, path)} [{doc_id}]: {problem}"
                         for doc_id, problem in value_disagreements(read_documents(path))]

@@ -10,6 +10,7 @@ pre-annotation is a problem (``jixiao corpus fill`` removes them).
 from __future__ import annotations
 
 import difflib
+import hashlib
 import json
 import re
 from collections.abc import Iterator
@@ -47,14 +48,18 @@ def _key_problems(item: dict[str, Any], known: tuple[str, ...], what: str) -> It
             yield f"{what}: unknown key {key!r}{nearest(key, known + PREDICTION_KEYS)}"
 
 
-def validate_file(path: str | Path, seen: dict[str, str] | None = None) -> list[str]:
+def validate_file(path: str | Path, seen: dict[str, str] | None = None,
+                  texts: dict[str, str] | None = None) -> list[str]:
     """Every problem of one corpus file, one line each naming the file, line and document.
 
     ``seen`` maps the document ids of files already checked to where they stand (``file:line``):
     pass one dict for all the files of a corpus, whose ids must be unique across its files (the
-    splits and the training data refer to documents by id)."""
+    splits and the training data refer to documents by id). ``texts`` does the same for the
+    documents' texts (by SHA-256): one text under two ids would put a report in a training fold and
+    in the test fold beside it."""
     problems: list[str] = []
     seen = {} if seen is None else seen
+    texts = {} if texts is None else texts
     try:
         handle = open(path, encoding="utf-8-sig")  # with or without a BOM
     except OSError as exc:
@@ -79,6 +84,12 @@ def validate_file(path: str | Path, seen: dict[str, str] | None = None) -> list[
                         seen[doc_id] = where
                 elif isinstance(raw, dict) and "id" in raw:
                     problems.append(f"{where} [{doc_id}]: 'id' is not a string")
+                if isinstance(raw, dict) and isinstance(raw.get("text"), str) and raw["text"].strip():
+                    digest = hashlib.sha256(raw["text"].encode("utf-8", "surrogatepass")).hexdigest()
+                    if digest in texts:
+                        problems.append(f"{where} [{doc_id}]: the same text as {texts[digest]}")
+                    else:
+                        texts[digest] = f"{where} [{doc_id}]"
                 problems.extend(f"{where} [{doc_id}]: {p}" for p in validate_document(raw))
         except UnicodeDecodeError:  # another encoding (GBK) or a binary file: one line, not a traceback
             # (the file is decoded a block at a time: the bad byte is at or after the next line)
