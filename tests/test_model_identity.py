@@ -193,3 +193,13 @@ def test_a_split_of_too_few_reports_says_what_is_missing(small_corpus: Path, tmp
     result = run("train", "issues", "--corpus", corpus, "--model", tmp_path / "m")
     said = " ".join(result.output.split())
     assert result.exit_code == 0 and "has no dev document: nothing is calibrated or tuned on it" in said
+
+
+def test_a_setting_of_the_wrong_kind_is_named_before_training(small_corpus: Path, tmp_path: Path) -> None:
+    result = run("train", "issues", "--corpus", small_corpus, "--model", tmp_path / "m",
+                 "--settings", '{"C_kind": "four", "balanced": 1, "ngram_max": 4}')
+    said = " ".join(result.output.split())
+    assert result.exit_code == 1
+    assert "setting 'C_kind' must be a number (the packaged value is 8.0), not \"four\"" in said
+    assert "setting 'balanced' must be true or false (the packaged value is false), not 1" in said
+    assert "ngram_max" not in said and not (tmp_path / "m").exists()

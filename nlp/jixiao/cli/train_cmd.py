@@ -134,6 +134,30 @@ def _span_scores(metrics: dict) -> dict:  # type: ignore[type-arg]
     return out
 
 
+def _mistyped(options: dict[str, Any], defaults: dict[str, Any]) -> list[str]:
+    """One line per setting whose value is not of its packaged value's kind (a number, a switch, a
+    text or a list), named before training rather than as the library's error halfway through."""
+    def kind(value: Any) -> str | None:
+        if isinstance(value, bool):
+            return "true or false"
+        if isinstance(value, (int, float)):
+            return "a number"
+        if isinstance(value, str):
+            return "a text"
+        if isinstance(value, (list, tuple)):
+            return "a list"
+        return None
+
+    def shown(value: Any) -> str:  # as the JSON of --settings writes it
+        return json.dumps(value, ensure_ascii=False, default=str)
+
+    return [f"setting {key!r} must be {kind(defaults[key])} (the packaged value is {shown(defaults[key])}), "
+            f"not {shown(value)}"
+            for key, value in options.items()
+            if key in defaults and kind(defaults[key]) is not None and kind(value) != kind(defaults[key])
+            and not (kind(defaults[key]) == "a number" and isinstance(value, int) and not isinstance(value, bool))]
+
+
 @train_app.command("issues")
 def issues(
     backend: Annotated[str | None, typer.Option(help="linear (shipped; the default), rules, sklearn, spacy or transformers; with --config, the config's backend.", show_default=False)] = None,
@@ -163,6 +187,7 @@ def issues(
         fail(f"--settings is not JSON ({json_error(exc)}); e.g. '{{\"C_kind\": 4}}'")
     if not isinstance(given, dict):
         fail("--settings must be a JSON object, e.g. '{\"C_kind\": 4}'")
+    from jixiao.configs import packaged_settings
     from jixiao.corpus.validate import nearest
 
     try:
@@ -181,6 +206,8 @@ def issues(
         fail("; ".join(f"--settings: {key!r} is not a setting of the {backend} backend{nearest(key, tuple(sorted(known)))}"
                        + ("" if known else " (it reads none)") for key in unknown))
     options.update(given)
+    if wrong := _mistyped(options, packaged_settings(backend)):
+        fail("; ".join(wrong))
     if backend == "transformers":
         require("torch", "the transformers backend", extra="transformers")
         require("transformers", "the transformers backend", extra="transformers")
