@@ -208,3 +208,16 @@ def test_an_import_with_a_span_left_without_a_value_is_written_and_exits_1(tmp_p
     assert "warning: cannot normalise" in result.output and "「人员」" in result.output
     (doc,) = read_documents(tmp_path / "out.jsonl")
     assert [(s.value, s.unit) for s in doc.spans] == [(Decimal("4870000"), "元"), (None, None)]
+
+
+def test_tasks_nobody_annotated_are_named_when_read_back(tmp_path: Path) -> None:
+    """Read as gold, a task without an annotation is a document with nothing marked: the import says
+    so (and how to read the pre-annotations instead); annotated tasks say nothing."""
+    gold = GOLD / "004_9c0c283e71ff0a84.jsonl"
+    tasks = tmp_path / "tasks.json"
+    ok("to-labelstudio", gold, "--predictions", gold, "--no-annotations", "-o", tasks)
+    said = " ".join(ok("from-labelstudio", tasks, "-o", tmp_path / "back.jsonl").split())
+    assert "warning: 1 task(s) hold no annotations (no span, no sentence label), e.g. 004_9c0c283e71ff0a84" in said
+    assert "--use predictions" in said
+    ok("to-labelstudio", gold, "-o", tmp_path / "annotated.json")
+    assert "warning" not in ok("from-labelstudio", tmp_path / "annotated.json", "-o", tmp_path / "back2.jsonl")

@@ -280,7 +280,14 @@ def from_labelstudio(
     from jixiao.corpus.convert.labelstudio import read_labelstudio
 
     with _user_errors(source):
-        _write_documents(output, read_labelstudio(source, use.value, offsets.value if offsets else None), source, fill)
+        docs = read_labelstudio(source, use.value, offsets.value if offsets else None)
+        _write_documents(output, docs, source, fill)
+    # a task nobody annotated reads as a document with nothing in it: as gold it would teach "none"
+    if empty := [d.id for d in docs if not d.spans and not any(s.kind for s in d.sentences)]:
+        err().print(f"warning: {len(empty)} task(s) hold no {use.value} (no span, no sentence label), e.g. {empty[0]}: "
+                    "they are written as documents with nothing marked; leave them out of a gold corpus"
+                    + (" or read the pre-annotations with --use predictions" if use.value == "annotations" else ""),
+                    style="yellow", markup=False)
 
 
 # ---- CoNLL ----------------------------------------------------------------------------------
