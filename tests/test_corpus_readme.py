@@ -82,19 +82,23 @@ def run(*args: str | Path):  # type: ignore[no-untyped-def]
 def test_adding_a_document_then_the_documented_commands_keeps_the_checks_green(corpus_copy: Path, kind: str) -> None:
     """The bar: add a document; `jixiao corpus split` and `jixiao corpus stats --write` (the
     order corpus/README.md gives) bring the README and the split back in line with the files."""
-    if kind == "authored":
-        doc = read_documents(corpus_copy / "authored" / "issues_1.jsonl")[0]
-        write_documents(corpus_copy / "authored" / "zz_added_in_test.jsonl", [doc.replace(id="authored-added-in-test-001")])
-    else:  # a sixth real report: it may change which report is dev or test
-        from jixiao.document.model import Sentence
-        from jixiao.document.sentences import split_offsets
+    from jixiao.document.model import Sentence
+    from jixiao.document.sentences import split_offsets
 
-        doc = read_documents(corpus_copy / "gold" / "002_08510d5929f9f624.jsonl")[0]
+    def extended(doc, **changes):  # type: ignore[no-untyped-def]
+        """The document with one more sentence: a new text (corpus validate refuses a copy)."""
         text = doc.text + "\n新增段落。"
         added = tuple(Sentence(s, e, "none") for s, e in split_offsets(text) if s >= len(doc.text))
+        return doc.replace(text=text, sentences=doc.sentences + added, **changes)
+
+    if kind == "authored":
+        doc = read_documents(corpus_copy / "authored" / "issues_1.jsonl")[0]
+        write_documents(corpus_copy / "authored" / "zz_added_in_test.jsonl",
+                        [extended(doc, id="authored-added-in-test-001")])
+    else:  # a sixth real report: it may change which report is dev or test
+        doc = read_documents(corpus_copy / "gold" / "002_08510d5929f9f624.jsonl")[0]
         write_documents(corpus_copy / "gold" / "005_new.jsonl",
-                        [doc.replace(id="005_new", text=text, sentences=doc.sentences + added,
-                                     meta={**doc.meta, "source": "corpus/raw/005_new.txt"})])
+                        [extended(doc, id="005_new", meta={**doc.meta, "source": "corpus/raw/005_new.txt"})])
     with pytest.raises(AssertionError):
         check_readme_counts(corpus_copy)  # the counts now differ (stats itself refuses: no split has the document)
     stale = run("corpus", "stats", "--corpus", corpus_copy, "--write", corpus_copy / "README.md")
