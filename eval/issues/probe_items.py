@@ -2,7 +2,7 @@
 ``probe3/build_probe3.py``):
 the label codes, the separators, and turning lists of (sentence, label, separator) into documents
 whose sentence offsets are checked against the toolkit's splitter, the random split into a dev
-and a held half, and the count tables of the READMEs.
+and a held half, the count tables of the READMEs, and writing a split probe (``write_probe``).
 
 A label is ``"N"`` (none) or ``"P:<codes>"`` / ``"R:<codes>"`` (problem / recommendation with
 category codes); the separator is what follows the sentence in the text (default a line break).
@@ -10,8 +10,10 @@ category codes); the separator is what follows the sentence in the text (default
 
 from __future__ import annotations
 
+import json
 import random
 from collections import Counter
+from pathlib import Path
 
 from jixiao.document.sentences import split_offsets
 
@@ -130,3 +132,36 @@ def count_tables(docs: list[dict]) -> str:
     lines += ["", f"Documents: {len(docs)}; sentences: {sum(kinds.values())}; "
                   f"sentences with two or more categories: {multi}."]
     return "\n".join(lines)
+
+
+def write_probe(spec: list[tuple[str, list[tuple]]], prefix: str, probe_set: str, sizes: tuple[int, int],
+                seed: int, readme: str, here: Path) -> None:
+    """Build a probe's documents from ``spec`` (register, items), split them into the dev and held
+    halves (``seed``), write both halves and the README (``readme`` filled with the counts and
+    the registers) into ``here``, and print the counts."""
+    docs = build_documents(spec, prefix, probe_set, sizes)
+    dev, held = split_halves(docs, seed)
+    for name, half in (("documents_dev.jsonl", dev), ("documents_held.jsonl", held)):
+        (here / name).write_text("".join(json.dumps(d, ensure_ascii=False) + "\n" for d in half), encoding="utf-8")
+    half_of = {d["id"]: d["meta"]["half"] for d in docs}
+    regs: dict[str, list[tuple[str, str]]] = {}
+    for d, (register, _) in zip(docs, spec):
+        family, _, form = register.partition("|")
+        regs.setdefault(family, []).append((d["id"], form))
+    reg_lines = []
+    for family, entries in regs.items():
+        n_dev = sum(1 for i, _ in entries if half_of[i] == "dev")
+        reg_lines.append(f"- {family} ({n_dev} / {len(entries) - n_dev})")
+        reg_lines += [f"  - {i} ({half_of[i]}): {form}" for i, form in entries]
+    kinds, _, _ = counts(docs)
+    (here / "README.md").write_text(readme.format(
+        ndocs=len(docs), nsent=sum(kinds.values()), seed=seed, registers="\n".join(reg_lines),
+        dev_counts=count_tables(dev), held_counts=count_tables(held), all_counts=count_tables(docs)),
+        encoding="utf-8")
+    for name, half in (("dev", dev), ("held", held), ("all", docs)):
+        k, cats, by_kind = counts(half)
+        multi = sum(1 for d in half for s in d["sentences"] if len(s["categories"]) > 1)
+        print(f"[{name}] {len(half)} documents, {sum(k.values())} sentences", dict(k))
+        for c in CAT_ORDER:
+            print(f"  {c:26s} P {by_kind[(c, 'problem')]:3d}  R {by_kind[(c, 'recommendation')]:3d}  total {cats[c]:3d}")
+        print("  multi-category sentences:", multi)

@@ -17,13 +17,11 @@ Run from the repository root: .venv/bin/python eval/issues/probe3/build_probe3.p
 
 from __future__ import annotations
 
-import json
-import random
 import sys
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # eval/issues: the shared machinery
-from probe_items import CAT_ORDER, FW, IND, SAME, SP, build_documents, count_tables, counts, split_halves  # noqa: E402,F401
+from probe_items import FW, IND, SAME, SP, write_probe  # noqa: E402,F401
 
 HERE = Path(__file__).resolve().parent
 
@@ -907,10 +905,6 @@ doc("审计报告|部门预算执行审计汇总：按部门列问题，多个�
 # Machinery
 # ---------------------------------------------------------------------------------------------
 
-def build() -> list[dict]:
-    return build_documents(DOCS, "probe3", "issues-probe3", (10, 30))
-
-
 README = """# Third probe set for the sentence classifier (issues)
 
 `documents_dev.jsonl` and `documents_held.jsonl` hold {ndocs} short documents ({nsent} sentences)
@@ -1028,32 +1022,7 @@ data_collection + supervision as elsewhere in the set; a residents' complaint na
 
 
 def main() -> None:
-    docs = build()
-    dev, held = split_halves(docs, SEED)
-    for name, half in (("documents_dev.jsonl", dev), ("documents_held.jsonl", held)):
-        (HERE / name).write_text("".join(json.dumps(d, ensure_ascii=False) + "\n" for d in half), encoding="utf-8")
-    half_of = {d["id"]: d["meta"]["half"] for d in docs}
-    regs: dict[str, list[tuple[str, str]]] = {}
-    for d, (register, _) in zip(docs, DOCS):
-        family, _, form = register.partition("|")
-        regs.setdefault(family, []).append((d["id"], form))
-    reg_lines = []
-    for family, entries in regs.items():
-        n_dev = sum(1 for i, _ in entries if half_of[i] == "dev")
-        reg_lines.append(f"- {family} ({n_dev} / {len(entries) - n_dev})")
-        reg_lines += [f"  - {i} ({half_of[i]}): {form}" for i, form in entries]
-    kinds, _, _ = counts(docs)
-    (HERE / "README.md").write_text(README.format(
-        ndocs=len(docs), nsent=sum(kinds.values()), seed=SEED, registers="\n".join(reg_lines),
-        dev_counts=count_tables(dev), held_counts=count_tables(held), all_counts=count_tables(docs)),
-        encoding="utf-8")
-    for name, half in (("dev", dev), ("held", held), ("all", docs)):
-        k, cats, by_kind = counts(half)
-        multi = sum(1 for d in half for s in d["sentences"] if len(s["categories"]) > 1)
-        print(f"[{name}] {len(half)} documents, {sum(k.values())} sentences", dict(k))
-        for c in CAT_ORDER:
-            print(f"  {c:26s} P {by_kind[(c, 'problem')]:3d}  R {by_kind[(c, 'recommendation')]:3d}  total {cats[c]:3d}")
-        print("  multi-category sentences:", multi)
+    write_probe(DOCS, "probe3", "issues-probe3", (10, 30), SEED, README, HERE)
 
 
 if __name__ == "__main__":
