@@ -18,7 +18,7 @@ from jixiao.quantities.filters import (
 from jixiao.quantities.grammar import Grammar, load_grammar
 from jixiao.quantities.money import bare_money, money_shaped, prefixed_money, with_money_tail
 from jixiao.quantities.numerals import NumeralError, parse_numeral
-from jixiao.quantities.patterns import UNIT_GROUPS, Patterns, compile_patterns, range_gap
+from jixiao.quantities.patterns import UNIT_GROUPS, LazyPattern, Patterns, compile_patterns, range_gap
 
 _UNIT_LABELS = dict(UNIT_GROUPS)
 FRACTION_REACH = 14  # characters after a run of numerals within which its 分之 must come
@@ -106,7 +106,7 @@ def _starts(text: str, start: int, end: int, patterns: Patterns) -> list[int]:
 
 
 def _general(text: str, patterns: Patterns, grammar: Grammar, m: re.Match[str] | None,
-             pattern: re.Pattern[str]) -> Candidate | None:
+             pattern: re.Pattern[str] | LazyPattern) -> Candidate | None:
     """The candidate of a match of the general ``pattern`` (plain, signed or bracketed)."""
     if m is None:
         return None

@@ -8,6 +8,8 @@ characters instead of trying hundreds one by one.
 from __future__ import annotations
 
 import re
+import sys
+from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -52,19 +54,58 @@ def trie(items: tuple[str, ...] | list[str]) -> str:
     return "(?:" + emit(tree) + ")" if tree else NEVER
 
 
+class LazyPattern:
+    """A regular expression compiled the first time it is used.
+
+    Compiling the grammar's patterns is most of a model's start-up (the general pattern and its
+    signed and bracketed variants take about 8 ms each). The variants, the fractions and the
+    money after a currency sign are tried only where a sign, a bracket, 分之 or a currency sign
+    occurs, which a short document often lacks: compiled on first use, a run that never needs
+    them never pays for them. ``match``, ``search`` and ``finditer`` are those of ``re.Pattern``.
+    """
+
+    __slots__ = ("pattern", "_compiled")
+
+    def __init__(self, pattern: str) -> None:
+        self.pattern = pattern
+        self._compiled: re.Pattern[str] | None = None
+
+    @property
+    def is_compiled(self) -> bool:
+        return self._compiled is not None
+
+    @property
+    def compiled(self) -> re.Pattern[str]:
+        if self._compiled is None:
+            self._compiled = re.compile(self.pattern)
+        return self._compiled
+
+    def match(self, text: str, pos: int = 0, endpos: int = sys.maxsize) -> re.Match[str] | None:
+        return self.compiled.match(text, pos, endpos)
+
+    def search(self, text: str, pos: int = 0, endpos: int = sys.maxsize) -> re.Match[str] | None:
+        return self.compiled.search(text, pos, endpos)
+
+    def finditer(self, text: str, pos: int = 0, endpos: int = sys.maxsize) -> Iterator[re.Match[str]]:
+        return self.compiled.finditer(text, pos, endpos)
+
+    def __repr__(self) -> str:
+        return f"LazyPattern({self.pattern!r})"
+
+
 @dataclass(frozen=True)
 class Patterns:
     general: re.Pattern[str]
-    signed: re.Pattern[str] | None  # the general pattern with a sign before the number (newer grammars)
-    bracketed: re.Pattern[str] | None  # ... with the unit in brackets: 4.52(万人)
+    signed: LazyPattern | None  # the general pattern with a sign before the number (newer grammars)
+    bracketed: LazyPattern | None  # ... with the unit in brackets: 4.52(万人)
     has_half: bool
     has_tenth: bool
     several: re.Pattern[str]  # 数 before a numeral that starts with 十百千万亿: "several" (数十万元)
-    fraction: re.Pattern[str]
+    fraction: LazyPattern
     bare_money: re.Pattern[str]
     terms: re.Pattern[str]
     fixed: re.Pattern[str]
-    prefixed: re.Pattern[str]  # money after a currency sign: ￥1,200.00, $500万
+    prefixed: LazyPattern  # money after a currency sign: ￥1,200.00, $500万
     anchor: re.Pattern[str]
     longest_term: int
     inner_starts: re.Pattern[str]  # where a new candidate may start inside a run of anchor characters
@@ -108,8 +149,8 @@ def compile_patterns(grammar: Grammar) -> Patterns:
                         r"(?:[0-9０-９][0-9０-９.．,，]*{space}{multiplier}|[一二两三四五六七八九十]+[十百千万亿])))?"
                         if grammar.has("range_first_multiplier") else "")
 
-    def general_pattern(sign: str, bracket: bool) -> re.Pattern[str]:
-        return re.compile(g(
+    def general_source(sign: str, bracket: bool) -> str:
+        return (g(
             r"(?P<cmp>{comparator})?{space}" + sign + r"(?P<n1>{number}" + first_multiplier + r")(?:{space}(?P<a1>余|多|来))?"
             r"(?:{space}(?P<sep>{range_sep}){space}(?P<n2>{number})(?P<a2>余|多|来)?)?"
             + (r"{space}(?P<lb>{bracket_open}){space}" if bracket else "")
@@ -120,9 +161,9 @@ def compile_patterns(grammar: Grammar) -> Patterns:
     # bracketed unit (4.52(万人)) only where a sign or a bracket is near, which keeps the scan fast.
     sign = alternation(grammar.sign_words + grammar.sign_chars) if grammar.sign_words or grammar.sign_chars else None
     brackets = grammar.has("bracket_open") and grammar.has("bracket_close")
-    general = general_pattern("", False)
-    signed = general_pattern(f"(?P<sign>{sign})", False) if sign else None
-    bracketed = general_pattern(f"(?P<sign>{sign})?" if sign else "", True) if brackets else None
+    general = re.compile(general_source("", False))
+    signed = LazyPattern(general_source(f"(?P<sign>{sign})", False)) if sign else None
+    bracketed = LazyPattern(general_source(f"(?P<sign>{sign})?" if sign else "", True)) if brackets else None
     # a fraction's numerator never ends in a 百 that starts 百分 (百分之七十百分位 is 70 %)
     # a sign before a fraction belongs to it (SCHEME §1 rule 9: 负百分之三点五 → -3.5)
     # 百分之三十到四十: the upper end of a range in the same base, where the range ends there
@@ -167,11 +208,11 @@ def compile_patterns(grammar: Grammar) -> Patterns:
         has_half=grammar.has("half"),
         has_tenth=grammar.has("rate_tenth"),
         several=re.compile(g("{several}") if grammar.has("several") else NEVER),
-        fraction=re.compile(fraction),
+        fraction=LazyPattern(fraction),
         bare_money=re.compile(bare_money),
         terms=re.compile(trie(grammar.terms)) if grammar.terms else re.compile(NEVER),
         fixed=fixed,
-        prefixed=re.compile(prefixed),
+        prefixed=LazyPattern(prefixed),
         inner_starts=re.compile(rf"(?<=\D)\d|(?<=[\d{re.escape(marks)}])[^\d{re.escape(marks)}]"),
         quantity_end=_quantity_end(grammar),
         range_head=re.compile(g(r"(?:{number})[ \u00a0\u3000]{0,2}{range_sep}{space}$")),
