@@ -57,6 +57,25 @@ def test_tag_text_and_tag_file(report_paths: list[Path], tagger: Tagger) -> None
     assert all(s.kind in ("problem", "recommendation", "none") for s in report.sentences)
 
 
+@pytest.mark.parametrize("line_break", ["\r\n", "\r", "\u2028", "\u2029", "\x0b", "\x0c", "\x85"])
+def test_tag_text_reads_any_line_break_as_a_line_break(tagger: Tagger, line_break: str) -> None:
+    """Text given as a string keeps its own line breaks (offsets index it as it is), yet headings,
+    list items and sentences are read as with \\n: a recommendation under 「二、建议」 written after a
+    CR, a web page's U+2028 or Word's \\v is not fused with the heading into one sentence."""
+    lines = ["一、存在问题", "1.部分项目合同未约定履约期限。", "2.资金到位率仅为85%，共3个项目未完工", "二、建议",
+             "加强合同管理，补签合同并明确验收标准。"]
+
+    def read(text: str) -> tuple[list[tuple[str, str | None]], list[tuple[str, Decimal | None]]]:
+        doc = tagger.tag_text(text)
+        assert doc.text == text
+        return ([(text[s.start : s.end], s.kind) for s in doc.sentences],
+                [(text[s.start : s.end], s.value) for s in doc.spans])
+
+    sentences, spans = read("\n".join(lines))
+    assert [kind for _, kind in sentences] == ["none", "problem", "problem", "none", "recommendation"]
+    assert read(line_break.join(lines)) == (sentences, spans)
+
+
 def test_tag_text_finds_tables_and_the_audit_checks_them_as_for_a_file(tmp_path: Path, tagger: Tagger) -> None:
     """The same text tagged with tag_text and read from a .txt file gives the same tables and the
     same audit findings (tag_text once found no tables, so the table checks were skipped)."""

@@ -95,6 +95,16 @@ def test_cleaning_removes_bookmarks_and_keeps_source_offsets() -> None:
     assert all(source[cleaned.source_offset(i)] == ch or ch == "\n" for i, ch in enumerate(cleaned.text))
 
 
+def test_every_kind_of_line_break_in_a_file_becomes_a_line_break() -> None:
+    """Word's manual line break (\\v), the web's line and paragraph separators and a lone CR end a
+    line as \\n does (before, \\v was deleted and fused a heading with its first item); a form feed
+    (a PDF page break) is deleted, as the page's last line has its own break."""
+    source = "二、建议\x0b加强合同管理。\u2028三、其他\u2029说明。\r四、附件\n第1页\x0c五、结论"
+    cleaned = clean(source)
+    assert cleaned.text == "二、建议\n加强合同管理。\n三、其他\n说明。\n四、附件\n第1页五、结论"
+    assert all(source[cleaned.source_offset(i)] == ch or ch == "\n" for i, ch in enumerate(cleaned.text))
+
+
 def test_cleaned_offsets_map_both_ways_as_a_per_character_map_would() -> None:
     """The piecewise map answers exactly what a map of every kept character would: source index
     of each cleaned index, and the first cleaned index at or after each source index."""

@@ -14,7 +14,7 @@ from pathlib import Path
 from jixiao.components import QuantityExtractor, SentenceClassifier
 from jixiao.document.model import Document, Span
 from jixiao.document.sections import sectioned_sentences
-from jixiao.document.sentences import chunk_bounds, split_offsets
+from jixiao.document.sentences import chunk_bounds, line_form, split_offsets
 from jixiao.ingest.errors import IngestError
 from jixiao.ingest.meta import detect_meta
 from jixiao.ingest.reader import read_file
@@ -64,16 +64,18 @@ class Tagger:
         which makes many short documents much cheaper than one call each. ``docs`` may be any
         iterable (a generator is read once, here)."""
         docs = list(docs)
-        offsets = [[(s.start, s.end) for s in doc.sentences] if doc.sentences else split_offsets(doc.text)
-                   for doc in docs]
-        spans = [self._quantities(doc.text, o) if self.quantities is not None else doc.spans
-                 for doc, o in zip(docs, offsets)]
+        # every line break read as \n (the same length, so offsets index the document's own text)
+        texts = [line_form(doc.text) for doc in docs]
+        offsets = [[(s.start, s.end) for s in doc.sentences] if doc.sentences else split_offsets(text)
+                   for doc, text in zip(docs, texts)]
+        spans = [self._quantities(text, o) if self.quantities is not None else doc.spans
+                 for doc, text, o in zip(docs, texts, offsets)]
         if self.classifier is not None:
             # the classifier builds the sentence records itself (sections included), once
-            sentences = [tuple(s) for s in self.classifier.classify_many([(d.text, o) for d, o in zip(docs, offsets)])]
+            sentences = [tuple(s) for s in self.classifier.classify_many(list(zip(texts, offsets)))]
         else:
-            sentences = [doc.sentences if doc.sentences else sectioned_sentences(doc.text, o)
-                         for doc, o in zip(docs, offsets)]
+            sentences = [doc.sentences if doc.sentences else sectioned_sentences(text, o)
+                         for doc, text, o in zip(docs, texts, offsets)]
         return [replace(doc, spans=sp, sentences=se, tables=typed_tables(doc))
                 for doc, sp, se in zip(docs, spans, sentences)]
 
@@ -106,8 +108,9 @@ class Tagger:
         if not isinstance(text, str):
             raise TypeError(f"tag_text takes the text as a str, not {type(text).__name__}"
                             + (" (decode the bytes first, or use tag_file)" if isinstance(text, (bytes, bytearray)) else ""))
-        return self.tag_document(Document(id=doc_id, text=text, meta=detect_meta(text),
-                                          tables=tuple(find_text_tables(text))))
+        lines = line_form(text)
+        return self.tag_document(Document(id=doc_id, text=text, meta=detect_meta(lines),
+                                          tables=tuple(find_text_tables(lines))))
 
     def tag_file(self, path: str | Path) -> Document:
         """Read and tag one file; raises IngestError for unreadable input."""

@@ -32,6 +32,7 @@ from jixiao.audit.tolerance import (
     ratio_percent,
     rate_verdict,
 )
+from jixiao.document.sentences import line_form
 from jixiao.tables import columns as col
 from jixiao.tables.figures import Figure
 from jixiao.tables.units import multiplier_in, unit_in
@@ -275,10 +276,12 @@ def prose_item(paragraphs: Sequence[Paragraph], stated: Quantity) -> str:
 
 
 def context_around(text: str, start: int, end: int) -> str:
-    """The line around a figure, clipped to a readable window."""
-    line_start = text.rfind("\n", 0, start) + 1
-    line_end = text.find("\n", end)
-    line_end = len(text) if line_end < 0 else line_end
+    """The line around a figure, clipped to a readable window (any line break ends the line)."""
+    low, high = max(0, start - _CONTEXT_BEFORE - 1), min(len(text), end + _CONTEXT_AFTER + 1)
+    window = line_form(text[low:high])  # only the window is read: a report may be very long
+    line_start = low + window.rfind("\n", 0, start - low) + 1 if "\n" in window[: start - low] else 0
+    after = window.find("\n", end - low)
+    line_end = low + after if after >= 0 else len(text)
     left = max(line_start, start - _CONTEXT_BEFORE)
     right = min(line_end, end + _CONTEXT_AFTER)
     return ("…" if left > line_start else "") + text[left:right] + ("…" if right < line_end else "")

@@ -23,7 +23,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
 from jixiao.document.model import Document
-from jixiao.document.sentences import split_offsets
+from jixiao.document.sentences import line_form, split_offsets
 from jixiao.quantities.rules import RuleExtractor
 from jixiao.tables import columns as col
 from jixiao.tables.figures import Figure, span_figure
@@ -94,7 +94,7 @@ def paragraphs(doc: Document, extractor: RuleExtractor | None = None) -> list[Pa
     tables = [(t.start, t.end) for t in doc.tables if t.start is not None and t.end is not None]
     out: list[Paragraph] = []
     position = 0
-    for line in doc.text.split("\n"):
+    for line in line_form(doc.text).split("\n"):  # every line break as \n, offsets unchanged
         start, end = position, position + len(line)
         position = end + 1
         if not line.strip() or any(s <= start < e for s, e in tables):

@@ -3,6 +3,13 @@
 A sentence ends after 。！？； (or ! ? ;) and at every line break; closing quotes and brackets
 right after the terminator stay with it. Surrounding white space is not part of a sentence, and
 pieces that are only white space are dropped, so every sentence has visible text.
+
+A line break is any of the characters Unicode counts as one, not only ``\n``: text handed over as
+a string (``tag_text``, a JSON Lines document) may come with the CR of old Mac files, the line and
+paragraph separators of web pages (U+2028, U+2029), the vertical tab of Word's manual line break or
+the form feed of a PDF page break. ``line_form`` writes each as ``\n`` without changing the text's
+length, so the analyses that look for the start of a line (headings, list numbers, table rows)
+read such text as they read a file, with every offset unchanged.
 """
 
 from __future__ import annotations
@@ -11,11 +18,20 @@ import re
 
 TERMINATORS = "。！？；!?;"
 CLOSERS = "”’」』）)】〕》\"'"
-_BOUNDARY = re.compile(rf"[{re.escape(TERMINATORS)}][{re.escape(CLOSERS)}]*|\n")
+LINE_BREAKS = "\n\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029"  # the characters str.splitlines breaks at
+_LINE_BREAK = re.compile(f"[{LINE_BREAKS[1:]}]")  # the ones other than \n
+_AS_NEWLINE = str.maketrans(dict.fromkeys(LINE_BREAKS[1:], "\n"))
+_BOUNDARY = re.compile(rf"[{re.escape(TERMINATORS)}][{re.escape(CLOSERS)}]*|[{LINE_BREAKS}]")
 # White space at a sentence's edges. A piece never holds a line break (every one is a boundary);
-# "\n" is listed so that ``trim`` also gives the sentence of a wider range, such as a converter's
-# unit that runs on to the next sentence.
-SPACE = " \t\r\n\u3000\u00a0\u2002\u2003\u200b\ufeff"
+# the line breaks are listed so that ``trim`` also gives the sentence of a wider range, such as a
+# converter's unit that runs on to the next sentence.
+SPACE = " \t\u3000\u00a0\u2002\u2003\u200b\ufeff" + LINE_BREAKS
+
+
+def line_form(text: str) -> str:
+    """``text`` with every line break written as ``\n`` (a CRLF pair as two), the same length:
+    the form the document analyses read, whatever line breaks the text came with."""
+    return text.translate(_AS_NEWLINE) if _LINE_BREAK.search(text) else text
 
 
 def split_offsets(text: str) -> list[tuple[int, int]]:
@@ -23,7 +39,7 @@ def split_offsets(text: str) -> list[tuple[int, int]]:
     pieces: list[tuple[int, int]] = []
     start = 0
     for match in _BOUNDARY.finditer(text):
-        end = match.start() if match.group() == "\n" else match.end()
+        end = match.start() if match.group() in LINE_BREAKS else match.end()
         pieces.append((start, end))
         start = match.end()
     pieces.append((start, len(text)))
