@@ -34,13 +34,16 @@ def main() -> None:
     for line in args.cases.read_text(encoding="utf-8").splitlines():
         case = json.loads(line)
         text = case["text"]
-        predicted = {(text[s.start : s.end], s.label): s for s in tagger.tag_text(text).spans}
-        wanted = {(s["text"], s["label"]): s for s in case["spans"]}
-        problems = [f"extra {key}" for key in predicted if key not in wanted]
-        extra += len(problems)
-        for key, gold in wanted.items():
+        # spans are matched by (text, label), the k-th expected one of a key with the k-th found one
+        # (a case may hold the same figure twice: each is a span of its own)
+        predicted: dict[tuple[str, str], list] = {}
+        for s in tagger.tag_text(text).spans:
+            predicted.setdefault((text[s.start : s.end], s.label), []).append(s)
+        problems = []
+        for gold in case["spans"]:
+            key = (gold["text"], gold["label"])
             expected += 1
-            span = predicted.get(key)
+            span = predicted[key].pop(0) if predicted.get(key) else None
             if span is None:
                 problems.append(f"missed {key}")
                 continue
@@ -54,6 +57,9 @@ def main() -> None:
                 problems.append(f"value of {key}: expected {gold['value']} {gold.get('unit')} "
                                 f"(max {gold.get('value_max')}, approx {bool(gold.get('approx'))}), got {span.value} "
                                 f"{span.unit} (max {span.value_max}, approx {span.approx})")
+        left = [f"extra {key}" for key, spans in predicted.items() for _ in spans]
+        extra += len(left)
+        problems = left + problems
         if problems:
             differences.append(f"{case['id']} {text}\n    " + "\n    ".join(problems))
     print(f"{found} of {expected} expected spans found exactly ({found / expected:.3f}); "
