@@ -60,20 +60,28 @@ def test_tag_text_and_tag_file(report_paths: list[Path], tagger: Tagger) -> None
 @pytest.mark.parametrize("line_break", ["\r\n", "\r", "\u2028", "\u2029", "\x0b", "\x0c", "\x85"])
 def test_tag_text_reads_any_line_break_as_a_line_break(tagger: Tagger, line_break: str) -> None:
     """Text given as a string keeps its own line breaks (offsets index it as it is), yet headings,
-    list items and sentences are read as with \\n: a recommendation under 「二、建议」 written after a
-    CR, a web page's U+2028 or Word's \\v is not fused with the heading into one sentence."""
-    lines = ["一、存在问题", "1.部分项目合同未约定履约期限。", "2.资金到位率仅为85%，共3个项目未完工", "二、建议",
-             "加强合同管理，补签合同并明确验收标准。"]
+    list items, sentences, tables with their captions and the audit's findings are read as with
+    \\n: a recommendation under 「二、建议」 written after a CR, a web page's U+2028 or Word's \\v
+    is not fused with the heading into one sentence, and a CRLF table is still a table."""
+    from jixiao.audit import audit_document
 
-    def read(text: str) -> tuple[list[tuple[str, str | None]], list[tuple[str, Decimal | None]]]:
+    lines = ["一、存在问题", "1.部分项目合同未约定履约期限。", "2.资金到位率仅为85%，共3个项目未完工", "二、建议",
+             "加强合同管理，补签合同并明确验收标准。", "三、资金情况", "表1 项目支出情况", "单位：万元",
+             "项目\t预算\t实际\t执行率", "甲\t10\t9\t80%", "乙\t20\t20\t100%", "合计\t30\t28\t93.33%", "执行率为95%。"]
+
+    def read(text: str) -> tuple[object, ...]:
         doc = tagger.tag_text(text)
         assert doc.text == text
         return ([(text[s.start : s.end], s.kind) for s in doc.sentences],
-                [(text[s.start : s.end], s.value) for s in doc.spans])
+                [(text[s.start : s.end], s.value) for s in doc.spans],
+                [(t.caption, t.unit, [[c.text for c in row] for row in t.rows]) for t in doc.tables],
+                sorted((f.check, f.context) for f in audit_document(doc)))
 
-    sentences, spans = read("\n".join(lines))
-    assert [kind for _, kind in sentences] == ["none", "problem", "problem", "none", "recommendation"]
-    assert read(line_break.join(lines)) == (sentences, spans)
+    sentences, spans, tables, findings = read("\n".join(lines))
+    assert [kind for _, kind in sentences[:5]] == ["none", "problem", "problem", "none", "recommendation"]
+    assert [(caption, unit) for caption, unit, _ in tables] == [("表1 项目支出情况", "万元")]
+    assert "row_rate" in [check for check, _ in findings]
+    assert read(line_break.join(lines)) == (sentences, spans, tables, findings)
 
 
 def test_tag_text_finds_tables_and_the_audit_checks_them_as_for_a_file(tmp_path: Path, tagger: Tagger) -> None:

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from jixiao.document.sentences import split_offsets
+from jixiao.document.sentences import LINE_BREAKS, split_offsets
 from jixiao.ingest.clean import clean
 from jixiao.ingest.decode import decode_text
 from jixiao.ingest.errors import IngestError
@@ -87,22 +87,28 @@ def test_decode_gives_up_clearly_on_binary() -> None:
 
 
 def test_cleaning_removes_bookmarks_and_keeps_source_offsets() -> None:
-    source = "[bookmark: _Toc36719771][bookmark: _GoBack]劲松街道\r\n预算\x0c100万元"
+    source = "[bookmark: _Toc36719771][bookmark: _GoBack]劲松街道\r\n预算\x07100万元"
     cleaned = clean(source)
     assert cleaned.text == "劲松街道\n预算100万元"
     start = cleaned.text.index("100万元")
     assert source[cleaned.source_offset(start) : cleaned.source_offset(start) + 5] == "100万元"
-    assert all(source[cleaned.source_offset(i)] == ch or ch == "\n" for i, ch in enumerate(cleaned.text))
+    assert all(source[cleaned.source_offset(i)] == ch for i, ch in enumerate(cleaned.text))
 
 
 def test_every_kind_of_line_break_in_a_file_becomes_a_line_break() -> None:
-    """Word's manual line break (\\v), the web's line and paragraph separators and a lone CR end a
-    line as \\n does (before, \\v was deleted and fused a heading with its first item); a form feed
-    (a PDF page break) is deleted, as the page's last line has its own break."""
-    source = "二、建议\x0b加强合同管理。\u2028三、其他\u2029说明。\r四、附件\n第1页\x0c五、结论"
+    """A lone CR, the web's line and paragraph separators, NEL, Word's manual line break (\\v) and a
+    form feed between two lines' text end a line as \\n does (before, \\v and the form feed were
+    deleted and fused a heading with its first item). A form feed beside a line break (pdftotext's
+    page end) and a \\v inside a table row (a manual line break in a cell) are deleted, so that the
+    page's paragraph joins as any wrapped line and the row stays whole."""
+    source = ("二、建议\x0b加强合同管理。\u2028三、其他\u2029说明。\r四、附件\x85第1页\x0c五、结论\n"
+              "第一页末行\n\x0c第二页首行\n项目\t城市管理\x0b办公室\t10\n")
     cleaned = clean(source)
-    assert cleaned.text == "二、建议\n加强合同管理。\n三、其他\n说明。\n四、附件\n第1页五、结论"
-    assert all(source[cleaned.source_offset(i)] == ch or ch == "\n" for i, ch in enumerate(cleaned.text))
+    assert cleaned.text == ("二、建议\n加强合同管理。\n三、其他\n说明。\n四、附件\n第1页\n五、结论\n"
+                            "第一页末行\n第二页首行\n项目\t城市管理办公室\t10\n")
+    for i, ch in enumerate(cleaned.text):
+        kept = source[cleaned.source_offset(i)]
+        assert kept == ch or ch == "\n" and kept in LINE_BREAKS, (i, ch, kept)
 
 
 def test_cleaned_offsets_map_both_ways_as_a_per_character_map_would() -> None:
@@ -110,9 +116,9 @@ def test_cleaned_offsets_map_both_ways_as_a_per_character_map_would() -> None:
     of each cleaned index, and the first cleaned index at or after each source index."""
     from bisect import bisect_left
 
-    source = "\ufeff[bookmark: a]表1\r\n项目\x0c\x0c金额\u200b\r\r合计[bookmark: b]"
+    source = "\ufeff[bookmark: a]表1\r\n项目\x07\x07金额\u200b\r\r合计[bookmark: b]"
     cleaned = clean(source)
-    per_character = [i for i, ch in enumerate(source) if ch not in "\ufeff\x0c\u200b"]
+    per_character = [i for i, ch in enumerate(source) if ch not in "\ufeff\x07\u200b"]
     per_character = [i for i in per_character if not (source[i] == "\r" and source[i + 1 : i + 2] == "\n")]
     per_character = [i for i in per_character if not any(s <= i < e for s, e in ((1, 14), (len(source) - 13, len(source))))]
     assert len(per_character) == len(cleaned.text)

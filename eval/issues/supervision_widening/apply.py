@@ -44,7 +44,9 @@ OLDER_FILES = [*(f"gold/{p.name}" for p in sorted((ROOT / "corpus" / "gold").glo
 
 def read_decisions(without_borderline: bool) -> dict[tuple[str, int, int], bool]:
     wanted = {}
-    for line in DECISIONS.read_text("utf-8").splitlines():
+    for line in DECISIONS.read_text("utf-8").split("\n"):  # not splitlines: a text may hold U+2028
+        if not line.strip():
+            continue
         decision = json.loads(line)
         add = bool(decision["add_supervision"])
         if without_borderline and "borderline" in (decision.get("note") or "").lower():
@@ -58,7 +60,7 @@ def widen(corpus: Path, wanted: dict[tuple[str, int, int], bool]) -> int:
     found, added = set(), 0
     for name in OLDER_FILES:
         path = corpus / name
-        lines = path.read_text("utf-8").splitlines()
+        lines = [line for line in path.read_text("utf-8").split("\n") if line.strip()]
         out = []
         for line in lines:
             doc = json.loads(line)

@@ -1,12 +1,14 @@
 """Remove Word-export artifacts while keeping a map back to source offsets.
 
 Cleaning only deletes characters (bookmarks, control characters, the CR of CRLF) and writes the
-other line breaks as ``\n`` (a lone CR, Word's manual line break \v, the line and paragraph
-separators U+2028 and U+2029 of web text, NEL), so the map is a list: ``offsets[i]`` is the source
-index of cleaned character ``i``. A form feed (a PDF page break) is deleted: the page's last line
-has its own line break, and a paragraph that runs on to the next page is joined as any wrapped
-line. Text-changing normalisation such as NFKC is deliberately not done: it would turn ㎡ into m2
-and ， into ,.
+other line breaks as ``\n`` (a lone CR, the line and paragraph separators U+2028 and U+2029 of web
+text, NEL, and, where they break lines, Word's manual line break \v and the form feed of a PDF
+page break), so the map is a list: ``offsets[i]`` is the source index of cleaned character ``i``.
+A form feed beside a line break is deleted (pdftotext ends a page with one: the page's last line
+has its own break, and a paragraph that runs on to the next page is joined as any wrapped line),
+and so is a \v inside a table row (a line with tabs: a manual line break inside a cell, which
+would cut the row). Text-changing normalisation such as NFKC is deliberately not done: it would
+turn ㎡ into m2 and ， into ,.
 """
 
 from __future__ import annotations
@@ -21,11 +23,12 @@ _ARTIFACT = re.compile(
     # control characters, byte-order marks, and the invisible format characters that web pages and
     # Word put inside words and numbers (zero-width space, non-joiner and joiner, soft hyphen, word
     # joiner, direction marks): 「执行率9\u200c0%」 and 「2\xad00万元」 read as the reader sees them
-    r"|[\x00-\x08\x0c\x0e-\x1f\x7f\xad\ufeff\u200b-\u200f\u202a-\u202e\u2060-\u2064]"
+    r"|[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\xad\ufeff\u200b-\u200f\u202a-\u202e\u2060-\u2064]"
 )
 
-# the line breaks other than \n (and the CR of a CRLF pair, deleted above), written as \n
-_LINE_BREAKS = "\r\x0b\x85\u2028\u2029"
+# the line breaks other than \n (and the CR of a CRLF pair, deleted above), written as \n in the
+# cleaned text; \v and the form feed only where ``_breaks_line`` keeps them
+_LINE_BREAKS = "\r\x0b\x0c\x85\u2028\u2029"
 
 
 @dataclass(frozen=True)
@@ -59,17 +62,33 @@ class CleanText:
 
 
 def clean(source: str) -> CleanText:
-    """Drop artifacts; lone CRs and the other line-break characters become ``\n``, so old Mac
-    exports, Word's manual line breaks and web text still split into lines."""
+    """Drop artifacts; lone CRs and the other line breaks become ``\n``, so old Mac exports, web
+    text and Word's manual line breaks still split into lines."""
     kept: list[str] = []
     starts: list[int] = []
     sources: list[int] = []
     position = length = 0
     for match in _ARTIFACT.finditer(source):
+        if match.group() in ("\x0b", "\x0c") and _breaks_line(source, match.start()):
+            continue  # kept, in the next piece, and written as \n below
         length = _keep(source, position, match.start(), length, kept, starts, sources)
         position = match.end()
     _keep(source, position, len(source), length, kept, starts, sources)
-    return CleanText("".join(kept), tuple(starts), tuple(sources))
+    text = "".join(kept)
+    for mark in _LINE_BREAKS:  # `in` and str.replace scan at C speed; the same length, the same map
+        if mark in text:
+            text = text.replace(mark, "\n")
+    return CleanText(text, tuple(starts), tuple(sources))
+
+
+def _breaks_line(source: str, at: int) -> bool:
+    """Whether the \v or form feed at ``at`` ends a line: a form feed not beside a line break,
+    a \v not inside a table row (its line holds no tab)."""
+    if source[at] == "\x0c":
+        return source[at - 1 : at] not in ("\n", "\r") and source[at + 1 : at + 2] not in ("\n", "\r")
+    line_start = max(source.rfind("\n", 0, at), source.rfind("\r", 0, at)) + 1
+    line_end = min((i for i in (source.find("\n", at), source.find("\r", at)) if i >= 0), default=len(source))
+    return "\t" not in source[line_start:line_end]
 
 
 def _keep(source: str, start: int, end: int, length: int, kept: list[str], starts: list[int],
@@ -77,11 +96,7 @@ def _keep(source: str, start: int, end: int, length: int, kept: list[str], start
     """Keep ``source[start:end]`` as the next piece; the cleaned length after it."""
     if end <= start:
         return length
-    piece = source[start:end]
-    for mark in _LINE_BREAKS:  # str.replace and `in` scan at C speed; a 100 MB report has many pieces
-        if mark in piece:
-            piece = piece.replace(mark, "\n")
-    kept.append(piece)
+    kept.append(source[start:end])
     starts.append(length)
     sources.append(start)
     return length + end - start

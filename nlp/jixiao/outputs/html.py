@@ -29,6 +29,7 @@ from typing import Any
 
 from jixiao.document.jsonl import decimal_str
 from jixiao.document.model import CATEGORIES, CATEGORY_NAMES_ZH, LABELS, Document, Sentence, Span, Table, TableCell
+from jixiao.document.sentences import line_form
 from jixiao.outputs.names import readable
 
 LABEL_NAMES_ZH = MappingProxyType({"AMOUNT": "金额", "RATE": "比率", "COUNT": "数量", "MEASURE": "计量"})
@@ -481,7 +482,7 @@ def quantity_panel(doc: Document) -> str:
 
 
 def _quantity_entry(doc: Document, index: int, span: Span) -> str:
-    left = doc.text[max(0, span.start - CONTEXT_CHARS) : span.start].split("\n")[-1].strip()
+    left = line_form(doc.text[max(0, span.start - CONTEXT_CHARS) : span.start]).split("\n")[-1].strip()
     return (f'<li><a class="jump qe" href="#q-{index}" data-target="q-{index}" title="{_e(span_tip(span))}">'
             f'<span class="ctx"><bdi dir="ltr">{_e(left)}</bdi></span><span class="q q-{_e(span.label)}">{_e(doc.span_text(span))}</span>'
             f'<span class="val">{_e(format_value(span))}</span></a></li>')

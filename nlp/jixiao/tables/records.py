@@ -33,6 +33,7 @@ from decimal import Decimal
 
 from jixiao.document.model import Document, Table, TableCell, TableColumn, TableHeader
 from jixiao.document.sections import heading_kind, heading_level
+from jixiao.document.sentences import line_form
 from jixiao.tables import columns as col
 from jixiao.tables.columns import Column, make_column
 from jixiao.tables.figures import amount_cell, rate_cell
@@ -77,7 +78,8 @@ def context_lines(text: str, since: int, start: int | None) -> tuple[str, ...]:
     """The last few non-empty lines before a table (after the previous one), nearest last."""
     if start is None:
         return ()
-    lines = [line.strip() for line in text[since:start].split("\n") if line.strip() and "\t" not in line]
+    # (line_form of the slice only: text given as a string may end its lines with CR, U+2028, …)
+    lines = [line.strip() for line in line_form(text[since:start]).split("\n") if line.strip() and "\t" not in line]
     return tuple(lines[-_LOOKBACK_LINES:])
 
 
