@@ -337,6 +337,19 @@ def test_labelstudio_round_trip_on_sample(offsets: str) -> None:
     assert labelstudio.from_tasks([json.loads(json.dumps(task))]) == [sample()]
 
 
+def test_labelstudio_json_lines_keep_a_task_whose_text_holds_a_line_separator(tmp_path: Path) -> None:
+    """A JSON Lines export written with non-ASCII kept (as jixiao writes it) has U+2028 raw inside a
+    task's text when the text came from a web page: the task is one line all the same."""
+    doc = sample()
+    doc = doc.replace(text=doc.text.replace("\n", "\u2028", 1))
+    lines = [json.dumps(labelstudio.to_task(d), ensure_ascii=False) for d in (doc, sample())]
+    assert "\u2028" in lines[0]
+    path = tmp_path / "tasks.jsonl"
+    path.write_text("\n".join(lines) + "\n", "utf-8")
+    read = labelstudio.read_labelstudio(path)
+    assert [d.text for d in read] == [doc.text, sample().text]
+
+
 def test_labelstudio_task_shape() -> None:
     doc = sample()
     task = labelstudio.to_task(doc)

@@ -318,7 +318,8 @@ def read_labelstudio(path: str | Path, source: str = "annotations", offsets: str
 
 def _json_lines(text: str) -> list[Any]:
     tasks = []
-    for number, line in enumerate(text.splitlines(), 1):
+    # by \n only: str.splitlines would also cut a task at a U+2028 written raw inside its text
+    for number, line in enumerate(text.split("\n"), 1):
         if line.strip():
             try:
                 tasks.append(json.loads(line))
