@@ -9,7 +9,7 @@ before that: of their problems and remedies that say 闲置 or 空置, 3 in 29 c
 against 70 in 92 in the batches written later.
 
 Every problem and recommendation sentence of those files without `supervision` (2,072) was read
-again, one by one, by two annotator sessions working from SCHEME and GUIDELINES alone (one took the
+again, one by one, by two annotators working from SCHEME and GUIDELINES alone (one took the
 gold and issues_1–3, the other issues_4), each deciding only whether `supervision` must be added.
 Their decisions, with a reason for each, are `decisions.jsonl` beside this script (``doc``,
 ``start``, ``end``, ``add_supervision``, ``reason``, ``note``): 208 additions, 42 of them noted as

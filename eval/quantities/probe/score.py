@@ -3,7 +3,7 @@
     .venv/bin/python eval/quantities/probe/score.py [--model PATH] [--cases FILE] [--quiet]
 
 ``cases.jsonl``: 220 one-sentence cases (currency, rates, fractions, ranges, measures, counts and
-hard negatives) written from SCHEME §1 and GUIDELINES alone by a session that saw neither the
+hard negatives) written from SCHEME §1 and GUIDELINES alone by a writer who saw neither the
 grammar nor its spec cases, in the team's own words. The grammar was corrected after the first
 run, so these cases are no longer unseen text; they stay as a check written by other hands.
 Prints the share of expected spans found exactly, the share of those with the right value, unit,
