@@ -8,7 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from jixiao.document.sentences import LINE_BREAKS, split_offsets
+from jixiao.document.sentences import split_offsets
+from jixiao.linebreaks import LINE_BREAKS
 from jixiao.ingest.clean import clean
 from jixiao.ingest.decode import decode_text
 from jixiao.ingest.errors import IngestError

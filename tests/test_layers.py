@@ -32,7 +32,7 @@ PACKAGE = Path(__file__).resolve().parent.parent / "nlp" / "jixiao"
 # (layer, module prefixes), lowest first; the longest matching prefix decides a module's layer.
 LAYERS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("base", ("jixiao.document.model", "jixiao.components", "jixiao.registry", "jixiao.atomic", "jixiao.configs", "jixiao.yaml_data",
-              "jixiao.settings", "jixiao.model_files")),
+              "jixiao.settings", "jixiao.model_files", "jixiao.linebreaks")),
     ("ingest", ("jixiao.ingest",)),
     ("document", ("jixiao.document",)),
     ("corpus", ("jixiao.corpus",)),

@@ -14,11 +14,12 @@ from pathlib import Path
 from jixiao.components import QuantityExtractor, SentenceClassifier
 from jixiao.document.model import Document, Span
 from jixiao.document.sections import sectioned_sentences
-from jixiao.document.sentences import chunk_bounds, line_form, split_offsets
+from jixiao.document.sentences import chunk_bounds, split_offsets
 from jixiao.ingest.errors import IngestError
 from jixiao.ingest.meta import detect_meta
 from jixiao.ingest.reader import read_file
 from jixiao.ingest.text_tables import find_text_tables
+from jixiao.linebreaks import line_form
 from jixiao.tables.records import typed_tables
 
 # Longer texts are tagged a piece at a time (see ``Tagger._quantities``); every real report is

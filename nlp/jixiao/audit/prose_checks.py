@@ -32,7 +32,7 @@ from jixiao.audit.tolerance import (
     ratio_percent,
     rate_verdict,
 )
-from jixiao.document.sentences import line_form
+from jixiao.linebreaks import line_form
 from jixiao.tables import columns as col
 from jixiao.tables.figures import Figure
 from jixiao.tables.units import multiplier_in, unit_in

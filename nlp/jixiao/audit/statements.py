@@ -23,7 +23,8 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
 from jixiao.document.model import Document
-from jixiao.document.sentences import line_form, split_offsets
+from jixiao.document.sentences import split_offsets
+from jixiao.linebreaks import line_form
 from jixiao.quantities.rules import RuleExtractor
 from jixiao.tables import columns as col
 from jixiao.tables.figures import Figure, span_figure

@@ -4,45 +4,24 @@ A sentence ends after 。！？； (or ! ? ;) and at every line break; closing q
 right after the terminator stay with it. Surrounding white space is not part of a sentence, and
 pieces that are only white space are dropped, so every sentence has visible text.
 
-A line break is not only ``\n``: text handed over as a string (``tag_text``, a JSON Lines document)
-may come with CRLF pairs, the lone CR of old Mac files, the line and paragraph separators of web
-pages (U+2028, U+2029), NEL, the vertical tab of Word's manual line break or the form feed of a PDF
-page break. ``line_form`` writes a lone CR and each of the others as ``\n`` (the CR of a CRLF pair
-stays: the line still ends at its ``\n``), without changing the text's length, so the analyses that
-look for the start of a line (headings, list numbers, table rows) read such text with every
-offset unchanged.
+A line break is any of ``jixiao.linebreaks.LINE_BREAKS``, not only ``\n`` (CRLF, a lone CR,
+U+2028, U+2029, NEL, \v, a form feed); ``line_form`` there writes them as ``\n`` for the analyses
+that look for the start of a line, the text's length and offsets unchanged.
 """
 
 from __future__ import annotations
 
 import re
 
+from jixiao.linebreaks import LINE_BREAKS
+
 TERMINATORS = "。！？；!?;"
 CLOSERS = "”’」』）)】〕》\"'"
-# the line breaks of documents (str.splitlines also breaks at the file, group and record separators
-# \x1c-\x1e, which are no line breaks in text and which cleaning deletes)
-LINE_BREAKS = "\n\r\x0b\x0c\x85\u2028\u2029"
-_OTHER_BREAKS = LINE_BREAKS[2:]  # written as \n by line_form; a CR only when it is alone
-_LONE_CR = re.compile(r"\r(?!\n)")
 _BOUNDARY = re.compile(rf"[{re.escape(TERMINATORS)}][{re.escape(CLOSERS)}]*|[{LINE_BREAKS}]")
 # White space at a sentence's edges. A piece never holds a line break (every one is a boundary);
 # the line breaks are listed so that ``trim`` also gives the sentence of a wider range, such as a
 # converter's unit that runs on to the next sentence.
 SPACE = " \t\u3000\u00a0\u2002\u2003\u200b\ufeff" + LINE_BREAKS
-
-
-def line_form(text: str) -> str:
-    """``text`` with a lone CR and every other line break but CRLF written as ``\n``, the same
-    length: the form the document analyses read, whatever line breaks the text came with.
-
-    ``in`` and ``str.replace`` scan at C speed (a third of a second for 100 M characters, where
-    ``str.translate`` takes six), and text with only ``\n`` is returned as it is."""
-    if "\r" in text:
-        text = _LONE_CR.sub("\n", text)
-    for mark in _OTHER_BREAKS:
-        if mark in text:
-            text = text.replace(mark, "\n")
-    return text
 
 
 def split_offsets(text: str) -> list[tuple[int, int]]:

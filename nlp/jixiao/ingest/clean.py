@@ -17,6 +17,8 @@ import re
 from bisect import bisect_right
 from dataclasses import dataclass
 
+from jixiao.linebreaks import line_form
+
 _ARTIFACT = re.compile(
     r"\[bookmark:[^\]\n]*\]"  # Word bookmarks as exported: [bookmark: _Toc36719771]
     r"|\r(?=\n)"  # CR of a CRLF pair
@@ -25,11 +27,6 @@ _ARTIFACT = re.compile(
     # joiner, direction marks): 「执行率9\u200c0%」 and 「2\xad00万元」 read as the reader sees them
     r"|[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\xad\ufeff\u200b-\u200f\u202a-\u202e\u2060-\u2064]"
 )
-
-# the line breaks other than \n (and the CR of a CRLF pair, deleted above), written as \n in the
-# cleaned text; \v and the form feed only where ``_breaks_line`` keeps them
-_LINE_BREAKS = "\r\x0b\x0c\x85\u2028\u2029"
-
 
 @dataclass(frozen=True)
 class CleanText:
@@ -74,11 +71,9 @@ def clean(source: str) -> CleanText:
         length = _keep(source, position, match.start(), length, kept, starts, sources)
         position = match.end()
     _keep(source, position, len(source), length, kept, starts, sources)
-    text = "".join(kept)
-    for mark in _LINE_BREAKS:  # `in` and str.replace scan at C speed; the same length, the same map
-        if mark in text:
-            text = text.replace(mark, "\n")
-    return CleanText(text, tuple(starts), tuple(sources))
+    # the other line breaks as \n (the same length, the same map); \v and the form feed are left
+    # in the text only where ``_breaks_line`` keeps them
+    return CleanText(line_form("".join(kept)), tuple(starts), tuple(sources))
 
 
 def _breaks_line(source: str, at: int) -> bool:

@@ -29,7 +29,7 @@ from typing import Any
 
 from jixiao.document.jsonl import decimal_str
 from jixiao.document.model import CATEGORIES, CATEGORY_NAMES_ZH, LABELS, Document, Sentence, Span, Table, TableCell
-from jixiao.document.sentences import line_form
+from jixiao.linebreaks import line_form
 from jixiao.outputs.names import readable
 
 LABEL_NAMES_ZH = MappingProxyType({"AMOUNT": "金额", "RATE": "比率", "COUNT": "数量", "MEASURE": "计量"})

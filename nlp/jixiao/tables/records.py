@@ -33,7 +33,7 @@ from decimal import Decimal
 
 from jixiao.document.model import Document, Table, TableCell, TableColumn, TableHeader
 from jixiao.document.sections import heading_kind, heading_level
-from jixiao.document.sentences import line_form
+from jixiao.linebreaks import line_form
 from jixiao.tables import columns as col
 from jixiao.tables.columns import Column, make_column
 from jixiao.tables.figures import amount_cell, rate_cell
