@@ -519,10 +519,11 @@ def process_map(fn: Callable[[T], R], items: Iterable[T], model: ModelRef, worke
         if here is None:
             yield from bounded_ordered(lambda item: executor.submit(fn, item), items, limit, alive=alive)
         else:
-            # two items per worker keep it busy while this process runs one; more would be
-            # committed to the pool (a worker takes its next items before they start) and
-            # could not be taken back at the end
-            yield from shared_ordered(here, lambda item: executor.submit(fn, item), items, limit, pool * 2, alive=alive)
+            # four items per worker: the pool commits at most one more than its processes to them
+            # (its call queue); the others wait in the pool, which hands one on as soon as a worker
+            # is free, without waiting for this process to finish an item of its own (with two, the
+            # worker idled a tenth of the run on 10 MB), and can still be taken back at the end
+            yield from shared_ordered(here, lambda item: executor.submit(fn, item), items, limit, pool * 4, alive=alive)
     except BaseException:
         # interrupted, terminated or failed: never wait for the pool here. A worker ended by a
         # signal while it sent a result leaves half a message in the result pipe, and the pool's
