@@ -103,6 +103,29 @@ def test_crossval_command_writes_paper_ready_results(tmp_path: Path, corpus: lis
     assert f"**{kind['value']:.3f}** [{kind['low']:.3f}, {kind['high']:.3f}]" in text
 
 
+def test_crossval_writes_the_held_out_predictions_when_asked(tmp_path: Path, corpus: list) -> None:  # type: ignore[type-arg]
+    """--predictions leaves each system's held-out predictions beside the results, one held-out
+    report a line, for reading its errors (without it, only RESULTS.md and metrics.json)."""
+    from jixiao.document.jsonl import read_documents
+
+    out = tmp_path / "cv"
+    args = ["crossval", "--out", str(out), "--corpus", str(CORPUS), "--systems", "rules", "--backends", "rules",
+            "--folds", "2", "--bootstrap", "200", "--no-shift"]
+    result = CliRunner().invoke(app, [*args, "--predictions"])
+    assert result.exit_code == 0, result.output
+    assert sorted(p.name for p in (out / "predictions").iterdir()) == ["issues-rules.jsonl", "spans-rules.jsonl"]
+    held = next(d for d in corpus if d.id == "001_f25cf90dc0a01762")
+    (spans,) = read_documents(out / "predictions" / "spans-rules.jsonl")
+    (sentences,) = read_documents(out / "predictions" / "issues-rules.jsonl")
+    assert spans.id == sentences.id == held.id and spans.text == held.text
+    assert spans.spans and {s.label for s in spans.spans} <= {"AMOUNT", "RATE", "COUNT", "MEASURE"}
+    assert any(s.kind == "problem" for s in sentences.sentences)
+    assert "--predictions" in shlex.split(json.loads((out / "metrics.json").read_text("utf-8"))["command"])
+    plain = tmp_path / "plain"
+    assert CliRunner().invoke(app, [*args[:2], str(plain), *args[3:]]).exit_code == 0
+    assert not (plain / "predictions").exists()
+
+
 def test_crossval_usage_errors_are_one_line(tmp_path: Path) -> None:
     result = CliRunner().invoke(app, ["crossval", "--out", str(tmp_path), "--corpus", str(CORPUS), "--systems", "rules",
                                       "--no-issues", "--folds", "7"])

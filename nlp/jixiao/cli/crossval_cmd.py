@@ -11,6 +11,7 @@ shift split (registers unlike the five reports), reported beside the cross-valid
 from __future__ import annotations
 
 import json
+import re
 import shlex
 from pathlib import Path
 from typing import Annotated, Any
@@ -44,6 +45,10 @@ def crossval(
     shift: Annotated[bool, typer.Option(help="Also score each fold's model on the shift split (corpus/shift/), when there is one.")] = True,
     resamples: Annotated[int, typer.Option("--bootstrap", min=100, help="Bootstrap resamples for the confidence intervals.")] = 2000,
     seed: Annotated[int, typer.Option(help="Seed of the bootstrap resampling.")] = 0,
+    predictions: Annotated[bool, typer.Option(
+        "--predictions", help="Also write each system's held-out predictions, for reading its errors: "
+                              "OUT/predictions/spans-<system>.jsonl and issues-<backend>.jsonl, one held-out report a "
+                              "line, as `jixiao evaluate` writes predictions.")] = False,
 ) -> None:
     """Train on four reports plus the authored supplement, test on the fifth, for each report."""
     from jixiao.atomic import write_text
@@ -70,23 +75,45 @@ def crossval(
     except OSError as exc:
         fail(f"{exc.filename or corpus}: cannot read ({exc.strerror or exc})")
     shift_docs = shift_data.documents if shift_data is not None else []
-    command = _command(out, corpus, config, system_names, backend_names, spans, issues, folds, shift, resamples, seed)
+    command = _command(out, corpus, config, system_names, backend_names, spans, issues, folds, shift, resamples, seed,
+                       predictions)
     results: dict[str, Any] = {**code_state(), "command": command, "data": _data(docs, chosen, shift_data),
                                "bootstrap": {"resamples": resamples, "confidence": 0.95, "seed": seed,
                                              "unit": "held-out sentence"}}
     steps = len(chosen) * (len(system_names) + len(backend_names))
     with Progress(f"cross-validating {len(chosen)} fold(s)", total=steps) as bar:
+        held_out: dict[str, Any] = {}
         if system_names:
-            results["spans"], results["spans_detail"] = _spans(docs, chosen, system_names, config, shift_docs, resamples, seed, bar)
+            results["spans"], results["spans_detail"], held_out["spans"] = _spans(
+                docs, chosen, system_names, config, shift_docs, resamples, seed, bar)
         if backend_names:
             results["settings"] = settings
-            results["issues"], results["issues_detail"] = _issues(docs, chosen, backend_names, settings, shift_docs,
-                                                                  resamples, seed, bar)
+            results["issues"], results["issues_detail"], held_out["issues"] = _issues(
+                docs, chosen, backend_names, settings, shift_docs, resamples, seed, bar)
     from jixiao.evaluation.cv_report import render_results
 
+    written = _write_predictions(out / "predictions", held_out) if predictions else []
     write_text(out / "metrics.json", json.dumps(results, ensure_ascii=False, indent=1) + "\n")
     write_text(out / "RESULTS.md", render_results(results))
-    err().print(f"wrote {out / 'RESULTS.md'} and {out / 'metrics.json'}", markup=False)
+    also = f" and {len(written)} prediction file(s) in {out / 'predictions'}" if written else ""
+    err().print(f"wrote {out / 'RESULTS.md'} and {out / 'metrics.json'}{also}", markup=False)
+
+
+def _write_predictions(folder: Path, held_out: dict[str, Any]) -> list[Path]:
+    """Each system's held-out predictions, one report a line (``spans-<system>.jsonl``,
+    ``issues-<backend>.jsonl``), in the shape ``jixiao evaluate`` writes them."""
+    from jixiao.atomic import write_lines
+    from jixiao.document.jsonl import dumps_document
+
+    written = []
+    for part, run in held_out.items():
+        for name, docs in run.predictions.items():
+            slug = re.sub(r"[^A-Za-z0-9_.-]+", "-", name.split(" ")[0])
+            path = folder / f"{part}-{slug}.jsonl"
+            folder.mkdir(parents=True, exist_ok=True)
+            write_lines(path, (dumps_document(doc) for doc in docs))
+            written.append(path)
+    return written
 
 
 def _backend_settings(names: list[str]) -> dict[str, dict[str, Any]]:
@@ -105,7 +132,7 @@ def _backend_settings(names: list[str]) -> dict[str, dict[str, Any]]:
 
 
 def _command(out: Path, corpus: Path, config: Path, systems: list[str], backends: list[str], spans: bool,
-             issues: bool, folds: str, shift: bool, resamples: int, seed: int) -> str:
+             issues: bool, folds: str, shift: bool, resamples: int, seed: int, predictions: bool = False) -> str:
     """The command with every option as used, defaults included, so that it reruns exactly."""
     parts = ["jixiao", "crossval", "--out", str(out), "--corpus", str(corpus)]
     if config.resolve() != SPANS_CONFIG.resolve():
@@ -115,6 +142,7 @@ def _command(out: Path, corpus: Path, config: Path, systems: list[str], backends
     if folds.strip():
         parts += ["--folds", folds.strip()]
     parts += ["--shift" if shift else "--no-shift", "--bootstrap", str(resamples), "--seed", str(seed)]
+    parts += ["--predictions"] if predictions else []
     return shlex.join(parts)
 
 
@@ -139,7 +167,7 @@ def _data(docs: list[Any], chosen: list[Any], shift: Any) -> dict[str, Any]:
 
 
 def _spans(docs: list[Any], chosen: list[Any], names: list[str], config: Path, shift: list[Any], resamples: int,
-           seed: int, bar: Progress) -> tuple[dict[str, Any], dict[str, Any]]:
+           seed: int, bar: Progress) -> tuple[dict[str, Any], dict[str, Any], Any]:
     import hashlib
 
     from jixiao.evaluation.crossval import pooled, run_spans, spacy_factory
@@ -156,7 +184,7 @@ def _spans(docs: list[Any], chosen: list[Any], names: list[str], config: Path, s
             if JIONLP in detail.get(part, {}):
                 detail[part][JIONLP] = _only_amount(detail[part][JIONLP])
     detail["config_sha256"] = hashlib.sha256(config.read_bytes()).hexdigest()[:16]
-    return pooled(run, spans=True), detail
+    return pooled(run, spans=True), detail, run
 
 
 def _only_amount(entry: Any) -> Any:
@@ -166,11 +194,11 @@ def _only_amount(entry: Any) -> Any:
 
 
 def _issues(docs: list[Any], chosen: list[Any], names: list[str], settings: dict[str, dict[str, Any]],
-            shift: list[Any], resamples: int, seed: int, bar: Progress) -> tuple[dict[str, Any], dict[str, Any]]:
+            shift: list[Any], resamples: int, seed: int, bar: Progress) -> tuple[dict[str, Any], dict[str, Any], Any]:
     from jixiao.evaluation.crossval import pooled, run_issues
 
     run = run_issues(docs, names, chosen, settings, shift, progress=bar.advance)
-    return pooled(run, spans=False), _detail(run, False, shift, resamples, seed, bar)
+    return pooled(run, spans=False), _detail(run, False, shift, resamples, seed, bar), run
 
 
 def _detail(run: Any, spans: bool, shift: list[Any], resamples: int, seed: int, bar: Progress) -> dict[str, Any]:
