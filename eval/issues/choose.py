@@ -68,10 +68,10 @@ def markdown_table(rows: list[dict]) -> str:  # type: ignore[type-arg]
     return "\n".join(lines)
 
 
-def extra_documents(files: list[Path], corpus: list[Document]) -> list[Document]:
+def extra_documents(files: list[Path], corpus: list[Document], folder: Path = CORPUS) -> list[Document]:
     """The documents of ``files``, checked as the corpus is (``trainable_documents``), authored
-    text only, with ids not in the corpus."""
-    where = {d.id: CORPUS for d in corpus}
+    text only, with ids not in the corpus (read from ``folder``)."""
+    where = {d.id: folder for d in corpus}
     try:
         return [doc for file in files for doc in trainable_documents(file, where, authored_only=True)]
     except TrainingDataError as exc:
@@ -86,6 +86,10 @@ def main() -> None:
     parser.add_argument("--out", type=Path, default=Path("eval/issues/selection.jsonl"))
     parser.add_argument("--data-note", default=None,
                         help="recorded with each row when the training data differ from the earlier rows'")
+    parser.add_argument("--corpus", type=Path, default=CORPUS,
+                        help="the folder of the gold, authored text and splits to train and score on (a corrected "
+                             "copy, such as eval/issues/supervision_widening/apply.py writes); the shift split is "
+                             "always corpus/shift")
     parser.add_argument("--extra-train", type=Path, action="append", default=[],
                         help="authored documents (JSON Lines) trained on beside the train split, in the "
                              "cross-validation folds too: a batch measured before it joins the corpus")
@@ -93,9 +97,9 @@ def main() -> None:
     if args.table:
         print(markdown_table([json.loads(line) for line in args.out.read_text("utf-8").splitlines() if line.strip()]))
         return
-    docs = load_corpus(CORPUS)
-    splits = load_splits(CORPUS)
-    extra = extra_documents(args.extra_train, docs)
+    docs = load_corpus(args.corpus)
+    splits = load_splits(args.corpus)
+    extra = extra_documents(args.extra_train, docs, args.corpus)
     train, dev = select(docs, splits["train"]) + extra, select(docs, splits["dev"])
     shift = read_split(CORPUS, "shift").documents
     probe = read_data_file(PROBE).documents
