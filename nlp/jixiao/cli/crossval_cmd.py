@@ -105,12 +105,12 @@ def _write_predictions(folder: Path, held_out: dict[str, Any]) -> list[Path]:
     from jixiao.atomic import write_lines
     from jixiao.document.jsonl import dumps_document
 
+    folder.mkdir(parents=True, exist_ok=True)
     written = []
     for part, run in held_out.items():
         for name, docs in run.predictions.items():
-            slug = re.sub(r"[^A-Za-z0-9_.-]+", "-", name.split(" ")[0])
+            slug = re.sub(r"[^A-Za-z0-9_.-]+", "-", name.split(" ")[0])  # 「jionlp (AMOUNT only)」 -> jionlp
             path = folder / f"{part}-{slug}.jsonl"
-            folder.mkdir(parents=True, exist_ok=True)
             write_lines(path, (dumps_document(doc) for doc in docs))
             written.append(path)
     return written
