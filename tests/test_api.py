@@ -215,3 +215,24 @@ def test_one_path_as_a_string_is_a_type_error_not_a_file_per_character(report_pa
             call()
     assert not (tmp_path / "o.jsonl").exists()
     assert [r.source for r in tagger.tag_many([one])] == [one]
+
+
+def test_the_readme_output_example_is_what_tag_writes(tagger: Tagger) -> None:
+    """The span and the sentence the README shows under "Output" are the records `jixiao tag`
+    writes for report 000 with the bundled model, scores included: the example cannot drift."""
+    import re
+
+    from jixiao.ingest.reader import read_file
+    from jixiao.outputs.records import record_bytes
+
+    root = Path(__file__).resolve().parent.parent
+    readme = (root / "README.md").read_text("utf-8")
+    block = readme.split("### Output", 1)[1].split("```json", 1)[1].split("```", 1)[0]
+    shown = [json.loads(re.sub(r"\s+", " ", m)) for m in re.findall(r'\{"start": \d+.*?(?:"score": [\d.]+|"section": "\w+")\}', block, re.S)]
+    assert [sorted(s) for s in shown] == [["end", "label", "score", "start", "text", "unit", "value"],
+                                          ["categories", "category_scores", "end", "kind", "kind_score", "section", "start"]]
+    doc = tagger.tag_document(read_file(root / "corpus" / "raw" / "000_d6a03cfb2cfdfbfd.txt"))
+    record = json.loads(record_bytes(doc, "corpus/raw/000_d6a03cfb2cfdfbfd.txt", {"name": "jixiao-default", "version": "0.1.0"}))
+    written = {(r["start"], r["end"]): r for r in record["spans"] + record["sentences"]}
+    for item in shown:
+        assert written[(item["start"], item["end"])] == item

@@ -94,7 +94,7 @@ def test_span_training_reports_epochs_and_keeps_no_temporary_paths(small_corpus:
                       .replace("max_epochs = 15", "max_epochs = 1"), "utf-8")
     hashes = []
     for name, seed in (("a", 1), ("b", 1), ("c", 2)):
-        result = run("train", "spans", "--corpus", small_corpus, "--model", tmp_path / name, "--config", config,
+        result = run("train", "spans", "--backend", "linear", "--corpus", small_corpus, "--model", tmp_path / name, "--config", config,
                      "--seed", seed)
         assert result.exit_code == 0, result.output
         hashes.append(meta(tmp_path / name)["hash"])
@@ -120,6 +120,21 @@ def test_the_grammar_alone_is_installed_as_a_quantity_part(small_corpus: Path, t
     text = "项目预算487万元，执行率为98.16%，惠及3684户。"
     assert load(tmp_path / "m").quantities.extract(text) == RuleExtractor().extract(text)  # type: ignore[union-attr]
     assert run("train", "spans", "--backend", "crf", "--corpus", small_corpus, "--model", tmp_path / "x").exit_code == 1
+
+
+def test_span_training_by_default_installs_the_bundled_choice(small_corpus: Path, tmp_path: Path) -> None:
+    """``jixiao train spans`` with no backend reproduces the bundled model's quantity part (the
+    grammar alone); a training config given without ``--backend linear`` is refused, not ignored."""
+    from jixiao.quantities.grammar import packaged_grammar_text
+
+    result = run("train", "spans", "--corpus", small_corpus, "--model", tmp_path / "m")
+    assert result.exit_code == 0, result.output
+    assert meta(tmp_path / "m")["quantities"]["backend"] == "rules"
+    assert (tmp_path / "m" / "quantities" / "grammar.yaml").read_text("utf-8") == packaged_grammar_text()
+    config = ROOT / "nlp" / "jixiao" / "configs" / "spans.cfg"
+    refused = run("train", "spans", "--corpus", small_corpus, "--model", tmp_path / "n", "--config", config)
+    assert refused.exit_code == 1 and "--backend linear" in refused.output
+    assert not (tmp_path / "n").exists()
 
 
 def test_training_refuses_misspelt_settings_before_it_starts(small_corpus: Path, tmp_path: Path) -> None:

@@ -49,7 +49,7 @@ def load_datasets(corpus: Path) -> dict[str, list[Document]]:
 
 def systems(trained: Path | None = None) -> dict[str, Callable[[], Extractor]]:
     """The contenders. With ``trained`` (a model folder whose quantity part is a trained linear
-    component, e.g. from ``jixiao train spans --model DIR``), that component in both of its decision
+    component, e.g. from ``jixiao train spans --backend linear --model DIR``), that component in both of its decision
     modes: ``model alone`` and ``combined`` (the grammar's decisions stand unless the model is very
     sure otherwise)."""
 
@@ -187,7 +187,7 @@ def main() -> None:
     ) + (f" --trained {args.trained}" if args.trained else "") + (
         f" --speed-against {args.speed_against}" if args.speed_against else "")
     if args.trained:
-        command = f"jixiao train spans --model {args.trained}\n" + command
+        command = f"jixiao train spans --backend linear --model {args.trained}\n" + command
     if args.speed_against:
         command = ("mkdir -p /tmp/jixiao-before && git archive c546b7e nlp/jixiao | tar -x -C /tmp/jixiao-before "
                    "--strip-components=1\n" + command)

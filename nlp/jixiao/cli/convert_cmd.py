@@ -54,10 +54,12 @@ class Offsets(str, Enum):
     graphemes = "graphemes"
 
 
-OFFSETS_HELP = ("How the tool counts characters: utf16 (doccano's default, browsers), codepoints (Python), "
-                "graphemes (a doccano project with 'count grapheme clusters as one character').")
+OFFSETS_HELP = ("How the tool counts characters: utf16 (doccano's default, browsers), codepoints (Python)"
+                ", graphemes (a doccano project with 'count grapheme clusters as one character').")
+LABELSTUDIO_OFFSETS_HELP = ("How Label Studio's offsets count characters: codepoints (as Python counts them), utf16 "
+                            "(JavaScript string positions), graphemes (a character as the reader sees it).")
 Fill = Annotated[bool, typer.Option("--fill/--no-fill", help="Make the result gold: give spans without a value "
-                                    "the value and unit jixiao's normaliser computes, and drop prediction scores.")]
+                                    "the value, unit, op, approx and value_max jixiao's normaliser computes, and drop prediction scores.")]
 
 
 @contextmanager
@@ -224,7 +226,7 @@ def to_labelstudio(
     model_version: Annotated[
         str | None, typer.Option(help="model_version of the predictions; default: the tagger's name and version.")
     ] = None,
-    offsets: Annotated[Offsets, typer.Option("--offsets", help=OFFSETS_HELP)] = Offsets.codepoints,
+    offsets: Annotated[Offsets, typer.Option("--offsets", help=LABELSTUDIO_OFFSETS_HELP)] = Offsets.codepoints,
     config: Annotated[Path | None, typer.Option("--config", help="Also write the matching labeling config (XML) here.")] = None,
 ) -> None:
     """Write Label Studio tasks: quantity regions, sentence regions labelled by kind with per-region categories."""
@@ -273,7 +275,7 @@ def from_labelstudio(
         LabelStudioSource,
         typer.Option("--use", help="Read each task's last annotation (not cancelled) or its last prediction."),
     ] = LabelStudioSource.annotations,
-    offsets: Annotated[Offsets | None, typer.Option("--offsets", help=OFFSETS_HELP + " Default: the unit each task records, else codepoints.", show_default=False)] = None,
+    offsets: Annotated[Offsets | None, typer.Option("--offsets", help=LABELSTUDIO_OFFSETS_HELP + " Default: the unit each task records, else codepoints.", show_default=False)] = None,
     fill: Fill = True,
 ) -> None:
     """Read a Label Studio export back into SCHEME documents."""
@@ -310,7 +312,7 @@ def to_conll(
 
 @convert_app.command("from-conll")
 def from_conll(
-    source: Annotated[Path, typer.Argument(help="CoNLL/BIO file, one character and tag a line.")],
+    source: Annotated[Path, typer.Argument(help="CoNLL/BIO file, one character and its tag per line.")],
     output: JsonlOut,
     fill: Fill = True,
 ) -> None:

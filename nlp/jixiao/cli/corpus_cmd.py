@@ -12,7 +12,7 @@ from jixiao.cli.console import Progress, cannot_write, err, fail, out
 from jixiao.cli.convert_cmd import convert_app
 from jixiao.cli.help import Group
 
-corpus_app = typer.Typer(help="Validate, split, build and convert annotated corpora.", no_args_is_help=True)
+corpus_app = typer.Typer(help="Validate, fill, split, build, count, compare and convert annotated corpora.", no_args_is_help=True)
 corpus_app.add_typer(convert_app, name="convert", help="Convert between SCHEME JSON Lines and other formats.", cls=Group)
 
 
@@ -52,7 +52,7 @@ def fill(
 ) -> None:
     """Make annotations gold: spans without a value get the value, unit, op, approx and value_max jixiao's normaliser computes; prediction scores (score, kind_score, category_scores) are dropped.
 
-    Spans the normaliser cannot read are listed one a line, and the exit code is then 1 (the files are written all the same).
+    Spans the normaliser cannot read are listed one per line, and the exit code is then 1 (the files are written all the same).
     """
     from jixiao.document.jsonl import FormatError, read_documents, write_documents
     from jixiao.training.fill import fill_documents

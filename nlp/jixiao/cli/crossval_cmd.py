@@ -47,7 +47,7 @@ def crossval(
     seed: Annotated[int, typer.Option(help="Seed of the bootstrap resampling.")] = 0,
     predictions: Annotated[bool, typer.Option(
         "--predictions", help="Also write each system's held-out predictions, for reading its errors: "
-                              "OUT/predictions/spans-<system>.jsonl and issues-<backend>.jsonl, one held-out report a "
+                              "OUT/predictions/spans-<system>.jsonl and issues-<backend>.jsonl, one held-out report per "
                               "line, as `jixiao evaluate` writes predictions.")] = False,
 ) -> None:
     """Train on four reports plus the authored supplement, test on the fifth, for each report."""
@@ -100,7 +100,7 @@ def crossval(
 
 
 def _write_predictions(folder: Path, held_out: dict[str, Any]) -> list[Path]:
-    """Each system's held-out predictions, one report a line (``spans-<system>.jsonl``,
+    """Each system's held-out predictions, one report per line (``spans-<system>.jsonl``,
     ``issues-<backend>.jsonl``), in the shape ``jixiao evaluate`` writes them."""
     from jixiao.atomic import write_lines
     from jixiao.document.jsonl import dumps_document

@@ -38,7 +38,7 @@ def evaluate(
     data: Annotated[Path | None, typer.Option("--data", help="Gold JSON Lines file to evaluate on.")] = None,
     split: Annotated[str | None, typer.Option("--split", help="Or a split of the corpus: train, dev, test (corpus/splits.json) or shift (corpus/shift/).")] = None,
     corpus: Annotated[Path, typer.Option("--corpus", help="Corpus folder with splits.json, gold/ and authored/ (for --split).")] = Path("corpus"),
-    model: Annotated[Path | None, typer.Option("--model", help="Model folder; default: the bundled model, as for `jixiao tag`.")] = None,
+    model: Annotated[Path | None, typer.Option("--model", help="Model folder, or a bundled model's name (jixiao-default, jixiao-rules); default: jixiao-default, as for `jixiao tag`.")] = None,
     thresholds: Annotated[Path | None, typer.Option("--thresholds", help="TOML file whose \\[min] table gives minimum figures by dotted metric name.")] = None,
     baseline: Annotated[Path | None, typer.Option("--baseline", help="A metrics.json to compare against.")] = None,
     max_drop: Annotated[float | None, typer.Option("--max-drop", help="Largest allowed drop of any score below --baseline (default 0).")] = None,

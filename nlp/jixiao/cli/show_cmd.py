@@ -20,7 +20,7 @@ def show(
     file: Annotated[Path, typer.Argument(help="A report (.txt .docx .pdf .doc) or a JSON Lines file of tagged documents.")],
     output: Annotated[Path | None, typer.Option("-o", "--output", help="The HTML page to write; default: FILE's stem + .html in the current folder.")] = None,
     doc_id: Annotated[str | None, typer.Option("--id", help="Which document of a JSON Lines file; default: the first.")] = None,
-    model: Annotated[Path | None, typer.Option("--model", help="Model folder for tagging a report; default: the bundled model.")] = None,
+    model: Annotated[Path | None, typer.Option("--model", help="Model folder, or a bundled model's name (jixiao-default, jixiao-rules), for tagging a report; default: jixiao-default.")] = None,
 ) -> None:
     """Write one report as an HTML page: quantities and issue sentences highlighted, with a side panel.
 

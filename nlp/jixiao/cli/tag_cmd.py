@@ -1,6 +1,6 @@
 """``jixiao tag``: tag reports into SCHEME JSON Lines (or flat CSV/Parquet tables).
 
-Exit codes: 0 every input tagged, 2 some could not be read (or the run could not go on),
+Exit codes: 0 every input tagged, 2 some could not be read or went over a limit (or the run could not go on),
 1 usage errors (an output that would overwrite an input, a model that does not load, a resume
 that would mix models), 130 interrupted (Ctrl-C), 143 terminated (SIGTERM). An interrupted or
 failed run keeps its work in ``OUT.partial`` for ``--resume``.
@@ -39,22 +39,22 @@ class EncodingErrors(str, Enum):
 
 
 def tag(
-    inputs: Annotated[list[str], typer.Argument(help="Report files (.txt .docx .pdf .doc), folders (recursive, links followed) or globs.")],
+    inputs: Annotated[list[str], typer.Argument(help="Report files (.txt .docx .pdf .doc; a named file with another suffix is read by its content), folders (recursive, links followed; only those four formats) or globs.")],
     output: Annotated[Path | None, typer.Option("-o", "--output", help="Output: a JSON Lines file (default out/tagged.jsonl), or for csv/parquet (and --engine ray) a folder (default out/tagged). Never one of the inputs.")] = None,
-    fmt: Annotated[Format, typer.Option("--format", "-f", help="jsonl: one SCHEME record per report; csv, parquet: flat spans and sentences tables keyed by document id and source.")] = Format.jsonl,
-    model: Annotated[Path | None, typer.Option("--model", help="Model folder; default: the bundled model.")] = None,
-    workers: Annotated[int | None, typer.Option("--workers", "-w", min=1, show_default="every core for 1 MB or more in several files, else 1", help="Tagging processes (this one and N-1 workers), each with its own copy of the model; at most the CPU cores available. With --engine ray: the most actors.")] = None,
+    fmt: Annotated[Format, typer.Option("--format", "-f", help="jsonl: one SCHEME record per report; csv, parquet: a folder with documents.jsonl and flat spans, sentences and tables files keyed by document id and source.")] = Format.jsonl,
+    model: Annotated[Path | None, typer.Option("--model", help="Model folder, or a bundled model's name (jixiao-default, jixiao-rules); default: jixiao-default.")] = None,
+    workers: Annotated[int | None, typer.Option("--workers", "-w", min=1, show_default="every core for 1 MB or more in several files, else 1", help="Tagging processes (this one and N-1 workers), each with its own copy of the model; at most the CPU cores available. With --engine ray: the maximum number of actors.")] = None,
     resume: Annotated[bool, typer.Option("--resume", help="Keep what OUT.partial (or OUT) already holds for the same inputs (same path and sha256) and the same model; tag only the rest.")] = False,
-    errors: Annotated[Path | None, typer.Option("--errors", help="Where unreadable files are listed; default OUT.errors.jsonl.")] = None,
+    errors: Annotated[Path | None, typer.Option("--errors", help="Where files that could not be read or went over a limit are listed; default OUT.errors.jsonl.")] = None,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress and no summary (failures are still listed).")] = False,
     encoding_errors: Annotated[EncodingErrors, typer.Option("--encoding-errors", help="replace: read a text report with a few undecodable bytes as U+FFFD (counted in meta.replaced_bytes) instead of refusing it.")] = EncodingErrors.strict,
     keep_line_breaks: Annotated[bool, typer.Option("--keep-line-breaks", help="Keep every line break of a .txt report as it is. By default a hard-wrapped text file (lines cut at a fixed width inside paragraphs) has those breaks joined again, counted in meta.joined_line_breaks.")] = False,
     time_limit: Annotated[float, typer.Option("--time-limit", min=0, help="Seconds to read and tag one file before it is listed as an error; 0: no limit.")] = DEFAULT_LIMITS.seconds or 0,
-    max_docx_xml_mb: Annotated[float, typer.Option("--max-docx-xml-mb", min=0, help="Most decompressed XML in one .docx (zip bombs); 0: no limit.")] = DEFAULT_LIMITS.docx_xml_mb or 0,
-    max_docx_unzipped_mb: Annotated[float, typer.Option("--max-docx-unzipped-mb", min=0, help="Most decompressed content (images included) in one .docx; 0: no limit.")] = DEFAULT_LIMITS.docx_unzipped_mb or 0,
-    max_xml_depth: Annotated[int, typer.Option("--max-xml-depth", min=0, help="Deepest element nesting in a .docx's XML; 0: no limit.")] = DEFAULT_LIMITS.xml_depth or 0,
-    max_pdf_pages: Annotated[int, typer.Option("--max-pdf-pages", min=0, help="Most pages in one PDF; 0: no limit.")] = DEFAULT_LIMITS.pdf_pages or 0,
-    max_chars: Annotated[int, typer.Option("--max-chars", min=0, help="Most characters of text in one file, any format; 0: no limit.")] = DEFAULT_LIMITS.characters or 0,
+    max_docx_xml_mb: Annotated[float, typer.Option("--max-docx-xml-mb", min=0, help="The largest decompressed XML accepted in one .docx (zip bombs); 0: no limit.")] = DEFAULT_LIMITS.docx_xml_mb or 0,
+    max_docx_unzipped_mb: Annotated[float, typer.Option("--max-docx-unzipped-mb", min=0, help="The largest decompressed content (images included) accepted in one .docx; 0: no limit.")] = DEFAULT_LIMITS.docx_unzipped_mb or 0,
+    max_xml_depth: Annotated[int, typer.Option("--max-xml-depth", min=0, help="The deepest element nesting accepted in a .docx's XML; 0: no limit.")] = DEFAULT_LIMITS.xml_depth or 0,
+    max_pdf_pages: Annotated[int, typer.Option("--max-pdf-pages", min=0, help="The most pages accepted in one PDF; 0: no limit.")] = DEFAULT_LIMITS.pdf_pages or 0,
+    max_chars: Annotated[int, typer.Option("--max-chars", min=0, help="The most characters of text accepted in one file, any format; 0: no limit.")] = DEFAULT_LIMITS.characters or 0,
     engine: Annotated[Engine, typer.Option("--engine", help="local: this machine (a process pool with --workers); ray: a Ray cluster (needs the extra: pip install 'jixiao\\[ray]'), writing shards into the folder OUT.")] = Engine.local,
     address: Annotated[str | None, typer.Option("--address", help="With --engine ray: the cluster to join (as for ray.init, e.g. 10.0.0.5:6379 or auto); default: start Ray on this machine.")] = None,
 ) -> None:
@@ -64,7 +64,7 @@ def tag(
     after Ctrl-C, SIGTERM or a crash, the same command with --resume tags only what is missing.
     Document ids are the paths relative to the inputs' common folder, without suffix (kept where
     two files would share an id). Exit code 0 when every input was tagged, 2 when some could not
-    be read, 1 for usage errors, 130 when interrupted, 143 when terminated.
+    be read or went over a limit (--time-limit, --max-*), 1 for usage errors, 130 when interrupted, 143 when terminated.
     """
     from jixiao.cli.inputs import found_inputs
     from jixiao.ingest.limits import Limits

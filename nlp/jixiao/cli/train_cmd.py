@@ -50,13 +50,13 @@ def _data(corpus: Path):  # type: ignore[no-untyped-def]
 
 @train_app.command("spans")
 def spans(
-    config: Annotated[Path, typer.Option(help="spaCy training config (default: the packaged configs/spans.cfg).")] = SPANS_CONFIG,
+    config: Annotated[Path | None, typer.Option(help="spaCy training config of --backend linear (default: the packaged configs/spans.cfg).", show_default=False)] = None,
     corpus: Annotated[Path, typer.Option(help="Corpus folder with gold/, authored/ and splits.json.")] = Path("corpus"),
     model: Annotated[Path, typer.Option(help="Model folder to install the trained component into (default: the bundled model).")] = DEFAULT_MODEL,
     seed: Annotated[int, typer.Option(help="Random seed.")] = 13,
-    backend: Annotated[str, typer.Option(help="linear: grammar candidates decided with a trained linear model (the config's mode); "
-                                              "rules: the package grammar alone, copied into the model (nothing is trained; the "
-                                              "bundled model's choice, see eval/quantities/RESULTS.md).")] = "linear",
+    backend: Annotated[str, typer.Option(help="rules: the package grammar alone, copied into the model (nothing is trained; the "
+                                              "bundled model's choice, see eval/quantities/RESULTS.md); linear: grammar candidates "
+                                              "decided with a spaCy component trained from --config (the config's mode).")] = "rules",
 ) -> None:
     """Train the quantity component on train (gold train split + authored), report dev and test."""
     from jixiao.evaluation.provenance import code_state
@@ -68,6 +68,9 @@ def spans(
 
     if backend not in ("linear", "rules"):
         fail(f"--backend must be linear or rules, not {backend!r}")
+    if backend == "rules" and config is not None:  # a config asks for training: never ignore it silently
+        fail(f"--config {config} trains the linear backend; add --backend linear (the rules backend trains nothing)")
+    config = config or SPANS_CONFIG
     train, dev, test = _data(corpus)
     code = code_state()  # as training starts: the code the model is trained with
     if backend == "rules":

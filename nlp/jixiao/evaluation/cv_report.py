@@ -162,7 +162,7 @@ def _quantities(pooled: dict[str, Any], detail: dict[str, Any]) -> str:
     ours = {k: v for k, v in pooled.items() if not k.startswith("jionlp")}
     parts = [
         "## Quantities\n\n`rules` is the grammar alone; `model` is the trained component on context features only; "
-        "`combined` is the component with the grammar's filters as features (the mode `jixiao train spans` trains; the bundled model ships `rules`, chosen by the shift split in eval/quantities/RESULTS.md). "
+        "`combined` is the component with the grammar's filters as features (the mode `jixiao train spans --backend linear` trains; the bundled model ships `rules`, chosen by the shift split in eval/quantities/RESULTS.md). "
         f"Span component config sha256 `{detail.get('config_sha256', '?')}`.",
         "### Headline\n\n" + headline_table(detail["intervals"], detail["fold_spread"], ["spans.micro.f1"]),
         "### Per label, pooled [95% CI]\n\n" + interval_table(detail["intervals"], list(SPAN_FIGURES[1:-1])),
