@@ -84,7 +84,7 @@ def raw_candidates(text: str, grammar: Grammar | None = None) -> list[Candidate]
             if fixed_here:
                 found.append(_fixed(text, patterns, position))
             if m is None:  # money without 元 only where no unit follows (not 4万 of 4万余人次)
-                if large is None:  # (2,600万: the run is 「2」, its thousands follow it)
+                if large is None:  # (2,600万, 12,345.67万: the run is 「2」, its thousands and decimals follow it)
                     groups = patterns.thousands.match(text, end)
                     large = large_near(text, start, (groups.end() if groups else end) + 3) is not None
                 if large:

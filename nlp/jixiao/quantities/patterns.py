@@ -119,7 +119,7 @@ class Patterns:
     unit_start: re.Pattern[str]  # a classifier or a measure unit (not a currency word) starts here
     prefix_codes: re.Pattern[str]  # an ISO code of another currency, where a prefixed amount is tried too
     prefix_signs: re.Pattern[str]  # the last character of a currency sign (￥, $ of US$): where prefixed amounts are tried
-    thousands: re.Pattern[str]  # the digit groups after a thousands separator (,600 of 2,600万)
+    thousands: re.Pattern[str]  # the digit groups after a thousands separator and the decimals after them (,345.67 of 12,345.67万)
 
 
 @lru_cache(maxsize=8)
@@ -221,7 +221,7 @@ def compile_patterns(grammar: Grammar) -> Patterns:
         sign_starts=frozenset("".join(grammar.sign_chars) + "".join(w[0] for w in grammar.sign_words)
                               + "".join(grammar.comparator_ops)),
         prefix_signs=re.compile(f"[{re.escape(sign_chars)}]" if sign_chars else NEVER),
-        thousands=re.compile(f"(?:{thousands})+"),
+        thousands=re.compile(f"(?:{thousands})+(?:[.．][0-9０-９]+)?"),
         # without the lookbehind, which would make the engine try every position of the text
         prefix_codes=re.compile(alternation(grammar.foreign_codes) + "(?![A-Za-z])" if grammar.foreign_codes else NEVER),
         unit_start=re.compile(f"(?!{trie(grammar.currency + grammar.foreign_currency)})"
