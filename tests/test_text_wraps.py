@@ -9,7 +9,9 @@ line. The quantities read from each wrapped file must be those of the report as 
 
 from __future__ import annotations
 
+import re
 from collections import Counter
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
@@ -144,3 +146,51 @@ def test_the_line_breaks_of_a_text_file_can_be_kept_as_they_are(tmp_path):
         record = json.loads(out.read_text("utf-8"))
         assert ("joined_line_breaks" in record["meta"]) is joined
         assert (record["text"] == kept.text) is not joined
+
+
+def _prose_paragraphs() -> list[str]:
+    """Every prose paragraph of the five reports (no table rows, no runs of spaces), indented."""
+    return ["\u3000\u3000" + line.strip() for path in RAW for line in path.read_text(encoding="utf-8").split("\n")
+            if len(line.strip()) >= 60 and "\t" not in line and not re.search(r"\s{2,}", line.strip())]
+
+
+@pytest.mark.parametrize("width", [20, 25, 30, 38, 45])
+def test_prose_with_half_width_thousands_separators_is_joined_and_keeps_every_value(width):
+    """Report prose is full of half-width thousands separators (27,678.62万元, 2,223.30万元): two of
+    them on a line once made it look like a CSV record, and a wrap inside such a number was kept,
+    so 「项目支出2\\n7,678.62万元」 read as 7,678.62万元. Wrapped at any width, no break between
+    digits is left and the quantities are those of the paragraphs as written."""
+    paragraphs = _prose_paragraphs()
+    wrapped = "\n".join(p[i:i + width] for p in paragraphs for i in range(0, len(p), width))
+    assert sum(bool(re.search(r"[0-9],[0-9]{3}", line)) for line in wrapped.split("\n")) > 20
+    joined = join_wrapped_lines(wrapped)
+    assert joined.joins > 0.95 * (wrapped.count("\n") - len(paragraphs) + 1)
+    assert not re.search(r"[0-9０-９,.]\n[0-9０-９,.]", joined.text)
+    assert values(joined.text) == values("\n".join(paragraphs))
+
+
+def test_a_wrap_inside_a_number_or_a_bracket_is_joined_whatever_the_next_line_looks_like():
+    """A line ending in a digit goes on in a line starting with one (1\\n2、 is 12、, not list item 2),
+    and a line that leaves a bracket open goes on in the next, even where that looks like an item."""
+    filler = "街道按照年度工作计划统筹推进各项重点任务并加强日常监督管理"
+
+    def line(head: str, tail: str, width: int = 30) -> str:
+        return head + filler[: width - len(head) - len(tail)] + tail
+
+    lines = [line("　　完成老旧小区综合整治，", "农光里二区9、10、11、1"),
+             line("2、甲12号楼外墙保温改造，", "资金合计2,345.67"),
+             line("万元；", "其他资本性支出888.29万元；（"),
+             line("3）对个人和家庭补助支出，", "改造项目为（劲松二区"),
+             line("227、228楼）改造，", "投入1,200.50万元，惠及居"),
+             line("民3,684户，满意度98.16%，", "提高2.5个百分点，"),
+             line("已全部完成验收并交付使用，", "运行情况良好，"),
+             line("街道组织居民代表开展满意度调查，", "意见均已反馈，"),
+             line("对发现的问题建立台账逐项整改，", "后续管护由街道负"),
+             line("责，", "经费纳入年度部门预算统筹安排"),
+             "确保设施长期发挥效益。"]
+    assert {len(x) for x in lines[:-1]} == {30}
+    joined = join_wrapped_lines("\n".join(lines))
+    assert joined == ("".join(lines), len(lines) - 1)
+    assert values(joined.text) == Counter({("AMOUNT", Decimal("23456700"), "元"): 1, ("AMOUNT", Decimal("8882900"), "元"): 1,
+                                           ("AMOUNT", Decimal("12005000"), "元"): 1, ("COUNT", Decimal("3684"), "户"): 1,
+                                           ("RATE", Decimal("98.16"), "%"): 1, ("RATE", Decimal("2.5"), "个百分点"): 1})

@@ -14,7 +14,8 @@ read as 「934件」). A ``.txt`` file has no geometry, so the decision comes fr
 - a file of one paragraph per line has lines of every length, and long ones: it is left alone.
 
 In a wrapped file, a line as wide as the column continues on the next line unless it ends a
-sentence or the next line is blank, indented, a list item or a table row. Width is measured
+sentence or the next line is blank, indented, a list item or a table row; a number cut by the wrap
+(a digit at the end, a digit at the start) and a bracket left open at the end go on regardless. Width is measured
 both in characters and in display columns (a Chinese character two columns, a Latin one; GBK's
 byte count is exactly that), and the file is judged by whichever measure its wrapping followed.
 Only the line breaks are removed, with the white space around them (the left margin, trailing
@@ -51,12 +52,20 @@ INDENT = " \u3000"
 # measured properly (a full line of columns holds more characters when some are half-width).
 LOOSE = 0.6
 
-# A line of a table or a record set: cells apart by runs of spaces, comma-separated values, the
-# dot leaders of a table of contents.
-_ROW = re.compile(r"\S[ \u00a0\u3000]{2,}\S|,.*,|(?:\.{3,}|…{2,}|·{3,})\s*\d*\s*$")
+# A line of a table or a record set: cells apart by runs of spaces, the dot leaders of a table of
+# contents, or comma-separated values (see ``_is_row``).
+_ROW = re.compile(r"\S[ \u00a0\u3000]{2,}\S|(?:\.{3,}|…{2,}|·{3,})\s*\d*\s*$")
+# Two half-width commas that separate fields: not a thousands separator (27,678.62万元, which
+# report prose is full of), so a digit before it and three after it make no field comma.
+_CSV = re.compile(r"(?:(?<![0-9０-９]),|,(?![0-9０-９]{3}(?![0-9０-９]))).*(?:(?<![0-9０-９]),|,(?![0-9０-９]{3}(?![0-9０-９])))")
+# Chinese punctuation marks a line as prose even where it also has half-width commas (的归属感,提升…、影)
+_PROSE_MARK = re.compile("[，。；：、（）“”《》]")
 # A line that starts a list item: 1、 1. （一） 一、 (1) ①
 _ITEM = re.compile(r"[ \u3000]*(?:[0-9０-９]{1,3}(?:[、)）]|[.．](?![0-9０-９]))|[（(][0-9０-９一二三四五六七八九十]{1,3}[）)]"
                    r"|[一二三四五六七八九十]{1,3}、|[①-⑳])")
+
+
+_DIGITS = frozenset("0123456789０１２３４５６７８９")
 
 
 class Unwrapped(NamedTuple):
@@ -121,7 +130,7 @@ def _judge(sample: str) -> tuple[Callable[[str], int], float, int] | None:
             best = (share, measure, right - tolerance)
     if best is None or best[0] < MIN_FULL_SHARE:
         return None  # most files end here, before the costlier checks below
-    structured = sum(1 for line in content if "\t" in line or _ROW.search(line.strip()) or _ITEM.match(line))
+    structured = sum(1 for line in content if "\t" in line or _is_row(line.strip()) or _ITEM.match(line))
     if structured > MAX_STRUCTURED_SHARE * len(content):
         return None
     _, measure, edge = best
@@ -144,9 +153,23 @@ def _continues(line: str, following: str, margin: int, measure: Callable[[str], 
         return False
     if _lead(following) > margin or measure(line) < edge:
         return False  # indented past the margin: a paragraph's first line; short: its last
-    if ends_sentence(line) or _ROW.search(line.strip()) or _ROW.search(following.strip()):
+    if ends_sentence(line) or _is_row(line.strip()) or _is_row(following.strip()):
         return False
+    # a number cut by the wrap (1\n2、甲12号楼 is 12、, not item 2) or a bracket the line leaves open
+    # (；（\n3）对个人, （劲松二区\n227、228楼）) goes on whatever the next line looks like
+    if line[-1] in _DIGITS and following[:1] in _DIGITS or _open_bracket(line):
+        return True
     return _ITEM.match(following) is None
+
+
+def _open_bracket(line: str) -> bool:
+    """Whether the line ends inside a bracket it opened (（ without its ）)."""
+    return line.rfind("（") > line.rfind("）") or line.rfind("(") > line.rfind(")")
+
+
+def _is_row(line: str) -> bool:
+    """Whether the (stripped) line is a table row, a record or a contents entry rather than prose."""
+    return _ROW.search(line) is not None or (_CSV.search(line) is not None and _PROSE_MARK.search(line) is None)
 
 
 def _lead(line: str) -> int:
