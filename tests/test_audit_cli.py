@@ -126,3 +126,58 @@ def test_findings_carry_the_document_ids_jixiao_tag_gives(app: typer.Typer, tmp_
     expected = find_inputs([str(tmp_path / "in")]).ids
     assert sorted(set(ids)) == sorted(expected) == ["x/r", "y/r"]
     assert ids.count("x/r") == ids.count("y/r") == 12
+
+
+def test_an_output_that_cannot_be_written_is_one_line_not_a_traceback(app: typer.Typer, tmp_path: Path) -> None:
+    """A folder on the way that is a file: the system's "Not a directory" is said as one line
+    naming the output (the same path as for any unwritable output), exit 1."""
+    blocker = tmp_path / "base.jsonl"
+    blocker.write_text("kept\n", encoding="utf-8")
+    result = CliRunner().invoke(app, ["audit", str(RAW / "002_08510d5929f9f624.txt"), "-o", str(blocker / "x.jsonl")])
+    assert result.exit_code == 1
+    assert result.exception is None or isinstance(result.exception, SystemExit)
+    assert "cannot write" in result.output and "Traceback" not in result.output
+    assert blocker.read_text(encoding="utf-8") == "kept\n"
+
+
+def test_a_run_that_reads_no_input_leaves_earlier_findings_as_they_were(app: typer.Typer, tmp_path: Path) -> None:
+    output = tmp_path / "findings.jsonl"
+    assert CliRunner().invoke(app, ["audit", str(RAW), "-o", str(output)]).exit_code == 0
+    before = output.read_bytes()
+    empty = tmp_path / "empty.txt"
+    empty.write_bytes(b"")
+    result = CliRunner().invoke(app, ["audit", str(empty), "-o", str(output)])
+    assert result.exit_code == 2 and "empty file" in result.output and "left as an earlier run wrote it" in result.output
+    assert output.read_bytes() == before and len(_read(output)) == 17
+    assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".")] == []
+
+
+def test_sigterm_removes_the_temporary_output_and_says_so(tmp_path: Path) -> None:
+    """A batch system's SIGTERM unwinds as Ctrl-C does: no hidden temporary is left beside the
+    output, the earlier output stays, and the run says why it stopped (exit 143)."""
+    import os
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    folder = tmp_path / "many"
+    folder.mkdir()
+    for i in range(40):
+        for report in RAW.glob("*.txt"):
+            (folder / f"{i}_{report.name}").write_bytes(report.read_bytes())
+    output = tmp_path / "out" / "findings.jsonl"
+    output.parent.mkdir()
+    output.write_text("earlier\n", encoding="utf-8")
+    process = subprocess.Popen([sys.executable, "-m", "jixiao.cli", "audit", str(folder), "-o", str(output)],
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    deadline = time.monotonic() + 60
+    while not any(p.name.startswith(".findings.jsonl.") for p in output.parent.iterdir()):
+        assert process.poll() is None and time.monotonic() < deadline, process.communicate()
+        time.sleep(0.05)
+    os.kill(process.pid, signal.SIGTERM)
+    _, stderr = process.communicate(timeout=60)
+    assert process.returncode == 143, stderr
+    assert "terminated" in stderr and "Traceback" not in stderr
+    assert sorted(p.name for p in output.parent.iterdir()) == ["findings.jsonl"]
+    assert output.read_text(encoding="utf-8") == "earlier\n"

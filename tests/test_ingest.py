@@ -341,3 +341,13 @@ def test_bytes_that_only_decode_as_gb18030_private_use_are_refused() -> None:
         decode_text(noise, "noise.txt")
     report = (Path(__file__).resolve().parent.parent / "corpus" / "raw" / "000_d6a03cfb2cfdfbfd.txt").read_text("utf-8")
     assert decode_text(report.encode("gb18030"), "gbk.txt") == (report, "gb18030")
+
+
+@pytest.mark.skipif(not Path("/dev/zero").exists(), reason="needs /dev/zero")
+def test_a_device_or_pipe_is_read_no_further_than_the_character_limit() -> None:
+    """A pipe or device has no size to check before reading (fstat says 0): /dev/zero, or a
+    process substitution that never ends, was read until memory ran out."""
+    from jixiao.ingest.limits import Limits
+
+    with pytest.raises(IngestError, match="--max-chars"):
+        read_file("/dev/zero", limits=Limits(characters=1000))

@@ -218,3 +218,21 @@ def test_a_setting_of_the_wrong_kind_is_named_before_training(small_corpus: Path
     assert "setting 'C_kind' must be a number (the packaged value is 8.0), not \"four\"" in said
     assert "setting 'balanced' must be true or false (the packaged value is false), not 1" in said
     assert "ngram_max" not in said and not (tmp_path / "m").exists()
+
+
+def test_installed_parts_can_be_read_by_every_user(two_classifiers: tuple[Path, Path], small_corpus: Path,
+                                                  tmp_path: Path) -> None:
+    """A part is trained in a private temporary folder (0700, and safetensors writes 0600 files);
+    installed, it has the modes a plain mkdir/open gives (0777/0666 minus the umask), or a model
+    trained by one user is unreadable by the others who load it."""
+    import os
+
+    mask = os.umask(0)
+    os.umask(mask)
+    assert run("train", "spans", "--corpus", small_corpus, "--model", tmp_path / "m").exit_code == 0
+    for model in (two_classifiers[0], tmp_path / "m"):
+        entries = [model, *model.rglob("*")]
+        assert any(p.name == "weights.safetensors" for p in entries) or (model / "quantities").is_dir()
+        for path in entries:
+            expected = (0o777 if path.is_dir() else 0o666) & ~mask
+            assert path.stat().st_mode & 0o777 == expected, path

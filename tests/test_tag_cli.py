@@ -66,6 +66,7 @@ def test_globs_and_explicit_errors_file(tmp_path: Path, report_paths: list[Path]
 def test_usage_errors_exit_1(tmp_path: Path) -> None:
     assert run(str(tmp_path / "missing.txt"), "-o", str(tmp_path / "x.jsonl")).exit_code == 1
     assert run(str(tmp_path / "*.nothing"), "-o", str(tmp_path / "x.jsonl")).exit_code == 1
+    assert run(str(tmp_path / "missing.txt"), str(tmp_path / "*.nothing"), "-o", str(tmp_path / "x.jsonl")).exit_code == 1
     empty = tmp_path / "empty"
     empty.mkdir()
     result = run(str(empty), "-o", str(tmp_path / "x.jsonl"))
@@ -309,3 +310,70 @@ def test_an_output_under_a_file_names_that_file(tmp_path: Path, report_paths: li
     assert result.exit_code == 1
     assert f"{blocking} is a file, not a folder" in result.stderr
     assert blocking.read_text("utf-8") == "x"
+
+
+def test_a_missing_input_among_others_is_listed_and_the_others_go_on(tmp_path: Path, report_paths: list[Path],
+                                                                     rules_model: Path) -> None:
+    """A batch over a list of files where one was deleted, or a pattern that matches nothing,
+    tags the rest: the missing one is listed like an unreadable file (exit 2), and the ids of the
+    others do not move because of it. With nothing else named it stays a usage error (above)."""
+    out = tmp_path / "t.jsonl"
+    result = run(str(tmp_path / "gone.txt"), str(tmp_path / "none-*.txt"), str(report_paths[1]), "-o", str(out),
+                 "--model", str(rules_model))
+    assert result.exit_code == 2, result.output
+    assert [r["id"] for r in records_of(out)] == [report_paths[1].stem]
+    errors = records_of(tmp_path / "t.jsonl.errors.jsonl")
+    assert [(e["file"], e["reason"]) for e in errors] == [(str(tmp_path / "gone.txt"), "no such file or folder"),
+                                                         (str(tmp_path / "none-*.txt"), "the pattern matches no file")]
+
+
+def test_a_run_that_reads_no_input_leaves_an_earlier_output_as_it_was(tmp_path: Path, report_paths: list[Path],
+                                                                      rules_model: Path) -> None:
+    out = tmp_path / "t.jsonl"
+    assert run(str(report_paths[1]), "-o", str(out), "--model", str(rules_model)).exit_code == 0
+    before = out.read_bytes()
+    empty = tmp_path / "empty.txt"
+    empty.write_bytes(b"")
+    result = run(str(empty), "-o", str(out), "--model", str(rules_model))
+    assert result.exit_code == 2 and "left as an earlier run wrote it" in result.output
+    assert out.read_bytes() == before
+    assert not (tmp_path / "t.jsonl.partial").exists() and not (tmp_path / "t.jsonl.partial.run.json").exists()
+    fresh = tmp_path / "fresh.jsonl"  # without an earlier output, the run's (empty) output is written
+    assert run(str(empty), "-o", str(fresh), "--model", str(rules_model)).exit_code == 2 and fresh.read_bytes() == b""
+
+
+@pytest.mark.parametrize("option", ["--time-limit", "--max-docx-xml-mb", "--max-docx-unzipped-mb"])
+@pytest.mark.parametrize("value", ["inf", "nan"])
+def test_a_limit_that_is_not_a_number_is_a_usage_error(tmp_path: Path, report_paths: list[Path], option: str,
+                                                       value: str, monkeypatch, capsys) -> None:  # type: ignore[no-untyped-def]
+    """inf and nan pass min=0; taken as they are, inf broke every file (a timer cannot be set so far
+    ahead) and nan turned the zip-bomb limit off without a word."""
+    from jixiao.cli.main import main
+
+    monkeypatch.setattr("sys.argv", ["jixiao", "tag", str(report_paths[1]), "-o", str(tmp_path / "t.jsonl"), option, value])
+    with pytest.raises(SystemExit) as exit_info:
+        main()
+    assert exit_info.value.code == 1 and "0 turns the limit off" in capsys.readouterr().err
+    assert not (tmp_path / "t.jsonl").exists()
+
+
+def test_an_unwritable_errors_file_is_refused_before_any_work(tmp_path: Path, report_paths: list[Path]) -> None:
+    blocker = tmp_path / "a-file"
+    blocker.write_text("", encoding="utf-8")
+    result = run(str(report_paths[1]), "-o", str(tmp_path / "t.jsonl"), "--errors", str(blocker / "errors.jsonl"))
+    assert result.exit_code == 1 and "cannot write" in result.output
+    assert not (tmp_path / "t.jsonl").exists() and not (tmp_path / "t.jsonl.partial").exists()
+
+
+def test_an_output_name_too_long_for_the_system_is_one_line(tmp_path: Path, report_paths: list[Path]) -> None:
+    result = run(str(report_paths[1]), "-o", str(tmp_path / ("a" * 300 + ".jsonl")))
+    assert result.exit_code == 1 and "cannot write" in result.output and "Traceback" not in result.output
+
+
+def test_cannot_write_names_the_output_not_its_temporary() -> None:
+    from jixiao.cli.console import cannot_write
+
+    temporary = PermissionError(13, "Permission denied", "/srv/ro/.page.html.x1y2z3.tmp")
+    assert cannot_write(temporary, Path("/srv/ro/page.html")) == "/srv/ro/page.html: cannot write (Permission denied)"
+    folder = PermissionError(13, "Permission denied", "/srv/ro/sub")
+    assert cannot_write(folder, Path("/srv/ro/sub/page.html")) == "/srv/ro/sub: cannot write (Permission denied)"

@@ -24,6 +24,7 @@ This module imports nothing from jixiao, so every layer may use it.
 
 from __future__ import annotations
 
+import errno
 import os
 import shutil
 import tempfile
@@ -59,6 +60,16 @@ def atomic_open(path: str | Path, mode: str = "w", *, encoding: str = "utf-8",
         Path(tmp).unlink(missing_ok=True)
         raise
     _sync_folder(target.parent)
+
+
+def check_writable(path: str | Path) -> None:
+    """Raise OSError (naming ``path``) now if an output at ``path`` could not be written later:
+    its folder cannot be made or is not writable. For outputs made only when needed (a run's
+    list of failures), so that a run does not find out after its work is done."""
+    target = output_target(path)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    if not os.access(target.parent, os.W_OK | os.X_OK):
+        raise PermissionError(errno.EACCES, os.strerror(errno.EACCES), str(path))
 
 
 def output_target(path: str | Path) -> Path:
@@ -174,6 +185,19 @@ def replace_folder(built: Path, target: Path) -> None:
     os.replace(built, target)
     _remove(old)
     _sync_folder(target.parent)
+
+
+def give_plain_permissions(folder: str | Path) -> None:
+    """Give every folder and file under ``folder`` (itself included) the permissions a plain
+    ``mkdir``/``open`` would have given it (0777/0666 minus the umask). A part built in a private
+    temporary folder (``mkdtemp``: 0700, and writers such as safetensors' that create 0600 files)
+    and copied into a model keeps those modes otherwise, and a model installed by one user cannot
+    be loaded by another."""
+    root = Path(folder)
+    os.chmod(root, _folder_mode())
+    for path in root.rglob("*"):
+        if not path.is_symlink():
+            os.chmod(path, _folder_mode() if path.is_dir() else _file_mode())
 
 
 def _remove(path: Path) -> None:

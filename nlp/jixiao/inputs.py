@@ -4,9 +4,9 @@ Three decisions live here because every command that reads reports needs the sam
 
 - **What a folder holds.** Folders are walked recursively, following links to folders (a folder
   of reports is often a folder of links to archives), in sorted order. A link that loops back to
-  a folder already being walked, a link whose target is missing and a folder that cannot be
-  listed are *problems*: each is returned with a one-line reason so the caller lists it in its
-  errors file instead of skipping it silently.
+  a folder already being walked, a link whose target is missing, a folder that cannot be listed
+  and an input that names nothing while others do are *problems*: each is returned with a
+  one-line reason so the caller lists it in its errors file instead of skipping it silently.
 - **Document ids.** An id is the path relative to the input root (the deepest folder holding
   every input as named), without its suffix and with ``/`` separators: ``东城区/绩效评价报告``.
   Where two inputs would share that (``report.txt`` beside ``report.docx``), both keep their
@@ -75,11 +75,13 @@ def path_list(paths: Any) -> Any:
 def find_inputs(inputs: Sequence[str], suffixes: tuple[str, ...] = SUPPORTED_SUFFIXES) -> Inputs:
     """Files as given; folders recursively (``suffixes`` only); globs expanded; all in a stable order.
 
-    Raises InputError for an input that names nothing. Links that loop or point nowhere, and
-    folders that cannot be listed, come back in ``problems``.
+    Links that loop or point nowhere, folders that cannot be listed, and inputs that name nothing
+    (a missing file, a pattern that matches none) come back in ``problems``, so that one deleted
+    file does not stop a run over many; InputError is raised only when no input names anything.
     """
     paths: list[str] = []
     problems: list[tuple[str, str]] = []
+    missing: list[tuple[str, str]] = []  # not in ``problems`` until the end: they take no part in the ids' root
     folders: list[str] = []
     skipped: list[str] = []
     for item in inputs:
@@ -94,7 +96,8 @@ def find_inputs(inputs: Sequence[str], suffixes: tuple[str, ...] = SUPPORTED_SUF
         elif glob.has_magic(item):
             matches = sorted(glob.glob(item, recursive=True))
             if not matches:
-                raise InputError(f"{item}: the pattern matches no file")
+                missing.append((item, "the pattern matches no file"))
+                continue
             folders.append(_glob_folder(item))
             for match in matches:
                 loop = _loop_on_the_way(match)
@@ -105,14 +108,16 @@ def find_inputs(inputs: Sequence[str], suffixes: tuple[str, ...] = SUPPORTED_SUF
                 elif Path(match).is_symlink() and not Path(match).exists():
                     problems.append((match, link_problem(match)))
         else:
-            raise InputError(f"{item}: no such file or folder")
+            missing.append((item, "no such file or folder"))
+    if missing and not paths and not problems and not folders:
+        raise InputError(f"{missing[0][0]}: {missing[0][1]}")
     # one file named twice (in/a.txt, ./in/a.txt, /abs/in/a.txt) is read once, under its first name
     first: dict[str, str] = {}
     for p in paths:
         first.setdefault(os.path.normpath(os.path.abspath(p)), p)
     unique = list(first.values())
     root = input_root([*unique, *(p for p, _ in problems)], folders)
-    return Inputs(tuple(unique), tuple(assign_ids(unique, root)), root, tuple(dict.fromkeys(problems)), tuple(inputs),
+    return Inputs(tuple(unique), tuple(assign_ids(unique, root)), root, tuple(dict.fromkeys(problems + missing)), tuple(inputs),
                   tuple(skipped))
 
 

@@ -39,7 +39,7 @@ from itertools import islice
 from pathlib import Path
 from typing import Any, Protocol, TypeVar
 
-from jixiao.atomic import folder_target, output_target
+from jixiao.atomic import check_writable, folder_target, output_target
 from jixiao.ingest.errors import IngestError
 from jixiao.ingest.limits import DEFAULT_LIMITS, Limits
 from jixiao.ingest.reader import read_file
@@ -325,7 +325,7 @@ def _sigint_held() -> Iterator[None]:
 
 
 @contextmanager
-def _sigterm_as_interrupt() -> Iterator[None]:
+def sigterm_as_interrupt() -> Iterator[None]:
     """SIGTERM (``kill``, a batch system's time limit, ``docker stop``) stops the run as Ctrl-C
     does: the journal is kept and the run says so. Only the main thread can set a handler."""
     if threading.current_thread() is not threading.main_thread():
@@ -703,6 +703,7 @@ def tag_to_file(paths: Sequence[str | Path] | Inputs, output: str | Path, *, mod
     # --errors, when given, is one more output (the default errors file is one of ``written``)
     check_outputs(inputs.arguments, inputs.paths, files=[*written, *([errors_path] if errors_path != layout.errors else [])],
                   folders=folders)
+    check_writable(errors_path)  # written only at the first failure: found unwritable now, not then
     if fmt != "jsonl":  # the folder a link names, never a file, the current folder or a folder of other files
         try:
             layout = Layout(folder_target(output, layout.folder_entries), fmt)
@@ -724,7 +725,7 @@ def tag_to_file(paths: Sequence[str | Path] | Inputs, output: str | Path, *, mod
             executor = start_workers(ref, pool_size(active, _timed_here()), load_settings())
         tagger = _load(model, verify=False)  # checked by model_identity; this process tags with any number of workers
         try:
-            with _sigterm_as_interrupt():
+            with sigterm_as_interrupt():
                 todo, kept_paths = _prepare(journal, layout, inputs, resume, summary, earlier)
                 if resume:  # workers for what is left only: none when a run had finished
                     active = summary.workers = max(1, min(active, len(todo)))
@@ -738,7 +739,12 @@ def tag_to_file(paths: Sequence[str | Path] | Inputs, output: str | Path, *, mod
                 outcomes = _outcomes(tagger, ref, todo, active, reading, info, executor)
                 _run(journal, _problems(inputs) + [outcomes], summary, reporter or Silent())
                 journal.sync()
-                _publish(layout)  # still holding the lock, so no other run can touch the journal meanwhile
+                if summary.total.documents == 0 and summary.failed and _published(layout):
+                    # not one input could be read: an earlier OUT stays as it was rather than being
+                    # emptied (the empty journal is removed as it closes)
+                    summary.published = False
+                else:
+                    _publish(layout)  # still holding the lock, so no other run can touch the journal meanwhile
         except KeyboardInterrupt as exc:
             _count_kept(summary, layout.journal)
             raise TaggingInterrupted(summary, TERMINATED if isinstance(exc, Terminated) else INTERRUPTED) from None
@@ -953,6 +959,11 @@ def _write(journal: Journal, errors: ErrorsFile, outcome: Outcome, summary: Summ
         return
     if outcome.stats is not None:
         summary.tagged.add(outcome.stats)
+
+
+def _published(layout: Layout) -> bool:
+    """Whether an earlier run's output is there (OUT, or for csv/parquet its folder)."""
+    return layout.output.exists()
 
 
 def _publish(layout: Layout) -> None:

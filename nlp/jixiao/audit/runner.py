@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -52,16 +52,24 @@ class AuditSummary:
     findings: int = 0
     failed: list[tuple[str, str]] = field(default_factory=list)
     by_check: dict[str, int] = field(default_factory=dict)
+    written: bool = True  # False when no input could be read and an earlier output was left as it was
 
 
-def audit_files(paths: Iterable[str], output: Path, ids: Iterable[str] | None = None) -> AuditSummary:
+class _NothingRead(Exception):
+    """Raised at the end of the findings when not one input was read, to abandon the write."""
+
+
+def audit_files(paths: Iterable[str], output: Path, ids: Iterable[str] | None = None,
+                done: Callable[[], None] | None = None) -> AuditSummary:
     """Audit each file and write one finding per line; unreadable files are listed, not fatal.
 
     ``ids`` are the document ids of the report files, as ``jixiao tag`` gives them (the paths
     relative to the inputs' common folder, ``jixiao.inputs.find_inputs``), so that findings join
-    the tagged records; without them a report's id is its file name without suffix. Documents
+    the tagged records; without them a report's id is its file name without suffix. ``done`` is
+    called after each input (a progress bar). Documents
     read from JSON Lines keep their own ids. The output is written atomically, so an interrupted
-    run never leaves a findings file that looks complete.
+    run never leaves a findings file that looks complete, and a run that could read none of its
+    inputs leaves an earlier one as it was (``written`` is then False).
     """
     from jixiao.atomic import write_lines
 
@@ -70,13 +78,22 @@ def audit_files(paths: Iterable[str], output: Path, ids: Iterable[str] | None = 
     if len(names) != len(paths):
         raise ValueError(f"{len(paths)} paths but {len(names)} ids")
     summary = AuditSummary()
-    findings = _audit_each(zip(paths, names), RuleExtractor(), summary)
-    write_lines(output, (json_text(f.as_dict()) for f in findings))
+    findings = _audit_each(zip(paths, names), RuleExtractor(), summary, done)
+
+    def lines() -> Iterator[str]:
+        yield from (json_text(f.as_dict()) for f in findings)
+        if summary.documents == 0 and summary.failed and Path(output).exists():
+            raise _NothingRead  # an earlier findings file is not replaced by an empty one
+
+    try:
+        write_lines(output, lines())
+    except _NothingRead:
+        summary.written = False
     return summary
 
 
 def _audit_each(paths: Iterable[tuple[str, str | None]], extractor: RuleExtractor,
-                summary: AuditSummary) -> Iterator[Finding]:
+                summary: AuditSummary, done: Callable[[], None] | None = None) -> Iterator[Finding]:
     from jixiao.ingest.errors import IngestError
     from jixiao.ingest.reader import read_file
 
@@ -88,6 +105,8 @@ def _audit_each(paths: Iterable[tuple[str, str | None]], extractor: RuleExtracto
                 docs = iter([read_file(path, doc_id)])
             except IngestError as exc:
                 summary.failed.append((path, exc.reason))
+                if done is not None:
+                    done()
                 continue
         for doc in docs:
             summary.documents += 1
@@ -95,6 +114,8 @@ def _audit_each(paths: Iterable[tuple[str, str | None]], extractor: RuleExtracto
                 summary.findings += 1
                 summary.by_check[finding.check] = summary.by_check.get(finding.check, 0) + 1
                 yield finding
+        if done is not None:
+            done()
 
 
 def _tagged_documents(path: str, summary: AuditSummary) -> Iterator[Document]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from contextlib import nullcontext
 from pathlib import Path
 from typing import Annotated
 
@@ -27,16 +28,30 @@ def audit(
     Exit code 0; 2 when some input could not be read (whatever the findings of the others); 3 with --fail-on-findings when every input was read and there are findings; 1 for usage errors.
     """
     from jixiao.audit.runner import audit_files
+    from jixiao.cli.console import Progress, cannot_write, fail
     from jixiao.cli.inputs import found_inputs, refuse_overwriting_inputs
+    from jixiao.cli.tag_cmd import INTERRUPTED, TERMINATED
+    from jixiao.runner import Terminated, sigterm_as_interrupt
 
     found = found_inputs(inputs, quiet)
     refuse_overwriting_inputs(inputs, found.paths, files=[output])
-    summary = audit_files(list(found.paths), output, ids=list(found.ids))
+    try:
+        bar = None if quiet else Progress(f"auditing {len(found.paths)} input(s)", total=len(found.paths))
+        with sigterm_as_interrupt(), bar or nullcontext():  # SIGTERM unwinds like Ctrl-C: the temporary is removed
+            summary = audit_files(list(found.paths), output, ids=list(found.ids), done=bar.advance if bar else None)
+    except OSError as exc:  # the output's folder cannot be made or written, the disk is full, …
+        fail(cannot_write(exc, output))
+    except KeyboardInterrupt as exc:
+        stopped = "terminated" if isinstance(exc, Terminated) else "interrupted"
+        err().print(f"{stopped}: no findings written; {output} is as it was", markup=False)
+        raise typer.Exit(TERMINATED if isinstance(exc, Terminated) else INTERRUPTED) from None
     summary.failed[:0] = list(found.problems)  # links that loop or point nowhere, listed like unreadable files
     console = err()
     for path, reason in summary.failed:
         console.print(f"{path}: {reason}", markup=False)
-    if not quiet:
+    if not summary.written:
+        console.print(f"no input could be read; {output} is left as an earlier run wrote it", markup=False)
+    elif not quiet:
         checks = ", ".join(f"{check} {count}" for check, count in sorted(summary.by_check.items()))
         console.print(f"{summary.documents} document(s), {summary.findings} finding(s)"
                       f"{' (' + checks + ')' if checks else ''} -> {output}", markup=False)

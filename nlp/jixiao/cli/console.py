@@ -67,11 +67,17 @@ def cannot_write(exc: OSError, target: object) -> str:
     names that file instead."""
     from pathlib import Path
 
-    where = Path(exc.filename) if exc.filename else Path(str(target))
-    for folder in (where, *where.parents):
-        if folder != Path(str(target)) and folder.is_file():
-            return f"{target}: cannot write ({folder} is a file, not a folder)"
-    return f"{exc.filename or target}: cannot write ({exc.strerror or exc})"
+    name = exc.filename
+    if name and Path(name).name.startswith(f".{Path(str(target)).name}."):
+        name = None  # the temporary the output is written through: the user named the output
+    where = Path(name) if name else Path(str(target))
+    try:
+        for folder in (where, *where.parents):
+            if folder != Path(str(target)) and folder.is_file():
+                return f"{target}: cannot write ({folder} is a file, not a folder)"
+    except OSError:  # a name too long to look at
+        pass
+    return f"{name or target}: cannot write ({exc.strerror or exc})"
 
 
 def fail(message: str, code: int = 1) -> NoReturn:

@@ -15,8 +15,9 @@ if TYPE_CHECKING:
 
 def found_inputs(inputs: list[str], quiet: bool = False) -> Inputs:
     """Files, folders (recursive) and globs expanded in a stable order, with their ids and the
-    links that could not be followed; inputs that name nothing, or no report at all, end the
-    command as a usage error (exit 1) with a one-line message. Files of other formats in the
+    links that could not be followed or inputs that name nothing (listed like unreadable files);
+    when no input names anything, or no report at all is found, the command ends as a usage
+    error (exit 1) with a one-line message. Files of other formats in the
     folders are left out with a one-line note (unless ``quiet``)."""
     from jixiao.inputs import InputError, find_inputs
 

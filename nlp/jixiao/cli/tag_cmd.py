@@ -8,6 +8,7 @@ failed run keeps its work in ``OUT.partial`` for ``--resume``.
 
 from __future__ import annotations
 
+import math
 from enum import Enum
 from pathlib import Path
 from typing import Annotated, Any
@@ -49,9 +50,9 @@ def tag(
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress and no summary (failures are still listed).")] = False,
     encoding_errors: Annotated[EncodingErrors, typer.Option("--encoding-errors", help="replace: read a text report with a few undecodable bytes as U+FFFD (counted in meta.replaced_bytes) instead of refusing it.")] = EncodingErrors.strict,
     keep_line_breaks: Annotated[bool, typer.Option("--keep-line-breaks", help="Keep every line break of a .txt report as it is. By default a hard-wrapped text file (lines cut at a fixed width inside paragraphs) has those breaks joined again, counted in meta.joined_line_breaks.")] = False,
-    time_limit: Annotated[float, typer.Option("--time-limit", min=0, help="Seconds to read and tag one file before it is listed as an error; 0: no limit.")] = DEFAULT_LIMITS.seconds or 0,
-    max_docx_xml_mb: Annotated[float, typer.Option("--max-docx-xml-mb", min=0, help="The largest decompressed XML accepted in one .docx (zip bombs); 0: no limit.")] = DEFAULT_LIMITS.docx_xml_mb or 0,
-    max_docx_unzipped_mb: Annotated[float, typer.Option("--max-docx-unzipped-mb", min=0, help="The largest decompressed content (images included) accepted in one .docx; 0: no limit.")] = DEFAULT_LIMITS.docx_unzipped_mb or 0,
+    time_limit: Annotated[float, typer.Option("--time-limit", min=0, callback=_finite, help="Seconds to read and tag one file before it is listed as an error; 0: no limit.")] = DEFAULT_LIMITS.seconds or 0,
+    max_docx_xml_mb: Annotated[float, typer.Option("--max-docx-xml-mb", min=0, callback=_finite, help="The largest decompressed XML accepted in one .docx (zip bombs); 0: no limit.")] = DEFAULT_LIMITS.docx_xml_mb or 0,
+    max_docx_unzipped_mb: Annotated[float, typer.Option("--max-docx-unzipped-mb", min=0, callback=_finite, help="The largest decompressed content (images included) accepted in one .docx; 0: no limit.")] = DEFAULT_LIMITS.docx_unzipped_mb or 0,
     max_xml_depth: Annotated[int, typer.Option("--max-xml-depth", min=0, help="The deepest element nesting accepted in a .docx's XML; 0: no limit.")] = DEFAULT_LIMITS.xml_depth or 0,
     max_pdf_pages: Annotated[int, typer.Option("--max-pdf-pages", min=0, help="The most pages accepted in one PDF; 0: no limit.")] = DEFAULT_LIMITS.pdf_pages or 0,
     max_chars: Annotated[int, typer.Option("--max-chars", min=0, help="The most characters of text accepted in one file, any format; 0: no limit.")] = DEFAULT_LIMITS.characters or 0,
@@ -73,7 +74,10 @@ def tag(
     found = found_inputs(inputs, quiet)
     folder_output = fmt is not Format.jsonl or engine is Engine.ray
     target = output or (DEFAULT_OUTPUT if folder_output else DEFAULT_OUTPUT.with_suffix(".jsonl"))
-    _check_target(target, fmt, engine)
+    try:
+        _check_target(target, fmt, engine)
+    except OSError as exc:  # a name the system refuses to look at (too long, …)
+        fail(cannot_write(exc, target))
     limits = Limits(docx_xml_mb=max_docx_xml_mb or None, docx_unzipped_mb=max_docx_unzipped_mb or None,
                     xml_depth=max_xml_depth or None, pdf_pages=max_pdf_pages or None, characters=max_chars or None,
                     seconds=time_limit or None)
@@ -88,6 +92,14 @@ def tag(
     summary = _run(found, target, fmt.value, model, workers, resume, errors, quiet, reading)
     if summary.failed:
         raise typer.Exit(2)
+
+
+def _finite(value: float) -> float:
+    """A limit is a number: inf and nan would pass ``min=0`` and then break every file (or turn a
+    limit off without saying so); 0 is how a limit is turned off."""
+    if not math.isfinite(value):
+        raise typer.BadParameter(f"{value} is not a number of seconds or megabytes; 0 turns the limit off")
+    return value
 
 
 def _check_target(target: Path, fmt: Format, engine: Engine) -> None:

@@ -198,9 +198,13 @@ def read_file(path: str | Path, doc_id: str | None = None, *, limits: Limits = D
     try:
         with open(path, "rb") as handle:
             head = handle.read(8)
-            if not head.startswith(_CONTAINERS):  # read as text: bounded before it is read whole
+            if head.startswith(_CONTAINERS) or limits.characters is None:
+                data = head + handle.read()
+            else:  # read as text: bounded before it is read whole
                 check_text_bytes(os.fstat(handle.fileno()).st_size, name, limits)
-            data = head + handle.read()
+                # a pipe or a device has no size to check: read one byte past the limit at most
+                data = head + handle.read(4 * limits.characters + 1 - len(head))
+                check_text_bytes(len(data), name, limits)
     except IsADirectoryError as exc:
         raise IngestError(name, "is a folder, not a file") from exc
     except FileNotFoundError as exc:

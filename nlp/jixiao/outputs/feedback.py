@@ -152,6 +152,9 @@ def model_text(summary: Summary) -> str:
 def summary_lines(summary: Summary) -> list[str]:
     """The end-of-run summary: documents, failures, spans per label, issue sentences per category."""
     total = summary.total
+    if not summary.published:
+        return [f"no input could be read ({summary.failed} failed, listed in {summary.errors}); "
+                f"{summary.output} is left as an earlier run wrote it"]
     lines = [f"{summary.output}: {total.documents} document(s) ({summary.tagged.documents} tagged now, "
              f"{summary.kept.documents} kept), {summary.failed} failed"
              + (f", listed in {summary.errors}" if summary.failed else "")]

@@ -40,6 +40,7 @@ class Summary:
     started: float = field(default_factory=time.perf_counter)
     seconds: float = 0.0
     completed: bool = False
+    published: bool = True  # False when no input could be read and an earlier OUT was left as it was
     first: tuple[float, int] | None = None  # (time, characters so far) when the first input was done
 
     def steady_rate(self) -> float | None:

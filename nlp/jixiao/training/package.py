@@ -15,7 +15,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
-from jixiao.atomic import write_text
+from jixiao.atomic import give_plain_permissions, write_text
 from jixiao.loading import bundled_model_path
 from jixiao.model_files import content_hash, file_hashes, folder_hash
 
@@ -50,6 +50,7 @@ def install_part(folder: Path, part: str, source: Path, entry: dict[str, Any]) -
     if target.exists():
         shutil.rmtree(target)
     shutil.copytree(source, target)
+    give_plain_permissions(target)  # not the private modes of the temporary folder it was trained in
     meta = read_meta(folder)
     meta[part] = {**entry, "path": part, "hash": folder_hash(target),
                   "trained": datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")}
