@@ -377,3 +377,13 @@ def test_cannot_write_names_the_output_not_its_temporary() -> None:
     assert cannot_write(temporary, Path("/srv/ro/page.html")) == "/srv/ro/page.html: cannot write (Permission denied)"
     folder = PermissionError(13, "Permission denied", "/srv/ro/sub")
     assert cannot_write(folder, Path("/srv/ro/sub/page.html")) == "/srv/ro/sub: cannot write (Permission denied)"
+
+
+def test_an_output_name_ending_in_a_slash_is_refused(tmp_path: Path, report_paths: list[Path]) -> None:
+    """-o newdir/ names a folder: written as a file called newdir, the output would surprise; a
+    folder output (csv) takes the slash as it is."""
+    result = run(str(report_paths[1]), "-o", f"{tmp_path / 'newdir'}/")
+    assert result.exit_code == 1 and "ends with a slash" in result.output
+    assert not (tmp_path / "newdir").exists()
+    assert run(str(report_paths[1]), "-o", f"{tmp_path / 'tables'}/", "-f", "csv", "-q").exit_code == 0
+    assert (tmp_path / "tables" / "spans.csv").is_file()

@@ -17,7 +17,7 @@ EXIT_UNREADABLE = 2
 def audit(
     inputs: Annotated[list[str], typer.Argument(help="Report files (.txt .docx .pdf .doc), folders (recursive) or globs; "
                                                      "or JSON Lines files of tagged documents (jixiao tag's output), each document audited.")],
-    output: Annotated[Path, typer.Option("-o", "--output", help="Findings, one JSON object per line.")] = Path("out/findings.jsonl"),
+    output_name: Annotated[str, typer.Option("-o", "--output", help="Findings, one JSON object per line.")] = "out/findings.jsonl",
     fail_on_findings: Annotated[bool, typer.Option("--fail-on-findings", help="Exit 3 when there is any finding.")] = False,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No summary.")] = False,
 ) -> None:
@@ -28,11 +28,12 @@ def audit(
     Exit code 0; 2 when some input could not be read (whatever the findings of the others); 3 with --fail-on-findings when every input was read and there are findings; 1 for usage errors.
     """
     from jixiao.audit.runner import audit_files
-    from jixiao.cli.console import Progress, cannot_write, fail
+    from jixiao.cli.console import Progress, cannot_write, fail, file_output
     from jixiao.cli.inputs import found_inputs, refuse_overwriting_inputs
     from jixiao.cli.tag_cmd import INTERRUPTED, TERMINATED
     from jixiao.runner import Terminated, sigterm_as_interrupt
 
+    output = file_output(output_name, "findings.jsonl") or Path(output_name)
     found = found_inputs(inputs, quiet)
     refuse_overwriting_inputs(inputs, found.paths, files=[output])
     try:

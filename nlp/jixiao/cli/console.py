@@ -15,6 +15,7 @@ import os
 import sys
 import threading
 import time
+from pathlib import Path
 from types import TracebackType
 from typing import TYPE_CHECKING, NoReturn
 
@@ -65,8 +66,6 @@ def cannot_write(exc: OSError, target: object) -> str:
     """The one line for an output that cannot be written. A folder on the way that is a file
     (-o report.txt/out.jsonl) makes the system say "File exists" or "Not a directory"; the line
     names that file instead."""
-    from pathlib import Path
-
     name = exc.filename
     if name and Path(name).name.startswith(f".{Path(str(target)).name}."):
         name = None  # the temporary the output is written through: the user named the output
@@ -78,6 +77,14 @@ def cannot_write(exc: OSError, target: object) -> str:
     except OSError:  # a name too long to look at
         pass
     return f"{name or target}: cannot write ({exc.strerror or exc})"
+
+
+def file_output(value: str | None, example: str) -> Path | None:
+    """The output file a user named, refused when the name ends with a slash: it names a folder,
+    and the path without the slash would otherwise be written as a file of that name."""
+    if value is not None and value.endswith(("/", os.sep)):
+        fail(f"{value}: ends with a slash, so it names a folder; the output is a file: name it, e.g. {value}{example}")
+    return Path(value) if value is not None else None
 
 
 def fail(message: str, code: int = 1) -> NoReturn:

@@ -11,14 +11,14 @@ from typing import Annotated, Any
 
 import typer
 
-from jixiao.cli.console import cannot_write, err, fail, one_line
+from jixiao.cli.console import cannot_write, err, fail, file_output, one_line
 
 PAGE_PERMISSIONS = 0o644
 
 
 def show(
     file: Annotated[Path, typer.Argument(help="A report (.txt .docx .pdf .doc) or a JSON Lines file of tagged documents.")],
-    output: Annotated[Path | None, typer.Option("-o", "--output", help="The HTML page to write; default: FILE's stem + .html in the current folder.")] = None,
+    output: Annotated[str | None, typer.Option("-o", "--output", help="The HTML page to write; default: FILE's stem + .html in the current folder.")] = None,
     doc_id: Annotated[str | None, typer.Option("--id", help="Which document of a JSON Lines file; default: the first.")] = None,
     model: Annotated[Path | None, typer.Option("--model", help="Model folder, or a bundled model's name (jixiao-default, jixiao-rules), for tagging a report; default: jixiao-default.")] = None,
 ) -> None:
@@ -31,7 +31,7 @@ def show(
     from jixiao.document.jsonl import JSONL_SUFFIXES
     from jixiao.outputs.html import render_html
 
-    target = output if output is not None else Path(file.stem + ".html")
+    target = file_output(output, f"{file.stem}.html") or Path(file.stem + ".html")
     refuse_overwriting_inputs([str(file)], [str(file)], files=[target])
     if file.suffix.lower() in JSONL_SUFFIXES:
         if model is not None:

@@ -15,7 +15,7 @@ from typing import Annotated, Any
 
 import typer
 
-from jixiao.cli.console import cannot_write, err, fail, one_line, require
+from jixiao.cli.console import cannot_write, err, fail, file_output, one_line, require
 from jixiao.ingest.limits import DEFAULT_LIMITS
 
 DEFAULT_OUTPUT = Path("out/tagged")
@@ -41,7 +41,7 @@ class EncodingErrors(str, Enum):
 
 def tag(
     inputs: Annotated[list[str], typer.Argument(help="Report files (.txt .docx .pdf .doc; a named file with another suffix is read by its content), folders (recursive, links followed; only those four formats) or globs.")],
-    output: Annotated[Path | None, typer.Option("-o", "--output", help="Output: a JSON Lines file (default out/tagged.jsonl), or for csv/parquet (and --engine ray) a folder (default out/tagged). Never one of the inputs.")] = None,
+    output: Annotated[str | None, typer.Option("-o", "--output", help="Output: a JSON Lines file (default out/tagged.jsonl), or for csv/parquet (and --engine ray) a folder (default out/tagged). Never one of the inputs.")] = None,
     fmt: Annotated[Format, typer.Option("--format", "-f", help="jsonl: one SCHEME record per report; csv, parquet: a folder with documents.jsonl and flat spans, sentences and tables files keyed by document id and source.")] = Format.jsonl,
     model: Annotated[Path | None, typer.Option("--model", help="Model folder, or a bundled model's name (jixiao-default, jixiao-rules); default: jixiao-default.")] = None,
     workers: Annotated[int | None, typer.Option("--workers", "-w", min=1, show_default="every core for 1 MB or more in several files, else 1", help="Tagging processes (this one and N-1 workers), each with its own copy of the model; at most the CPU cores available. With --engine ray: the maximum number of actors.")] = None,
@@ -73,7 +73,8 @@ def tag(
 
     found = found_inputs(inputs, quiet)
     folder_output = fmt is not Format.jsonl or engine is Engine.ray
-    target = output or (DEFAULT_OUTPUT if folder_output else DEFAULT_OUTPUT.with_suffix(".jsonl"))
+    named = Path(output) if folder_output and output is not None else file_output(output, "tagged.jsonl")
+    target = named or (DEFAULT_OUTPUT if folder_output else DEFAULT_OUTPUT.with_suffix(".jsonl"))
     try:
         _check_target(target, fmt, engine)
     except OSError as exc:  # a name the system refuses to look at (too long, …)
