@@ -5,6 +5,8 @@ from __future__ import annotations
 from decimal import Decimal
 from pathlib import Path
 
+import pytest
+
 from jixiao.document.jsonl import decimal_str, document_from_dict, document_to_dict, read_documents, write_documents
 from jixiao.document.model import Document, Sentence, Span
 from jixiao.document.sections import assign_sections, heading_kind, sectioned_sentences
@@ -95,3 +97,21 @@ def test_a_text_with_lone_surrogates_is_written_and_read_back(tmp_path) -> None:
     assert "资金。" in path.read_text("utf-8").splitlines()[1]  # other lines keep their characters
     back = read_documents(path)
     assert (back[0].text, back[0].spans) == (doc.text, doc.spans) and back[1].text == "资金。"
+
+
+@pytest.mark.parametrize(("raw", "message"), [
+    ({"id": "x", "text": 123}, "'text' must be a string"),
+    ({"id": "x", "text": "资金100万元。", "spans": "oops"}, "'spans' must be a list of objects"),
+    ({"id": "x", "text": "资金100万元。", "sentences": [[0, 8]]}, "'sentences' must be a list of objects"),
+    ({"id": "x", "text": "资金100万元。", "spans": [{"start": 2, "end": 200, "label": "AMOUNT"}]},
+     r"spans\[0\]: \[2, 200\) is not within the text \(8 characters\)"),
+    ({"id": "x", "text": "资金100万元。", "sentences": [{"start": 5, "end": 3, "kind": "none"}]}, r"sentences\[0\]"),
+])
+def test_a_record_that_is_not_a_document_says_what_is_wrong(raw: dict, message: str) -> None:  # type: ignore[type-arg]
+    """Tagged JSON Lines read by `show` and `audit` (and corpus files) are checked as they are read:
+    offsets outside the text were drawn past the end, a string of spans failed with Python's own
+    "string indices must be integers"."""
+    from jixiao.document.jsonl import FormatError, document_from_dict
+
+    with pytest.raises(FormatError, match=message):
+        document_from_dict(raw)

@@ -182,14 +182,26 @@ def document_from_dict(raw: dict[str, Any]) -> Document:
     FormatError without ``id`` or ``text``. Fields a record adds (``source``, ``model``) are not kept."""
     if not isinstance(raw, dict) or "id" not in raw or "text" not in raw:
         raise FormatError("a document needs 'id' and 'text'")
-    return Document(
-        id=str(raw["id"]),
-        text=str(raw["text"]),
-        meta=dict(raw.get("meta") or {}),
-        spans=tuple(span_from_dict(s) for s in raw.get("spans") or ()),
-        sentences=tuple(sentence_from_dict(s) for s in raw.get("sentences") or ()),
-        tables=tuple(table_from_dict(t) for t in raw.get("tables") or ()),
-    )
+    if not isinstance(raw["text"], str):
+        raise FormatError(f"'text' must be a string, not {type(raw['text']).__name__}")
+    text = raw["text"]
+    spans = tuple(span_from_dict(s) for s in _objects(raw, "spans"))
+    sentences = tuple(sentence_from_dict(s) for s in _objects(raw, "sentences"))
+    for key, ranges in (("spans", spans), ("sentences", sentences)):
+        for number, item in enumerate(ranges):
+            if not 0 <= item.start <= item.end <= len(text):
+                raise FormatError(f"{key}[{number}]: [{item.start}, {item.end}) is not within the text "
+                                  f"({len(text)} characters)")
+    return Document(id=str(raw["id"]), text=text, meta=dict(raw.get("meta") or {}), spans=spans,
+                    sentences=sentences, tables=tuple(table_from_dict(t) for t in _objects(raw, "tables")))
+
+
+def _objects(raw: dict[str, Any], key: str) -> list[dict[str, Any]]:
+    """The list of JSON objects under ``key`` (none when absent), or FormatError saying what it is instead."""
+    items = raw.get(key) or []
+    if not isinstance(items, list) or not all(isinstance(item, dict) for item in items):
+        raise FormatError(f"'{key}' must be a list of objects")
+    return items
 
 
 def document_to_dict(doc: Document, *, span_text: bool = True, tables: bool = True) -> dict[str, Any]:
