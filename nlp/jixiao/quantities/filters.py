@@ -124,6 +124,8 @@ def filter_flags(text: str, c: Candidate, grammar: Grammar) -> list[str]:
         flags.append("name_cell")
     if not _keep_numeral(text, c):
         flags.append("numeral")
+    if _inside_number(text, c):
+        flags.append("inside_number")
     if grammar.yi_idioms and c.label == "COUNT" and "一" in c.number and in_yi_idiom(text, c.start, c.end, grammar):
         flags.append("idiom")
     if (grammar.name_lists and c.label == "COUNT" and not any(ch.isdigit() for ch in c.number)
@@ -171,6 +173,24 @@ def _code_before(text: str, start: int, pattern: re.Pattern[str]) -> bool:
     code does; ``^`` in the pattern means the start of the text, not of the window."""
     end = space_before(text, start)
     return pattern.search(text, max(0, end - 12), end) is not None
+
+
+_DIGIT = "0123456789０１２３４５６７８９"
+_GROUP_FRAGMENT = re.compile(r"[0-9０-９]{3}(?![0-9０-９])")
+
+
+def _inside_number(text: str, c: Candidate) -> bool:
+    """A candidate that starts inside a longer number the grammar did not read whole: a multiplier
+    right after Arabic digits (千万 of 2千万, 十余万元 of 3十余万元) or the last group after a
+    thousands separator (345.67万 of 12,345.67万). Its value would be a fragment's, silently wrong;
+    no span is better (the whole number, where the grammar reads it, wins the overlap anyway)."""
+    if c.start == 0 or c.rule == "fraction":
+        return False
+    before, first = text[c.start - 1], text[c.start]
+    if before in _DIGIT:
+        return first not in _DIGIT and first not in "+-－−﹣＋.．"
+    return (before in ",，" and c.start >= 2 and text[c.start - 2] in _DIGIT
+            and _GROUP_FRAGMENT.match(text, c.start) is not None)
 
 
 def _letter_code(text: str, c: Candidate, letter: re.Pattern[str]) -> bool:

@@ -43,6 +43,9 @@ def find_candidates(text: str, grammar: Grammar | None = None, raw: list[Candida
 
 _FORMAL = re.compile("[壹贰叁肆伍陆柒捌玖拾佰仟]")  # 大写 digits
 BRACKET_REACH = 12  # characters after a numeral run searched for the bracket of a bracketed unit
+# characters after a numeral run (and its thousands groups) searched for the 万 or 亿 that money
+# without 元 needs: a space and a unit (487 万), or spaced stages (2 千5 百万)
+LARGE_REACH = 7
 
 
 def raw_candidates(text: str, grammar: Grammar | None = None) -> list[Candidate]:
@@ -86,7 +89,7 @@ def raw_candidates(text: str, grammar: Grammar | None = None) -> list[Candidate]
             if m is None:  # money without 元 only where no unit follows (not 4万 of 4万余人次)
                 if large is None:  # (2,600万, 12,345.67万: the run is 「2」, its thousands and decimals follow it)
                     groups = patterns.thousands.match(text, end)
-                    large = large_near(text, start, (groups.end() if groups else end) + 3) is not None
+                    large = large_near(text, start, (groups.end() if groups else end) + LARGE_REACH) is not None
                 if large:
                     found.append(bare_money(text, patterns, grammar, position))
     for sign in patterns.prefix_signs.finditer(text):  # ￥1,200.00, $500万, ≥US$100万
@@ -115,6 +118,8 @@ def _general(text: str, patterns: Patterns, grammar: Grammar, m: re.Match[str] |
     if label is None:
         group, label = next((name, lab) for name, lab in UNIT_GROUPS if m.group(name))
     number, number_max, mult, cmp, a1, a2, a3 = m.group("n1", "n2", "mult", "cmp", "a1", "a2", "a3")
+    if m.group("mult2"):
+        mult += m.group("mult2")  # 3千余万元: 千万, approximate
     # (a bare 万 or 亿 is a number only where the grammar's `number` lets it be one: 万余人次, 近万名)
     if group == "u_me" and not a1 and all(ch in "十百千万亿" for ch in number) and number not in ("万", "亿"):
         return None  # 千瓦时 and 百米 alone are units, not quantities

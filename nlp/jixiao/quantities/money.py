@@ -93,6 +93,9 @@ def _counted_after(text: str, end: int, patterns: Patterns) -> bool:
     return bool(rest[:1].isascii() and rest[:1].isalpha()) or patterns.unit_start.match(rest) is not None
 
 
+_AROUND_STAGE = re.compile("[ \u00a0\u3000]+(?=[十百千万亿萬億])|(?<=[十百千万亿萬億])[ \u00a0\u3000]+")
+
+
 def bare_money(text: str, patterns: Patterns, grammar: Grammar, position: int) -> Candidate | None:
     """A number with 万 or 亿 and no unit, taken for money where the clause speaks of money
     (SCHEME §1 rule 6: 预算「487万」)."""
@@ -103,7 +106,8 @@ def bare_money(text: str, patterns: Patterns, grammar: Grammar, position: int) -
             return None
         if not money_context(text, m.start(), m.end(), grammar):
             return None
-        return Candidate(m.start(), m.end(), "AMOUNT", "bare_money", number.strip(),
+        # a space before or after a stage's multiplier (2 千5 百万) is no part of the numeral
+        return Candidate(m.start(), m.end(), "AMOUNT", "bare_money", _AROUND_STAGE.sub("", number.strip()),
                         unit="元", approx_marker=bool(m.group("a1")))
     return None
 

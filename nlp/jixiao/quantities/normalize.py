@@ -52,10 +52,12 @@ def _numbers(c: Candidate, grammar: Grammar) -> tuple[Decimal, Decimal | None, b
     first = c.number.strip()
     second = c.number_max.strip() if c.number_max else None
     mult_max = c.multiplier_max if c.multiplier_max is not None else c.multiplier
-    if second is not None:
-        tail = _trailing_multiplier(second)
-        if tail and not _trailing_multiplier(first) and not c.multiplier:
-            first += tail
+    gained = ""  # what the first end of a range gains from the second's multiplier (30-50万: 万)
+    if second is not None and not _trailing_multiplier(first):
+        if first in _ONE_DIGIT and second[:1] in _ONE_DIGIT and second[1:] and all(ch in _STAGES for ch in second[1:]):
+            gained = second[1:]  # 三至五千万: the first end is 三千万
+        else:
+            gained = _trailing_multiplier(second)  # 30-50万, 1-2万亿元 (2万, then 亿)
     multiplier = c.multiplier
     if second is not None and multiplier:
         # The first end of a range with a multiplier of its own keeps it: 3千至5千元 (3000), 5百至1千元
@@ -65,17 +67,34 @@ def _numbers(c: Candidate, grammar: Grammar) -> tuple[Decimal, Decimal | None, b
         if own:
             multiplier = (multiplier[len(own):] if multiplier.startswith(own)
                           else multiplier if own[-1] in "万萬" and multiplier in ("亿", "億") else "")
-    parsed = parse_numeral(first + multiplier)
-    low, high = parsed.value, parsed.value_max
-    if c.sign and c.sign not in grammar.plus_signs:  # SCHEME §1 rule 9: -22.2%, 负3.9%, 零下5℃
-        low, high = -low, None if high is None else -high
+    signed = bool(c.sign and c.sign not in grammar.plus_signs)
+    signed_max = bool(c.sign_max and c.sign_max not in grammar.plus_signs)
     if second is None:
+        parsed = parse_numeral(first + multiplier)
+        low, high = parsed.value, parsed.value_max
+        if signed:  # SCHEME §1 rule 9: -22.2%, 负3.9%, 零下5℃
+            low, high = -low, None if high is None else -high
         return low, high, parsed.approx
     parsed_max = parse_numeral(second + mult_max)
-    high = parsed_max.value
-    if c.sign_max and c.sign_max not in grammar.plus_signs:
-        high = -high
+    high = -parsed_max.value if signed_max else parsed_max.value
+    # A range ascends: the first end gains as much of the multiplier as keeps it at or below the
+    # second, the whole of it where it can (30-50万: 30万), less where the whole would overtake
+    # the second end (8000至1.2万: 8000; 800-1千万元: 800万; 5000元至1万元: 5000), GUIDELINES §1.4.
+    added = gained + multiplier
+    readings = [added[i:] for i in range(len(added) + 1)] if not signed and not signed_max else [added]
+    for reading in readings:
+        parsed = parse_numeral(first + reading)
+        low = -parsed.value if signed else parsed.value
+        if low <= high:
+            break
+    else:
+        parsed = parse_numeral(first + added)
+        low = -parsed.value if signed else parsed.value
     return low, high, parsed.approx or parsed_max.approx
+
+
+_ONE_DIGIT = frozenset("一二两三四五六七八九壹贰叁肆伍陆柒捌玖")
+_STAGES = frozenset("十百千万亿拾佰仟萬億")
 
 
 def _trailing_multiplier(number: str) -> str:

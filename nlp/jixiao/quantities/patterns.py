@@ -154,7 +154,8 @@ def compile_patterns(grammar: Grammar) -> Patterns:
             r"(?P<cmp>{comparator})?{space}" + sign + r"(?P<n1>{number}" + first_multiplier + r")(?:{space}(?P<a1>余|多|来))?"
             r"(?:{space}(?P<sep>{range_sep}){space}(?P<n2>{number})(?P<a2>余|多|来)?)?"
             + (r"{space}(?P<lb>{bracket_open}){space}" if bracket else "")
-            + r"{space}(?P<mult>{multiplier})?(?P<a3>余|多)?{space}"
+            # 3千余万元: a multiplier split by its approximation marker (千 余 万) is one, 千万
+            + r"{space}(?P<mult>{multiplier})?(?P<a3>余|多)?(?:(?<=[千百十]余|[千百十]多)(?P<mult2>[万亿萬億]))?{space}"
         ) + units + half + (g(r"{space}{bracket_close}") if bracket else ""))
 
     # The plain pattern runs at every start; the variants with a sign (-22.2%, 负3.9%) and with a
@@ -176,7 +177,11 @@ def compile_patterns(grammar: Grammar) -> Patterns:
     )  # raw_candidates relies on every fraction containing 分之
     # a thousands group (older grammar files, which models keep, lack the fragment: its form then)
     thousands = g("{thousands}") if grammar.has("thousands") else r"[,，][ \u00a0]?[0-9０-９]{3}(?![0-9０-９])"
-    bare_money = g(r"(?P<n1>[0-9０-９]+(?:" + thousands + r")*(?:[.．][0-9０-９]+)?{space}(?P<mult>万|亿)(?:[0-9０-９]{1,4}(?![0-9０-９.．]))?|{chinese_number})(?P<a1>余|多)?")
+    # money without a unit: Arabic digits in stages of 万 and 亿, each with the 十, 百 or 千 before it
+    # (487万, 3千万, 1万亿, 2.5万亿, 12亿3456万, 1亿5千万, 2千5百万; 13万2), or a Chinese numeral
+    arabic = r"[0-9０-９]+(?:" + thousands + r")*(?:[.．][0-9０-９]+)?{space}"
+    stage = arabic + r"(?:[十百千]?[万亿萬億]{1,2}|[十百千](?=[0-9０-９]))"
+    bare_money = g(r"(?P<n1>(?:" + stage + r")+(?:[0-9０-９]{1,4}(?![0-9０-９.．]))?|{chinese_number}(?:(?<=[万萬])[亿億])?)(?P<a1>余|多)?")
     fixed = re.compile(r"(?P<half>一半)|(?P<full>百分之?百)")  # raw_candidates relies on 一半 / 百分
     # currency signs: the yuan signs and the signs of other currencies, whole (US$, HK$), longest
     # first; ``prefixed_money`` tries the pattern just before every sign character it finds
