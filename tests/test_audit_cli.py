@@ -181,3 +181,15 @@ def test_sigterm_removes_the_temporary_output_and_says_so(tmp_path: Path) -> Non
     assert "terminated" in stderr and "Traceback" not in stderr
     assert sorted(p.name for p in output.parent.iterdir()) == ["findings.jsonl"]
     assert output.read_text(encoding="utf-8") == "earlier\n"
+
+
+def test_inputs_that_name_nothing_leave_earlier_findings_as_they_were(app: typer.Typer, tmp_path: Path) -> None:
+    """A folder holding only a broken link, or a missing file, reads no input: as for unreadable files."""
+    output = tmp_path / "findings.jsonl"
+    output.write_text('{"keep": "me"}\n', encoding="utf-8")
+    broken = tmp_path / "broken"
+    broken.mkdir()
+    (broken / "x.txt").symlink_to(tmp_path / "nowhere.txt")
+    result = CliRunner().invoke(app, ["audit", str(broken), str(tmp_path / "missing.txt"), "-o", str(output)])
+    assert result.exit_code == 2 and "broken symbolic link" in result.output and "no such file" in result.output
+    assert output.read_text(encoding="utf-8") == '{"keep": "me"}\n'

@@ -101,3 +101,24 @@ def test_a_ray_output_never_replaces_other_files(inputs: Path, tmp_path: Path) -
     assert result.exit_code == 1, result.output
     assert "a folder holding other files (notes.md)" in result.stderr
     assert [p.name for p in crowded.iterdir()] == ["notes.md"]
+
+
+def test_a_ray_run_that_reads_no_input_leaves_an_earlier_output_as_it_was(local_ray, inputs: Path,  # type: ignore[no-untyped-def]
+                                                                          tmp_path: Path, rules_model: Path) -> None:
+    """As a local run: not one input read, the earlier OUT stays (it was refused with a misleading
+    "folder holding other files" and the staging folder left behind), the failure is listed, exit 2."""
+    from jixiao.ray_engine import iter_shards
+
+    out = tmp_path / "ray"
+    first = sorted(inputs.glob("*.txt"))[0]
+    assert CliRunner().invoke(app, ["tag", str(first), "-o", str(out), "--engine", "ray", "-q",
+                                    "--model", str(rules_model)]).exit_code == 0
+    before = list(iter_shards(out))
+    empty = tmp_path / "empty.txt"
+    empty.write_bytes(b"")
+    result = CliRunner().invoke(app, ["tag", str(empty), "-o", str(out), "--engine", "ray", "--model", str(rules_model)])
+    assert result.exit_code == 2, result.output
+    assert "left as an earlier run wrote it" in result.stderr and f"{empty}: empty file" in result.stderr
+    assert list(iter_shards(out)) == before and len(before) == 1
+    assert not (tmp_path / "ray.staging").exists()
+    assert lines(tmp_path / "ray.errors.jsonl") == [{"file": str(empty), "reason": "empty file"}]

@@ -316,15 +316,38 @@ def test_a_missing_input_among_others_is_listed_and_the_others_go_on(tmp_path: P
                                                                      rules_model: Path) -> None:
     """A batch over a list of files where one was deleted, or a pattern that matches nothing,
     tags the rest: the missing one is listed like an unreadable file (exit 2), and the ids of the
-    others do not move because of it. With nothing else named it stays a usage error (above)."""
+    others are those of a run where it exists (what --resume keeps depends on them). With nothing
+    else named it stays a usage error (above)."""
+    for folder in ("东城区", "西城区"):
+        (tmp_path / folder).mkdir()
+    kept = tmp_path / "东城区" / "a.txt"
+    kept.write_bytes(report_paths[1].read_bytes())
+    other = tmp_path / "西城区" / "b.txt"
+    other.write_bytes(report_paths[2].read_bytes())
+    both = tmp_path / "both.jsonl"
+    assert run(str(kept), str(other), "-o", str(both), "--model", str(rules_model)).exit_code == 0
+    other.unlink()
     out = tmp_path / "t.jsonl"
-    result = run(str(tmp_path / "gone.txt"), str(tmp_path / "none-*.txt"), str(report_paths[1]), "-o", str(out),
-                 "--model", str(rules_model))
+    pattern = tmp_path / "none-*.txt"
+    result = run(str(kept), str(other), str(pattern), "-o", str(out), "--model", str(rules_model))
     assert result.exit_code == 2, result.output
-    assert [r["id"] for r in records_of(out)] == [report_paths[1].stem]
+    assert [r["id"] for r in records_of(out)] == [records_of(both)[0]["id"]] == ["东城区/a"]
     errors = records_of(tmp_path / "t.jsonl.errors.jsonl")
-    assert [(e["file"], e["reason"]) for e in errors] == [(str(tmp_path / "gone.txt"), "no such file or folder"),
-                                                         (str(tmp_path / "none-*.txt"), "the pattern matches no file")]
+    assert [(e["file"], e["reason"]) for e in errors] == [(str(other), "no such file or folder"),
+                                                         (str(pattern), "the pattern matches no file")]
+    # named as an input though missing, it is no output: the next run would read it as a report
+    named = run(str(kept), str(tmp_path / "c.txt"), "-o", str(tmp_path / "c.txt"), "--model", str(rules_model))
+    assert named.exit_code == 1 and "also named as an input" in named.output
+    assert not (tmp_path / "c.txt").exists()
+
+
+def test_the_api_expanding_inputs_refuses_one_that_names_nothing(tmp_path: Path, report_paths: list[Path]) -> None:
+    """``expand_inputs`` returns paths only, with no list to report a missing input in: it raises."""
+    import jixiao
+    from jixiao.inputs import InputError
+
+    with pytest.raises(InputError, match="no such file"):
+        jixiao.expand_inputs([str(report_paths[1]), str(tmp_path / "typo.txt")])
 
 
 def test_a_run_that_reads_no_input_leaves_an_earlier_output_as_it_was(tmp_path: Path, report_paths: list[Path],
@@ -361,8 +384,11 @@ def test_an_unwritable_errors_file_is_refused_before_any_work(tmp_path: Path, re
     blocker = tmp_path / "a-file"
     blocker.write_text("", encoding="utf-8")
     result = run(str(report_paths[1]), "-o", str(tmp_path / "t.jsonl"), "--errors", str(blocker / "errors.jsonl"))
-    assert result.exit_code == 1 and "cannot write" in result.output
+    assert result.exit_code == 1 and f"{blocker / 'errors.jsonl'}: cannot write" in result.output
     assert not (tmp_path / "t.jsonl").exists() and not (tmp_path / "t.jsonl.partial").exists()
+    # checked, not made: a run without failures leaves no empty folder for a list it never writes
+    clean = run(str(report_paths[1]), "-o", str(tmp_path / "c.jsonl"), "--errors", str(tmp_path / "logs" / "run" / "e.jsonl"))
+    assert clean.exit_code == 0 and not (tmp_path / "logs").exists()
 
 
 def test_an_output_name_too_long_for_the_system_is_one_line(tmp_path: Path, report_paths: list[Path]) -> None:

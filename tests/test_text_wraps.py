@@ -108,6 +108,8 @@ def _records(make) -> str:
 
 @pytest.mark.parametrize("text", [
     _records(lambda i: f"{i},项目{i:02d},{6200 + 37 * i},{1501 + 11 * i}"),  # CSV
+    _records(lambda i: f"东城区,{2008 + i},237,682,967,921"),  # CSV of numbers that look like thousands groups
+    _records(lambda i: f"{i:02d},东城区老旧小区改造（一期）,{1000 + i}.5万元,3{i:02d}"),  # CSV with brackets
     _records(lambda i: f"{2009 + i}年  {7448 - 91 * i}  {762 - 13 * i}"),  # rows apart by spaces
     _records(lambda i: f"{i}.1 项目概况与绩效目标说明............{3 * i + 1}"),  # a table of contents
     _records(lambda i: f"{i}、第{i}批道路硬化工程，预算资金{30 + 7 * i}万元，完成投资"),  # a numbered list
@@ -118,7 +120,7 @@ def _records(make) -> str:
     "\n".join("甲" * n for n in (12, 40, 7, 33, 25, 18, 60, 9, 14, 51)),  # prose of every length
     "\n".join(["项目\t预算\t执行"] + [f"第{i}项\t{i}0\t{i}5" for i in range(1, 12)]),  # a table
     "预算调整频繁，调整比\n例达到35%。",  # too few lines to judge
-], ids=["csv", "space rows", "contents", "numbered list", "bracketed list", "column", "gongshi", "verse",
+], ids=["csv", "csv of number groups", "csv with brackets", "space rows", "contents", "numbered list", "bracketed list", "column", "gongshi", "verse",
         "ragged prose", "tab table", "two lines"])
 def test_files_that_are_not_wrapped_are_left_as_they_are(text):
     assert join_wrapped_lines(text) == (text, 0)
@@ -191,6 +193,8 @@ def test_a_wrap_inside_a_number_or_a_bracket_is_joined_whatever_the_next_line_lo
     assert {len(x) for x in lines[:-1]} == {30}
     joined = join_wrapped_lines("\n".join(lines))
     assert joined == ("".join(lines), len(lines) - 1)
+    with_margin = join_wrapped_lines("\n".join("  " + line for line in lines))  # pdftotext's left margin
+    assert with_margin == ("  " + "".join(lines), len(lines) - 1)
     assert values(joined.text) == Counter({("AMOUNT", Decimal("23456700"), "元"): 1, ("AMOUNT", Decimal("8882900"), "元"): 1,
                                            ("AMOUNT", Decimal("12005000"), "元"): 1, ("COUNT", Decimal("3684"), "户"): 1,
                                            ("RATE", Decimal("98.16"), "%"): 1, ("RATE", Decimal("2.5"), "个百分点"): 1})

@@ -64,11 +64,15 @@ def atomic_open(path: str | Path, mode: str = "w", *, encoding: str = "utf-8",
 
 def check_writable(path: str | Path) -> None:
     """Raise OSError (naming ``path``) now if an output at ``path`` could not be written later:
-    its folder cannot be made or is not writable. For outputs made only when needed (a run's
-    list of failures), so that a run does not find out after its work is done."""
-    target = output_target(path)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    if not os.access(target.parent, os.W_OK | os.X_OK):
+    the nearest folder that exists on its way is a file, or cannot be written in. For outputs made
+    only when needed (a run's list of failures), so that a run does not find out after its work is
+    done; nothing is created here."""
+    folder = output_target(path).parent
+    while not folder.exists() and folder != folder.parent:
+        folder = folder.parent
+    if not folder.is_dir():
+        raise NotADirectoryError(errno.ENOTDIR, f"{folder} is a file, not a folder", str(path))
+    if not os.access(folder, os.W_OK | os.X_OK):
         raise PermissionError(errno.EACCES, os.strerror(errno.EACCES), str(path))
 
 

@@ -42,7 +42,8 @@ class Inputs:
     """The files a run reads, each with its document id, plus the entries that could not be followed.
 
     ``paths`` are as the user named them (folder members joined to the folder as given);
-    ``problems`` are ``(path, reason)`` pairs for links and folders that could not be read.
+    ``problems`` are ``(path, reason)`` pairs for links and folders that could not be read and for
+    inputs that name nothing (``missing`` lists those again on their own).
     """
 
     paths: tuple[str, ...]
@@ -52,6 +53,7 @@ class Inputs:
     arguments: tuple[str, ...] = field(default=())
     # files of the folders walked that may be reports in a format not read (REPORT_LIKE_SUFFIXES)
     skipped: tuple[str, ...] = ()
+    missing: tuple[tuple[str, str], ...] = ()  # inputs that name nothing: a missing file, a pattern matching none
 
     def __len__(self) -> int:
         return len(self.paths)
@@ -81,7 +83,7 @@ def find_inputs(inputs: Sequence[str], suffixes: tuple[str, ...] = SUPPORTED_SUF
     """
     paths: list[str] = []
     problems: list[tuple[str, str]] = []
-    missing: list[tuple[str, str]] = []  # not in ``problems`` until the end: they take no part in the ids' root
+    missing: list[tuple[str, str]] = []
     folders: list[str] = []
     skipped: list[str] = []
     for item in inputs:
@@ -97,6 +99,7 @@ def find_inputs(inputs: Sequence[str], suffixes: tuple[str, ...] = SUPPORTED_SUF
             matches = sorted(glob.glob(item, recursive=True))
             if not matches:
                 missing.append((item, "the pattern matches no file"))
+                folders.append(_glob_folder(item))  # the ids' root is the same whether it matches or not
                 continue
             folders.append(_glob_folder(item))
             for match in matches:
@@ -109,21 +112,29 @@ def find_inputs(inputs: Sequence[str], suffixes: tuple[str, ...] = SUPPORTED_SUF
                     problems.append((match, link_problem(match)))
         else:
             missing.append((item, "no such file or folder"))
-    if missing and not paths and not problems and not folders:
+    if missing and not paths and not problems and len(folders) == sum(glob.has_magic(m) for m, _ in missing):
         raise InputError(f"{missing[0][0]}: {missing[0][1]}")
     # one file named twice (in/a.txt, ./in/a.txt, /abs/in/a.txt) is read once, under its first name
     first: dict[str, str] = {}
     for p in paths:
         first.setdefault(os.path.normpath(os.path.abspath(p)), p)
     unique = list(first.values())
-    root = input_root([*unique, *(p for p, _ in problems)], folders)
+    # a missing file takes part in the root as if it were there, so that the others' ids (and what
+    # --resume keeps) do not depend on whether it exists
+    named = [p for p, _ in problems] + [m for m, _ in missing if not glob.has_magic(m)]
+    root = input_root([*unique, *named], folders)
     return Inputs(tuple(unique), tuple(assign_ids(unique, root)), root, tuple(dict.fromkeys(problems + missing)), tuple(inputs),
-                  tuple(skipped))
+                  tuple(skipped), tuple(missing))
 
 
 def expand_inputs(inputs: list[str], suffixes: tuple[str, ...] = SUPPORTED_SUFFIXES) -> list[str]:
-    """The report paths that ``inputs`` name (see ``find_inputs``; problems are left out)."""
-    return list(find_inputs(inputs, suffixes).paths)
+    """The report paths that ``inputs`` name (see ``find_inputs``; unreadable links and folders are
+    left out). Raises InputError for an input that names nothing: a caller that wants only the
+    paths has no list of problems to report it in."""
+    found = find_inputs(inputs, suffixes)
+    if found.missing:
+        raise InputError(f"{found.missing[0][0]}: {found.missing[0][1]}")
+    return list(found.paths)
 
 
 def _walk(folder: str, suffixes: tuple[str, ...], paths: list[str], problems: list[tuple[str, str]],
@@ -267,6 +278,10 @@ def check_outputs(arguments: Sequence[str], paths: Sequence[str], files: Iterabl
         same = keys.get(_file_key(out)) if os.path.exists(out) else None
         if same is not None:
             raise InputError(f"{out}: is the input {same}; writing it would destroy that input: choose another output")
+        named_missing = [a for a in arguments if not os.path.exists(a) and not glob.has_magic(a)
+                         and os.path.realpath(a) == os.path.realpath(out)]
+        if named_missing:  # not there yet, but named as an input: the next run would read what this one wrote
+            raise InputError(f"{out}: is also named as an input ({named_missing[0]}): choose another output")
         if Path(out).suffix.lower() in suffixes:
             for argument in arguments:
                 if _would_read(argument, out):

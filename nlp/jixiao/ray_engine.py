@@ -194,6 +194,7 @@ class RaySummary:
     failures: list[dict[str, str]] = field(default_factory=list)
     seconds: float = 0.0
     model: dict[str, str | None] = field(default_factory=dict)
+    published: bool = True  # False when no input could be read and an earlier OUT was left as it was
 
 
 def tag_on_ray(inputs: Inputs, output: str | Path, *, model: str | Path | None = None, fmt: str = "jsonl",
@@ -244,7 +245,14 @@ def tag_on_ray(inputs: Inputs, output: str | Path, *, model: str | Path | None =
     failures.sort(key=lambda f: order.get(f["file"], -1))
     summary.documents = len(inputs) - sum(f["file"] in order for f in failures)
     summary.failures = failures
-    replace_folder(staging, target)
+    if summary.documents == 0 and failures and target.exists():
+        # not one input could be read: an earlier OUT stays as it was, as in a local run
+        import shutil
+
+        shutil.rmtree(staging, ignore_errors=True)
+        summary.published = False
+    else:
+        replace_folder(staging, target)
     if failures:
         write_lines(errors_path, (error_line(f["file"], f["reason"]) for f in failures))
     else:

@@ -703,7 +703,6 @@ def tag_to_file(paths: Sequence[str | Path] | Inputs, output: str | Path, *, mod
     # --errors, when given, is one more output (the default errors file is one of ``written``)
     check_outputs(inputs.arguments, inputs.paths, files=[*written, *([errors_path] if errors_path != layout.errors else [])],
                   folders=folders)
-    check_writable(errors_path)  # written only at the first failure: found unwritable now, not then
     if fmt != "jsonl":  # the folder a link names, never a file, the current folder or a folder of other files
         try:
             layout = Layout(folder_target(output, layout.folder_entries), fmt)
@@ -714,6 +713,10 @@ def tag_to_file(paths: Sequence[str | Path] | Inputs, output: str | Path, *, mod
     # what can be refused is refused before any worker starts: a damaged model, a busy journal, a
     # resume with another model's records
     identity = model_identity(model)
+    try:
+        check_writable(errors_path)  # written only at the first failure: found unwritable now, not then
+    except OSError as exc:
+        raise InputError(f"{errors_path}: cannot write the list of failures there ({exc.strerror or exc})") from None
     summary = Summary(Path(output), errors_path, layout.journal, model=identity,
                       inputs=len(inputs) + len(inputs.problems), workers=workers, requested_workers=requested)
     journal = Journal(layout.journal)

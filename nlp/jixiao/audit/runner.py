@@ -60,13 +60,14 @@ class _NothingRead(Exception):
 
 
 def audit_files(paths: Iterable[str], output: Path, ids: Iterable[str] | None = None,
-                done: Callable[[], None] | None = None) -> AuditSummary:
+                done: Callable[[], None] | None = None, problems: Iterable[tuple[str, str]] = ()) -> AuditSummary:
     """Audit each file and write one finding per line; unreadable files are listed, not fatal.
 
     ``ids`` are the document ids of the report files, as ``jixiao tag`` gives them (the paths
     relative to the inputs' common folder, ``jixiao.inputs.find_inputs``), so that findings join
     the tagged records; without them a report's id is its file name without suffix. ``done`` is
-    called after each input (a progress bar). Documents
+    called after each input (a progress bar); ``problems`` are inputs already known unreadable
+    (``find_inputs``), listed first. Documents
     read from JSON Lines keep their own ids. The output is written atomically, so an interrupted
     run never leaves a findings file that looks complete, and a run that could read none of its
     inputs leaves an earlier one as it was (``written`` is then False).
@@ -77,7 +78,7 @@ def audit_files(paths: Iterable[str], output: Path, ids: Iterable[str] | None = 
     names = list(ids) if ids is not None else [None] * len(paths)
     if len(names) != len(paths):
         raise ValueError(f"{len(paths)} paths but {len(names)} ids")
-    summary = AuditSummary()
+    summary = AuditSummary(failed=list(problems))  # links and inputs that name nothing, listed first
     findings = _audit_each(zip(paths, names), RuleExtractor(), summary, done)
 
     def lines() -> Iterator[str]:

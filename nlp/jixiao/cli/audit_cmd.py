@@ -39,14 +39,14 @@ def audit(
     try:
         bar = None if quiet else Progress(f"auditing {len(found.paths)} input(s)", total=len(found.paths))
         with sigterm_as_interrupt(), bar or nullcontext():  # SIGTERM unwinds like Ctrl-C: the temporary is removed
-            summary = audit_files(list(found.paths), output, ids=list(found.ids), done=bar.advance if bar else None)
+            summary = audit_files(list(found.paths), output, ids=list(found.ids), done=bar.advance if bar else None,
+                                  problems=found.problems)
     except OSError as exc:  # the output's folder cannot be made or written, the disk is full, …
         fail(cannot_write(exc, output))
     except KeyboardInterrupt as exc:
         stopped = "terminated" if isinstance(exc, Terminated) else "interrupted"
         err().print(f"{stopped}: no findings written; {output} is as it was", markup=False)
         raise typer.Exit(TERMINATED if isinstance(exc, Terminated) else INTERRUPTED) from None
-    summary.failed[:0] = list(found.problems)  # links that loop or point nowhere, listed like unreadable files
     console = err()
     for path, reason in summary.failed:
         console.print(f"{path}: {reason}", markup=False)

@@ -67,7 +67,7 @@ def cannot_write(exc: OSError, target: object) -> str:
     (-o report.txt/out.jsonl) makes the system say "File exists" or "Not a directory"; the line
     names that file instead."""
     name = exc.filename
-    if name and Path(name).name.startswith(f".{Path(str(target)).name}."):
+    if name and Path(name).name.startswith(tuple(f".{n}." for n in _output_names(target))):
         name = None  # the temporary the output is written through: the user named the output
     where = Path(name) if name else Path(str(target))
     try:
@@ -85,6 +85,16 @@ def file_output(value: str | None, example: str) -> Path | None:
     if value is not None and value.endswith(("/", os.sep)):
         fail(f"{value}: ends with a slash, so it names a folder; the output is a file: name it, e.g. {value}{example}")
     return Path(value) if value is not None else None
+
+
+def _output_names(target: object) -> list[str]:
+    """The output's name and, for a symbolic link, the name of the file it is written through."""
+    names = [Path(str(target)).name]
+    try:
+        names.append(os.path.basename(os.path.realpath(str(target))))
+    except OSError:
+        pass
+    return names
 
 
 def fail(message: str, code: int = 1) -> NoReturn:

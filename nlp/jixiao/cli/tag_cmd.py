@@ -173,6 +173,8 @@ def _run(found: Any, target: Path, fmt: str, model: Path | None, workers: int | 
         fail(cannot_write(exc, target))
     if not quiet:
         print_summary(console, summary)
+    elif not summary.published:  # even quiet: the user must not take the earlier OUT for this run's
+        print_summary(console, summary)
     return summary
 
 
@@ -198,7 +200,10 @@ def _run_ray(found: Any, target: Path, fmt: str, model: Path | None, reading: An
         fail(one_line(f"the Ray run failed ({type(exc).__name__}: {exc})"), 2)
     for failure in summary.failures:
         console.print(f"{failure['file']}: {failure['reason']}", markup=False, highlight=False, soft_wrap=True)
-    if not quiet:
+    if not summary.published:
+        console.print(f"no input could be read ({len(summary.failures)} failed, listed in {summary.errors}); "
+                      f"{target} is left as an earlier run wrote it", markup=False, highlight=False)
+    elif not quiet:
         model_text = " ".join(str(summary.model.get(k) or "") for k in ("name", "version")).strip()
         listed = f", listed in {summary.errors}" if summary.failures else ""
         console.print(f"{target}: {summary.documents} document(s) tagged on Ray with {model_text}, "

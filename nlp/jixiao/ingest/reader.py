@@ -203,7 +203,7 @@ def read_file(path: str | Path, doc_id: str | None = None, *, limits: Limits = D
             else:  # read as text: bounded before it is read whole
                 check_text_bytes(os.fstat(handle.fileno()).st_size, name, limits)
                 # a pipe or a device has no size to check: read one byte past the limit at most
-                data = head + handle.read(4 * limits.characters + 1 - len(head))
+                data = head + handle.read(max(0, 4 * limits.characters + 1 - len(head)))
                 check_text_bytes(len(data), name, limits)
     except IsADirectoryError as exc:
         raise IngestError(name, "is a folder, not a file") from exc

@@ -55,11 +55,15 @@ LOOSE = 0.6
 # A line of a table or a record set: cells apart by runs of spaces, the dot leaders of a table of
 # contents, or comma-separated values (see ``_is_row``).
 _ROW = re.compile(r"\S[ \u00a0\u3000]{2,}\S|(?:\.{3,}|…{2,}|·{3,})\s*\d*\s*$")
-# Two half-width commas that separate fields: not a thousands separator (27,678.62万元, which
-# report prose is full of), so a digit before it and three after it make no field comma.
-_CSV = re.compile(r"(?:(?<![0-9０-９]),|,(?![0-9０-９]{3}(?![0-9０-９]))).*(?:(?<![0-9０-９]),|,(?![0-9０-９]{3}(?![0-9０-９])))")
-# Chinese punctuation marks a line as prose even where it also has half-width commas (的归属感,提升…、影)
-_PROSE_MARK = re.compile("[，。；：、（）“”《》]")
+# Comma-separated values: two half-width commas on a line with none of the full-width clause
+# punctuation of Chinese prose, which a record's fields do not hold (东城区,2021,237,682;
+# 01,老旧小区改造（一期）,1037.5万元,311). Such lines make a file a record set (``_judge``).
+_CSV = re.compile(",.*,")
+_PROSE_MARK = re.compile("[，。；]")
+# Inside a file judged to be wrapped prose, a line is a record only where two of its commas
+# separate fields: report prose uses half-width commas as thousands separators (35,909.33万元（基本
+# 支出8,…), and a digit before a comma with three after it makes no field comma.
+_FIELD_CSV = re.compile(r"(?:(?<![0-9０-９]),|,(?![0-9０-９]{3}(?![0-9０-９]))).*(?:(?<![0-9０-９]),|,(?![0-9０-９]{3}(?![0-9０-９])))")
 # A line that starts a list item: 1、 1. （一） 一、 (1) ①
 _ITEM = re.compile(r"[ \u3000]*(?:[0-9０-９]{1,3}(?:[、)）]|[.．](?![0-9０-９]))|[（(][0-9０-９一二三四五六七八九十]{1,3}[）)]"
                    r"|[一二三四五六七八九十]{1,3}、|[①-⑳])")
@@ -130,7 +134,7 @@ def _judge(sample: str) -> tuple[Callable[[str], int], float, int] | None:
             best = (share, measure, right - tolerance)
     if best is None or best[0] < MIN_FULL_SHARE:
         return None  # most files end here, before the costlier checks below
-    structured = sum(1 for line in content if "\t" in line or _is_row(line.strip()) or _ITEM.match(line))
+    structured = sum(1 for line in content if "\t" in line or _is_row(line.strip(), _CSV) or _ITEM.match(line))
     if structured > MAX_STRUCTURED_SHARE * len(content):
         return None
     _, measure, edge = best
@@ -157,7 +161,7 @@ def _continues(line: str, following: str, margin: int, measure: Callable[[str], 
         return False
     # a number cut by the wrap (1\n2、甲12号楼 is 12、, not item 2) or a bracket the line leaves open
     # (；（\n3）对个人, （劲松二区\n227、228楼）) goes on whatever the next line looks like
-    if line[-1] in _DIGITS and following[:1] in _DIGITS or _open_bracket(line):
+    if line[-1] in _DIGITS and following.lstrip(INDENT)[:1] in _DIGITS or _open_bracket(line):
         return True
     return _ITEM.match(following) is None
 
@@ -167,9 +171,10 @@ def _open_bracket(line: str) -> bool:
     return line.rfind("（") > line.rfind("）") or line.rfind("(") > line.rfind(")")
 
 
-def _is_row(line: str) -> bool:
-    """Whether the (stripped) line is a table row, a record or a contents entry rather than prose."""
-    return _ROW.search(line) is not None or (_CSV.search(line) is not None and _PROSE_MARK.search(line) is None)
+def _is_row(line: str, csv: re.Pattern[str] = _FIELD_CSV) -> bool:
+    """Whether the (stripped) line is a table row, a record or a contents entry rather than prose
+    (``csv``: what makes it a comma-separated record)."""
+    return _ROW.search(line) is not None or (csv.search(line) is not None and _PROSE_MARK.search(line) is None)
 
 
 def _lead(line: str) -> int:
