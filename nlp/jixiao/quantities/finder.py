@@ -16,7 +16,7 @@ from jixiao.quantities.filters import (
     cell_sign_at, filter_flags, in_equation, sign_allowed, text_before, without_terms,
 )
 from jixiao.quantities.grammar import Grammar, load_grammar
-from jixiao.quantities.money import bare_money, money_shaped, prefixed_money, with_money_tail
+from jixiao.quantities.money import bare_money, currency_before, money_shaped, prefixed_money, with_money_tail
 from jixiao.quantities.numerals import NumeralError, parse_numeral
 from jixiao.quantities.patterns import UNIT_GROUPS, LazyPattern, Patterns, compile_patterns, range_gap
 
@@ -161,6 +161,8 @@ def _general(text: str, patterns: Patterns, grammar: Grammar, m: re.Match[str] |
                and patterns.several.match(text, start - 1, start) is not None)
     if several:
         start -= 1  # 数十万元: "several hundred thousand", approximate, the span from 数
+    if unit == "元" and (named := currency_before(text, start, grammar)):
+        unit = named  # 港币1,200万元: the money named before the number (SCHEME §1 rule 10)
     candidate = Candidate(start, end, label, group, number, number_max, mult or "", unit, cmp,
                           bool(a1 or a2 or a3) or several, sign=sign, half=half)
     if (not bracketed and not half and not mult and (label == "AMOUNT" or unit in grammar.money_classifiers)

@@ -101,15 +101,24 @@ def bare_money(text: str, patterns: Patterns, grammar: Grammar, position: int) -
     (SCHEME §1 rule 6: 预算「487万」)."""
     m = patterns.bare_money.match(text, position)
     if m:
-        number = m.group("n1")
-        if not any(ch in number for ch in "万亿萬億") or number in ("万", "亿"):
+        number, number_max = m.group("n1"), m.group("n2")
+        written = number + (number_max or "")
+        if not any(ch in written for ch in "万亿萬億") or number in ("万", "亿") or number_max in ("万", "亿"):
             return None
         if not money_context(text, m.start(), m.end(), grammar):
             return None
         # a space before or after a stage's multiplier (2 千5 百万) is no part of the numeral
         return Candidate(m.start(), m.end(), "AMOUNT", "bare_money", _AROUND_STAGE.sub("", number.strip()),
-                        unit="元", approx_marker=bool(m.group("a1")))
+                         _AROUND_STAGE.sub("", number_max.strip()) if number_max else None,
+                         unit=currency_before(text, m.start(), grammar) or "元", approx_marker=bool(m.group("a1")))
     return None
+
+
+def currency_before(text: str, start: int, grammar: Grammar) -> str | None:
+    """The other currency named right before a number (利用外资美元1,200万, 港币1,200万元), as written:
+    the money is in that currency, never in yuan (SCHEME §1 rule 10)."""
+    before = text[max(0, start - 6) : start].rstrip(" \u00a0\u3000")
+    return next((word for word in grammar.foreign_currency if before.endswith(word)), None)
 
 
 def money_context(text: str, start: int, end: int, grammar: Grammar) -> bool:

@@ -39,7 +39,8 @@ def normalize(text: str, candidate: Candidate, grammar: Grammar | None = None,
         low, high = high, low
     if high is not None and high == low:
         high = None
-    approx = approx or candidate.approx_marker or _approx_around(text, candidate, grammar)
+    approx = (approx or candidate.approx_marker or candidate.unit in _APPROX_UNITS
+              or _approx_around(text, candidate, grammar))
     op = grammar.comparator_op(candidate.comparator) if candidate.comparator else None
     # the value as the output writes it (44143444.67, not 44143444.670000; 66000, not 66000.0), so
     # the Python API and the JSON agree to the character
@@ -142,8 +143,11 @@ def _scale(c: Candidate, low: Decimal, high: Decimal | None,
     return unit, low, high
 
 
+_APPROX_UNITS = frozenset(("个多百分点", "个余百分点"))  # 两个多百分点: more than two points
+
+
 def _rate_factor(unit: str) -> tuple[Decimal, str]:
-    if unit in ("个百分点", "百分点"):
+    if unit in ("个百分点", "百分点", "个多百分点", "个余百分点"):
         return Decimal(1), "个百分点"
     if unit in ("千分点", "个千分点"):
         return Decimal("0.1"), "个百分点"

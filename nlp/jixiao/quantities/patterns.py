@@ -181,7 +181,11 @@ def compile_patterns(grammar: Grammar) -> Patterns:
     # (487万, 3千万, 1万亿, 2.5万亿, 12亿3456万, 1亿5千万, 2千5百万; 13万2), or a Chinese numeral
     arabic = r"[0-9０-９]+(?:" + thousands + r")*(?:[.．][0-9０-９]+)?{space}"
     stage = arabic + r"(?:[十百千]?[万亿萬億]{1,2}|[十百千](?=[0-9０-９]))"
-    bare_money = g(r"(?P<n1>(?:" + stage + r")+(?:[0-9０-９]{1,4}(?![0-9０-９.．]))?|{chinese_number}(?:(?<=[万萬])[亿億])?)(?P<a1>余|多)?")
+    # … and a range of them (3-5亿, 30万-50万, 8000万～1.2亿, 三至五亿), the first end perhaps a plain number
+    one = r"(?:(?:" + stage + r")+(?:[0-9０-９]{1,4}(?![0-9０-９.．]))?|{chinese_number}(?:(?<=[万萬])[亿億])?)"
+    plain = r"[0-9０-９]+(?:" + thousands + r")*(?:[.．][0-9０-９]+)?"
+    bare_money = g(r"(?P<n1>" + one + "|" + plain + r"(?={space}{range_sep}))"
+                   r"(?:{space}(?P<sep>{range_sep}){space}(?P<n2>" + one + r"))?(?P<a1>余|多)?")
     fixed = re.compile(r"(?P<half>一半)|(?P<full>百分之?百)")  # raw_candidates relies on 一半 / 百分
     # currency signs: the yuan signs and the signs of other currencies, whole (US$, HK$), longest
     # first; ``prefixed_money`` tries the pattern just before every sign character it finds
