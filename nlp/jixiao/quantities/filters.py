@@ -177,18 +177,22 @@ def _code_before(text: str, start: int, pattern: re.Pattern[str]) -> bool:
 
 _DIGIT = "0123456789０１２３４５６７８９"
 _GROUP_FRAGMENT = re.compile(r"[0-9０-９]{3}(?![0-9０-９])")
+_LIST_NUMBER = re.compile(r"(?:^|\n)[ \t\u3000]*[0-9０-９]{1,2}[.．]$")
 
 
 def _inside_number(text: str, c: Candidate) -> bool:
     """A candidate that starts inside a longer number the grammar did not read whole: a multiplier
-    right after Arabic digits (千万 of 2千万, 十余万元 of 3十余万元) or the last group after a
-    thousands separator (345.67万 of 12,345.67万). Its value would be a fragment's, silently wrong;
+    right after Arabic digits (千万 of 2千万, 十余万元 of 3十余万元), the decimals after a point
+    (5成 of 3.5成) or the last group after a thousands separator (345.67万 of 12,345.67万). Its value would be a fragment's, silently wrong;
     no span is better (the whole number, where the grammar reads it, wins the overlap anyway)."""
     if c.start == 0 or c.rule == "fraction":
         return False
     before, first = text[c.start - 1], text[c.start]
     if before in _DIGIT:
         return first not in _DIGIT and first not in "+-－−﹣＋.．"
+    if before in ".．" and c.start >= 2 and text[c.start - 2] in _DIGIT:
+        # the decimals of 3.5成 read alone; not the count after a list number (4.3个项目 at a line's start)
+        return _LIST_NUMBER.search(text, max(0, c.start - 8), c.start) is None
     return (before in ",，" and c.start >= 2 and text[c.start - 2] in _DIGIT
             and _GROUP_FRAGMENT.match(text, c.start) is not None)
 
