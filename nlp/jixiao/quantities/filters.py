@@ -11,6 +11,7 @@ import re
 
 from jixiao.quantities.candidate import Candidate
 from jixiao.quantities.grammar import Grammar
+from jixiao.quantities.numerals import ascii_digits
 from jixiao.quantities.patterns import Patterns, compile_patterns
 
 NOT_AFTER_WINDOW = 12  # characters before a candidate or sign searched for the quantity before it
@@ -177,12 +178,14 @@ def _code_before(text: str, start: int, pattern: re.Pattern[str]) -> bool:
 
 _DIGIT = "0123456789０１２３４５６７８９"
 _GROUP_FRAGMENT = re.compile(r"[0-9０-９]{3}(?![0-9０-９])")
+_STAGE_BEFORE = re.compile(r"[0-9０-９][十百千万亿萬億]零?$")
 _LIST_NUMBER = re.compile(r"(?:^|\n)[ \t\u3000]*[0-9０-９]{1,2}[.．]$")
 
 
 def _inside_number(text: str, c: Candidate) -> bool:
     """A candidate that starts inside a longer number the grammar did not read whole: a multiplier
-    right after Arabic digits (千万 of 2千万, 十余万元 of 3十余万元), the decimals after a point
+    right after Arabic digits (千万 of 2千万, 十余万元 of 3十余万元), digits after an Arabic number's 千 or
+    百 (5百元 of 2千5百元), the decimals after a point
     (5成 of 3.5成) or the last group after a thousands separator (345.67万 of 12,345.67万). Its value would be a fragment's, silently wrong;
     no span is better (the whole number, where the grammar reads it, wins the overlap anyway)."""
     if c.start == 0 or c.rule == "fraction":
@@ -190,6 +193,8 @@ def _inside_number(text: str, c: Candidate) -> bool:
     before, first = text[c.start - 1], text[c.start]
     if before in _DIGIT:
         return first not in _DIGIT and first not in "+-－−﹣＋.．"
+    if first in _DIGIT and _STAGE_BEFORE.search(text, max(0, c.start - 3), c.start):
+        return True  # 5百元 of 2千5百元: the grammar reads no 千 or 百 inside an Arabic number
     if before in ".．" and c.start >= 2 and text[c.start - 2] in _DIGIT:
         # the decimals of 3.5成 read alone; not the count after a list number (4.3个项目 at a line's start)
         return _LIST_NUMBER.search(text, max(0, c.start - 8), c.start) is None
@@ -352,7 +357,8 @@ def _inside_short_quote(text: str, start: int, end: int) -> bool:
 
 
 def _chinese_or_short(number: str) -> bool:
-    return not number.isascii() or len(number) <= 2
+    plain = ascii_digits(number)  # full-width digits are Arabic too (３.５成 as 3.5成)
+    return not plain.isascii() or len(plain) <= 2
 
 
 def without_terms(text: str, found: list[Candidate], patterns: Patterns) -> list[Candidate]:
