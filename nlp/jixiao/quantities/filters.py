@@ -66,6 +66,8 @@ def sign_allowed(text: str, at: int, patterns: Patterns, grammar: Grammar) -> bo
     last = before[-1]
     if last.isdigit() or last.isascii() and last.isalpha() or last in "%％‰‱.．":
         return False
+    if text[at] in grammar.dash_signs and "\u4e00" <= last <= "\u9fff" and last not in "为是至到":
+        return False  # 项目概况–300万元: an en dash typed as a Chinese dash after a word, no minus
     if text[at - 1 : at] in ("万", "亿", "萬", "億"):  # right after it: 10万-$30万 (across a gap: a new cell)
         return False
     if text[at] == "负" and last in grammar.sign_not_after:
@@ -178,28 +180,32 @@ def _code_before(text: str, start: int, pattern: re.Pattern[str]) -> bool:
 
 _DIGIT = "0123456789０１２３４５６７８９"
 _GROUP_FRAGMENT = re.compile(r"[0-9０-９]{3}(?![0-9０-９])")
-_STAGE_BEFORE = re.compile(r"[0-9０-９][十百千万亿萬億]零?$")
+_STAGE_BEFORE = re.compile(r"[0-9０-９][十百千]$")
+_MULTIPLIER_START = frozenset("十百千万亿萬億拾佰仟余多")
+_DECIMALS_BEFORE = re.compile(r"[.．][0-9０-９]+$")
 _LIST_NUMBER = re.compile(r"(?:^|\n)[ \t\u3000]*[0-9０-９]{1,2}[.．]$")
 
 
 def _inside_number(text: str, c: Candidate) -> bool:
     """A candidate that starts inside a longer number the grammar did not read whole: a multiplier
-    right after Arabic digits (千万 of 2千万, 十余万元 of 3十余万元), digits after an Arabic number's 千 or
-    百 (5百元 of 2千5百元), the decimals after a point
+    right after Arabic digits (千万 of 2千万, 十余万元 of 3十余万元; a Chinese numeral after a code is a
+    number of its own: PM2.5两项), digits after an Arabic number's 千 or 百 (5百元 of 2千5百元), the
+    decimals after a point
     (5成 of 3.5成) or the last group after a thousands separator (345.67万 of 12,345.67万). Its value would be a fragment's, silently wrong;
     no span is better (the whole number, where the grammar reads it, wins the overlap anyway)."""
     if c.start == 0 or c.rule == "fraction":
         return False
     before, first = text[c.start - 1], text[c.start]
     if before in _DIGIT:
-        return first not in _DIGIT and first not in "+-－−﹣＋.．"
+        return first in _MULTIPLIER_START  # not a Chinese numeral after a code (PM2.5两项, G219两条)
     if first in _DIGIT and _STAGE_BEFORE.search(text, max(0, c.start - 3), c.start):
         return True  # 5百元 of 2千5百元: the grammar reads no 千 or 百 inside an Arabic number
     if before in ".．" and c.start >= 2 and text[c.start - 2] in _DIGIT:
         # the decimals of 3.5成 read alone; not the count after a list number (4.3个项目 at a line's start)
         return _LIST_NUMBER.search(text, max(0, c.start - 8), c.start) is None
     return (before in ",，" and c.start >= 2 and text[c.start - 2] in _DIGIT
-            and _GROUP_FRAGMENT.match(text, c.start) is not None)
+            and _GROUP_FRAGMENT.match(text, c.start) is not None
+            and _DECIMALS_BEFORE.search(text, max(0, c.start - 24), c.start - 1) is None)  # 92.5，150户: a clause
 
 
 def _letter_code(text: str, c: Candidate, letter: re.Pattern[str]) -> bool:

@@ -234,7 +234,7 @@ def _joinable(a: Candidate, b: Candidate) -> bool:
 
 def _joined(a: Candidate, b: Candidate) -> Candidate:
     return replace(a, end=b.end, number_max=b.number, multiplier_max=b.multiplier, sign_max=b.sign,
-                   denominator_max=b.denominator, approx_marker=a.approx_marker or b.approx_marker)
+                   denominator_max=b.denominator, approx_marker=a.approx_marker or b.approx_marker, first_whole=True)
 
 
 def _merge_ranges(text: str, found: list[Candidate], grammar: Grammar) -> list[Candidate]:

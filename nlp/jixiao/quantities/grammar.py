@@ -58,6 +58,7 @@ class Grammar:
     sign_words: tuple[str, ...] = ()
     currency_prefixes: tuple[str, ...] = ()
     plus_signs: tuple[str, ...] = ()
+    dash_signs: tuple[str, ...] = ()  # signs that are also typed as a Chinese dash: no minus right after a word
     sign_not_after: tuple[str, ...] = ()
     foreign_currency: tuple[str, ...] = ()
     foreign_prefixes: tuple[str, ...] = ()
@@ -212,7 +213,7 @@ def _optional_keys(data: dict[str, Any]) -> dict[str, Any]:
     out: dict[str, Any] = {}
     if "comparator_ops" in data:
         out["comparator_ops"] = {ch: op for op, chars in data["comparator_ops"].items() for ch in chars}
-    for key in ("sign_chars", "sign_words", "currency_prefixes", "plus_signs", "sign_not_after", "signed_labels",
+    for key in ("sign_chars", "sign_words", "currency_prefixes", "plus_signs", "dash_signs", "sign_not_after", "signed_labels",
                 "money_classifiers", "money_classifier_cues", "money_classifier_followers", "arabic_only_units", "bracket_not_after",
                 "half_after_labels", "approx_after_comparisons", "unspaced_labels"):
         if key in data:

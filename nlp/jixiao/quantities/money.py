@@ -108,7 +108,9 @@ def bare_money(text: str, patterns: Patterns, grammar: Grammar, position: int) -
         if not money_context(text, m.start(), m.end(), grammar):
             return None
         # a space before or after a stage's multiplier (2 千5 百万) is no part of the numeral
-        return Candidate(m.start(), m.end(), "AMOUNT", "bare_money", _AROUND_STAGE.sub("", number.strip()),
+        # 2千5百万元: 元 right after the number the general pattern could not read is the span's
+        end = m.end() + 1 if text.startswith("元", m.end()) else m.end()
+        return Candidate(m.start(), end, "AMOUNT", "bare_money", _AROUND_STAGE.sub("", number.strip()),
                          _AROUND_STAGE.sub("", number_max.strip()) if number_max else None,
                          unit=currency_before(text, m.start(), grammar) or "元", approx_marker=bool(m.group("a1")))
     return None
@@ -117,8 +119,13 @@ def bare_money(text: str, patterns: Patterns, grammar: Grammar, position: int) -
 def currency_before(text: str, start: int, grammar: Grammar) -> str | None:
     """The other currency named right before a number (利用外资美元1,200万, 港币1,200万元), as written:
     the money is in that currency, never in yuan (SCHEME §1 rule 10)."""
-    before = text[max(0, start - 6) : start].rstrip(" \u00a0\u3000")
-    return next((word for word in grammar.foreign_currency if before.endswith(word)), None)
+    before = text[max(0, start - 8) : start].rstrip(" \u00a0\u3000")
+    word = next((word for word in grammar.foreign_currency if before.endswith(word)), None)
+    if word is None:
+        return None
+    ahead = before[: -len(word)].rstrip(" \u00a0\u3000")[-1:]
+    # 每美元6.9元, 1美元6.9元, 兑美元: the word is the unit of an exchange rate, the number yuan
+    return None if ahead and (ahead in "每兑合" or ahead.isdigit() or ahead in "一二两三四五六七八九十百千万") else word
 
 
 def money_context(text: str, start: int, end: int, grammar: Grammar) -> bool:

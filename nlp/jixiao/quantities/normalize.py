@@ -54,9 +54,10 @@ def _numbers(c: Candidate, grammar: Grammar) -> tuple[Decimal, Decimal | None, b
     second = c.number_max.strip() if c.number_max else None
     mult_max = c.multiplier_max if c.multiplier_max is not None else c.multiplier
     gained = ""  # what the first end of a range gains from the second's multiplier (30-50万: 万)
-    if second is not None and not _trailing_multiplier(first):
-        if first in _ONE_DIGIT and second[:1] in _ONE_DIGIT and second[1:] and all(ch in _STAGES for ch in second[1:]):
-            gained = second[1:]  # 三至五千万: the first end is 三千万
+    if second is not None and not _trailing_multiplier(first) and not c.first_whole:
+        if (first in _ONE_DIGIT and second[:1] in _ONE_DIGIT and len(second) > 2
+                and all(ch in _STAGES for ch in second[1:])):
+            gained = second[1:]  # 三至五千万: the first end is 三千万 (not 一至二十人: 一 and 二十)
         else:
             gained = _trailing_multiplier(second)  # 30-50万, 1-2万亿元 (2万, then 亿)
     multiplier = c.multiplier
@@ -78,22 +79,24 @@ def _numbers(c: Candidate, grammar: Grammar) -> tuple[Decimal, Decimal | None, b
         return low, high, parsed.approx
     parsed_max = parse_numeral(second + mult_max)
     high = -parsed_max.value if signed_max else parsed_max.value
-    # A range ascends: the first end gains as much of the multiplier as keeps it at or below the
-    # second, the whole of it where it can (30-50万: 30万), less where the whole would overtake
-    # the second end (8000至1.2万: 8000; 800-1千万元: 800万; 5000元至1万元: 5000), GUIDELINES §1.4.
+    # The first end gains the whole of the multiplier (30-50万: 30万; written high to low, 10-5万:
+    # 10万, the ends swapped below) unless that makes it ten times the second end or more: then it
+    # gains the part that puts it closest below the second (8000至1.2万: 8000; 800-1千万元: 800万;
+    # 8000至1.2亿元: 8000万), GUIDELINES §1.4.
     added = gained + multiplier
-    readings = [added[i:] for i in range(len(added) + 1)] if not signed and not signed_max else [added]
-    for reading in readings:
-        parsed = parse_numeral(first + reading)
-        low = -parsed.value if signed else parsed.value
-        if low <= high:
-            break
-    else:
-        parsed = parse_numeral(first + added)
-        low = -parsed.value if signed else parsed.value
+    parsed = parse_numeral(first + added)
+    low = -parsed.value if signed else parsed.value
+    if not signed and not signed_max and high > 0 and low >= RANGE_OVERTAKE * high:
+        readings = [added[i:] for i in range(1, len(added) + 1)] + (["万"] if "亿" in added and "万" not in added else [])
+        below = [(high / value, reading, candidate) for reading in readings
+                 if 0 < (value := (candidate := parse_numeral(first + reading)).value) <= high]
+        if below:
+            _, _, parsed = min(below, key=lambda item: item[0])
+            low = parsed.value
     return low, high, parsed.approx or parsed_max.approx
 
 
+RANGE_OVERTAKE = 10  # how many times the second end the first may read before it gains less of the multiplier
 _ONE_DIGIT = frozenset("一二两三四五六七八九壹贰叁肆伍陆柒捌玖")
 _STAGES = frozenset("十百千万亿拾佰仟萬億")
 

@@ -182,8 +182,10 @@ def compile_patterns(grammar: Grammar) -> Patterns:
     arabic = r"[0-9０-９]+(?:" + thousands + r")*(?:[.．][0-9０-９]+)?{space}"
     stage = arabic + r"(?:[十百千]?[万亿萬億]{1,2}|[十百千](?=[0-9０-９]))"
     # … and a range of them (3-5亿, 30万-50万, 8000万～1.2亿, 三至五亿), the first end perhaps a plain number
-    one = r"(?:(?:" + stage + r")+(?:[0-9０-９]{1,4}(?![0-9０-９.．]))?|{chinese_number}(?:(?<=[万萬])[亿億])?)"
-    plain = r"[0-9０-９]+(?:" + thousands + r")*(?:[.．][0-9０-９]+)?"
+    one = r"(?:(?:" + stage + r"零?)+(?:[0-9０-９]{1,4}(?![0-9０-９.．]))?|{chinese_number}(?:(?<=[万萬])[亿億])?)"
+    # the first end of a range may be a plain number of up to three digits (3-5亿, 30-50万, 1.2-1.5亿;
+    # not a year: 2019-5亿)
+    plain = r"[0-9０-９]{1,3}(?:[.．][0-9０-９]+)?"
     bare_money = g(r"(?P<n1>" + one + "|" + plain + r"(?={space}{range_sep}))"
                    r"(?:{space}(?P<sep>{range_sep}){space}(?P<n2>" + one + r"))?(?P<a1>余|多)?")
     fixed = re.compile(r"(?P<half>一半)|(?P<full>百分之?百)")  # raw_candidates relies on 一半 / 百分
