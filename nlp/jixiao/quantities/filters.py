@@ -129,6 +129,11 @@ def filter_flags(text: str, c: Candidate, grammar: Grammar) -> list[str]:
         flags.append("numeral")
     if _inside_number(text, c):
         flags.append("inside_number")
+    if grammar.heading_words and _heading_number(text, c, grammar):
+        flags.append("heading_number")
+    if (c.number[:1] == "一" and len(c.number) > 1 and c.number[1] in _CHINESE_DIGITS and c.start > 0
+            and text[c.start - 1] in grammar.yi_word_starts):
+        flags.append("inside_number")  # 统一三个: 一三 is no numeral (the count after it is lost, not read as 13)
     if grammar.yi_idioms and c.label == "COUNT" and "一" in c.number and in_yi_idiom(text, c.start, c.end, grammar):
         flags.append("idiom")
     if (grammar.name_lists and c.label == "COUNT" and not any(ch.isdigit() for ch in c.number)
@@ -206,6 +211,30 @@ def _inside_number(text: str, c: Candidate) -> bool:
     return (before in ",，" and c.start >= 2 and text[c.start - 2] in _DIGIT
             and _GROUP_FRAGMENT.match(text, c.start) is not None
             and _DECIMALS_BEFORE.search(text, max(0, c.start - 24), c.start - 1) is None)  # 92.5，150户: a clause
+
+
+_CHINESE_DIGITS = frozenset("一二两三四五六七八九十")
+_YEAR = re.compile(r"(?:19|20)[0-9]{2}")
+_SECTION = re.compile(r"[0-9０-９]+(?:[.．][0-9０-９]+)*")
+
+
+def _heading_number(text: str, c: Candidate, grammar: Grammar) -> bool:
+    """A section, caption or year number before a heading word (1.1 项目概况, 2.4 成本指标, 附件2项目
+    清单, 2023 项目支出情况, 2024项目库): the unit's character starts the word, so the number counts
+    nothing. Where white space sets the number apart, where it starts a line (after a list mark at
+    most) or follows a caption word, or where it is a year."""
+    if c.rule == "fraction" or text[c.end - 1 : c.end + 1] not in grammar.heading_words:
+        return False
+    number = text[c.start : c.end - 1]
+    if not _SECTION.fullmatch(number.rstrip(" \t\u00a0\u3000")):
+        return False
+    if number != number.rstrip(" \t\u00a0\u3000") or _YEAR.fullmatch(number):
+        return True
+    line = text[text.rfind("\n", 0, c.start) + 1 : c.start].strip(" \t\u3000")
+    return not line or line.endswith(grammar.heading_captions) or _LIST_MARK.fullmatch(line) is not None
+
+
+_LIST_MARK = re.compile(r"[（(][一二三四五六七八九十0-9０-９]{1,3}[）)]|[一二三四五六七八九十]{1,3}、|[0-9０-９]{1,2}[.．、]|[①-⑳]")
 
 
 def _letter_code(text: str, c: Candidate, letter: re.Pattern[str]) -> bool:
@@ -315,6 +344,8 @@ CUE_AFTER = 6  # characters after it searched the same way (600路视频监控: 
 
 
 def _keep_classifier(text: str, c: Candidate, grammar: Grammar) -> bool:
+    if c.label == "RATE" and c.unit == "成":
+        return text[c.end - 1 : c.end + 1] not in grammar.rate_word_blocks  # 12成员单位, 2.4 成本指标
     if c.label != "COUNT":
         return True
     if text[c.end - 1 : c.end + 1] in grammar.classifier_word_blocks:

@@ -59,6 +59,10 @@ class Grammar:
     currency_prefixes: tuple[str, ...] = ()
     plus_signs: tuple[str, ...] = ()
     dash_signs: tuple[str, ...] = ()  # signs that are also typed as a Chinese dash: no minus right after a word
+    rate_word_blocks: frozenset[str] = frozenset()  # 成本, 成员: 成 starting a word is no rate
+    heading_words: frozenset[str] = frozenset()  # 1.1 项目概况: the words a section number stands before
+    heading_captions: tuple[str, ...] = ()  # 附件2 项目清单: caption words before such a number
+    yi_word_starts: frozenset[str] = frozenset()  # 统一三个: the 一 ends the word 统一
     sign_not_after: tuple[str, ...] = ()
     foreign_currency: tuple[str, ...] = ()
     foreign_prefixes: tuple[str, ...] = ()
@@ -218,6 +222,11 @@ def _optional_keys(data: dict[str, Any]) -> dict[str, Any]:
                 "half_after_labels", "approx_after_comparisons", "unspaced_labels"):
         if key in data:
             out[key] = tuple(data[key])
+    for key in ("rate_word_blocks", "heading_words", "yi_word_starts"):
+        if key in data:
+            out[key] = frozenset(data[key])
+    if "heading_captions" in data:
+        out["heading_captions"] = tuple(sorted(data["heading_captions"], key=len, reverse=True))
     if "foreign_currency" in data:
         out["foreign_currency"] = _unique_longest_first(data["foreign_currency"])
     if "foreign_prefixes" in data:
