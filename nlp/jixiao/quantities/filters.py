@@ -221,15 +221,16 @@ _SECTION = re.compile(r"[0-9０-９]+(?:[.．][0-9０-９]+)*")
 def _heading_number(text: str, c: Candidate, grammar: Grammar) -> bool:
     """A section, caption or year number before a heading word (1.1 项目概况, 2.4 成本指标, 附件2项目
     清单, 2023 项目支出情况, 2024项目库): the unit's character starts the word, so the number counts
-    nothing. Where white space sets the number apart, where it starts a line (after a list mark at
-    most) or follows a caption word, or where it is a year."""
+    nothing. Where the number is a year, a section number set apart by white space, at the start of
+    a line (after a list mark at most) or after a caption word."""
     if c.rule == "fraction" or text[c.end - 1 : c.end + 1] not in grammar.heading_words:
         return False
     number = text[c.start : c.end - 1]
     if not _SECTION.fullmatch(number.rstrip(" \t\u00a0\u3000")):
         return False
-    if number != number.rstrip(" \t\u00a0\u3000") or _YEAR.fullmatch(number):
-        return True
+    bare = number.rstrip(" \t\u00a0\u3000")
+    if _YEAR.fullmatch(ascii_digits(bare)) or (bare != number and any(ch in bare for ch in ".．")):
+        return True  # 2024项目库, 2023 项目支出情况; 2.3.1 项目资金 (not 完成3 项目标任务)
     line = text[text.rfind("\n", 0, c.start) + 1 : c.start].strip(" \t\u3000")
     return not line or line.endswith(grammar.heading_captions) or _LIST_MARK.fullmatch(line) is not None
 
