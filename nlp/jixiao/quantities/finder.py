@@ -246,8 +246,9 @@ def _merge_ranges(text: str, found: list[Candidate], grammar: Grammar) -> list[C
     for c in found:
         if merged and not in_equation(text, c.end):
             a = merged[-1]
-            if _joinable(a, c) and gap.fullmatch(text, a.end, c.start):
-                merged[-1] = _joined(a, c)
+            if (_joinable(a, c) and gap.fullmatch(text, a.end, c.start)
+                    and not (cell_sign_at(text, c.start - 1, patterns) and _descending(a.number, c.number))):
+                merged[-1] = _joined(a, c)  # (3500户 -184户: two cells of a row, the second a decrease)
                 continue
             if (c.sign and c.sign not in grammar.plus_signs and _joinable(a, replace(c, sign=""))
                     and a.multiplier == c.multiplier and a.end < c.start
