@@ -188,7 +188,8 @@ _GROUP_FRAGMENT = re.compile(r"[0-9０-９]{3}(?![0-9０-９])")
 _STAGE_BEFORE = re.compile(r"[0-9０-９][十百千]$")
 _MULTIPLIER_START = frozenset("十百千万亿萬億拾佰仟余多")
 _DECIMALS_BEFORE = re.compile(r"[.．][0-9０-９]+$")
-_LIST_NUMBER = re.compile(r"(?:^|\n)[ \t\u3000]*[0-9０-９]{1,2}[.．]$")
+_LIST_NUMBER = re.compile(r"(?:^|\n)[ \t\u3000]*[0-9０-９]{1,2}[.．][ \u00a0]*$")
+_POINT_BEFORE = re.compile(r"[0-9０-９][ \u00a0]*[.．·][ \u00a0]*$")
 
 
 def _inside_number(text: str, c: Candidate) -> bool:
@@ -205,9 +206,10 @@ def _inside_number(text: str, c: Candidate) -> bool:
         return first in _MULTIPLIER_START  # not a Chinese numeral after a code (PM2.5两项, G219两条)
     if first in _DIGIT and _STAGE_BEFORE.search(text, max(0, c.start - 3), c.start):
         return True  # 5百元 of 2千5百元: the grammar reads no 千 or 百 inside an Arabic number
-    if before in ".．" and c.start >= 2 and text[c.start - 2] in _DIGIT:
-        # the decimals of 3.5成 read alone; not the count after a list number (4.3个项目 at a line's start)
-        return _LIST_NUMBER.search(text, max(0, c.start - 8), c.start) is None
+    if first in _DIGIT and _POINT_BEFORE.search(text, max(0, c.start - 6), c.start):
+        # the decimals of 3.5成, or of 98. 56% and 12 .5公里 as PDF text spaces them, read alone; not the
+        # count after a list number (4.3个项目, 1. 5个项目 at a line's start)
+        return _LIST_NUMBER.search(text, max(0, c.start - 10), c.start) is None
     return (before in ",，" and c.start >= 2 and text[c.start - 2] in _DIGIT
             and _GROUP_FRAGMENT.match(text, c.start) is not None
             and _DECIMALS_BEFORE.search(text, max(0, c.start - 24), c.start - 1) is None)  # 92.5，150户: a clause
