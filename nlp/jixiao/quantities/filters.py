@@ -129,6 +129,8 @@ def filter_flags(text: str, c: Candidate, grammar: Grammar) -> list[str]:
         flags.append("numeral")
     if _inside_number(text, c):
         flags.append("inside_number")
+    if c.label == "RATE" and c.number in ("100", "１００") and c.start and text[c.start - 1] in "×*＊xX":
+        flags.append("not_after")  # 执行率＝实际支出/预算数×100%: the formula's factor, not a rate
     if grammar.heading_words and _heading_number(text, c, grammar):
         flags.append("heading_number")
     if (c.number[:1] == "一" and len(c.number) > 1 and c.number[1] in _CHINESE_DIGITS and c.start > 0
