@@ -246,6 +246,8 @@ def _merge_ranges(text: str, found: list[Candidate], grammar: Grammar) -> list[C
     for c in found:
         if merged and not in_equation(text, c.end):
             a = merged[-1]
+            if a.label == "COUNT" and a.unit == "个" and c.label == "RATE" and c.unit.startswith("个"):
+                a = replace(a, label="RATE", unit=c.unit, rule=c.rule)  # 3个至5个百分点: the 个 of the unit
             if (_joinable(a, c) and gap.fullmatch(text, a.end, c.start)
                     and not (cell_sign_at(text, c.start - 1, patterns) and _descending(a.number, c.number))):
                 merged[-1] = _joined(a, c)  # (3500户 -184户: two cells of a row, the second a decrease)

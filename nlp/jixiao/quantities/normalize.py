@@ -150,7 +150,7 @@ _APPROX_UNITS = frozenset(("个多百分点", "个余百分点"))  # 两个多�
 
 
 def _rate_factor(unit: str) -> tuple[Decimal, str]:
-    if unit in ("个百分点", "百分点", "个多百分点", "个余百分点"):
+    if unit in ("个百分点", "百分点", "个多百分点", "个余百分点", "个 百分点"):
         return Decimal(1), "个百分点"
     if unit in ("千分点", "个千分点"):
         return Decimal("0.1"), "个百分点"
