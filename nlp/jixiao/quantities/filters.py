@@ -112,6 +112,7 @@ def filter_flags(text: str, c: Candidate, grammar: Grammar) -> list[str]:
         flags.append("duration")
     if c.number == "一" and not c.multiplier and c.rule != "fraction" and (
         before.endswith(grammar.yi_not_after) or text.startswith(grammar.yi_not_before, c.end)
+        or (grammar.yi_size_after is not None and grammar.yi_size_after.match(text, c.end) is not None)
         or before.endswith(grammar.yi_event_verbs) and not _just(text, c, grammar)
     ):
         flags.append("yi_determiner")
@@ -129,7 +130,7 @@ def filter_flags(text: str, c: Candidate, grammar: Grammar) -> list[str]:
         flags.append("numeral")
     if _inside_number(text, c):
         flags.append("inside_number")
-    if c.label == "RATE" and c.number in ("100", "１００") and c.start and text[c.start - 1] in "×*＊xX":
+    if c.label == "RATE" and c.number in ("100", "１００") and _formula_factor(text, c):
         flags.append("not_after")  # 执行率＝实际支出/预算数×100%: the formula's factor, not a rate
     if grammar.heading_words and _heading_number(text, c, grammar):
         flags.append("heading_number")
@@ -190,7 +191,7 @@ _GROUP_FRAGMENT = re.compile(r"[0-9０-９]{3}(?![0-9０-９])")
 _STAGE_BEFORE = re.compile(r"[0-9０-９][十百千]$")
 _MULTIPLIER_START = frozenset("十百千万亿萬億拾佰仟余多")
 _DECIMALS_BEFORE = re.compile(r"[.．][0-9０-９]+$")
-_LIST_NUMBER = re.compile(r"(?:^|\n)[ \t\u3000]*[0-9０-９]{1,2}[.．][ \u00a0]*$")
+_LIST_NUMBER = re.compile(r"(?:^|[\n：:；;。！？]|是)[ \t\u3000]*[0-9０-９]{1,2}[.．][ \u00a0]*$")
 _POINT_BEFORE = re.compile(r"[0-9０-９][ \u00a0]*[.．·][ \u00a0]*$")
 
 
@@ -210,11 +211,28 @@ def _inside_number(text: str, c: Candidate) -> bool:
         return True  # 5百元 of 2千5百元: the grammar reads no 千 or 百 inside an Arabic number
     if first in _DIGIT and _POINT_BEFORE.search(text, max(0, c.start - 6), c.start):
         # the decimals of 3.5成, or of 98. 56% and 12 .5公里 as PDF text spaces them, read alone; not the
-        # count after a list number (4.3个项目, 1. 5个项目 at a line's start)
-        return _LIST_NUMBER.search(text, max(0, c.start - 10), c.start) is None
+        # count after a list number that goes on as prose (4.3个项目 at a line's start, 问题：1. 3个项目…)
+        listed = (c.label == "COUNT" and _LIST_NUMBER.search(text, max(0, c.start - 10), c.start) is not None
+                  and "\u4e00" <= text[c.end : c.end + 1] <= "\u9fff")
+        return not listed
     return (before in ",，" and c.start >= 2 and text[c.start - 2] in _DIGIT
             and _GROUP_FRAGMENT.match(text, c.start) is not None
             and _DECIMALS_BEFORE.search(text, max(0, c.start - 24), c.start - 1) is None)  # 92.5，150户: a clause
+
+
+def _formula_factor(text: str, c: Candidate) -> bool:
+    """The ×100% of a formula (实际支出/预算数×100%, 数*100%, (A/B)x100%); not **100%** set in bold
+    and not 满意度X100% (a letter after a word)."""
+    sign = text[c.start - 1 : c.start]
+    if sign == "×":
+        return True
+    if c.start < 2 or sign not in "*＊xX" or not sign:
+        return False
+    operand = text[c.start - 2]
+    if sign in "xX":
+        return operand.isdigit() or operand in ")）"
+    return operand not in "*＊" and text[c.end : c.end + 1] not in "*＊" and (
+        operand.isdigit() or operand in ")）" or "\u4e00" <= operand <= "\u9fff")
 
 
 _CHINESE_DIGITS = frozenset("一二两三四五六七八九十")
@@ -227,7 +245,8 @@ def _heading_number(text: str, c: Candidate, grammar: Grammar) -> bool:
     清单, 2023 项目支出情况, 2024项目库): the unit's character starts the word, so the number counts
     nothing. Where the number is a year, a section number set apart by white space, at the start of
     a line (after a list mark at most) or after a caption word."""
-    if c.rule == "fraction" or text[c.end - 1 : c.end + 1] not in grammar.heading_words:
+    if (c.rule == "fraction" or text[c.end - 1 : c.end + 1] not in grammar.heading_words
+            or text[c.end - 1 : c.end + 2] in grammar.heading_word_exceptions):
         return False
     number = text[c.start : c.end - 1]
     if not _SECTION.fullmatch(number.rstrip(" \t\u00a0\u3000")):
@@ -349,8 +368,8 @@ CUE_AFTER = 6  # characters after it searched the same way (600路视频监控: 
 
 
 def _keep_classifier(text: str, c: Candidate, grammar: Grammar) -> bool:
-    if c.label == "RATE" and c.unit == "成":
-        return text[c.end - 1 : c.end + 1] not in grammar.rate_word_blocks  # 12成员单位, 2.4 成本指标
+    if c.label == "RATE" and c.unit == "成":  # 12成员单位 (Arabic digits); 六成绩效目标, 八成员工 are rates
+        return not c.number[:1].isdigit() or text[c.end - 1 : c.end + 1] not in grammar.rate_word_blocks
     if c.label != "COUNT":
         return True
     if text[c.end - 1 : c.end + 1] in grammar.classifier_word_blocks:

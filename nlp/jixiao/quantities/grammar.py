@@ -63,6 +63,8 @@ class Grammar:
     heading_words: frozenset[str] = frozenset()  # 1.1 项目概况: the words a section number stands before
     heading_captions: tuple[str, ...] = ()  # 附件2 项目清单: caption words before such a number
     yi_word_starts: frozenset[str] = frozenset()  # 统一三个: the 一 ends the word 统一
+    heading_word_exceptions: frozenset[str] = frozenset()  # 3项目标: 项目 only begins 项目标
+    yi_size_after: re.Pattern[str] | None = None  # 一条长2.5公里的道路: a dimension with its figure
     sign_not_after: tuple[str, ...] = ()
     foreign_currency: tuple[str, ...] = ()
     foreign_prefixes: tuple[str, ...] = ()
@@ -222,9 +224,11 @@ def _optional_keys(data: dict[str, Any]) -> dict[str, Any]:
                 "half_after_labels", "approx_after_comparisons", "unspaced_labels"):
         if key in data:
             out[key] = tuple(data[key])
-    for key in ("rate_word_blocks", "heading_words", "yi_word_starts"):
+    for key in ("rate_word_blocks", "heading_words", "yi_word_starts", "heading_word_exceptions"):
         if key in data:
             out[key] = frozenset(data[key])
+    if filters.get("yi_size_after"):
+        out["yi_size_after"] = re.compile(filters["yi_size_after"])
     if "heading_captions" in data:
         out["heading_captions"] = tuple(sorted(data["heading_captions"], key=len, reverse=True))
     if "foreign_currency" in data:
