@@ -136,7 +136,7 @@ def filter_flags(text: str, c: Candidate, grammar: Grammar) -> list[str]:
         flags.append("heading_number")
     if (c.number[:1] == "一" and len(c.number) > 1 and c.number[1] in _CHINESE_DIGITS and c.start > 0
             and text[c.start - 1] in grammar.yi_word_starts):
-        flags.append("inside_number")  # 统一三个: 一三 is no numeral (the count after it is lost, not read as 13)
+        flags.append("inside_number")  # 统一三个: 一三 is no numeral; the finder reads 三个 from the 三
     if grammar.yi_idioms and c.label == "COUNT" and "一" in c.number and in_yi_idiom(text, c.start, c.end, grammar):
         flags.append("idiom")
     if (grammar.name_lists and c.label == "COUNT" and not any(ch.isdigit() for ch in c.number)

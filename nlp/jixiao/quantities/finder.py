@@ -74,7 +74,10 @@ def raw_candidates(text: str, grammar: Grammar | None = None) -> list[Candidate]
         fixed_here = fixed and (text.find("半", start, end) >= 0 or text.find("百分", start, end + 1) >= 0)
         # money without a unit needs 万 or 亿 in its numeral: in the run or just after a space
         large: bool | None = None
-        for position in _starts(text, start, end, patterns):
+        positions = _starts(text, start, end, patterns)
+        if end - start > 1 and text[start] == "一" and start and text[start - 1] in grammar.yi_word_starts:
+            positions.append(start + 1)  # 统一三个: the 一 ends the word; the numeral starts after it
+        for position in positions:
             m = general_match(text, position)
             if m is not None and _cells_not_range(text, m, patterns):  # 1.2亿 -3.5%: the first cell alone
                 m = general_match(text, position, m.start("sep"))
