@@ -124,7 +124,7 @@ def _scale(c: Candidate, low: Decimal, high: Decimal | None,
         # a range of fractions keeps its upper end: 十分之一到五分之一 → 10 to 20
         return "%", exact_or_rounded(Fraction(low) * 100 / Fraction(denominator)), (
             None if high is None else exact_or_rounded(Fraction(high) * 100 / Fraction(denominator_max)))
-    if c.half and high is None:
+    if (c.half or c.unit == "个半百分点") and high is None:  # 一吨半, 一个半百分点
         low += HALF.copy_sign(low) if low else HALF
     if c.label == "AMOUNT":
         if c.unit != "元" and (c.unit in grammar.foreign_currency or c.unit in grammar.foreign_prefixes
@@ -150,7 +150,7 @@ _APPROX_UNITS = frozenset(("个多百分点", "个余百分点"))  # 两个多�
 
 
 def _rate_factor(unit: str) -> tuple[Decimal, str]:
-    if unit in ("个百分点", "百分点", "个多百分点", "个余百分点", "个 百分点"):
+    if unit in ("个百分点", "百分点", "个多百分点", "个余百分点", "个 百分点", "个半百分点"):
         return Decimal(1), "个百分点"
     if unit in ("千分点", "个千分点"):
         return Decimal("0.1"), "个百分点"
