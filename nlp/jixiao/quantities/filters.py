@@ -189,6 +189,7 @@ def _code_before(text: str, start: int, pattern: re.Pattern[str]) -> bool:
 _DIGIT = "0123456789０１２３４５６７８９"
 _GROUP_FRAGMENT = re.compile(r"[0-9０-９]{3}(?![0-9０-９])")
 _STAGE_BEFORE = re.compile(r"[0-9０-９][十百千]$")
+_BEFORE_FRAGMENT = frozenset("十百千.．· \u00a0,，")  # what may stand right before a fragment that starts with a digit
 _MULTIPLIER_START = frozenset("十百千万亿萬億拾佰仟余多")
 _DECIMALS_BEFORE = re.compile(r"[.．][0-9０-９]+$")
 _LIST_NUMBER = re.compile(r"(?:^|[\n：:；;。！？]|是)[ \t\u3000]*[0-9０-９]{1,2}[.．][ \u00a0]*$")
@@ -200,16 +201,20 @@ def _inside_number(text: str, c: Candidate) -> bool:
     right after Arabic digits (千万 of 2千万, 十余万元 of 3十余万元; a Chinese numeral after a code is a
     number of its own: PM2.5两项), digits after an Arabic number's 千 or 百 (5百元 of 2千5百元), the
     decimals after a point
-    (5成 of 3.5成) or the last group after a thousands separator (345.67万 of 12,345.67万). Its value would be a fragment's, silently wrong;
-    no span is better (the whole number, where the grammar reads it, wins the overlap anyway)."""
+    (5成 of 3.5成) or the last group after a thousands separator (345.67万 of 12,345.67万). Its value
+    would be a fragment's, silently wrong; no span is better (the whole number, where the grammar
+    reads it, wins the overlap anyway). Cheap tests of the character before come first: this runs
+    for every candidate."""
     if c.start == 0 or c.rule == "fraction":
         return False
     before, first = text[c.start - 1], text[c.start]
     if before in _DIGIT:
         return first in _MULTIPLIER_START  # not a Chinese numeral after a code (PM2.5两项, G219两条)
-    if first in _DIGIT and _STAGE_BEFORE.search(text, max(0, c.start - 3), c.start):
+    if first not in _DIGIT or before not in _BEFORE_FRAGMENT:
+        return False
+    if before in "十百千" and _STAGE_BEFORE.search(text, max(0, c.start - 3), c.start):
         return True  # 5百元 of 2千5百元: the grammar reads no 千 or 百 inside an Arabic number
-    if first in _DIGIT and _POINT_BEFORE.search(text, max(0, c.start - 6), c.start):
+    if _POINT_BEFORE.search(text, max(0, c.start - 6), c.start):
         # the decimals of 3.5成, or of 98. 56% and 12 .5公里 as PDF text spaces them, read alone; not the
         # count after a list number that goes on as prose (4.3个项目 at a line's start, 问题：1. 3个项目…)
         listed = (c.label == "COUNT" and _LIST_NUMBER.search(text, max(0, c.start - 10), c.start) is not None

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import replace
+from functools import lru_cache
 
 from jixiao.quantities.candidate import Candidate
 from jixiao.quantities.filters import SENTENCE_STOPS, in_equation, sign_allowed, text_since
@@ -116,10 +117,17 @@ def bare_money(text: str, patterns: Patterns, grammar: Grammar, position: int) -
     return None
 
 
+@lru_cache(maxsize=8)
+def _last_characters(words: tuple[str, ...]) -> frozenset[str]:
+    return frozenset(word[-1] for word in words)
+
+
 def currency_before(text: str, start: int, grammar: Grammar) -> str | None:
     """The other currency named right before a number (利用外资美元1,200万, 港币1,200万元), as written:
     the money is in that currency, never in yuan (SCHEME §1 rule 10)."""
     before = text[max(0, start - 8) : start].rstrip(" \u00a0\u3000")
+    if before[-1:] not in _last_characters(grammar.foreign_currency):  # most numbers: no word to look for
+        return None
     word = next((word for word in grammar.foreign_currency if before.endswith(word)), None)
     if word is None:
         return None
