@@ -171,9 +171,7 @@ def _run(found: Any, target: Path, fmt: str, model: Path | None, workers: int | 
         fail(one_line(str(exc)), 2)
     except OSError as exc:
         fail(cannot_write(exc, target))
-    if not quiet:
-        print_summary(console, summary)
-    elif not summary.published:  # even quiet: the user must not take the earlier OUT for this run's
+    if not quiet or not summary.published:  # even quiet: the user must not take the earlier OUT for this run's
         print_summary(console, summary)
     return summary
 

@@ -66,7 +66,7 @@ def sign_allowed(text: str, at: int, patterns: Patterns, grammar: Grammar) -> bo
     last = before[-1]
     if last.isdigit() or last.isascii() and last.isalpha() or last in "%％‰‱.．":
         return False
-    if text[at] in grammar.dash_signs and "\u4e00" <= last <= "\u9fff" and last not in "为是至到":
+    if text[at] in grammar.dash_signs and _is_cjk(last) and last not in "为是至到":
         return False  # 项目概况–300万元: an en dash typed as a Chinese dash after a word, no minus
     if text[at - 1 : at] in ("万", "亿", "萬", "億"):  # right after it: 10万-$30万 (across a gap: a new cell)
         return False
@@ -128,15 +128,12 @@ def filter_flags(text: str, c: Candidate, grammar: Grammar) -> list[str]:
         flags.append("name_cell")
     if not _keep_numeral(text, c):
         flags.append("numeral")
-    if _inside_number(text, c):
+    if _inside_number(text, c, grammar):
         flags.append("inside_number")
     if c.label == "RATE" and c.number in ("100", "１００") and _formula_factor(text, c):
         flags.append("not_after")  # 执行率＝实际支出/预算数×100%: the formula's factor, not a rate
     if grammar.heading_words and _heading_number(text, c, grammar):
         flags.append("heading_number")
-    if (c.number[:1] == "一" and len(c.number) > 1 and c.number[1] in _CHINESE_DIGITS and c.start > 0
-            and text[c.start - 1] in grammar.yi_word_starts):
-        flags.append("inside_number")  # 统一三个: 一三 is no numeral; the finder reads 三个 from the 三
     if grammar.yi_idioms and c.label == "COUNT" and "一" in c.number and in_yi_idiom(text, c.start, c.end, grammar):
         flags.append("idiom")
     if (grammar.name_lists and c.label == "COUNT" and not any(ch.isdigit() for ch in c.number)
@@ -196,18 +193,21 @@ _LIST_NUMBER = re.compile(r"(?:^|[\n：:；;。！？]|是)[ \t\u3000]*[0-9０-�
 _POINT_BEFORE = re.compile(r"[0-9０-９][ \u00a0]*[.．·][ \u00a0]*$")
 
 
-def _inside_number(text: str, c: Candidate) -> bool:
+def _inside_number(text: str, c: Candidate, grammar: Grammar) -> bool:
     """A candidate that starts inside a longer number the grammar did not read whole: a multiplier
     right after Arabic digits (千万 of 2千万, 十余万元 of 3十余万元; a Chinese numeral after a code is a
     number of its own: PM2.5两项), digits after an Arabic number's 千 or 百 (5百元 of 2千5百元), the
     decimals after a point
     (5成 of 3.5成) or the last group after a thousands separator (345.67万 of 12,345.67万). Its value
     would be a fragment's, silently wrong; no span is better (the whole number, where the grammar
-    reads it, wins the overlap anyway). Cheap tests of the character before come first: this runs
-    for every candidate."""
+    reads it, wins the overlap anyway). So is a numeral that takes in the 一 ending a word before it
+    (一三个 of 统一三个: the finder reads 三个 from the 三). Cheap tests of the character before come
+    first: this runs for every candidate."""
     if c.start == 0 or c.rule == "fraction":
         return False
     before, first = text[c.start - 1], text[c.start]
+    if first == "一" and before in grammar.yi_word_starts:
+        return c.number[1:2] in _CHINESE_DIGITS
     if before in _DIGIT:
         return first in _MULTIPLIER_START  # not a Chinese numeral after a code (PM2.5两项, G219两条)
     if first not in _DIGIT or before not in _BEFORE_FRAGMENT:
@@ -218,7 +218,7 @@ def _inside_number(text: str, c: Candidate) -> bool:
         # the decimals of 3.5成, or of 98. 56% and 12 .5公里 as PDF text spaces them, read alone; not the
         # count after a list number that goes on as prose (4.3个项目 at a line's start, 问题：1. 3个项目…)
         listed = (c.label == "COUNT" and _LIST_NUMBER.search(text, max(0, c.start - 10), c.start) is not None
-                  and "\u4e00" <= text[c.end : c.end + 1] <= "\u9fff")
+                  and _is_cjk(text[c.end : c.end + 1]))
         return not listed
     return (before in ",，" and c.start >= 2 and text[c.start - 2] in _DIGIT
             and _GROUP_FRAGMENT.match(text, c.start) is not None
@@ -231,16 +231,21 @@ def _formula_factor(text: str, c: Candidate) -> bool:
     sign = text[c.start - 1 : c.start]
     if sign == "×":
         return True
-    if c.start < 2 or sign not in "*＊xX" or not sign:
+    if c.start < 2 or sign not in ("*", "＊", "x", "X"):
         return False
     operand = text[c.start - 2]
     if sign in "xX":
         return operand.isdigit() or operand in ")）"
     return operand not in "*＊" and text[c.end : c.end + 1] not in "*＊" and (
-        operand.isdigit() or operand in ")）" or "\u4e00" <= operand <= "\u9fff")
+        operand.isdigit() or operand in ")）" or _is_cjk(operand))
 
 
 _CHINESE_DIGITS = frozenset("一二两三四五六七八九十")
+
+
+def _is_cjk(ch: str) -> bool:
+    """Whether ``ch`` (one character, or empty) is a Chinese character."""
+    return "\u4e00" <= ch <= "\u9fff"
 _YEAR = re.compile(r"(?:19|20)[0-9]{2}")
 _SECTION = re.compile(r"[0-9０-９]+(?:[.．][0-9０-９]+)*")
 
@@ -254,9 +259,9 @@ def _heading_number(text: str, c: Candidate, grammar: Grammar) -> bool:
             or text[c.end - 1 : c.end + 2] in grammar.heading_word_exceptions):
         return False
     number = text[c.start : c.end - 1]
-    if not _SECTION.fullmatch(number.rstrip(" \t\u00a0\u3000")):
+    bare = number.rstrip(HORIZONTAL_SPACE)
+    if not _SECTION.fullmatch(bare):
         return False
-    bare = number.rstrip(" \t\u00a0\u3000")
     if _YEAR.fullmatch(ascii_digits(bare)) or (bare != number and any(ch in bare for ch in ".．")):
         return True  # 2024项目库, 2023 项目支出情况; 2.3.1 项目资金 (not 完成3 项目标任务)
     line = text[text.rfind("\n", 0, c.start) + 1 : c.start].strip(" \t\u3000")

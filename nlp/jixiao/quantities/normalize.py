@@ -39,7 +39,7 @@ def normalize(text: str, candidate: Candidate, grammar: Grammar | None = None,
         low, high = high, low
     if high is not None and high == low:
         high = None
-    approx = (approx or candidate.approx_marker or candidate.unit in _APPROX_UNITS
+    approx = (approx or candidate.approx_marker or _POINT_FORMS.get(candidate.unit) == "approx"
               or _approx_around(text, candidate, grammar))
     op = grammar.comparator_op(candidate.comparator) if candidate.comparator else None
     # the value as the output writes it (44143444.67, not 44143444.670000; 66000, not 66000.0), so
@@ -88,10 +88,9 @@ def _numbers(c: Candidate, grammar: Grammar) -> tuple[Decimal, Decimal | None, b
     low = -parsed.value if signed else parsed.value
     if not signed and not signed_max and high > 0 and low >= RANGE_OVERTAKE * high:
         readings = [added[i:] for i in range(1, len(added) + 1)] + (["万"] if "亿" in added and "万" not in added else [])
-        below = [(high / value, reading, candidate) for reading in readings
-                 if 0 < (value := (candidate := parse_numeral(first + reading)).value) <= high]
+        below = [r for r in (parse_numeral(first + reading) for reading in readings) if 0 < r.value <= high]
         if below:
-            _, _, parsed = min(below, key=lambda item: item[0])
+            parsed = max(below, key=lambda r: r.value)  # the reading closest below the second end
             low = parsed.value
     return low, high, parsed.approx or parsed_max.approx
 
@@ -124,7 +123,7 @@ def _scale(c: Candidate, low: Decimal, high: Decimal | None,
         # a range of fractions keeps its upper end: 十分之一到五分之一 → 10 to 20
         return "%", exact_or_rounded(Fraction(low) * 100 / Fraction(denominator)), (
             None if high is None else exact_or_rounded(Fraction(high) * 100 / Fraction(denominator_max)))
-    if (c.half or c.unit == "个半百分点") and high is None:  # 一吨半, 一个半百分点
+    if (c.half or _POINT_FORMS.get(c.unit) == "half") and high is None:  # 一吨半, 一个半百分点
         low += HALF.copy_sign(low) if low else HALF
     if c.label == "AMOUNT":
         if c.unit != "元" and (c.unit in grammar.foreign_currency or c.unit in grammar.foreign_prefixes
@@ -146,11 +145,14 @@ def _scale(c: Candidate, low: Decimal, high: Decimal | None,
     return unit, low, high
 
 
-_APPROX_UNITS = frozenset(("个多百分点", "个余百分点"))  # 两个多百分点: more than two points
+# 个百分点 as written with 多 or 余 after 个 (两个多百分点: approximate), with 半 (一个半百分点: half a
+# point more) or with a space inside it; every form is the unit 个百分点
+_POINT_FORMS = {"个百分点": "", "百分点": "", "个 百分点": "", "个多百分点": "approx", "个余百分点": "approx",
+                "个半百分点": "half"}
 
 
 def _rate_factor(unit: str) -> tuple[Decimal, str]:
-    if unit in ("个百分点", "百分点", "个多百分点", "个余百分点", "个 百分点", "个半百分点"):
+    if unit in _POINT_FORMS:
         return Decimal(1), "个百分点"
     if unit in ("千分点", "个千分点"):
         return Decimal("0.1"), "个百分点"
