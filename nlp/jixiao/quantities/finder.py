@@ -211,6 +211,8 @@ def _fraction(text: str, patterns: Patterns, grammar: Grammar, position: int) ->
 
 def _fixed(text: str, patterns: Patterns, position: int) -> Candidate | None:
     m = patterns.fixed.match(text, position)
+    if m and m.group("point"):
+        return Candidate(m.start(), m.end(), "RATE", "fixed", "0.5", unit="个百分点")
     if m:
         number = "50" if m.group("half") else "100"
         return Candidate(m.start(), m.end(), "RATE", "fixed", number, unit="%")

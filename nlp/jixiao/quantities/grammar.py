@@ -188,9 +188,9 @@ def grammar_from_dict(data: dict[str, Any]) -> Grammar:
         currency=_unique_longest_first(data["currency"]),
         percent_symbols=tuple(data["percent"]["symbols"]),
         percent_words=_unique_longest_first(data["percent"]["words"]),
-        count_classifiers=_unique_longest_first(data["count_classifiers"]),
+        count_classifiers=_unique_longest_first(_with_dots(data["count_classifiers"], data.get("unit_dots", ()))),
         count_not_before=_unique_longest_first(data["count_not_before"]),
-        measure_units=_unique_longest_first(data["measure_units"]),
+        measure_units=_unique_longest_first(_with_dots(data["measure_units"], data.get("unit_dots", ()))),
         approx_before=_unique_longest_first(data["approx_before"]),
         approx_after=_unique_longest_first(data["approx_after"]),
         approx_false_words=_unique_longest_first(data.get("approx_false_words", [])),
@@ -211,6 +211,16 @@ def grammar_from_dict(data: dict[str, Any]) -> Grammar:
         not_money_cues=_unique_longest_first(filters["not_money_cues"]),
         **_optional_keys(data),
     )
+
+
+def _with_dots(units: list[str], dots: list[str] | tuple[str, ...]) -> list[str]:
+    """The units, and each written with a middle dot (人·次) also with every other dot of ``dots``:
+    text from web pages and PDFs writes the dot as any of several characters."""
+    if not dots:
+        return list(units)
+    first = dots[0]
+    return [variant for unit in units
+            for variant in ([unit.replace(first, dot) for dot in dots] if first in unit else [unit])]
 
 
 def _optional_keys(data: dict[str, Any]) -> dict[str, Any]:

@@ -149,9 +149,12 @@ def compile_patterns(grammar: Grammar) -> Patterns:
                         r"(?:[0-9０-９][0-9０-９.．,，]*{space}{multiplier}|[一二两三四五六七八九十]+[十百千万亿])))?"
                         if grammar.has("range_first_multiplier") else "")
 
+    # 5000+人次: a plus sign after the digits is an approximation marker, as 余 is
+    plus = g("|{approx_plus}") if grammar.has("approx_plus") else ""
+
     def general_source(sign: str, bracket: bool) -> str:
         return (g(
-            r"(?P<cmp>{comparator})?{space}" + sign + r"(?P<n1>{number}" + first_multiplier + r")(?:{space}(?P<a1>余|多|来))?"
+            r"(?P<cmp>{comparator})?{space}" + sign + r"(?P<n1>{number}" + first_multiplier + r")(?:{space}(?P<a1>余|多|来" + plus + "))?"
             r"(?:{space}(?P<sep>{range_sep}){space}(?P<n2>{number})(?P<a2>余|多|来)?)?"
             + (r"{space}(?P<lb>{bracket_open}){space}" if bracket else "")
             # 3千余万元: a multiplier split by its approximation marker (千 余 万) is one, 千万
@@ -188,7 +191,8 @@ def compile_patterns(grammar: Grammar) -> Patterns:
     plain = r"[0-9０-９]{1,3}(?:[.．][0-9０-９]+)?"
     bare_money = g(r"(?P<n1>" + one + "|" + plain + r"(?={space}{range_sep}))"
                    r"(?:{space}(?P<sep>{range_sep}){space}(?P<n2>" + one + r"))?(?P<a1>余|多)?")
-    fixed = re.compile(r"(?P<half>一半)|(?P<full>百分之?百)")  # raw_candidates relies on 一半 / 百分
+    # raw_candidates relies on 一半 / 百分 (半个百分点: half a percentage point)
+    fixed = re.compile(r"(?P<half>一半)|(?P<full>百分之?百)|(?P<point>半个百分点)")
     # currency signs: the yuan signs and the signs of other currencies, whole (US$, HK$), longest
     # first; ``prefixed_money`` tries the pattern just before every sign character it finds
     signs = tuple(sorted(dict.fromkeys((*grammar.currency_prefixes, *grammar.foreign_prefixes)), key=len, reverse=True))
