@@ -141,6 +141,8 @@ def filter_flags(text: str, c: Candidate, grammar: Grammar) -> list[str]:
         flags.append("name_list")
     if grammar.referring_counts and c.label == "COUNT" and any(p.match(text, c.start) for p in grammar.referring_counts):
         flags.append("referring")
+    if grammar.name_numbers and any(p.match(text, c.start) for p in grammar.name_numbers):
+        flags.append("name_number")
     return flags
 
 
@@ -191,6 +193,9 @@ _MULTIPLIER_START = frozenset("十百千万亿萬億拾佰仟余多")
 _DECIMALS_BEFORE = re.compile(r"[.．][0-9０-９]+$")
 _LIST_NUMBER = re.compile(r"(?:^|[\n：:；;。！？]|是)[ \t\u3000]*[0-9０-９]{1,2}[.．][ \u00a0]*$")
 _POINT_BEFORE = re.compile(r"[0-9０-９][ \u00a0]*[.．·][ \u00a0]*$")
+# digits set one space apart, as PDF text letter-spaces a number (3 2 0 万元, 9 8 . 5 6 %): each digit
+# alone; a table row's cells (50 50 100%) have numbers of several digits
+_SPACED_DIGITS_BEFORE = re.compile(r"(?:^|[^0-9０-９.．])[0-9０-９](?:[ \u00a0][0-9０-９.．])*[ \u00a0]$")
 
 
 def _inside_number(text: str, c: Candidate, grammar: Grammar) -> bool:
@@ -214,6 +219,11 @@ def _inside_number(text: str, c: Candidate, grammar: Grammar) -> bool:
         return False
     if before in "十百千" and _STAGE_BEFORE.search(text, max(0, c.start - 3), c.start):
         return True  # 5百元 of 2千5百元: the grammar reads no 千 or 百 inside an Arabic number
+    if before in ".．" and (c.start == 1 or text[c.start - 2].isspace()):
+        return True  # .5万元 at a line's start or after a tab: the number's whole part is elsewhere
+    if (before in " \u00a0" and _one_digit(c.number)
+            and _SPACED_DIGITS_BEFORE.search(text, max(0, c.start - 40), c.start)):
+        return True  # 0 万元 of 3 2 0 万元: the last of letter-spaced digits
     if _POINT_BEFORE.search(text, max(0, c.start - 6), c.start):
         # the decimals of 3.5成, or of 98. 56% and 12 .5公里 as PDF text spaces them, read alone; not the
         # count after a list number that goes on as prose (4.3个项目 at a line's start, 问题：1. 3个项目…)
@@ -223,6 +233,11 @@ def _inside_number(text: str, c: Candidate, grammar: Grammar) -> bool:
     return (before in ",，" and c.start >= 2 and text[c.start - 2] in _DIGIT
             and _GROUP_FRAGMENT.match(text, c.start) is not None
             and _DECIMALS_BEFORE.search(text, max(0, c.start - 24), c.start - 1) is None)  # 92.5，150户: a clause
+
+
+def _one_digit(number: str) -> bool:
+    """Whether a number's Arabic part is a single digit (0 万, 6, not 60 or 6.5)."""
+    return bool(number) and number[0] in _DIGIT and (len(number) == 1 or number[1] not in _DIGIT and number[1] not in ".．")
 
 
 def _formula_factor(text: str, c: Candidate) -> bool:

@@ -80,6 +80,10 @@ class Grammar:
     approx_after_pattern: re.Pattern[str] | None = None
     approx_after_comparisons: tuple[str, ...] = ()
     unit_word_blocks: frozenset[str] = frozenset()
+    # the boundary after a unit of measure (5700m, not 5700mg): after Latin letters only, in newer
+    # files; older ones (kept by models) put it after every unit
+    latin_unit_boundary: str = "(?![A-Za-z])"
+    thousand_units: tuple[str, ...] = ()  # 126千吨: a unit after Arabic digits; 1万2千吨 is 12000 吨
     arabic_only_units: tuple[str, ...] = ()
     bracket_not_after: tuple[str, ...] = ()
     half_after_labels: tuple[str, ...] = ()
@@ -92,6 +96,8 @@ class Grammar:
     name_list_reach: int = 24
     # counts that refer back to things named before (两次调查的满意度分别为), matched from the count
     referring_counts: tuple[re.Pattern[str], ...] = ()
+    # numbers that are part of a code or a name, matched from the candidate's start (201类, 五间房村)
+    name_numbers: tuple[re.Pattern[str], ...] = ()
     # Optional keys added for text from other registers (authored quantities_2): rates per 10^n written
     # with a slash (孕产妇死亡率12.36/10万), the period words that follow an event count as
     # adjectives (12次月度考核) rather than make a duration (4个季度), and the row number of a table
@@ -229,7 +235,7 @@ def _optional_keys(data: dict[str, Any]) -> dict[str, Any]:
     out: dict[str, Any] = {}
     if "comparator_ops" in data:
         out["comparator_ops"] = {ch: op for op, chars in data["comparator_ops"].items() for ch in chars}
-    for key in ("sign_chars", "sign_words", "currency_prefixes", "plus_signs", "dash_signs", "sign_not_after", "signed_labels",
+    for key in ("thousand_units", "sign_chars", "sign_words", "currency_prefixes", "plus_signs", "dash_signs", "sign_not_after", "signed_labels",
                 "money_classifiers", "money_classifier_cues", "money_classifier_followers", "arabic_only_units", "bracket_not_after",
                 "half_after_labels", "approx_after_comparisons", "unspaced_labels"):
         if key in data:
@@ -256,6 +262,8 @@ def _optional_keys(data: dict[str, Any]) -> dict[str, Any]:
             out[key] = _unique_longest_first(data[key])
     if "cued_classifiers" in data:
         out["cued_classifiers"] = {unit: tuple(cues) for unit, cues in data["cued_classifiers"].items()}
+    if "latin_unit_boundary" in data:
+        out["latin_unit_boundary"] = str(data["latin_unit_boundary"])
     if "unit_word_blocks" in data:
         out["unit_word_blocks"] = frozenset(data["unit_word_blocks"])
     expand = _expander(data["fragments"])
@@ -301,6 +309,8 @@ def _optional_keys(data: dict[str, Any]) -> dict[str, Any]:
     if "name_lists" in filters:
         out["name_lists"] = tuple(re.compile(p) for p in filters["name_lists"])
         out["name_list_reach"] = int(filters.get("name_list_reach", 24))
+    if "name_numbers" in filters:
+        out["name_numbers"] = tuple(re.compile(p) for p in filters["name_numbers"])
     if "referring_counts" in filters:
         out["referring_counts"] = tuple(re.compile(p) for p in filters["referring_counts"])
     return out

@@ -135,10 +135,12 @@ def compile_patterns(grammar: Grammar) -> Patterns:
     # alternative, tried first, gives way where one follows
     compound = [u for u in grammar.measure_units if any(u != c and u.startswith(c) for c in grammar.count_classifiers)]
     not_compound = f"(?!{trie(compound)})" if compound else ""
+    # a Latin unit ends at a word boundary (5700m, not 5700mg)
+    latin_boundary = grammar.latin_unit_boundary
     units = (
         f"(?:(?P<u_pw>{trie(grammar.percent_words)})|(?P<u_ps>{trie(grammar.percent_symbols)})"
         f"|(?P<u_rt>倍|成{tenth})|(?P<u_cur>{trie(grammar.currency + grammar.foreign_currency)}{codes_after})"
-        f"|(?P<u_ct>{not_compound}{trie(grammar.count_classifiers)}{alternative})|(?P<u_me>{trie(grammar.measure_units)})(?![A-Za-z]))"
+        f"|(?P<u_ct>{not_compound}{trie(grammar.count_classifiers)}{alternative})|(?P<u_me>{trie(grammar.measure_units)}){latin_boundary})"
     )
     half = g(r"(?P<half>{half})?") if grammar.has("half") else ""
 
