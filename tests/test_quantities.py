@@ -180,3 +180,49 @@ def test_lazy_patterns_compile_on_first_use() -> None:
     assert [text[s.start : s.end] for s in extractor.extract(text)] == [
         "-22.2%", "4.52(万人)", "三分之一", "￥1,200.00元"]
     assert all(p.is_compiled for p in lazy.values())
+
+
+def _texts_for_prefilter() -> list[str]:
+    raw = sorted((Path(__file__).resolve().parent.parent / "corpus" / "raw").glob("*.txt"))
+    texts = [c["text"] for c in CASES] + [p.read_text("utf-8") for p in raw]
+    widths = str.maketrans("，：；（）0123456789", ",:;()０１２３４５６７８９")
+    return texts + [t.translate(widths) for t in texts]
+
+
+def test_general_matches_start_only_where_a_unit_follows_the_numerals() -> None:
+    """The finder tries the general pattern only where the run of numerals and marks at a place is
+    followed by a character a unit begins with (``before_unit``, ``unit_firsts``): a failed match
+    costs several times that test. Every place where the pattern does match must pass it, on the
+    spec cases and the five reports, as written and with half-width punctuation and full-width
+    digits."""
+    from jixiao.quantities.grammar import load_grammar
+    from jixiao.quantities.patterns import compile_patterns
+
+    patterns = compile_patterns(load_grammar())
+    missed = []
+    for text in _texts_for_prefilter():
+        for position in range(len(text)):
+            if patterns.general.match(text, position) is not None:
+                lead = patterns.before_unit.match(text, position).end()
+                if text[lead : lead + 1] not in patterns.unit_firsts:
+                    missed.append(text[position : position + 20])
+    assert not missed, missed[:10]
+    # and the test rejects most places: on 「2023年」 and 「进一步」 no match is tried
+    for text in ("2023年", "进一步"):
+        lead = patterns.before_unit.match(text, 0).end()
+        assert text[lead : lead + 1] not in patterns.unit_firsts
+
+
+def test_a_unit_made_of_numeral_characters_is_still_found() -> None:
+    """A unit written only in characters that numbers and marks use (a grammar that adds 点 as a
+    classifier) is left out of the run before the unit, so the finder still tries the match."""
+    from jixiao.quantities.grammar import grammar_from_dict, packaged_grammar_text
+    from jixiao.quantities.patterns import compile_patterns
+    import yaml
+
+    data = yaml.safe_load(packaged_grammar_text())
+    data["count_classifiers"] = [*data["count_classifiers"], "点"]
+    grammar = grammar_from_dict(data)
+    patterns = compile_patterns(grammar)
+    assert "点" in patterns.unit_firsts
+    assert [s.unit for s in RuleExtractor(grammar).extract("共设监测3点。")] == ["点"]

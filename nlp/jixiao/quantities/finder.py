@@ -62,6 +62,7 @@ def raw_candidates(text: str, grammar: Grammar | None = None) -> list[Candidate]
     signs = patterns.signed is not None
     brackets = patterns.bracketed is not None and patterns.bracket_near.search(text) is not None
     general_match, large_near = patterns.general.match, patterns.large_near.search
+    before_unit, unit_firsts = patterns.before_unit.match, patterns.unit_firsts
     bracket_near, bracketed = patterns.bracket_near.search, patterns.bracketed
     for anchor in patterns.anchor.finditer(text):
         start, end = anchor.span()
@@ -78,7 +79,9 @@ def raw_candidates(text: str, grammar: Grammar | None = None) -> list[Candidate]
         if end - start > 1 and text[start] == "一" and start and text[start - 1] in grammar.yi_word_starts:
             positions.append(start + 1)  # 统一三个: the 一 ends the word; the numeral starts after it
         for position in positions:
-            m = general_match(text, position)
+            # no general match where the numerals and marks are not followed by a unit's start
+            lead = before_unit(text, position).end()  # (always matches: the run may be empty)
+            m = general_match(text, position) if text[lead : lead + 1] in unit_firsts else None
             if m is not None and _cells_not_range(text, m, patterns):  # 1.2亿 -3.5%: the first cell alone
                 m = general_match(text, position, m.start("sep"))
             if m is not None:
