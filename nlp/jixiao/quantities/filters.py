@@ -141,7 +141,7 @@ def filter_flags(text: str, c: Candidate, grammar: Grammar) -> list[str]:
         flags.append("name_list")
     if grammar.referring_counts and c.label == "COUNT" and any(p.match(text, c.start) for p in grammar.referring_counts):
         flags.append("referring")
-    if grammar.name_numbers and any(p.match(text, c.start) for p in grammar.name_numbers):
+    if grammar.name_numbers is not None and grammar.name_numbers.match(text, c.start):
         flags.append("name_number")
     return flags
 

@@ -96,8 +96,9 @@ class Grammar:
     name_list_reach: int = 24
     # counts that refer back to things named before (两次调查的满意度分别为), matched from the count
     referring_counts: tuple[re.Pattern[str], ...] = ()
-    # numbers that are part of a code or a name, matched from the candidate's start (201类, 五间房村)
-    name_numbers: tuple[re.Pattern[str], ...] = ()
+    # numbers that are part of a code or a name, matched from the candidate's start (201类, 五间房村):
+    # the grammar file's patterns as one alternation, tried once per candidate
+    name_numbers: re.Pattern[str] | None = None
     # Optional keys added for text from other registers (authored quantities_2): rates per 10^n written
     # with a slash (孕产妇死亡率12.36/10万), the period words that follow an event count as
     # adjectives (12次月度考核) rather than make a duration (4个季度), and the row number of a table
@@ -309,8 +310,8 @@ def _optional_keys(data: dict[str, Any]) -> dict[str, Any]:
     if "name_lists" in filters:
         out["name_lists"] = tuple(re.compile(p) for p in filters["name_lists"])
         out["name_list_reach"] = int(filters.get("name_list_reach", 24))
-    if "name_numbers" in filters:
-        out["name_numbers"] = tuple(re.compile(p) for p in filters["name_numbers"])
+    if filters.get("name_numbers"):
+        out["name_numbers"] = re.compile("|".join(f"(?:{p})" for p in filters["name_numbers"]))
     if "referring_counts" in filters:
         out["referring_counts"] = tuple(re.compile(p) for p in filters["referring_counts"])
     return out
