@@ -111,9 +111,11 @@ def filter_flags(text: str, c: Candidate, grammar: Grammar) -> list[str]:
             and not _period_adjective(text, c, grammar)):
         flags.append("duration")
     if c.number == "一" and not c.multiplier and c.rule != "fraction" and (
-        before.endswith(grammar.yi_not_after) or text.startswith(grammar.yi_not_before, c.end)
-        or (grammar.yi_size_after is not None and grammar.yi_size_after.match(text, c.end) is not None)
-        or before.endswith(grammar.yi_event_verbs) and not _just(text, c, grammar)
+        before.endswith(grammar.yi_not_after)
+        # what it is like, or holding an event: "a"; after 只 or 仅 (仅有一座…的水库) "just one"
+        or (text.startswith(grammar.yi_not_before, c.end) or before.endswith(grammar.yi_event_verbs)
+            or grammar.yi_size_after is not None and grammar.yi_size_after.match(text, c.end) is not None)
+        and not _just(text, c, grammar)
     ):
         flags.append("yi_determiner")
     if c.rule == "u_rt" and c.unit == "成" and not _chinese_or_short(c.number):
@@ -194,8 +196,9 @@ _DECIMALS_BEFORE = re.compile(r"[.．][0-9０-９]+$")
 _LIST_NUMBER = re.compile(r"(?:^|[\n：:；;。！？]|是)[ \t\u3000]*[0-9０-９]{1,2}[.．][ \u00a0]*$")
 _POINT_BEFORE = re.compile(r"[0-9０-９][ \u00a0]*[.．·][ \u00a0]*$")
 # digits set one space apart, as PDF text letter-spaces a number (3 2 0 万元, 9 8 . 5 6 %): each digit
-# alone; a table row's cells (50 50 100%) have numbers of several digits
-_SPACED_DIGITS_BEFORE = re.compile(r"(?:^|[^0-9０-９.．])[0-9０-９](?:[ \u00a0][0-9０-９.．])*[ \u00a0]$")
+# alone, three or more; a table row's cells (50 50 100%) have numbers of several digits, and a row
+# number before one count (1 3户) is two
+_SPACED_DIGITS_BEFORE = re.compile(r"(?:^|[^0-9０-９.．])[0-9０-９](?:[ \u00a0][0-9０-９.．])+[ \u00a0]$")
 
 
 def _inside_number(text: str, c: Candidate, grammar: Grammar) -> bool:

@@ -130,8 +130,9 @@ def _general(text: str, patterns: Patterns, grammar: Grammar, m: re.Match[str] |
     if group == "u_me" and not a1 and all(ch in "十百千万亿" for ch in number) and number not in ("万", "亿"):
         return None  # 千瓦时 and 百米 alone are units, not quantities
     unit, end = m.group(group), m.end()
-    if unit in grammar.thousand_units and any("\u4e00" <= ch <= "\u9fff" for ch in number):
-        number, unit = number + unit[0], unit[1:]  # 1万2千吨: the 千 ends the number (12000 吨)
+    if (unit in grammar.thousand_units and any("\u4e00" <= ch <= "\u9fff" for ch in number)
+            and number.rstrip()[-1:] not in "万亿萬億"):
+        number, unit = number + unit[0], unit[1:]  # 1万2千吨: the 千 ends the number (12000 吨; not 1.5万千吨)
     if group == "u_rt" and patterns.has_tenth and m.group("tenth"):
         unit, number, number_max, end = _with_tenth(m, number, number_max)
     if unit in grammar.foreign_codes and not money_shaped(number, mult):
@@ -217,7 +218,7 @@ def _fraction(text: str, patterns: Patterns, grammar: Grammar, position: int) ->
 def _fixed(text: str, patterns: Patterns, position: int) -> Candidate | None:
     m = patterns.fixed.match(text, position)
     if m and m.group("point"):
-        return Candidate(m.start(), m.end(), "RATE", "fixed", "0.5", unit="个百分点")
+        return Candidate(m.start(), m.end(), "RATE", "fixed", "0.5", unit="个百分点", approx_marker=bool(m.group("more")))
     if m:
         number = "50" if m.group("half") else "100"
         return Candidate(m.start(), m.end(), "RATE", "fixed", number, unit="%")

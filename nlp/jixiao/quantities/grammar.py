@@ -200,7 +200,7 @@ def grammar_from_dict(data: dict[str, Any]) -> Grammar:
         measure_units=_unique_longest_first(_with_dots(data["measure_units"], data.get("unit_dots", ()))),
         approx_before=_unique_longest_first(data["approx_before"]),
         approx_after=_unique_longest_first(data["approx_after"]),
-        approx_false_words=_unique_longest_first(data.get("approx_false_words", [])),
+        approx_false_words=_unique_longest_first(_false_approx_words(data)),
         approx_false_exceptions=_unique_longest_first(data.get("approx_false_exceptions", [])),
         yi_not_before=_unique_longest_first(filters.get("yi_not_before", [])),
         approx_inside=_unique_longest_first(data["approx_inside"]),
@@ -218,6 +218,15 @@ def grammar_from_dict(data: dict[str, Any]) -> Grammar:
         not_money_cues=_unique_longest_first(filters["not_money_cues"]),
         **_optional_keys(data),
     )
+
+
+def _false_approx_words(data: dict[str, Any]) -> list[str]:
+    """The words that end like an approximation word but mean something else (节约, 签约), and each
+    joined with an approximation word that begins with its last character (签约 + 约达 → 签约达:
+    全年签约达126亿元 is exact)."""
+    false = list(data.get("approx_false_words", []))
+    approx = data.get("approx_before", [])
+    return false + [word + tail[1:] for word in false for tail in approx if len(tail) > 1 and tail[0] == word[-1]]
 
 
 def _with_dots(units: list[str], dots: list[str] | tuple[str, ...]) -> list[str]:

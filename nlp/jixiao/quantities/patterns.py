@@ -196,7 +196,7 @@ def compile_patterns(grammar: Grammar) -> Patterns:
     bare_money = g(r"(?P<n1>" + one + "|" + plain + r"(?={space}{range_sep}))"
                    r"(?:{space}(?P<sep>{range_sep}){space}(?P<n2>" + one + r"))?(?P<a1>余|多)?")
     # raw_candidates relies on 一半 / 百分 (半个百分点: half a percentage point)
-    fixed = re.compile(r"(?P<half>一半)|(?P<full>百分之?百)|(?P<point>半个百分点)")
+    fixed = re.compile(r"(?P<half>一半)|(?P<full>百分之?百)|(?P<point>半个(?P<more>多)?百分点)")
     # currency signs: the yuan signs and the signs of other currencies, whole (US$, HK$), longest
     # first; ``prefixed_money`` tries the pattern just before every sign character it finds
     signs = tuple(sorted(dict.fromkeys((*grammar.currency_prefixes, *grammar.foreign_prefixes)), key=len, reverse=True))
