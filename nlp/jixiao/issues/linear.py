@@ -39,7 +39,8 @@ VOCABULARY_FILE = "vocabulary.json"
 
 class Features(NamedTuple):
     """A batch's features: the TF-IDF entries (row, column, value; sorted by row) and the cue
-    matrix (float64)."""
+    matrix, the values and the cues in float64, as the scores are summed (the float32 values
+    widened once per batch, not by every product with the weights)."""
 
     rows: np.ndarray
     cols: np.ndarray
@@ -109,7 +110,7 @@ class LinearIssueModel(ScoredClassifier):
 
     def _features(self, inputs: list[SentenceInput]) -> Features:
         rows, cols, values = self.ngrams.tfidf([i.text for i in inputs])
-        return Features(rows, cols, values, self.cue_matrix(inputs).astype(np.float64))
+        return Features(rows, cols, values.astype(np.float64), self.cue_matrix(inputs).astype(np.float64))
 
     def _logits(self, features: Features, part: str, keep: np.ndarray | None = None) -> np.ndarray:
         """The logits of one part (``kind`` or ``categories``), for the rows ``keep`` selects (a
@@ -218,7 +219,7 @@ class LinearIssueModel(ScoredClassifier):
             best[rows[weak]] = none
             if keep is not None:
                 categories = categories[~weak]
-        kinds = [self.kind_classes[i] for i in best]
+        kinds = [self.kind_classes[i] for i in best.tolist()]
         scores = kind[np.arange(len(best)), best]
         cats = iter(categories.tolist())
         names = self.categories

@@ -24,6 +24,9 @@ _SEPARATOR = "\x00"  # not white space: runs of it are never folded
 KEY_LIMIT = 2**62  # keys of n-grams over the alphabet must fit in int64
 BMP = 0x10000
 PROBES = 3  # hash-table rounds before the keys still pending are looked up by binary search
+# fewer keys pending than this are looked up by binary search at once: a round costs a dozen
+# NumPy calls whatever its size, more than the search of a few hundred keys
+FEW_PENDING = 256
 
 
 def run_starts(values: np.ndarray) -> np.ndarray:
@@ -135,14 +138,14 @@ class NgramIndex:
         """(row, vocabulary id) of every n-gram occurrence that is in the vocabulary; ``codes``:
         those of the texts of ``lengths`` characters, each followed by a code 0. The n-grams of
         two or more characters are looked up together, in one pass over the hash table."""
-        total = len(codes)
         rows = np.repeat(np.arange(len(lengths)), lengths + 1)
-        key, valid = np.zeros(total, dtype=np.int64), np.ones(total, dtype=bool)
+        key, valid = codes, codes > 0
         found_rows, found_cols, positions, keys = [], [], [], []
         for n in range(1, self.high + 1):
-            following = np.zeros(total, dtype=np.int64)
-            following[: total - n + 1] = codes[n - 1 :]
-            key, valid = key * self.base + following, valid & (following > 0)
+            if n > 1:
+                # the n-grams that start where n - 1 codes follow (the last code is 0: none is lost)
+                following = codes[n - 1 :]
+                key, valid = key[: len(following)] * self.base + following, valid[: len(following)] & (following > 0)
             if n < self.low:
                 continue
             if n == 1:  # code 0 has no unigram: no mask needed
@@ -203,8 +206,8 @@ class KeyTable:
         """The id of each key, -1 for keys not in the table.
 
         Most keys are settled by the first probe, made for all of them at once; those still
-        pending after ``PROBES`` rounds (long clusters are rare but make a round trip each) are
-        found by binary search."""
+        pending after ``PROBES`` rounds (long clusters are rare but make a round trip each), or
+        once fewer than ``FEW_PENDING`` are, are found by binary search."""
         slots = self._slot(keys)
         stored = self.keys[slots]
         found = stored == keys
@@ -212,8 +215,8 @@ class KeyTable:
         pending = np.flatnonzero(~found & (stored != -1))
         slots = (slots[pending] + 1) & self.mask
         for _ in range(min(self.depth, PROBES) - 1):
-            if not len(pending):
-                return out
+            if len(pending) < FEW_PENDING:
+                break
             stored = self.keys[slots]
             hit = stored == keys[pending]
             out[pending[hit]] = self.ids[slots[hit]]
