@@ -113,12 +113,16 @@ class NgramIndex:
         rows, cols = self.hits(texts)
         if not len(rows):
             return rows, cols, np.zeros(0, dtype=np.float32)
-        # np.unique by hand: NumPy's default sort (SIMD on x86) is several times faster here than
-        # the stable one, and equal keys are equal whatever their order
-        keys = np.sort(rows * len(self.grams) + cols)
+        # np.unique by hand, of (row, column) packed in one integer (the column in the low bits:
+        # shifts and masks unpack it several times faster than a division); NumPy's default sort
+        # (SIMD on x86) is several times faster here than the stable one, and equal keys are
+        # equal whatever their order
+        shift = len(self.grams).bit_length()
+        keys = np.sort((rows << shift) | cols)
         first = run_starts(keys)
         counts = np.diff(first, append=len(keys))
-        rows, cols = np.divmod(keys[first], len(self.grams))
+        keys = keys[first]
+        rows, cols = keys >> shift, keys & ((1 << shift) - 1)
         values = (np.log(counts.astype(np.float32)) + np.float32(1.0)) * self.idf[cols]
         norms = np.sqrt(np.bincount(rows, weights=values.astype(np.float64) ** 2, minlength=len(texts)))
         values = (values / norms[rows]).astype(np.float32)

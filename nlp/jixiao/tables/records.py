@@ -37,7 +37,7 @@ from jixiao.linebreaks import line_form
 from jixiao.tables import columns as col
 from jixiao.tables.columns import Column, make_column
 from jixiao.tables.figures import amount_cell, rate_cell
-from jixiao.tables.units import caption_unit, header_unit, multiplier
+from jixiao.tables.units import WHITE_SPACE, caption_unit, header_unit, multiplier
 
 # Row kinds.
 HEADER, ITEM_ROW, TOTAL, SUBTOTAL, DETAIL = "header", "item", "total", "subtotal", "detail"
@@ -418,7 +418,7 @@ def _value(text: str, column: Column) -> Decimal | None:
 
 def _row_kind(cells: tuple[TableCell, ...], columns: Sequence[TableColumn]) -> str:
     """Total, subtotal or detail from the row's labels (合计, 小计, 其中…); else an item row."""
-    labels = [re.sub(r"\s+", "", c.text) for c in cells if c.column is not None and c.text.strip()
+    labels = [WHITE_SPACE.sub("", c.text) for c in cells if c.column is not None and c.text.strip()
               and columns[c.column].kind not in (col.AMOUNT, col.RATE)]
     if any(_TOTAL.match(t) for t in labels):
         return TOTAL
