@@ -123,12 +123,13 @@ def assign_sections(text: str, sentences: list[tuple[int, int]]) -> list[str]:
     current = "other"  # the kind of the stack, recomputed only when a heading changes it
     for start, end in sentences:
         line_start = text.rfind("\n", 0, start) + 1
-        level = line = None
-        if line_start == start or (line_start < start and text[line_start:start].isspace()):
-            line_end = text.find("\n", end)  # only a sentence that starts its line can be a heading
-            line = text[line_start : len(text) if line_end < 0 else line_end]
-            level = heading_level(line)
-        if level is None and line is not None:
+        if line_start < start and not text[line_start:start].isspace():
+            result.append(current)  # only a sentence that starts its line can be a heading
+            continue
+        line_end = text.find("\n", end)
+        line: str | None = text[line_start : len(text) if line_end < 0 else line_end]
+        level = heading_level(line)
+        if level is None:
             level, line = _fused_heading(line)
         if level is not None and line is not None:
             kind = heading_kind(line)

@@ -172,6 +172,10 @@ class NgramIndex:
         return np.concatenate(found_rows), np.concatenate(found_cols)
 
 
+# the multiplier of Fibonacci hashing (2**64 / golden ratio) as a signed 64-bit integer
+_MIX = np.int64(0x9E3779B97F4A7C15 - (1 << 64))
+
+
 class KeyTable:
     """An open-addressing hash table over int64 keys, probed for whole arrays at once.
 
@@ -203,8 +207,9 @@ class KeyTable:
             slots[pending] = (slots[pending] + 1) & self.mask
 
     def _slot(self, keys: np.ndarray) -> np.ndarray:
-        mixed = (keys.astype(np.uint64) * np.uint64(0x9E3779B97F4A7C15)) >> np.uint64(29)
-        return (mixed & np.uint64(self.mask)).astype(np.int64)
+        # Fibonacci hashing in signed 64-bit arithmetic: the product wraps to the same bits as in
+        # unsigned arithmetic, and the mask keeps only bits the sign never reaches (no conversions)
+        return ((keys.astype(np.int64, copy=False) * _MIX) >> 29) & self.mask
 
     def lookup(self, keys: np.ndarray) -> np.ndarray:
         """The id of each key, -1 for keys not in the table.
@@ -214,9 +219,11 @@ class KeyTable:
         once fewer than ``FEW_PENDING`` are, are found by binary search."""
         slots = self._slot(keys)
         stored = self.keys[slots]
-        found = stored == keys
-        out = np.where(found, self.ids[slots], np.int64(-1))
-        pending = np.flatnonzero(~found & (stored != -1))
+        # the id in the key's slot: its own, or -1 for an empty slot; a slot that holds another
+        # key leaves the key pending, at -1 until a later probe finds it
+        out = self.ids[slots].astype(np.int64)
+        pending = np.flatnonzero((stored != keys) & (stored != -1))
+        out[pending] = -1
         slots = (slots[pending] + 1) & self.mask
         for _ in range(min(self.depth, PROBES) - 1):
             if len(pending) < FEW_PENDING:

@@ -36,7 +36,7 @@ from jixiao.document.sections import heading_kind, heading_level
 from jixiao.linebreaks import line_form
 from jixiao.tables import columns as col
 from jixiao.tables.columns import Column, make_column
-from jixiao.tables.figures import amount_cell, rate_cell
+from jixiao.tables.figures import amount_value, rate_value
 from jixiao.tables.units import WHITE_SPACE, caption_unit, header_unit, multiplier
 
 # Row kinds.
@@ -408,12 +408,10 @@ def _typed_row(row: tuple[TableCell, ...], aligned: tuple[TableCell | None, ...]
 
 def _value(text: str, column: Column) -> Decimal | None:
     if column.kind == col.AMOUNT:
-        figure = amount_cell(text, column.multiplier)
-    elif column.kind == col.RATE:
-        figure = rate_cell(text, column.percent)
-    else:
-        return None
-    return figure.value if figure is not None else None
+        return amount_value(text, column.multiplier)
+    if column.kind == col.RATE:
+        return rate_value(text, column.percent)
+    return None
 
 
 def _row_kind(cells: tuple[TableCell, ...], columns: Sequence[TableColumn]) -> str:
