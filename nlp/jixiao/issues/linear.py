@@ -121,14 +121,14 @@ class LinearIssueModel(ScoredClassifier):
         rows, cols, values, cues = features
         if keep is not None:
             selected = keep[rows]
-            rows, cols, values = (np.cumsum(keep) - 1)[rows[selected]], cols[selected], values[selected]
+            rows, cols, values = (keep.cumsum() - 1)[rows[selected]], cols[selected], values[selected]
             cues = cues[keep]
         raw = cues @ cue_weights
         if len(rows):
             # one row of contributions per column of logits: each sum then runs over contiguous
             # memory, several times faster than down the columns of an (entries x columns) array,
             # and adds the same numbers in the same order
-            contributions = np.take(text_weights, cols, axis=1)
+            contributions = text_weights.take(cols, axis=1)
             contributions *= values
             starts = run_starts(rows)
             raw[rows[starts]] += np.add.reduceat(contributions, starts, axis=1).T
@@ -206,14 +206,14 @@ class LinearIssueModel(ScoredClassifier):
         keep = None if none_categories or none is None else best != none
         categories = self._category_probabilities(features, keep)
         if self.settings.get("clause_categories") and len(categories):
-            rows = np.flatnonzero(keep) if keep is not None else np.arange(len(inputs))
+            rows = keep.nonzero()[0] if keep is not None else np.arange(len(inputs))
             categories = self._with_clauses(inputs, rows, categories)
         floor = float(self.settings.get("min_category_score", 0.0))
         if floor > 0 and none is not None and len(categories):
             # a problem or remedy concerns one of the categories (SCHEME §2): a sentence whose best
             # category is this unlikely reads as one only by its form (a duty or a standard written
             # as an imperative) and is none
-            rows = np.flatnonzero(best != none)  # the rows of ``categories`` when ``keep`` is given
+            rows = (best != none).nonzero()[0]  # the rows of ``categories`` when ``keep`` is given
             weak = (categories if keep is not None else categories[rows]).max(axis=1) < floor
             best = best.copy()
             best[rows[weak]] = none

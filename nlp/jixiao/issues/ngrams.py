@@ -32,7 +32,7 @@ FEW_PENDING = 256
 def run_starts(values: np.ndarray) -> np.ndarray:
     """The index where each run of equal values begins, in an array sorted (or grouped) by value:
     the ``indices`` of ``np.add.reduceat`` over the runs."""
-    return np.flatnonzero(np.concatenate(([True], values[1:] != values[:-1])))
+    return np.concatenate(([True], values[1:] != values[:-1])).nonzero()[0]
 
 
 @dataclass
@@ -95,7 +95,7 @@ class NgramIndex:
         lengths = np.fromiter(map(len, prepared), dtype=np.int64, count=len(prepared))
         # the texts joined by one character each, whose code is set to 0 (no n-gram runs over it)
         codes = self._codes(_SEPARATOR.join(prepared) + _SEPARATOR)
-        codes[np.cumsum(lengths + 1) - 1] = 0
+        codes[(lengths + 1).cumsum() - 1] = 0
         return self._hits(codes, lengths)
 
     def _prepared(self, texts: Sequence[str]) -> list[str]:
@@ -120,7 +120,7 @@ class NgramIndex:
         shift = len(self.grams).bit_length()
         keys = np.sort((rows << shift) | cols)
         first = run_starts(keys)
-        counts = np.diff(first, append=len(keys))
+        counts = np.concatenate((first[1:], [len(keys)])) - first  # the runs' lengths
         keys = keys[first]
         rows, cols = keys >> shift, keys & ((1 << shift) - 1)
         values = (np.log(counts.astype(np.float32)) + np.float32(1.0)) * self.idf[cols]
@@ -154,11 +154,11 @@ class NgramIndex:
                 continue
             if n == 1:  # code 0 has no unigram: no mask needed
                 found = self.unigram_ids[codes]
-                hit = np.flatnonzero(found >= 0)
+                hit = (found >= 0).nonzero()[0]
                 found_rows.append(rows[hit])
                 found_cols.append(found[hit])
             else:
-                usable = np.flatnonzero(valid)
+                usable = valid.nonzero()[0]
                 positions.append(usable)
                 keys.append(key[usable] + n * self.base**self.high)
         if keys:
@@ -222,7 +222,7 @@ class KeyTable:
         # the id in the key's slot: its own, or -1 for an empty slot; a slot that holds another
         # key leaves the key pending, at -1 until a later probe finds it
         out = self.ids[slots].astype(np.int64)
-        pending = np.flatnonzero((stored != keys) & (stored != -1))
+        pending = ((stored != keys) & (stored != -1)).nonzero()[0]
         out[pending] = -1
         slots = (slots[pending] + 1) & self.mask
         for _ in range(min(self.depth, PROBES) - 1):
