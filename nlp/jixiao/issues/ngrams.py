@@ -140,11 +140,10 @@ class NgramIndex:
 
     def _hits(self, codes: np.ndarray, lengths: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """(row, vocabulary id) of every n-gram occurrence that is in the vocabulary; ``codes``:
-        those of the texts of ``lengths`` characters, each followed by a code 0. The n-grams of
-        two or more characters are looked up together, in one pass over the hash table."""
+        those of the texts of ``lengths`` characters, each followed by a code 0."""
         rows = np.repeat(np.arange(len(lengths)), lengths + 1)
         key, valid = codes, codes > 0
-        found_rows, found_cols, positions, keys = [], [], [], []
+        found_rows, found_cols = [], []
         for n in range(1, self.high + 1):
             if n > 1:
                 # the n-grams that start where n - 1 codes follow (the last code is 0: none is lost)
@@ -158,15 +157,13 @@ class NgramIndex:
                 found_rows.append(rows[hit])
                 found_cols.append(found[hit])
             else:
+                # one lookup per length: joined, the keys of a large batch were looked up more
+                # slowly than apart (arrays past the cache), besides the copies
                 usable = valid.nonzero()[0]
-                positions.append(usable)
-                keys.append(key[usable] + n * self.base**self.high)
-        if keys:
-            usable = np.concatenate(positions)
-            found = self.table.lookup(np.concatenate(keys))
-            hit = found >= 0
-            found_rows.append(rows[usable[hit]])
-            found_cols.append(found[hit])
+                found = self.table.lookup(key[usable] + n * self.base**self.high)
+                hit = found >= 0
+                found_rows.append(rows[usable[hit]])
+                found_cols.append(found[hit])
         if not found_rows:
             return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
         return np.concatenate(found_rows), np.concatenate(found_cols)

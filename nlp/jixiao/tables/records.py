@@ -279,8 +279,8 @@ def _block(rows: tuple[tuple[TableCell, ...], ...], header: int, upper: list[tup
         columns[item] = replace(columns[item], kind=col.ITEM)
     placed: dict[int, tuple[TableCell, ...]] = {}
     for index, upper_cells in upper:
-        placed[index] = tuple(replace(cell, column=first, span=span) for first, span, cell in upper_cells)
-    placed[header] = tuple(replace(cell, column=i) for i, cell in enumerate(header_cells))
+        placed[index] = tuple(_placed_cell(cell, first, span) for first, span, cell in upper_cells)
+    placed[header] = tuple(_placed_cell(cell, i, cell.span) for i, cell in enumerate(header_cells))
     for index, cells in aligned:
         placed[index] = _typed_row(rows[index], cells, columns)
     records = tuple(_column_record(c, block_source, header_unit(labels[c.index])) for c in columns)
@@ -387,6 +387,12 @@ def _item_column(columns: list[Column], rows: list[tuple[TableCell | None, ...]]
     if not texts:
         return None
     return max(texts, key=lambda i: sum(1 for r in rows if r[i] is not None and r[i].text.strip()))
+
+
+def _placed_cell(cell: TableCell, column: int, span: int) -> TableCell:
+    """A header cell with its column and span (built directly: dataclasses.replace reads the
+    fields anew for every cell)."""
+    return TableCell(cell.text, cell.start, cell.end, column, span, cell.value)
 
 
 def _typed_row(row: tuple[TableCell, ...], aligned: tuple[TableCell | None, ...], columns: list[Column]) -> tuple[TableCell, ...]:
