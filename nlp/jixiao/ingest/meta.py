@@ -15,7 +15,11 @@ _REGION = re.compile(
     rf"((?:{_PROVINCES})(?:市|省|自治区|壮族自治区|回族自治区|维吾尔自治区|特别行政区)?"
     r"(?:[\u4e00-\u9fff]{2,4}?(?:市|州|盟))?(?:[\u4e00-\u9fff]{1,3}?(?:区|县|旗))?)"
 )
-_YEAR = re.compile(r"(?<!\d)(20[0-4]\d)\s*年")
+# (the lookbehind after the 2, not before it: a pattern that opens with a lookbehind is tried at
+# every position of the text, one that opens with a 2 only where a 2 stands)
+_YEAR = re.compile(r"(2(?<!\d2)0[0-4]\d)\s*年")
+# every name _UNIT finds ends in one of these: a text without them is not searched
+_UNIT_WORDS = ("办事处", "人民政府", "街道办")
 TITLE_LINES = 3
 HEAD_CHARS = 2400
 
@@ -23,7 +27,7 @@ HEAD_CHARS = 2400
 def detect_meta(text: str) -> dict[str, Any]:
     meta: dict[str, Any] = {}
     head = text[:HEAD_CHARS]
-    if unit := _UNIT.search(head):
+    if any(word in head for word in _UNIT_WORDS) and (unit := _UNIT.search(head)):
         meta["unit"] = _strip_prefix(unit.group(1))
     if (region := _REGION.search(head)) and len(region.group(1)) > 3:
         meta["region"] = region.group(1)

@@ -69,17 +69,22 @@ def cue_features(inputs: Sequence[SentenceInput], rules: KeywordRules, sections:
     (「（二）存在问题」, 「有关建议」), which are ``none``, from a list item that states a
     shortcoming or a remedy in a few words, which is not."""
     texts = [inp.text for inp in inputs]
-    scanned = iter((scanner or cue_scanner(rules, skip)).fires(texts).T)
-    columns: list[object] = [[False] * len(texts) if name in skip else next(scanned)
-                             for name, _ in _keyword_groups(rules)]
-    columns.append([len(t.strip()) < 8 for t in texts])
-    columns.append([inp.section == "table" for inp in inputs])
-    columns.append([_NUMBERED.match(t) is not None for t in texts])
-    columns.append([len(t) <= 30 and not t.rstrip().endswith(("。", "；", ";", "！", "？")) for t in texts])
+    groups = [name for name, _ in _keyword_groups(rules)]
+    forms = [[len(t.strip()) < 8 for t in texts],
+             [inp.section == "table" for inp in inputs],
+             [_NUMBERED.match(t) is not None for t in texts],
+             [len(t) <= 30 and not t.rstrip().endswith(("。", "；", ";", "！", "？")) for t in texts]]
     if part_column:
         # a line longer than any heading names no part (inputs are canonical: no white space to
         # strip); most sentences are, and skip the test
-        columns.append([len(t) <= MAX_HEADING_CHARS and names_part(t) for t in texts])
-    for name in sections:
-        columns.append([inp.section == name for inp in inputs])
-    return np.asarray(columns, dtype=np.float32).reshape(len(columns), len(texts)).T.copy()
+        forms.append([len(t) <= MAX_HEADING_CHARS and names_part(t) for t in texts])
+    forms.extend([inp.section == name for inp in inputs] for name in sections)
+    # filled in place: the scanner's columns as one block, the others from one list of lists
+    # (a list mixing arrays and lists made NumPy convert it element by element)
+    matrix = np.zeros((len(texts), len(groups) + len(forms)), dtype=np.float32)
+    scanned = [i for i, name in enumerate(groups) if name not in skip]
+    if texts and scanned:
+        matrix[:, scanned] = (scanner or cue_scanner(rules, skip)).fires(texts)
+    if texts:
+        matrix[:, len(groups):] = np.array(forms, dtype=bool).T
+    return matrix

@@ -24,12 +24,15 @@ _SEPARATOR = "\x00"  # not white space: runs of it are never folded
 KEY_LIMIT = 2**62  # keys of n-grams over the alphabet must fit in int64
 BMP = 0x10000
 PROBES = 3  # hash-table rounds before the keys still pending are looked up by binary search
+# fewer keys pending than this are looked up by binary search at once: a round costs a dozen
+# NumPy calls whatever its size, more than the search of a few hundred keys
+FEW_PENDING = 256
 
 
 def run_starts(values: np.ndarray) -> np.ndarray:
     """The index where each run of equal values begins, in an array sorted (or grouped) by value:
     the ``indices`` of ``np.add.reduceat`` over the runs."""
-    return np.flatnonzero(np.concatenate(([True], values[1:] != values[:-1])))
+    return np.concatenate(([True], values[1:] != values[:-1])).nonzero()[0]
 
 
 @dataclass
@@ -85,10 +88,15 @@ class NgramIndex:
 
     def hits(self, texts: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
         """(row, vocabulary id) of every n-gram occurrence in the vocabulary, after scikit-learn's
-        preprocessing of char analyzers."""
+        preprocessing of char analyzers, in no particular order."""
         prepared = self._prepared(texts)
+        if not prepared:
+            return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
         lengths = np.fromiter(map(len, prepared), dtype=np.int64, count=len(prepared))
-        return self._hits(self._codes("".join(prepared)), lengths)
+        # the texts joined by one character each, whose code is set to 0 (no n-gram runs over it)
+        codes = self._codes(_SEPARATOR.join(prepared) + _SEPARATOR)
+        codes[(lengths + 1).cumsum() - 1] = 0
+        return self._hits(codes, lengths)
 
     def _prepared(self, texts: Sequence[str]) -> list[str]:
         """scikit-learn's preprocessing of each text, done on all texts joined when that gives the
@@ -105,13 +113,16 @@ class NgramIndex:
         rows, cols = self.hits(texts)
         if not len(rows):
             return rows, cols, np.zeros(0, dtype=np.float32)
-        # np.unique, with a stable sort: the hits come in runs already ordered by row, which the
-        # stable sort (radix/timsort) exploits; numpy's default quicksort does not
-        keys = np.sort(rows * len(self.grams) + cols, kind="stable")
+        # np.unique by hand, of (row, column) packed in one integer (the column in the low bits:
+        # shifts and masks unpack it several times faster than a division); NumPy's default sort
+        # (SIMD on x86) is several times faster here than the stable one, and equal keys are
+        # equal whatever their order
+        shift = len(self.grams).bit_length()
+        keys = np.sort((rows << shift) | cols)
         first = run_starts(keys)
-        counts = np.diff(first, append=len(keys))
+        counts = np.concatenate((first[1:], [len(keys)])) - first  # the runs' lengths
         keys = keys[first]
-        rows, cols = keys // len(self.grams), keys % len(self.grams)
+        rows, cols = keys >> shift, keys & ((1 << shift) - 1)
         values = (np.log(counts.astype(np.float32)) + np.float32(1.0)) * self.idf[cols]
         norms = np.sqrt(np.bincount(rows, weights=values.astype(np.float64) ** 2, minlength=len(texts)))
         values = (values / norms[rows]).astype(np.float32)
@@ -128,27 +139,38 @@ class NgramIndex:
         return np.where(self.alphabet[index] == points, index + 1, 0)
 
     def _hits(self, codes: np.ndarray, lengths: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        """(row, vocabulary id) of every n-gram occurrence that is in the vocabulary."""
-        total = len(codes)
-        rows = np.repeat(np.arange(len(lengths)), lengths)
-        left = np.repeat(np.cumsum(lengths), lengths) - np.arange(total)  # characters left in the row
-        key, valid = np.zeros(total, dtype=np.int64), np.ones(total, dtype=bool)
-        found_rows, found_cols = [np.zeros(0, dtype=np.int64)], [np.zeros(0, dtype=np.int64)]
+        """(row, vocabulary id) of every n-gram occurrence that is in the vocabulary; ``codes``:
+        those of the texts of ``lengths`` characters, each followed by a code 0."""
+        rows = np.repeat(np.arange(len(lengths)), lengths + 1)
+        key, valid = codes, codes > 0
+        found_rows, found_cols = [], []
         for n in range(1, self.high + 1):
-            following = np.zeros(total, dtype=np.int64)
-            following[: max(total - n + 1, 0)] = codes[n - 1 :]
-            key, valid = key * self.base + following, valid & (following > 0)
+            if n > 1:
+                # the n-grams that start where n - 1 codes follow (the last code is 0: none is lost)
+                following = codes[n - 1 :]
+                key, valid = key[: len(following)] * self.base + following, valid[: len(following)] & (following > 0)
             if n < self.low:
                 continue
-            usable = valid & (left >= n)
-            if n == 1:
-                found = self.unigram_ids[key[usable]]
+            if n == 1:  # code 0 has no unigram: no mask needed
+                found = self.unigram_ids[codes]
+                hit = (found >= 0).nonzero()[0]
+                found_rows.append(rows[hit])
+                found_cols.append(found[hit])
             else:
+                # one lookup per length: joined, the keys of a large batch were looked up more
+                # slowly than apart (arrays past the cache), besides the copies
+                usable = valid.nonzero()[0]
                 found = self.table.lookup(key[usable] + n * self.base**self.high)
-            hit = found >= 0
-            found_rows.append(rows[usable][hit])
-            found_cols.append(found[hit])
+                hit = found >= 0
+                found_rows.append(rows[usable[hit]])
+                found_cols.append(found[hit])
+        if not found_rows:
+            return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
         return np.concatenate(found_rows), np.concatenate(found_cols)
+
+
+# the multiplier of Fibonacci hashing (2**64 / golden ratio) as a signed 64-bit integer
+_MIX = np.int64(0x9E3779B97F4A7C15 - (1 << 64))
 
 
 class KeyTable:
@@ -182,20 +204,27 @@ class KeyTable:
             slots[pending] = (slots[pending] + 1) & self.mask
 
     def _slot(self, keys: np.ndarray) -> np.ndarray:
-        mixed = (keys.astype(np.uint64) * np.uint64(0x9E3779B97F4A7C15)) >> np.uint64(29)
-        return (mixed & np.uint64(self.mask)).astype(np.int64)
+        # Fibonacci hashing in signed 64-bit arithmetic: the product wraps to the same bits as in
+        # unsigned arithmetic, and the mask keeps only bits the sign never reaches (no conversions)
+        return ((keys.astype(np.int64, copy=False) * _MIX) >> 29) & self.mask
 
     def lookup(self, keys: np.ndarray) -> np.ndarray:
         """The id of each key, -1 for keys not in the table.
 
-        Most keys are settled by the first probes; the few still pending after ``PROBES`` rounds
-        (long clusters are rare but make a round trip each) are found by binary search."""
-        out = np.full(len(keys), -1, dtype=np.int64)
-        pending = np.arange(len(keys))
+        Most keys are settled by the first probe, made for all of them at once; those still
+        pending after ``PROBES`` rounds (long clusters are rare but make a round trip each), or
+        once fewer than ``FEW_PENDING`` are, are found by binary search."""
         slots = self._slot(keys)
-        for _ in range(min(self.depth, PROBES)):
-            if not len(pending):
-                return out
+        stored = self.keys[slots]
+        # the id in the key's slot: its own, or -1 for an empty slot; a slot that holds another
+        # key leaves the key pending, at -1 until a later probe finds it
+        out = self.ids[slots].astype(np.int64)
+        pending = ((stored != keys) & (stored != -1)).nonzero()[0]
+        out[pending] = -1
+        slots = (slots[pending] + 1) & self.mask
+        for _ in range(min(self.depth, PROBES) - 1):
+            if len(pending) < FEW_PENDING:
+                break
             stored = self.keys[slots]
             hit = stored == keys[pending]
             out[pending[hit]] = self.ids[slots[hit]]

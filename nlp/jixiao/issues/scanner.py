@@ -93,13 +93,13 @@ class KeywordScanner:
                 starts = run_starts(rows)
                 fired[rows[starts]] |= np.logical_or.reduceat(self.literal_groups[ids], starts, axis=0)
                 triggered[rows[starts]] = np.logical_or.reduceat(self.literal_triggers[ids], starts, axis=0)
-        for p in np.flatnonzero(triggered.any(axis=0)):  # most patterns are triggered nowhere in a batch
+        for p in triggered.any(axis=0).nonzero()[0]:  # most patterns are triggered nowhere in a batch
             g, pattern = self.checked[p]
-            for row in np.flatnonzero(triggered[:, p] & ~fired[:, g]):
+            for row in (triggered[:, p] & ~fired[:, g]).nonzero()[0]:
                 if pattern.search(texts[row]) is not None:
                     fired[row, g] = True
         for g, pattern in self.unfiltered:
-            for row in np.flatnonzero(~fired[:, g]):
+            for row in (~fired[:, g]).nonzero()[0]:
                 if pattern.search(texts[row]) is not None:
                     fired[row, g] = True
         return fired
@@ -117,4 +117,4 @@ class KeywordScanner:
     def _ends(texts: Sequence[str]) -> np.ndarray:
         """The offset of each text's last character in the joined texts (its separator follows)."""
         lengths = np.fromiter(map(len, texts), dtype=np.int64, count=len(texts))
-        return np.cumsum(lengths + 1) - 2
+        return (lengths + 1).cumsum() - 2

@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass
 from decimal import Decimal
 
-from jixiao.tables.units import UNIT_PATTERN, header_unit, is_percent_header, multiplier
+from jixiao.tables.units import UNIT_PATTERN, WHITE_SPACE, header_unit, is_percent_header, multiplier
 
 # Column kinds.
 INDEX, ITEM, AMOUNT, RATE, TEXT, OTHER = "index", "item", "amount", "rate", "text", "other"
@@ -30,6 +30,12 @@ _MONEY = re.compile(rf"金额|预算|决算|支出|支付|拨款|资金|经费|�
 _FUND = re.compile(r"一般公共预算|政府性基金预算|国有资本经营预算|社会保险基金预算")
 _NAME = re.compile(r"名称|内容|事项|用途|摘要|说明")
 _ITEM = re.compile(r"项目|科目|款项|类别|功能分类|支出分类")
+# the words of amount_role and rate_role
+_ACTUAL = re.compile(r"实际|决算|执行数|完成数")
+_INITIAL = re.compile(r"预算|安排|批复|计划")
+_BUDGET = re.compile(r"预算|安排|批复|下达|计划|合同|概算")
+_SPENT = re.compile(r"支出|支付|拨付|使用|发放|完成|执行")
+_EXECUTION = re.compile(r"执行|支出|支付|完成|申请|使用|拨付|到位|兑现|进度")
 
 
 @dataclass(frozen=True)
@@ -47,7 +53,7 @@ class Column:
 
 def classify_header(header: str) -> tuple[str, str | None]:
     """(kind, role) of a column from its header text alone; ``TEXT`` when nothing is recognised."""
-    compact = re.sub(r"\s+", "", header)
+    compact = WHITE_SPACE.sub("", header)
     if not compact:
         return TEXT, None
     if _INDEX.match(compact):
@@ -77,13 +83,13 @@ def amount_role(label: str) -> str | None:
     label = _FUND.sub("", label)
     if "到位" in label:
         return RECEIVED
-    if re.search(r"实际|决算|执行数|完成数", label):
+    if _ACTUAL.search(label):
         return ACTUAL
-    if "年初" in label and re.search(r"预算|安排|批复|计划", label):
+    if "年初" in label and _INITIAL.search(label):
         return BUDGET_INITIAL
-    if re.search(r"预算|安排|批复|下达|计划|合同|概算", label):
+    if _BUDGET.search(label):
         return BUDGET
-    if re.search(r"支出|支付|拨付|使用|发放|完成|执行", label):
+    if _SPENT.search(label):
         return ACTUAL
     return None
 
@@ -99,7 +105,7 @@ def rate_role(label: str) -> str | None:
         return DIFFERENCE
     if _SHARE.search(label):
         return SHARE
-    if re.search(r"执行|支出|支付|完成|申请|使用|拨付|到位|兑现|进度", label):
+    if _EXECUTION.search(label):
         return EXECUTION
     return None
 

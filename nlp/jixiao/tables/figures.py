@@ -63,7 +63,12 @@ def half_unit(number_text: str) -> Decimal:
 
 def parse_number(text: str) -> Decimal | None:
     """A plain printed number (thousands separators allowed), or None."""
-    cleaned = normalize_digits(text).strip().replace(",", "").replace("−", "-")
+    return _decimal(normalize_digits(text).strip())
+
+
+def _decimal(cleaned: str) -> Decimal | None:
+    """``parse_number`` of a text whose digits are normalised and whose edges are stripped."""
+    cleaned = cleaned.replace(",", "").replace("−", "-")
     if not cleaned:
         return None
     try:
@@ -75,16 +80,30 @@ def parse_number(text: str) -> Decimal | None:
 def amount_cell(text: str, multiplier: Decimal, start: int | None = None, end: int | None = None) -> Figure | None:
     """A table cell holding a bare amount (``405.81``, ``23,439.08``) in a unit worth ``multiplier`` 元;
     an amount in brackets (``(100.00)``, ``（100.00）``) is negative, as accounts print it."""
+    amount = _amount(text)
+    if amount is None:
+        return None
+    value, digits = amount
+    return Figure(value * multiplier, half_unit(digits.replace(",", "")) * multiplier, text.strip(), start, end)
+
+
+def amount_value(text: str, multiplier: Decimal) -> Decimal | None:
+    """``amount_cell(text, multiplier).value``, without the rest of the figure: typing a table
+    reads the value of every cell, and its rounding interval is only needed by the audit."""
+    amount = _amount(text)
+    return None if amount is None else amount[0] * multiplier
+
+
+def _amount(text: str) -> tuple[Decimal, str] | None:
+    """(value as printed, normalised digits) of a cell holding a bare amount, or None."""
     cleaned = normalize_digits(text).strip()
     bracketed = _BRACKETED.match(cleaned)
     if bracketed is not None:
         cleaned = "-" + bracketed.group(1)
     if not _AMOUNT_CELL.match(cleaned):
         return None
-    value = parse_number(cleaned)
-    if value is None:
-        return None
-    return Figure(value * multiplier, half_unit(cleaned.replace(",", "")) * multiplier, text.strip(), start, end)
+    value = _decimal(cleaned)
+    return None if value is None else (value, cleaned)
 
 
 def rate_cell(text: str, percent_header: bool, start: int | None = None, end: int | None = None) -> Figure | None:
@@ -92,6 +111,21 @@ def rate_cell(text: str, percent_header: bool, start: int | None = None, end: in
 
     Ranges (``100-90%``) are scoring bands, not rates, and give None.
     """
+    rate = _rate(text, percent_header)
+    if rate is None:
+        return None
+    value, number = rate
+    return Figure(value, half_unit(number), text.strip(), start, end)
+
+
+def rate_value(text: str, percent_header: bool) -> Decimal | None:
+    """``rate_cell(text, percent_header).value``, without the rest of the figure (see ``amount_value``)."""
+    rate = _rate(text, percent_header)
+    return None if rate is None else rate[0]
+
+
+def _rate(text: str, percent_header: bool) -> tuple[Decimal, str] | None:
+    """(value in percent, normalised number) of a cell holding a rate, or None."""
     cleaned = normalize_digits(text).strip()
     if not cleaned or _RANGE.search(cleaned):
         return None
@@ -102,10 +136,8 @@ def rate_cell(text: str, percent_header: bool, start: int | None = None, end: in
         number = match.group(1)
     else:
         return None
-    value = parse_number(number)
-    if value is None:
-        return None
-    return Figure(value, half_unit(number), text.strip(), start, end)
+    value = _decimal(number)
+    return None if value is None else (value, number)
 
 
 def cell_figure(text: str, value: Decimal, scale: Decimal, start: int | None = None, end: int | None = None) -> Figure:

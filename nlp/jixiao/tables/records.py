@@ -36,8 +36,8 @@ from jixiao.document.sections import heading_kind, heading_level
 from jixiao.linebreaks import line_form
 from jixiao.tables import columns as col
 from jixiao.tables.columns import Column, make_column
-from jixiao.tables.figures import amount_cell, rate_cell
-from jixiao.tables.units import caption_unit, header_unit, multiplier
+from jixiao.tables.figures import amount_value, rate_value
+from jixiao.tables.units import WHITE_SPACE, caption_unit, header_unit, multiplier
 
 # Row kinds.
 HEADER, ITEM_ROW, TOTAL, SUBTOTAL, DETAIL = "header", "item", "total", "subtotal", "detail"
@@ -279,8 +279,8 @@ def _block(rows: tuple[tuple[TableCell, ...], ...], header: int, upper: list[tup
         columns[item] = replace(columns[item], kind=col.ITEM)
     placed: dict[int, tuple[TableCell, ...]] = {}
     for index, upper_cells in upper:
-        placed[index] = tuple(replace(cell, column=first, span=span) for first, span, cell in upper_cells)
-    placed[header] = tuple(replace(cell, column=i) for i, cell in enumerate(header_cells))
+        placed[index] = tuple(_placed_cell(cell, first, span) for first, span, cell in upper_cells)
+    placed[header] = tuple(_placed_cell(cell, i, cell.span) for i, cell in enumerate(header_cells))
     for index, cells in aligned:
         placed[index] = _typed_row(rows[index], cells, columns)
     records = tuple(_column_record(c, block_source, header_unit(labels[c.index])) for c in columns)
@@ -389,6 +389,12 @@ def _item_column(columns: list[Column], rows: list[tuple[TableCell | None, ...]]
     return max(texts, key=lambda i: sum(1 for r in rows if r[i] is not None and r[i].text.strip()))
 
 
+def _placed_cell(cell: TableCell, column: int, span: int) -> TableCell:
+    """A header cell with its column and span (built directly: dataclasses.replace reads the
+    fields anew for every cell)."""
+    return TableCell(cell.text, cell.start, cell.end, column, span, cell.value)
+
+
 def _typed_row(row: tuple[TableCell, ...], aligned: tuple[TableCell | None, ...], columns: list[Column]) -> tuple[TableCell, ...]:
     """The row's cells with their column and, under an amount or rate column, their value.
 
@@ -408,17 +414,15 @@ def _typed_row(row: tuple[TableCell, ...], aligned: tuple[TableCell | None, ...]
 
 def _value(text: str, column: Column) -> Decimal | None:
     if column.kind == col.AMOUNT:
-        figure = amount_cell(text, column.multiplier)
-    elif column.kind == col.RATE:
-        figure = rate_cell(text, column.percent)
-    else:
-        return None
-    return figure.value if figure is not None else None
+        return amount_value(text, column.multiplier)
+    if column.kind == col.RATE:
+        return rate_value(text, column.percent)
+    return None
 
 
 def _row_kind(cells: tuple[TableCell, ...], columns: Sequence[TableColumn]) -> str:
     """Total, subtotal or detail from the row's labels (合计, 小计, 其中…); else an item row."""
-    labels = [re.sub(r"\s+", "", c.text) for c in cells if c.column is not None and c.text.strip()
+    labels = [WHITE_SPACE.sub("", c.text) for c in cells if c.column is not None and c.text.strip()
               and columns[c.column].kind not in (col.AMOUNT, col.RATE)]
     if any(_TOTAL.match(t) for t in labels):
         return TOTAL

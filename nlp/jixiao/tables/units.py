@@ -30,6 +30,7 @@ _CAPTION = re.compile(rf"单位\s*[:：]\s*(?:人民币)?\s*({_UNIT})")
 _HEADER = re.compile(rf"[（(]\s*(?:单位\s*[:：]\s*)?(?:人民币)?\s*({_UNIT})\s*[）)]|({_UNIT})\s*$")
 _PERCENT_HEADER = re.compile(r"%|％|百分比|[（(]\s*百分[点之]?\s*[）)]")
 _ANY = re.compile(rf"({_UNIT})|([{_BARE}])")
+WHITE_SPACE = re.compile(r"\s+")  # compiled once: header_unit reads every header of every table
 
 
 def caption_unit(text: str) -> str | None:
@@ -40,7 +41,7 @@ def caption_unit(text: str) -> str | None:
 
 def header_unit(text: str) -> str | None:
     """The unit a column header names (「合同金额（万元）」, 「预算数(元)」, 「支出万元」), or None."""
-    compact = re.sub(r"\s+", "", text)
+    compact = WHITE_SPACE.sub("", text)
     match = _CAPTION.search(compact) or _HEADER.search(compact)
     if match is None:
         return None
