@@ -203,7 +203,7 @@ _SPACED_DIGITS_BEFORE = re.compile(r"(?:^|[^0-9０-９.．])[0-9０-９](?:[ \u0
 
 def _inside_number(text: str, c: Candidate, grammar: Grammar) -> bool:
     """A candidate that starts inside a longer number the grammar did not read whole: a multiplier
-    right after Arabic digits (千万 of 2千万, 十余万元 of 3十余万元; a Chinese numeral after a code is a
+    right after Arabic digits (千万 of 2千万, 十余 of 3十余人; a Chinese numeral after a code is a
     number of its own: PM2.5两项), digits after an Arabic number's 千 or 百 (5百元 of 2千5百元), the
     decimals after a point
     (5成 of 3.5成) or the last group after a thousands separator (345.67万 of 12,345.67万). Its value

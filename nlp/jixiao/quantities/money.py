@@ -111,10 +111,21 @@ def bare_money(text: str, patterns: Patterns, grammar: Grammar, position: int) -
         # a space before or after a stage's multiplier (2 千5 百万) is no part of the numeral
         # 2千5百万元: 元 right after the number the general pattern could not read is the span's
         end = m.end() + 1 if text.startswith("元", m.end()) else m.end()
-        return Candidate(m.start(), end, "AMOUNT", "bare_money", _AROUND_STAGE.sub("", number.strip()),
-                         _AROUND_STAGE.sub("", number_max.strip()) if number_max else None,
-                         unit=currency_before(text, m.start(), grammar) or "元", approx_marker=bool(m.group("a1")))
+        # 20余万: the mark inside the numeral makes it approximate and is no part of its value
+        marked = any(ch in written for ch in _INNER_MARKS)
+        return Candidate(m.start(), end, "AMOUNT", "bare_money", _numeral(number),
+                         _numeral(number_max) if number_max else None,
+                         unit=currency_before(text, m.start(), grammar) or "元",
+                         approx_marker=bool(m.group("a1")) or marked)
     return None
+
+
+_INNER_MARKS = "余多"
+
+
+def _numeral(number: str) -> str:
+    """A bare amount's numeral without spaces around its stages and without an approximation mark."""
+    return _AROUND_STAGE.sub("", number.strip()).replace("余", "").replace("多", "")
 
 
 @lru_cache(maxsize=8)

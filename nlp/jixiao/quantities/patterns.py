@@ -187,7 +187,8 @@ def compile_patterns(grammar: Grammar) -> Patterns:
     # money without a unit: Arabic digits in stages of 万 and 亿, each with the 十, 百 or 千 before it
     # (487万, 3千万, 1万亿, 2.5万亿, 12亿3456万, 1亿5千万, 2千5百万; 13万2), or a Chinese numeral
     arabic = r"[0-9０-９]+(?:" + thousands + r")*(?:[.．][0-9０-９]+)?{space}"
-    stage = arabic + r"(?:[十百千]?[万亿萬億]{1,2}|[十百千](?=[0-9０-９]))"
+    # (20余万, 2,000多万, 3千余万: an approximation mark before the multiplier)
+    stage = arabic + r"(?:(?:余|多)?[十百千]?(?:余|多)?[万亿萬億]{1,2}|[十百千](?=[0-9０-９]))"
     # … and a range of them (3-5亿, 30万-50万, 8000万～1.2亿, 三至五亿), the first end perhaps a plain number
     one = r"(?:(?:" + stage + r"零?)+(?:[0-9０-９]{1,4}(?![0-9０-９.．]))?|{chinese_number}(?:(?<=[万萬])[亿億])?)"
     # the first end of a range may be a plain number of up to three digits (3-5亿, 30-50万, 1.2-1.5亿;
