@@ -84,15 +84,19 @@ def raw_candidates(text: str, grammar: Grammar | None = None) -> list[Candidate]
             m = general_match(text, position) if text[lead : lead + 1] in unit_firsts else None
             if m is not None and _cells_not_range(text, m, patterns):  # 1.2亿 -3.5%: the first cell alone
                 m = general_match(text, position, m.start("sep"))
-            if m is not None:
-                found.append(_general(text, patterns, grammar, m, patterns.general))
+            general = _general(text, patterns, grammar, m, patterns.general) if m is not None else None
+            if general is not None:
+                found.append(general)
             if bracket:
                 found.append(_general(text, patterns, grammar, bracketed.match(text, position), bracketed))
             if fraction:
                 found.append(_fraction(text, patterns, grammar, position))
             if fixed_here:
                 found.append(_fixed(text, patterns, position))
-            if m is None:  # money without 元 only where no unit follows (not 4万 of 4万余人次)
+            # money without 元 where no unit follows (not 4万 of 4万余人次), or beside a count of 万 or
+            # 亿 that the filters may yet drop (资金20余万对村部进行改造, 预算500万列入…: the longer
+            # count wins where it stands)
+            if m is None or general is not None and general.label == "COUNT" and large_near(general.number + general.multiplier) is not None:
                 if large is None:  # (2,600万, 12,345.67万: the run is 「2」, its thousands and decimals follow it)
                     groups = patterns.thousands.match(text, end)
                     large = large_near(text, start, (groups.end() if groups else end) + LARGE_REACH) is not None
