@@ -221,8 +221,24 @@ def test_a_unit_made_of_numeral_characters_is_still_found() -> None:
     import yaml
 
     data = yaml.safe_load(packaged_grammar_text())
-    data["count_classifiers"] = [*data["count_classifiers"], "点"]
+    data["count_classifiers"] = [*data["count_classifiers"], "点", "百万"]
     grammar = grammar_from_dict(data)
     patterns = compile_patterns(grammar)
     assert "点" in patterns.unit_firsts
     assert [s.unit for s in RuleExtractor(grammar).extract("共设监测3点。")] == ["点"]
+    # a unit of two such characters: the finder still tries 3万个, whose 万 the run no longer holds
+    assert [(s.unit, str(s.value)) for s in RuleExtractor(grammar).extract("新增3万个岗位。")] == [("个", "30000")]
+
+
+def test_a_grammar_that_widens_its_fragments_widens_the_run_before_the_unit() -> None:
+    """The run before a unit is read from the grammar's own fragments: a range mark or a space the
+    grammar file adds (3或5个, 3<tab>个) is part of it, so the finder tries the match there."""
+    from jixiao.quantities.grammar import grammar_from_dict, packaged_grammar_text
+    import yaml
+
+    data = yaml.safe_load(packaged_grammar_text())
+    data["fragments"]["range_sep"] = data["fragments"]["range_sep"].replace("至到]", "至到或]")
+    data["fragments"]["space"] = data["fragments"]["space"].replace("[ ", "[\\t ")
+    grammar = grammar_from_dict(data)
+    found = [(s.unit, str(s.value), str(s.value_max)) for s in RuleExtractor(grammar).extract("新增3或5个岗位，另有4\t个。")]
+    assert found == [("个", "3", "5"), ("个", "4", "None")]

@@ -50,7 +50,9 @@ _CANONICAL = str.maketrans(
 # a character that changes (one character class: an alternation with the stop below made the
 # test, run on every sentence, more than twice as slow)
 _NOT_CANONICAL = re.compile("[,:;()!?\uff05\uff10-\uff19\uff21-\uff3a\uff41-\uff5a\\s]")
-# a half-width full stop ending the text after a character that makes it 。 (see _CHINESE_STOP)
+# a half-width full stop ending the text after a character that makes it 。 (see _CHINESE_STOP), as
+# the cheap first test: it needs a character before the stop, so a text that is a lone "." stays as
+# it is, as every trained model read it (canonical-2)
 _ENDING_STOP = re.compile("[^0-9A-Za-z.]\\.$")
 # a half-width full stop ending a sentence (text from web pages): 。, after a Chinese character or a
 # sign (建议加强管理. 执行率为95%.); after a digit or a Latin letter (v2. U.S.) or a dot (……) it stays

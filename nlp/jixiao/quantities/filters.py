@@ -222,8 +222,10 @@ def _inside_number(text: str, c: Candidate, grammar: Grammar) -> bool:
         return False
     if before in "十百千" and _STAGE_BEFORE.search(text, max(0, c.start - 3), c.start):
         return True  # 5百元 of 2千5百元: the grammar reads no 千 or 百 inside an Arabic number
-    if before in ".．" and (c.start == 1 or text[c.start - 2].isspace()):
-        return True  # .5万元 at a line's start or after a tab: the number's whole part is elsewhere
+    if before in ".．" and (c.start == 1 or not text[c.start - 2].isalnum()):
+        # .5万元 at a line's start, after white space or punctuation: the whole part is elsewhere
+        # (after a word, as in 完成.5个项目, the point ends a sentence)
+        return True
     if (before in " \u00a0" and _one_digit(c.number)
             and _SPACED_DIGITS_BEFORE.search(text, max(0, c.start - 40), c.start)):
         return True  # 0 万元 of 3 2 0 万元: the last of letter-spaced digits
@@ -239,7 +241,8 @@ def _inside_number(text: str, c: Candidate, grammar: Grammar) -> bool:
 
 
 def _one_digit(number: str) -> bool:
-    """Whether a number's Arabic part is a single digit (0 万, 6, not 60 or 6.5)."""
+    """Whether a number starts with a single digit followed by no digit or point (0 万, 6; not 60
+    or 6.5)."""
     return bool(number) and number[0] in _DIGIT and (len(number) == 1 or number[1] not in _DIGIT and number[1] not in ".．")
 
 

@@ -134,9 +134,10 @@ def _general(text: str, patterns: Patterns, grammar: Grammar, m: re.Match[str] |
     if group == "u_me" and not a1 and all(ch in "十百千万亿" for ch in number) and number not in ("万", "亿"):
         return None  # 千瓦时 and 百米 alone are units, not quantities
     unit, end = m.group(group), m.end()
-    if (unit in grammar.thousand_units and any("\u4e00" <= ch <= "\u9fff" for ch in number)
-            and number.rstrip()[-1:] not in "万亿萬億"):
-        number, unit = number + unit[0], unit[1:]  # 1万2千吨: the 千 ends the number (12000 吨; not 1.5万千吨)
+    if (mult == "千" and "千" + unit in grammar.thousand_units and number_max is None
+            and (number.rstrip()[-1:] in "万亿萬億" or not any("\u4e00" <= ch <= "\u9fff" for ch in number))):
+        # 126千吨, 1.5万千吨: a unit of statistical tables (not 1万2千吨, 一万五千吨, 3千至5千吨)
+        mult, unit = "", "千" + unit
     if group == "u_rt" and patterns.has_tenth and m.group("tenth"):
         unit, number, number_max, end = _with_tenth(m, number, number_max)
     if unit in grammar.foreign_codes and not money_shaped(number, mult):

@@ -97,6 +97,14 @@ def _counted_after(text: str, end: int, patterns: Patterns) -> bool:
 _AROUND_STAGE = re.compile("[ \u00a0\u3000]+(?=[十百千万亿萬億])|(?<=[十百千万亿萬億])[ \u00a0\u3000]+")
 
 
+_INNER_MARKS = "余多"  # an approximation mark inside a bare amount's numeral (20余万, 2,000多万)
+
+
+def _numeral(number: str) -> str:
+    """A bare amount's numeral without spaces around its stages and without an approximation mark."""
+    return "".join(ch for ch in _AROUND_STAGE.sub("", number.strip()) if ch not in _INNER_MARKS)
+
+
 def bare_money(text: str, patterns: Patterns, grammar: Grammar, position: int) -> Candidate | None:
     """A number with 万 or 亿 and no unit, taken for money where the clause speaks of money
     (SCHEME §1 rule 6: 预算「487万」)."""
@@ -118,14 +126,6 @@ def bare_money(text: str, patterns: Patterns, grammar: Grammar, position: int) -
                          unit=currency_before(text, m.start(), grammar) or "元",
                          approx_marker=bool(m.group("a1")) or marked)
     return None
-
-
-_INNER_MARKS = "余多"
-
-
-def _numeral(number: str) -> str:
-    """A bare amount's numeral without spaces around its stages and without an approximation mark."""
-    return _AROUND_STAGE.sub("", number.strip()).replace("余", "").replace("多", "")
 
 
 @lru_cache(maxsize=8)

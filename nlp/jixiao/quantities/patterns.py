@@ -256,10 +256,32 @@ def compile_patterns(grammar: Grammar) -> Patterns:
     )
 
 
-# What the general pattern holds between a number's start and its unit, besides the numerals and
-# marks that start a number (the anchor characters): spaces, digit-group and decimal marks, 点,
-# range marks, approximation marks and the multipliers.
-_BEFORE_UNIT_MARKS = " \u00a0\u3000\u2009\u202f,，.．点-~～—－–﹣−―〜∼至到余多来+＋万亿萬億十百千"
+# The grammar's fragments a general match is made of before its unit (numerals, digit-group and
+# decimal marks, spaces, multipliers, range marks, comparators, a plus), and the marks the general
+# pattern writes itself (``general_source``: 余, 多, 来 and the 万 or 亿 after them).
+_BEFORE_UNIT_FRAGMENTS = ("number", "multiplier", "range_sep", "space", "comparator", "approx_plus")
+_GENERAL_MARKS = "余多来万亿萬億"
+_ESCAPE = re.compile(r"\\(u[0-9a-fA-F]{4}|x[0-9a-fA-F]{2}|[tnrfvsd])")
+_CLASS_ESCAPES = {"t": "\t", "n": "\n", "r": "\r", "f": "\f", "v": "\v", "s": " \t\n\r\f\v", "d": "0123456789"}
+
+
+_LOOKAROUND = re.compile(r"\(\?<?[=!][^()]*\)")
+
+
+def _consumed(pattern: str) -> str:
+    """A fragment without its lookarounds (innermost first), which hold characters a match only
+    looks at (the words before 数 or 万 in ``bare_large``): only what a match consumes is left."""
+    while (shorter := _LOOKAROUND.sub("", pattern)) != pattern:
+        pattern = shorter
+    return pattern
+
+
+def _unescaped(pattern: str) -> str:
+    """The characters a fragment's escapes stand for, written out (\\u3000, \\t, \\s, \\d)."""
+    def one(m: re.Match[str]) -> str:
+        code = m.group(1)
+        return chr(int(code[1:], 16)) if code[0] in "ux" else _CLASS_ESCAPES[code]
+    return _ESCAPE.sub(one, pattern)
 
 
 def _before_unit(grammar: Grammar, anchor_chars: str) -> tuple[re.Pattern[str], frozenset[str]]:
@@ -268,17 +290,23 @@ def _before_unit(grammar: Grammar, anchor_chars: str) -> tuple[re.Pattern[str], 
     no general match starts there (most places where a numeral starts: 2023年, 进一步, 一区, a list
     number). Testing that is a fraction of the cost of the failed match it saves.
 
-    A unit written only in those characters (none in the grammar file today) would be skipped over
-    by the run: its characters are left out of the run, and the test stays exact."""
+    The marks are every character written in those fragments outside their lookarounds (escapes
+    decoded; the regular-expression syntax adds characters no match holds there, which only makes
+    the test pass more often), so a grammar that widens a fragment (a range mark 或, a tab as space)
+    widens the run.
+    A unit written only in such characters would be skipped over by the run: its characters are
+    left out of the run and may start a unit, and the test stays exact."""
     units = (*grammar.currency, *grammar.foreign_currency, *grammar.foreign_codes, *grammar.percent_symbols,
              *grammar.percent_words, *grammar.count_classifiers, *grammar.measure_units, "倍", "成")
-    marks = f"[{anchor_chars}{re.escape(_BEFORE_UNIT_MARKS)}]"
+    written = "".join(_consumed(grammar.expand("{%s}" % name)) for name in _BEFORE_UNIT_FRAGMENTS if grammar.has(name))
+    written = _unescaped(written) + _GENERAL_MARKS
+    marks = f"[{anchor_chars}{re.escape(''.join(sorted(set(written))))}]"
     inside = re.compile(marks)
     excluded = "".join(sorted({ch for unit in units if all(inside.match(c) for c in unit) for ch in unit}))
     if excluded:
         marks = f"(?![{re.escape(excluded)}]){marks}"
     mark = re.compile(marks)
-    firsts = frozenset(next(ch for ch in unit if not mark.match(ch)) for unit in units if unit)
+    firsts = frozenset({next(ch for ch in unit if not mark.match(ch)) for unit in units if unit} | set(excluded))
     return re.compile(f"(?:{marks})*"), firsts
 
 
