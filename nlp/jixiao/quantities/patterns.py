@@ -293,7 +293,9 @@ def _before_unit(grammar: Grammar, anchor_chars: str) -> tuple[re.Pattern[str], 
     The marks are every character written in those fragments outside their lookarounds (escapes
     decoded; the regular-expression syntax adds characters no match holds there, which only makes
     the test pass more often), so a grammar that widens a fragment (a range mark 或, a tab as space)
-    widens the run.
+    widens the run. Character ranges other than the digits (in the anchor characters) are not
+    expanded and a negated class is not understood: a fragment that needs one must list its
+    characters instead (tests/test_quantities.py checks the packaged grammar against the pattern).
     A unit written only in such characters would be skipped over by the run: its characters are
     left out of the run and may start a unit, and the test stays exact."""
     units = (*grammar.currency, *grammar.foreign_currency, *grammar.foreign_codes, *grammar.percent_symbols,
