@@ -389,3 +389,15 @@ def test_caption_is_the_nearest_short_line_or_the_numbered_item_above_its_paragr
     from jixiao.tables.records import caption_of
 
     assert caption_of(context) == caption
+
+
+def test_a_placed_header_cell_keeps_every_field_of_the_cell() -> None:
+    """Header cells are placed by building the cell anew (cheaper than dataclasses.replace); a
+    field added to TableCell must still be carried over, as replace would carry it."""
+    from dataclasses import fields, replace
+
+    from jixiao.tables.records import _placed_cell
+
+    cell = TableCell("年初预算", start=3, end=7, column=0, span=2, value=Decimal("49"))
+    assert _placed_cell(cell, 5, 3) == replace(cell, column=5, span=3)
+    assert {f.name for f in fields(TableCell)} == {"text", "start", "end", "column", "span", "value"}
