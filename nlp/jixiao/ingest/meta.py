@@ -6,7 +6,9 @@ import re
 from collections import Counter
 from typing import Any
 
-_UNIT = re.compile(r"([\u4e00-\u9fff]{2,10}?(?:街道办事处|地区办事处|乡人民政府|镇人民政府|街道办|办事处))")
+# the words an issuing unit's name ends in; a text without any of them is not searched
+_UNIT_ENDINGS = ("街道办事处", "地区办事处", "乡人民政府", "镇人民政府", "街道办", "办事处")
+_UNIT = re.compile(r"([\u4e00-\u9fff]{2,10}?(?:" + "|".join(_UNIT_ENDINGS) + "))")
 _PROVINCES = (
     "北京|天津|上海|重庆|河北|山西|辽宁|吉林|黑龙江|江苏|浙江|安徽|福建|江西|山东|河南|湖北|湖南|广东|海南|"
     "四川|贵州|云南|陕西|甘肃|青海|台湾|内蒙古|广西|西藏|宁夏|新疆|香港|澳门"
@@ -18,8 +20,6 @@ _REGION = re.compile(
 # (the lookbehind after the 2, not before it: a pattern that opens with a lookbehind is tried at
 # every position of the text, one that opens with a 2 only where a 2 stands)
 _YEAR = re.compile(r"(2(?<!\d2)0[0-4]\d)\s*年")
-# every name _UNIT finds ends in one of these: a text without them is not searched
-_UNIT_WORDS = ("办事处", "人民政府", "街道办")
 TITLE_LINES = 3
 HEAD_CHARS = 2400
 
@@ -27,7 +27,7 @@ HEAD_CHARS = 2400
 def detect_meta(text: str) -> dict[str, Any]:
     meta: dict[str, Any] = {}
     head = text[:HEAD_CHARS]
-    if any(word in head for word in _UNIT_WORDS) and (unit := _UNIT.search(head)):
+    if any(word in head for word in _UNIT_ENDINGS) and (unit := _UNIT.search(head)):
         meta["unit"] = _strip_prefix(unit.group(1))
     if (region := _REGION.search(head)) and len(region.group(1)) > 3:
         meta["region"] = region.group(1)

@@ -24,6 +24,12 @@ UNIT_GROUPS: tuple[tuple[str, str], ...] = (
     ("u_ct", "COUNT"),
 )
 NEVER = "(?!x)x"
+# The marks the general pattern writes itself (``general_source``), which ``_before_unit`` reads too:
+# approximation marks after a number (200多元, 3千余至5千元) and after its multiplier (3千余万元),
+# then the 万 or 亿 that completes the multiplier.
+_AFTER_NUMBER = ("余", "多", "来")
+_AFTER_MULTIPLIER = ("余", "多")
+_LARGE = "万亿萬億"
 _FIXED_MARKS = "≥≤⩾⩽＞＜>=<＝.．"
 
 
@@ -156,13 +162,17 @@ def compile_patterns(grammar: Grammar) -> Patterns:
     # 5000+人次: a plus sign after the digits is an approximation marker, as 余 is
     plus = g("|{approx_plus}") if grammar.has("approx_plus") else ""
 
+    after_number, after_multiplier = "|".join(_AFTER_NUMBER), "|".join(_AFTER_MULTIPLIER)
+
     def general_source(sign: str, bracket: bool) -> str:
         return (g(
-            r"(?P<cmp>{comparator})?{space}" + sign + r"(?P<n1>{number}" + first_multiplier + r")(?:{space}(?P<a1>余|多|来" + plus + "))?"
-            r"(?:{space}(?P<sep>{range_sep}){space}(?P<n2>{number})(?P<a2>余|多|来)?)?"
+            r"(?P<cmp>{comparator})?{space}" + sign + r"(?P<n1>{number}" + first_multiplier + r")(?:{space}(?P<a1>"
+            + after_number + plus + "))?"
+            r"(?:{space}(?P<sep>{range_sep}){space}(?P<n2>{number})(?P<a2>" + after_number + ")?)?"
             + (r"{space}(?P<lb>{bracket_open}){space}" if bracket else "")
             # 3千余万元: a multiplier split by its approximation marker (千 余 万) is one, 千万
-            + r"{space}(?P<mult>{multiplier})?(?P<a3>余|多)?(?:(?<=[千百十]余|[千百十]多)(?P<mult2>[万亿萬億]))?{space}"
+            + r"{space}(?P<mult>{multiplier})?(?P<a3>" + after_multiplier + r")?(?:(?<=[千百十]余|[千百十]多)(?P<mult2>["
+            + _LARGE + r"]))?{space}"
         ) + units + half + (g(r"{space}{bracket_close}") if bracket else ""))
 
     # The plain pattern runs at every start; the variants with a sign (-22.2%, 负3.9%) and with a
@@ -257,10 +267,8 @@ def compile_patterns(grammar: Grammar) -> Patterns:
 
 
 # The grammar's fragments a general match is made of before its unit (numerals, digit-group and
-# decimal marks, spaces, multipliers, range marks, comparators, a plus), and the marks the general
-# pattern writes itself (``general_source``: 余, 多, 来 and the 万 or 亿 after them).
+# decimal marks, spaces, multipliers, range marks, comparators, a plus).
 _BEFORE_UNIT_FRAGMENTS = ("number", "multiplier", "range_sep", "space", "comparator", "approx_plus")
-_GENERAL_MARKS = "余多来万亿萬億"
 _ESCAPE = re.compile(r"\\(u[0-9a-fA-F]{4}|x[0-9a-fA-F]{2}|[tnrfvsd])")
 _CLASS_ESCAPES = {"t": "\t", "n": "\n", "r": "\r", "f": "\f", "v": "\v", "s": " \t\n\r\f\v", "d": "0123456789"}
 
@@ -301,7 +309,7 @@ def _before_unit(grammar: Grammar, anchor_chars: str) -> tuple[re.Pattern[str], 
     units = (*grammar.currency, *grammar.foreign_currency, *grammar.foreign_codes, *grammar.percent_symbols,
              *grammar.percent_words, *grammar.count_classifiers, *grammar.measure_units, "倍", "成")
     written = "".join(_consumed(grammar.expand("{%s}" % name)) for name in _BEFORE_UNIT_FRAGMENTS if grammar.has(name))
-    written = _unescaped(written) + _GENERAL_MARKS
+    written = _unescaped(written) + "".join(_AFTER_NUMBER) + "".join(_AFTER_MULTIPLIER) + _LARGE
     marks = f"[{anchor_chars}{re.escape(''.join(sorted(set(written))))}]"
     inside = re.compile(marks)
     excluded = "".join(sorted({ch for unit in units if all(inside.match(c) for c in unit) for ch in unit}))
