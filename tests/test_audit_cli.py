@@ -130,11 +130,11 @@ def test_findings_carry_the_document_ids_jixiao_tag_gives(app: typer.Typer, tmp_
 
 def test_an_output_that_cannot_be_written_is_one_line_not_a_traceback(app: typer.Typer, tmp_path: Path) -> None:
     """A folder on the way that is a file: the system's "Not a directory" is said as one line
-    naming the output (the same path as for any unwritable output), exit 1."""
+    naming the output (the same path as for any unwritable output), exit 2 as in every command."""
     blocker = tmp_path / "base.jsonl"
     blocker.write_text("kept\n", encoding="utf-8")
     result = CliRunner().invoke(app, ["audit", str(RAW / "002_08510d5929f9f624.txt"), "-o", str(blocker / "x.jsonl")])
-    assert result.exit_code == 1
+    assert result.exit_code == 2
     assert result.exception is None or isinstance(result.exception, SystemExit)
     assert "cannot write" in result.output and "Traceback" not in result.output
     assert blocker.read_text(encoding="utf-8") == "kept\n"

@@ -307,7 +307,7 @@ def test_an_output_under_a_file_names_that_file(tmp_path: Path, report_paths: li
     blocking = tmp_path / "a.txt"
     blocking.write_text("x", "utf-8")
     result = run(str(report_paths[0]), "-o", str(blocking / "sub" / "x.jsonl"), "--model", str(rules_model), "-q")
-    assert result.exit_code == 1
+    assert result.exit_code == 2
     assert f"{blocking} is a file, not a folder" in result.stderr
     assert blocking.read_text("utf-8") == "x"
 
@@ -384,7 +384,7 @@ def test_an_unwritable_errors_file_is_refused_before_any_work(tmp_path: Path, re
     blocker = tmp_path / "a-file"
     blocker.write_text("", encoding="utf-8")
     result = run(str(report_paths[1]), "-o", str(tmp_path / "t.jsonl"), "--errors", str(blocker / "errors.jsonl"))
-    assert result.exit_code == 1 and f"{blocker / 'errors.jsonl'}: cannot write" in result.output
+    assert result.exit_code == 2 and f"{blocker / 'errors.jsonl'}: cannot write" in result.output
     assert not (tmp_path / "t.jsonl").exists() and not (tmp_path / "t.jsonl.partial").exists()
     # checked, not made: a run without failures leaves no empty folder for a list it never writes
     clean = run(str(report_paths[1]), "-o", str(tmp_path / "c.jsonl"), "--errors", str(tmp_path / "logs" / "run" / "e.jsonl"))
@@ -393,7 +393,7 @@ def test_an_unwritable_errors_file_is_refused_before_any_work(tmp_path: Path, re
 
 def test_an_output_name_too_long_for_the_system_is_one_line(tmp_path: Path, report_paths: list[Path]) -> None:
     result = run(str(report_paths[1]), "-o", str(tmp_path / ("a" * 300 + ".jsonl")))
-    assert result.exit_code == 1 and "cannot write" in result.output and "Traceback" not in result.output
+    assert result.exit_code == 2 and "cannot write" in result.output and "Traceback" not in result.output
 
 
 def test_cannot_write_names_the_output_not_its_temporary() -> None:

@@ -37,6 +37,11 @@ class InputError(ValueError):
     """An input that names nothing, or an output that would overwrite an input; a usage error."""
 
 
+class UnwritableOutput(Exception):
+    """An output found unwritable before any work (a read-only folder, a file where a folder must
+    be). Not a usage error: the commands exit with the code of any output that cannot be written."""
+
+
 @dataclass(frozen=True)
 class Inputs:
     """The files a run reads, each with its document id, plus the entries that could not be followed.

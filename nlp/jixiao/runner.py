@@ -43,7 +43,7 @@ from jixiao.atomic import check_writable, folder_target, output_target
 from jixiao.ingest.errors import IngestError
 from jixiao.ingest.limits import DEFAULT_LIMITS, Limits
 from jixiao.ingest.reader import read_file
-from jixiao.inputs import InputError, Inputs, check_outputs, path_list, source_sha256
+from jixiao.inputs import InputError, Inputs, UnwritableOutput, check_outputs, path_list, source_sha256
 from jixiao.settings import runtime_settings
 from jixiao.loading import RULES_MODEL_NAME, ModelError, load, resolve_model, verify_files
 from jixiao.outputs.journal import (ErrorsFile, Journal, Layout, iter_records, publish_folder, publish_jsonl,
@@ -688,7 +688,8 @@ def tag_to_file(paths: Sequence[str | Path] | Inputs, output: str | Path, *, mod
 
     ``paths`` are files, or the ``Inputs`` of ``jixiao.inputs.find_inputs`` (folders and globs
     expanded, with the ids and the unreadable links a run lists). Raises InputError when an
-    output would overwrite an input, ModelError, JournalBusy and ResumeRefused before any work,
+    output would overwrite an input, UnwritableOutput when the list of failures cannot be
+    written, ModelError, JournalBusy and ResumeRefused before any work,
     TaggingInterrupted on Ctrl-C or SIGTERM and TaggingError when the run cannot go on; in the
     last two cases the journal keeps every finished document and ``resume=True`` picks up from it.
     """
@@ -716,7 +717,7 @@ def tag_to_file(paths: Sequence[str | Path] | Inputs, output: str | Path, *, mod
     try:
         check_writable(errors_path)  # written only at the first failure: found unwritable now, not then
     except OSError as exc:
-        raise InputError(f"{errors_path}: cannot write the list of failures there ({exc.strerror or exc})") from None
+        raise UnwritableOutput(f"{errors_path}: cannot write the list of failures there ({exc.strerror or exc})") from None
     summary = Summary(Path(output), errors_path, layout.journal, model=identity,
                       inputs=len(inputs) + len(inputs.problems), workers=workers, requested_workers=requested)
     journal = Journal(layout.journal)

@@ -25,10 +25,10 @@ def audit(
 
     A figure is reported only when no amounts that round to the printed ones give it.
 
-    Exit code 0; 2 when some input could not be read (whatever the findings of the others); 3 with --fail-on-findings when every input was read and there are findings; 1 for usage errors.
+    Exit code 0; 2 when some input could not be read (whatever the findings of the others) or the findings cannot be written; 3 with --fail-on-findings when every input was read and there are findings; 1 for usage errors.
     """
     from jixiao.audit.runner import audit_files
-    from jixiao.cli.console import Progress, cannot_write, fail, file_output
+    from jixiao.cli.console import Progress, fail, fail_cannot_write, file_output
     from jixiao.cli.inputs import found_inputs, refuse_overwriting_inputs
     from jixiao.cli.tag_cmd import INTERRUPTED, TERMINATED
     from jixiao.runner import Terminated, sigterm_as_interrupt
@@ -42,7 +42,7 @@ def audit(
             summary = audit_files(list(found.paths), output, ids=list(found.ids), done=bar.advance if bar else None,
                                   problems=found.problems)
     except OSError as exc:  # the output's folder cannot be made or written, the disk is full, …
-        fail(cannot_write(exc, output))
+        fail_cannot_write(exc, output)
     except KeyboardInterrupt as exc:
         stopped = "terminated" if isinstance(exc, Terminated) else "interrupted"
         err().print(f"{stopped}: no findings written; {output} is as it was", markup=False)

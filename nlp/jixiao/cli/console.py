@@ -79,6 +79,15 @@ def cannot_write(exc: OSError, target: object) -> str:
     return f"{name or target}: cannot write ({exc.strerror or exc})"
 
 
+EXIT_CANNOT_WRITE = 2  # every command: the run could not go on; 1 stays for usage errors
+
+
+def fail_cannot_write(exc: OSError, target: object) -> NoReturn:
+    """Stop with the one line of ``cannot_write`` and the same exit code in every command, so a
+    script tells an unwritable output (a full disk, a read-only folder) from a mistyped option."""
+    fail(cannot_write(exc, target), EXIT_CANNOT_WRITE)
+
+
 def file_output(value: str | None, example: str) -> Path | None:
     """The output file a user named, refused when the name ends with a slash: it names a folder,
     and the path without the slash would otherwise be written as a file of that name."""

@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from jixiao.cli.console import Progress, cannot_write, err, fail, out
+from jixiao.cli.console import Progress, err, fail, fail_cannot_write, out
 
 from jixiao.cli.convert_cmd import convert_app
 from jixiao.cli.help import Group
@@ -79,7 +79,7 @@ def fill(
         try:
             write_documents(target, result.documents)
         except OSError as exc:
-            fail(cannot_write(exc, target))
+            fail_cannot_write(exc, target)
         for item in result.unfilled:
             out().print(f"{path}: {item.message()}", markup=False)
         unfilled += len(result.unfilled)

@@ -14,7 +14,7 @@ import typer
 
 from rich.markup import escape
 
-from jixiao.cli.console import cannot_write, err, fail, out
+from jixiao.cli.console import err, fail, fail_cannot_write, out
 
 if TYPE_CHECKING:
     from jixiao.evaluation.gate import Failure
@@ -126,7 +126,7 @@ def _write(out_dir: Path, ev: Evaluation, quiet: bool) -> None:
     try:
         paths = write_outputs(out_dir, ev, int(load_settings()["report"]["context_chars"]))
     except OSError as exc:
-        _fail(cannot_write(exc, out_dir), EXIT_UNREADABLE)
+        fail_cannot_write(exc, out_dir)
     if not quiet:
         console = err()
         for line in _summary(ev):

@@ -11,7 +11,7 @@ from typing import Annotated, Any
 
 import typer
 
-from jixiao.cli.console import cannot_write, err, fail, file_output, one_line
+from jixiao.cli.console import err, fail, fail_cannot_write, file_output, one_line
 
 PAGE_PERMISSIONS = 0o644
 
@@ -46,7 +46,7 @@ def show(
         # 0644, not the umask's choice: the page is meant to be shared; atomic, so no half page
         write_text(target, render_html(doc, findings, model_info), permissions=PAGE_PERMISSIONS)
     except OSError as exc:
-        fail(cannot_write(exc, target), 2)
+        fail_cannot_write(exc, target)
     issues = sum(s.kind in ("problem", "recommendation") for s in doc.sentences)
     audit = "audit not available" if findings is None else f"{len(findings)} finding(s)"
     err().print(f"{target}: {len(doc.spans)} quantities, {issues} problem/recommendation sentences, {audit}", markup=False)

@@ -1,6 +1,7 @@
 """``jixiao tag``: tag reports into SCHEME JSON Lines (or flat CSV/Parquet tables).
 
-Exit codes: 0 every input tagged, 2 some could not be read or went over a limit (or the run could not go on),
+Exit codes: 0 every input tagged, 2 some could not be read or went over a limit (or the run could not go on, or
+an output cannot be written),
 1 usage errors (an output that would overwrite an input, a model that does not load, a resume
 that would mix models), 130 interrupted (Ctrl-C), 143 terminated (SIGTERM). An interrupted or
 failed run keeps its work in ``OUT.partial`` for ``--resume``.
@@ -15,7 +16,7 @@ from typing import Annotated, Any
 
 import typer
 
-from jixiao.cli.console import cannot_write, err, fail, file_output, one_line, require
+from jixiao.cli.console import EXIT_CANNOT_WRITE, err, fail, fail_cannot_write, file_output, one_line, require
 from jixiao.ingest.limits import DEFAULT_LIMITS
 
 DEFAULT_OUTPUT = Path("out/tagged")
@@ -65,7 +66,8 @@ def tag(
     after Ctrl-C, SIGTERM or a crash, the same command with --resume tags only what is missing.
     Document ids are the paths relative to the inputs' common folder, without suffix (kept where
     two files would share an id). Exit code 0 when every input was tagged, 2 when some could not
-    be read or went over a limit (--time-limit, --max-*), 1 for usage errors, 130 when interrupted, 143 when terminated.
+    be read or went over a limit (--time-limit, --max-*) or an output cannot be written, 1 for usage errors, 130 when
+    interrupted, 143 when terminated.
     """
     from jixiao.cli.inputs import found_inputs
     from jixiao.ingest.limits import Limits
@@ -78,7 +80,7 @@ def tag(
     try:
         _check_target(target, fmt, engine)
     except OSError as exc:  # a name the system refuses to look at (too long, …)
-        fail(cannot_write(exc, target))
+        fail_cannot_write(exc, target)
     limits = Limits(docx_xml_mb=max_docx_xml_mb or None, docx_unzipped_mb=max_docx_unzipped_mb or None,
                     xml_depth=max_xml_depth or None, pdf_pages=max_pdf_pages or None, characters=max_chars or None,
                     seconds=time_limit or None)
@@ -144,7 +146,7 @@ class _WithResume:
 
 def _run(found: Any, target: Path, fmt: str, model: Path | None, workers: int | None, resume: bool,
          errors: Path | None, quiet: bool, reading: Any) -> Any:
-    from jixiao.inputs import InputError
+    from jixiao.inputs import InputError, UnwritableOutput
     from jixiao.loading import ModelError
     from jixiao.outputs.feedback import interrupted_line, print_summary, reporter_for
     from jixiao.outputs.journal import JournalBusy
@@ -164,13 +166,15 @@ def _run(found: Any, target: Path, fmt: str, model: Path | None, workers: int | 
                               reporter=reporter if quiet else _WithResume(reporter, console), reading=reading)
     except (ModelError, JournalBusy, ResumeRefused, InputError) as exc:
         fail(one_line(str(exc)))
+    except UnwritableOutput as exc:
+        fail(one_line(str(exc)), EXIT_CANNOT_WRITE)
     except TaggingInterrupted as exc:
         console.print(interrupted_line(exc.summary, exc.why), markup=False, highlight=False)
         raise typer.Exit(TERMINATED if exc.why == WHY_TERMINATED else INTERRUPTED) from None
     except TaggingError as exc:
         fail(one_line(str(exc)), 2)
     except OSError as exc:
-        fail(cannot_write(exc, target))
+        fail_cannot_write(exc, target)
     if not quiet or not summary.published:  # even quiet: the user must not take the earlier OUT for this run's
         print_summary(console, summary)
     return summary
@@ -193,7 +197,7 @@ def _run_ray(found: Any, target: Path, fmt: str, model: Path | None, reading: An
         console.print(f"interrupted: {target} is left as it was; run the same command again", markup=False)
         raise typer.Exit(INTERRUPTED) from None
     except OSError as exc:
-        fail(cannot_write(exc, target))
+        fail_cannot_write(exc, target)
     except Exception as exc:  # noqa: BLE001 - Ray reports cluster problems as its own exception types
         fail(one_line(f"the Ray run failed ({type(exc).__name__}: {exc})"), 2)
     for failure in summary.failures:
