@@ -236,7 +236,11 @@ def invoke(*args: str):
 
 @pytest.fixture
 def no_audit(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.delattr(jixiao.audit, "audit_document", raising=False)
+    """An audit that crashes: the page is written all the same and says the audit is not available."""
+    def crashing_audit(doc: Document) -> list[Finding]:
+        raise RuntimeError("audit broke")
+
+    monkeypatch.setattr(jixiao.audit, "audit_document", crashing_audit)
 
 
 def test_show_a_report(tmp_path: Path, no_audit: None) -> None:
@@ -305,3 +309,17 @@ def test_usage_errors_exit_1(tmp_path: Path) -> None:
     assert invoke(jsonl, "--id", "nope", "-o", tmp_path / "a.html").exit_code == 1
     assert invoke(jsonl, "--model", tmp_path, "-o", tmp_path / "a.html").exit_code == 1
     assert invoke(SAMPLE, "--model", tmp_path, "-o", tmp_path / "a.html").exit_code == 1
+
+
+def test_a_page_larger_than_the_setting_is_written_with_a_warning(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A page browsers may not open is still written, and the command says so on stderr."""
+    from jixiao import settings
+
+    small = {**settings.runtime_settings(), "show": {"page_warning_mb": 0.001}}
+    monkeypatch.setattr(settings, "runtime_settings", lambda: small)
+    out = tmp_path / "page.html"
+    result = invoke(SAMPLE, "-o", out)
+    assert result.exit_code == 0 and out.stat().st_size > 1000
+    assert f"warning: {out} is" in result.output and "jixiao tag" in result.output
+    monkeypatch.setattr(settings, "runtime_settings", lambda: {**small, "show": {"page_warning_mb": 50}})
+    assert "warning" not in invoke(SAMPLE, "-o", out).output

@@ -1,7 +1,7 @@
 """The runtime settings file (``settings.toml`` beside this module), read on demand.
 
-One file for everything that is not part of a model or a training config: batch tagging and
-evaluation. Read each time it is asked for, since it is tiny and callers may be long-lived.
+One file for everything that is not part of a model or a training config: batch tagging, the
+HTML page of `jixiao show` and evaluation. Read each time it is asked for, since it is tiny and callers may be long-lived.
 """
 
 from __future__ import annotations

@@ -26,7 +26,8 @@ def show(
 
     The page is self-contained (no external resources) and works offline.
     """
-    from jixiao.atomic import write_text
+    from jixiao.atomic import write_bytes
+    from jixiao.settings import runtime_settings
     from jixiao.cli.inputs import refuse_overwriting_inputs
     from jixiao.document.jsonl import JSONL_SUFFIXES
     from jixiao.outputs.html import render_html
@@ -42,14 +43,19 @@ def show(
             fail("--id picks a document from a JSON Lines file; FILE is a report")
         doc, model_info = tag_report(file, model)
     findings = audit_findings(doc)
+    page = render_html(doc, findings, model_info).encode("utf-8")
     try:
         # 0644, not the umask's choice: the page is meant to be shared; atomic, so no half page
-        write_text(target, render_html(doc, findings, model_info), permissions=PAGE_PERMISSIONS)
+        write_bytes(target, page, permissions=PAGE_PERMISSIONS)
     except OSError as exc:
         fail_cannot_write(exc, target)
     issues = sum(s.kind in ("problem", "recommendation") for s in doc.sentences)
     audit = "audit not available" if findings is None else f"{len(findings)} finding(s)"
     err().print(f"{target}: {len(doc.spans)} quantities, {issues} problem/recommendation sentences, {audit}", markup=False)
+    warn_mb = float(runtime_settings().get("show", {}).get("page_warning_mb", 50))
+    if len(page) > warn_mb * 1e6:
+        err().print(f"warning: {target} is {len(page) / 1e6:,.0f} MB ({len(doc.text):,} characters of report); a browser "
+                    f"may open it slowly or not at all: `jixiao tag` gives the same data as JSON Lines", markup=False)
 
 
 def tag_report(file: Path, model: Path | None) -> tuple[Any, dict[str, str]]:
@@ -102,15 +108,13 @@ def read_tagged(file: Path, doc_id: str | None) -> tuple[Any, dict[str, str] | N
 
 
 def audit_findings(doc: Any) -> list | None:
-    """The consistency audit's findings, or None while ``jixiao.audit.audit_document`` does not exist.
+    """The consistency audit's findings, or None when the audit failed.
 
     The page is worth having without the audit, so an audit that crashes is reported on stderr
     and the page says the audit is not available.
     """
-    try:
-        from jixiao.audit import audit_document  # type: ignore[attr-defined]
-    except ImportError:
-        return None
+    from jixiao.audit import audit_document
+
     try:
         return list(audit_document(doc))
     except Exception as exc:  # noqa: BLE001 - a viewer should not die with the audit
