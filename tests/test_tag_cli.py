@@ -271,8 +271,8 @@ def test_resume_refuses_records_read_another_way(tmp_path: Path, report_paths: l
 
 def test_flat_tables_and_the_page_write_a_name_that_is_not_utf8_byte_by_byte(tmp_path: Path, rules_model: Path) -> None:
     """CSV, Parquet and the HTML page cannot hold the lone surrogates Python makes of a GBK file
-    name: they write each such byte as \\xb1 (the form the JSON records' escapes stand for), and
-    the run succeeds."""
+    name: they write each such byte as \\xb1 (the form the JSON records' escapes stand for), the
+    document id is that form in every output, and the run succeeds."""
     import pyarrow.parquet as pq
 
     folder = tmp_path / "in"
@@ -288,6 +288,11 @@ def test_flat_tables_and_the_page_write_a_name_that_is_not_utf8_byte_by_byte(tmp
         rows = (list(csv.DictReader((out / "spans.csv").open(encoding="utf-8-sig"))) if fmt == "csv"
                 else pq.read_table(out / "spans.parquet").to_pylist())
         assert [(r["id"], r["source"], r["text"]) for r in rows] == [(written, f"{folder}/{written}.txt", "500万元")]
+    # the JSON records carry the same id (a label), and a source that reads back as the path
+    result = run(str(folder), "-o", str(tmp_path / "t.jsonl"), "--model", str(rules_model))
+    assert result.exit_code == 0, result.output
+    [record] = records_of(tmp_path / "t.jsonl")
+    assert record["id"] == written and os.fsencode(record["source"]) == gbk
     page = tmp_path / "page.html"
     shown = CliRunner().invoke(app, ["show", os.fsdecode(gbk), "-o", str(page), "--model", str(rules_model)])
     assert shown.exit_code == 0, shown.output

@@ -31,6 +31,7 @@ from typing import Any
 
 from jixiao.atomic import output_target
 from jixiao.ingest.reader import REPORT_LIKE_SUFFIXES, SUPPORTED_SUFFIXES
+from jixiao.outputs.names import readable
 
 
 class InputError(ValueError):
@@ -224,9 +225,17 @@ def assign_ids(paths: Sequence[str], root: str) -> list[str]:
     """Document ids for ``paths``: relative to ``root`` without suffix, unless that is shared.
 
     Every member of a group that would share an id keeps its suffix; that repeats until no id is
-    shared (full relative paths of distinct files differ, so it ends).
+    shared (full relative paths of distinct files differ, so it ends). An id is a label, not a
+    path: a name that is not UTF-8 (GBK bytes from an archive) has each such byte written as
+    ``\\xb1``, as every output can hold it, so the JSON records and the CSV and Parquet tables of
+    a run carry the same id (``jixiao.outputs.names``). Only if that form of a name is also
+    another file's real name does its id keep the name as the file system gave it.
     """
-    relative = [Path(os.path.relpath(os.path.abspath(p), root)).as_posix() for p in paths]
+    raw = [Path(os.path.relpath(os.path.abspath(p), root)).as_posix() for p in paths]
+    relative = [readable(r) for r in raw]
+    if len(set(relative)) < len(set(raw)):  # a name written as \xb1 that another file has for real
+        clash = Counter(relative)
+        relative = [r if clash[r] == 1 else name for r, name in zip(relative, raw)]
     full = [False] * len(paths)
     while True:
         ids = [r if f or not Path(r).suffix else r[: -len(Path(r).suffix)] for r, f in zip(relative, full)]
