@@ -149,9 +149,17 @@ def currency_before(text: str, start: int, grammar: Grammar) -> str | None:
 
 def money_context(text: str, start: int, end: int, grammar: Grammar) -> bool:
     """Whether the clause before (or the words right after) the number speak of money and not of
-    people or things (人口, 面积)."""
+    people or things (人口, 面积). Where the clause has words of both, the one nearer the number
+    decides: 接待游客320万人次，实现旅游收入「26.5亿」 and 居民人均可支配收入「4.2万」 are money,
+    补助资金发放人数3.2万 is not."""
     window = _clause_before(text, start)
-    if any(cue in window for cue in grammar.not_money_cues):
+    people = _last_end(window, grammar.not_money_cues)
+    if people and people >= _last_end(window, grammar.money_cues):
         return False
     after = text[end : end + 8]
     return any(cue in window for cue in grammar.money_cues) or any(cue in after for cue in grammar.money_cues_after)
+
+
+def _last_end(window: str, cues: tuple[str, ...]) -> int:
+    """Where the last of ``cues`` in ``window`` ends (0 when none is there)."""
+    return max((found + len(cue) for cue in cues if (found := window.rfind(cue)) >= 0), default=0)
