@@ -192,6 +192,7 @@ _GROUP_FRAGMENT = re.compile(r"[0-9０-９]{3}(?![0-9０-９])")
 _STAGE_BEFORE = re.compile(r"[0-9０-９][十百千]$")
 _BEFORE_FRAGMENT = frozenset("十百千.．· \u00a0,，")  # what may stand right before a fragment that starts with a digit
 _MULTIPLIER_START = frozenset("十百千万亿萬億拾佰仟余多")
+_BROKEN_BEFORE = re.compile(r"[0-9０-９](?:[.．]|[,，][0-9０-９]{1,2})[ \t\u3000]*\r?\n$")
 _DECIMALS_BEFORE = re.compile(r"[.．][0-9０-９]+$")
 _LIST_NUMBER = re.compile(r"(?:^|[\n：:；;。！？]|是)[ \t\u3000]*[0-9０-９]{1,2}[.．][ \u00a0]*$")
 _POINT_BEFORE = re.compile(r"[0-9０-９][ \u00a0]*[.．·][ \u00a0]*$")
@@ -216,8 +217,14 @@ def _inside_number(text: str, c: Candidate, grammar: Grammar) -> bool:
     before, first = text[c.start - 1], text[c.start]
     if first == "一" and before in grammar.yi_word_starts:
         return c.number[1:2] in _CHINESE_DIGITS
+    if first in _WORD_FINAL_FIRSTS and len(c.number) > 1 and ends_word(text, c.start, grammar):
+        return True  # 八两场 of 初八两场, 伍三支 of 队伍三支: the finder reads the count from the next digit
     if before in _DIGIT:
         return first in _MULTIPLIER_START  # not a Chinese numeral after a code (PM2.5两项, G219两条)
+    if before == "\n" and first in _DIGIT:
+        # 89.⏎45%, 1,2⏎86.3万元: a line broken inside a number (a point or a short thousands group
+        # ends the line before); the digits after the break are a fragment
+        return _BROKEN_BEFORE.search(text, max(0, c.start - 8), c.start) is not None
     if first not in _DIGIT or before not in _BEFORE_FRAGMENT:
         return False
     if before in "十百千" and _STAGE_BEFORE.search(text, max(0, c.start - 3), c.start):
@@ -262,6 +269,35 @@ def _formula_factor(text: str, c: Candidate) -> bool:
 
 
 _CHINESE_DIGITS = frozenset("一二两三四五六七八九十")
+_WORD_FINAL_FIRSTS = frozenset("伍陆拾零一二两三四五六七八九")
+_PLAIN_DIGITS = frozenset("一二两三四五六七八九")
+_PLAIN_NUMERAL = frozenset("一二两三四五六七八九十百千万亿零〇点")
+_RANGE_PAIRS = frozenset({("一", "两"), ("三", "五"), ("三", "两")})  # digits that are no neighbours and say "a few"
+
+
+def ends_word(text: str, start: int, grammar: Grammar) -> bool:
+    """Whether the first character of the run of numerals at ``start`` ends the word before it, so
+    that the count starts at the next character: a formal digit before plain ones (队伍三支, 入伍
+    三十人, 内陆十二个: 大写 numbers are written in 大写 throughout), 零 before a digit (清零三处),
+    and the first of two Chinese digits that make no range after a word (初八两场, 周五两场; 八两 is
+    never 82) or after a word that ends in a digit (高三两个班, 星期三两次: grammar.digit_word_ends)."""
+    first, second = text[start : start + 1], text[start + 1 : start + 2]
+    if first in "伍陆拾":  # (伍万元 is 大写 throughout: 万 and 亿 have no other form)
+        return second in _PLAIN_DIGITS or second == "十"
+    if first == "零":
+        return second in _PLAIN_DIGITS
+    if first not in _PLAIN_DIGITS or second not in _PLAIN_DIGITS or text[start + 2 : start + 3] in _PLAIN_NUMERAL:
+        return False
+    if not start or not "\u4e00" <= text[start - 1] <= "\u9fff":
+        return False
+    low, high = _DIGIT_VALUES[first], _DIGIT_VALUES[second]
+    if not (high == low + 1 or (first, second) in _RANGE_PAIRS):
+        return True
+    ends = grammar.digit_word_ends
+    return ends is not None and ends.search(text, max(0, start - 4), start) is not None
+
+
+_DIGIT_VALUES = {"一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
 
 
 def _is_cjk(ch: str) -> bool:

@@ -13,7 +13,7 @@ from dataclasses import replace
 
 from jixiao.quantities.candidate import Candidate
 from jixiao.quantities.filters import (
-    cell_sign_at, filter_flags, in_equation, sign_allowed, text_before, without_terms,
+    cell_sign_at, ends_word, filter_flags, in_equation, sign_allowed, text_before, without_terms,
 )
 from jixiao.quantities.grammar import Grammar, load_grammar
 from jixiao.quantities.money import bare_money, currency_before, money_shaped, prefixed_money, with_money_tail
@@ -78,6 +78,8 @@ def raw_candidates(text: str, grammar: Grammar | None = None) -> list[Candidate]
         positions = _starts(text, start, end, patterns)
         if end - start > 1 and text[start] == "一" and start and text[start - 1] in grammar.yi_word_starts:
             positions.append(start + 1)  # 统一三个: the 一 ends the word; the numeral starts after it
+        elif end - start > 1 and ends_word(text, start, grammar):
+            positions.append(start + 1)  # 初八两场, 队伍三支, 清零三处: the count starts at the next digit
         for position in positions:
             # no general match where the numerals and marks are not followed by a unit's start
             lead = before_unit(text, position).end()  # (always matches: the run may be empty)
@@ -131,8 +133,10 @@ def _general(text: str, patterns: Patterns, grammar: Grammar, m: re.Match[str] |
     if m.group("mult2"):
         mult += m.group("mult2")  # 3千余万元: 千万, approximate
     # (a bare 万 or 亿 is a number only where the grammar's `number` lets it be one: 万余人次, 近万名)
-    if group == "u_me" and not a1 and all(ch in "十百千万亿" for ch in number) and number not in ("万", "亿"):
-        return None  # 千瓦时 and 百米 alone are units, not quantities
+    if (group == "u_me" and not a1 and all(ch in "十百千万亿" for ch in number) and number not in ("万", "亿")
+            and not cmp and not _several_before(text, m.start("n1"), patterns)
+            and text[m.start("n1") - 1 : m.start("n1")] not in _NEAR_WORDS):
+        return None  # 千瓦时 and 百米 alone are units, not quantities (数百吨 and 近百公里 are)
     unit, end = m.group(group), m.end()
     if (mult == "千" and "千" + unit in grammar.thousand_units and number_max is None
             and (number.rstrip()[-1:] in "万亿萬億" or not any("\u4e00" <= ch <= "\u9fff" for ch in number))):
@@ -171,8 +175,7 @@ def _general(text: str, patterns: Patterns, grammar: Grammar, m: re.Match[str] |
                 return None
             half, end = False, m.start("half")  # 一个半月: the count without 半, which the filters judge
     start = m.start("cmp") if cmp else m.start("sign") if sign else m.start("n1")
-    several = (start == m.start("n1") and number[:1] in "十百千万亿" and start > 0
-               and patterns.several.match(text, start - 1, start) is not None)
+    several = start == m.start("n1") and number[:1] in "十百千万亿" and _several_before(text, start, patterns)
     if several:
         start -= 1  # 数十万元: "several hundred thousand", approximate, the span from 数
     if unit == "元" and (named := currency_before(text, start, grammar)):
@@ -183,6 +186,14 @@ def _general(text: str, patterns: Patterns, grammar: Grammar, m: re.Match[str] |
             and (unit in grammar.money_classifiers or text[end : end + 1] in patterns.tail_starts)):
         return with_money_tail(text, candidate, grammar)
     return candidate
+
+
+_NEAR_WORDS = frozenset("近上约")  # before a bare multiplier and a unit of measure: 近百公里, 上千亩
+
+
+def _several_before(text: str, start: int, patterns: Patterns) -> bool:
+    """Whether 数 right before ``start`` means "several" (数百吨, 数十万元; not 人数十万人)."""
+    return start > 0 and patterns.several.match(text, start - 1, start) is not None
 
 
 def _with_tenth(m: re.Match[str], number: str, number_max: str | None) -> tuple[str, str, str | None, int]:

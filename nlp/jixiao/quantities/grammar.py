@@ -122,6 +122,9 @@ class Grammar:
     grade_before: re.Pattern[str] | None = None
     # (optional) what follows such a count when it is a grade (三类的4个, 四类及以下)
     grade_after: re.Pattern[str] | None = None
+    # (optional) words that end in a Chinese digit (初八, 周五, 星期三, 高三): a count right after
+    # them starts at the next digit (初八两场 counts 两场, not 82)
+    digit_word_ends: re.Pattern[str] | None = None
     # (optional) event verbs before 一 that make it "a" (开展一次调查) unless 只 or 仅 comes first
     yi_event_verbs: tuple[str, ...] = ()
     # (optional) text right before a Chinese 一期/三届, or before 一次 after an event verb, that makes
@@ -301,6 +304,8 @@ def _optional_keys(data: dict[str, Any]) -> dict[str, Any]:
         out["formal_currency"] = tuple(data["formal_currency"])
     if "grade_after" in filters:
         out["grade_after"] = re.compile(filters["grade_after"])
+    if "digit_word_ends" in data:
+        out["digit_word_ends"] = re.compile(f"(?:{data['digit_word_ends']})$")
     if "rank_before" in filters:
         out["rank_before"] = re.compile(f"(?:{filters['rank_before']})$")
         out["rank_classifiers"] = tuple(filters.get("rank_classifiers", ()))

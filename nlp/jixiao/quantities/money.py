@@ -114,7 +114,8 @@ def bare_money(text: str, patterns: Patterns, grammar: Grammar, position: int) -
         written = number + (number_max or "")
         if not any(ch in written for ch in "万亿萬億") or number in ("万", "亿") or number_max in ("万", "亿"):
             return None
-        if not money_context(text, m.start(), m.end(), grammar):
+        named = currency_before(text, m.start(), grammar)  # 英镑500万由外方支付: the currency says money
+        if not named and not money_context(text, m.start(), m.end(), grammar):
             return None
         # a space before or after a stage's multiplier (2 千5 百万) is no part of the numeral
         # 2千5百万元: 元 right after the number the general pattern could not read is the span's
@@ -123,7 +124,7 @@ def bare_money(text: str, patterns: Patterns, grammar: Grammar, position: int) -
         marked = any(ch in written for ch in _INNER_MARKS)
         return Candidate(m.start(), end, "AMOUNT", "bare_money", _numeral(number),
                          _numeral(number_max) if number_max else None,
-                         unit=currency_before(text, m.start(), grammar) or "元",
+                         unit=named or "元",
                          approx_marker=bool(m.group("a1")) or marked)
     return None
 
@@ -133,10 +134,15 @@ def _last_characters(words: tuple[str, ...]) -> frozenset[str]:
     return frozenset(word[-1] for word in words)
 
 
+_APPROX_BEFORE = frozenset("约近超逾")  # one-character approximation words that may stand between them
+
+
 def currency_before(text: str, start: int, grammar: Grammar) -> str | None:
     """The other currency named right before a number (利用外资美元1,200万, 港币1,200万元), as written:
     the money is in that currency, never in yuan (SCHEME §1 rule 10)."""
-    before = text[max(0, start - 8) : start].rstrip(" \u00a0\u3000")
+    before = text[max(0, start - 9) : start].rstrip(" \u00a0\u3000")
+    if before[-1:] in _APPROX_BEFORE:  # 折合美元约150万: an approximation word between them
+        before = before[:-1].rstrip(" \u00a0\u3000")
     if before[-1:] not in _last_characters(grammar.foreign_currency):  # most numbers: no word to look for
         return None
     word = next((word for word in grammar.foreign_currency if before.endswith(word)), None)
@@ -144,7 +150,7 @@ def currency_before(text: str, start: int, grammar: Grammar) -> str | None:
         return None
     ahead = before[: -len(word)].rstrip(" \u00a0\u3000")[-1:]
     # 每美元6.9元, 1美元6.9元, 兑美元: the word is the unit of an exchange rate, the number yuan
-    return None if ahead and (ahead in "每兑合" or ahead.isdigit() or ahead in "一二两三四五六七八九十百千万") else word
+    return None if ahead and (ahead in "每兑" or ahead.isdigit() or ahead in "一二两三四五六七八九十百千万") else word
 
 
 def money_context(text: str, start: int, end: int, grammar: Grammar) -> bool:
@@ -156,8 +162,11 @@ def money_context(text: str, start: int, end: int, grammar: Grammar) -> bool:
     people = _last_end(window, grammar.not_money_cues)
     if people and people >= _last_end(window, grammar.money_cues):
         return False
-    after = text[end : end + 8]
+    after = _CLAUSE_END.split(text[end : end + 8], 1)[0]  # not across a comma: 达到百万，投入资金…
     return any(cue in window for cue in grammar.money_cues) or any(cue in after for cue in grammar.money_cues_after)
+
+
+_CLAUSE_END = re.compile("[，,；;。：:！？!?\n]")
 
 
 def _last_end(window: str, cues: tuple[str, ...]) -> int:

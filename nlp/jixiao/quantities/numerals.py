@@ -47,7 +47,7 @@ def parse_numeral(text: str) -> Numeral:
 
 def _adjacent_range(text: str) -> tuple[Decimal, Decimal] | None:
     """两三 → (2, 3); 三四十 → (30, 40); 一两万 → (10000, 20000); 三五个 → (3, 5), the one pair of
-    digits that are not neighbours and still say "a few" (三五成群). Digits after 点 are decimal
+    digits that are not neighbours and still say "a few" (三五成群); 三两个 → (2, 3), written high to low. Digits after 点 are decimal
     places, never a range (一百二十三点四五万 is 1234500, 十二点三四 is 12.34)."""
     point = text.find("点")
     for index in range((point if point >= 0 else len(text)) - 1):
@@ -62,6 +62,8 @@ def _adjacent_range(text: str) -> tuple[Decimal, Decimal] | None:
                 low = _value(head + a + rest)
                 high = _value(head + b + rest)
                 return low, high
+            if a == "三" and b == "两":  # 三两个 says "two or three" as 两三个 does
+                return _value(text[:index] + b + text[index + 2 :]), _value(text[:index] + a + text[index + 2 :])
     return None
 
 
