@@ -41,6 +41,7 @@ def find_candidates(text: str, grammar: Grammar | None = None, raw: list[Candida
     return _merge_ranges(text, _resolve_overlaps(found), grammar)
 
 
+_YI_AFTER = ("亿", "億", "多亿", "余亿")  # after a count of 个: spoken money (3.5个亿, 两个多亿)
 _FORMAL = re.compile("[壹贰叁肆伍陆柒捌玖拾佰仟]")  # 大写 digits
 BRACKET_REACH = 12  # characters after a numeral run searched for the bracket of a bracketed unit
 # characters after a numeral run (and its thousands groups) searched for the 万 or 亿 that money
@@ -98,7 +99,9 @@ def raw_candidates(text: str, grammar: Grammar | None = None) -> list[Candidate]
             # money without 元 where no unit follows (not 4万 of 4万余人次), or beside a count of 万 or
             # 亿 that the filters may yet drop (资金20余万对村部进行改造, 预算500万列入…: the longer
             # count wins where it stands)
-            if m is None or general is not None and general.label == "COUNT" and large_near(general.number + general.multiplier) is not None:
+            if m is None or general is not None and general.label == "COUNT" and (
+                    large_near(general.number + general.multiplier) is not None
+                    or general.unit == "个" and text.startswith(_YI_AFTER, general.end)):  # 3.5个亿
                 if large is None:  # (2,600万, 12,345.67万: the run is 「2」, its thousands and decimals follow it)
                     groups = patterns.thousands.match(text, end)
                     large = large_near(text, start, (groups.end() if groups else end) + LARGE_REACH) is not None

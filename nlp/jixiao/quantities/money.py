@@ -101,8 +101,9 @@ _INNER_MARKS = "余多"  # an approximation mark inside a bare amount's numeral 
 
 
 def _numeral(number: str) -> str:
-    """A bare amount's numeral without spaces around its stages and without an approximation mark."""
-    return "".join(ch for ch in _AROUND_STAGE.sub("", number.strip()) if ch not in _INNER_MARKS)
+    """A bare amount's numeral without spaces around its stages, without an approximation mark and
+    without the 个 of 3.5个亿."""
+    return "".join(ch for ch in _AROUND_STAGE.sub("", number.strip()) if ch not in _INNER_MARKS and ch != "个")
 
 
 def bare_money(text: str, patterns: Patterns, grammar: Grammar, position: int) -> Candidate | None:
@@ -115,7 +116,8 @@ def bare_money(text: str, patterns: Patterns, grammar: Grammar, position: int) -
         if not any(ch in written for ch in "万亿萬億") or number in ("万", "亿") or number_max in ("万", "亿"):
             return None
         named = currency_before(text, m.start(), grammar)  # 英镑500万由外方支付: the currency says money
-        if not named and not money_context(text, m.start(), m.end(), grammar):
+        # and so does 个亿 (前后投了3个亿): only money is counted so
+        if not named and "个" not in written and not money_context(text, m.start(), m.end(), grammar):
             return None
         # a space before or after a stage's multiplier (2 千5 百万) is no part of the numeral
         # 2千5百万元: 元 right after the number the general pattern could not read is the span's

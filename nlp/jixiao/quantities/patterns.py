@@ -198,9 +198,11 @@ def compile_patterns(grammar: Grammar) -> Patterns:
     # (487万, 3千万, 1万亿, 2.5万亿, 12亿3456万, 1亿5千万, 2千5百万; 13万2), or a Chinese numeral
     arabic = r"[0-9０-９]+(?:" + thousands + r")*(?:[.．][0-9０-９]+)?{space}"
     # (20余万, 2,000多万, 3千余万: an approximation mark before the multiplier)
-    stage = arabic + r"(?:(?:余|多)?[十百千]?(?:余|多)?[万亿萬億]{1,2}|[十百千](?=[0-9０-９]))"
+    # (3.5个亿, 3个多亿: 个 before 亿, as money is spoken of)
+    stage = arabic + r"(?:" + _GE_YI + r"(?:余|多)?[十百千]?(?:余|多)?[万亿萬億]{1,2}|[十百千](?=[0-9０-９]))"
     # … and a range of them (3-5亿, 30万-50万, 8000万～1.2亿, 三至五亿), the first end perhaps a plain number
-    one = r"(?:(?:" + stage + r"零?)+(?:[0-9０-９]{1,4}(?![0-9０-９.．]))?|{chinese_number}(?:(?<=[万萬])[亿億])?)"
+    one = (r"(?:(?:" + stage + r"零?)+(?:[0-9０-９]{1,4}(?![0-9０-９.．]))?|{chinese_number}(?:(?<=[万萬])[亿億])?"
+           r"(?:(?<![万亿萬億])" + _GE_YI + r"(?:余|多)?[亿億])?)")
     # the first end of a range may be a plain number of up to three digits (3-5亿, 30-50万, 1.2-1.5亿;
     # not a year: 2019-5亿)
     plain = r"[0-9０-９]{1,3}(?:[.．][0-9０-９]+)?"
@@ -290,6 +292,10 @@ def _unescaped(pattern: str) -> str:
         code = m.group(1)
         return chr(int(code[1:], 16)) if code[0] in "ux" else _CLASS_ESCAPES[code]
     return _ESCAPE.sub(one, pattern)
+
+
+# 个 between a number and 亿 (3.5个亿, 两个多亿, 十几个亿): spoken money, read as the number 亿
+_GE_YI = "(?:个(?=(?:余|多)?[亿億](?![万萬])))?"
 
 
 def _before_unit(grammar: Grammar, anchor_chars: str) -> tuple[re.Pattern[str], frozenset[str]]:
