@@ -193,6 +193,10 @@ _STAGE_BEFORE = re.compile(r"[0-9０-９][十百千]$")
 _BEFORE_FRAGMENT = frozenset("十百千.．· \u00a0,，")  # what may stand right before a fragment that starts with a digit
 _MULTIPLIER_START = frozenset("十百千万亿萬億拾佰仟余多")
 # (a number, not a list number alone on its line: 1.⏎300万元用于… keeps its amount)
+_OCR_DIGITS = frozenset("lIOo")  # letters a scan reads for 1 and 0
+_OCR_GROUP = re.compile(r"[lIOo][ \u00a0]?[,，][ \u00a0]?$")  # l,256人: a thousands group after such a letter
+# … unless they end a word or code of letters (CO2, NO2, PO4, SO2: the digit is the code's)
+_LETTERS_BEFORE_OCR = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz")
 _BROKEN_BEFORE = re.compile(r"(?<=[^\s])[0-9０-９](?:[.．]|[,，][0-9０-９]{1,2})[ \t\u3000]*\r?\n$")
 _DECIMALS_BEFORE = re.compile(r"[.．][0-9０-９]+$")
 _LIST_NUMBER = re.compile(r"(?:^|[\n：:；;。！？]|是)[ \t\u3000]*[0-9０-９]{1,2}[.．][ \u00a0]*$")
@@ -221,7 +225,11 @@ def _inside_number(text: str, c: Candidate, grammar: Grammar) -> bool:
     if first in _WORD_FINAL_FIRSTS and len(c.number) > 1 and ends_word(text, c.start, grammar):
         return True  # 八两场 of 初八两场, 伍三支 of 队伍三支: the finder reads the count from the next digit
     if before in _DIGIT:
-        return first in _MULTIPLIER_START  # not a Chinese numeral after a code (PM2.5两项, G219两条)
+        # not a Chinese numeral after a code (PM2.5两项, G219两条); 〇 after digits is a zero misread (1〇〇人次)
+        return first in _MULTIPLIER_START or first in "〇○"
+    if first in _DIGIT and (before in _OCR_DIGITS and text[c.start - 2 : c.start - 1] not in _LETTERS_BEFORE_OCR
+                            or before in ",， \u00a0" and _OCR_GROUP.search(text, max(0, c.start - 4), c.start)):
+        return True  # 资金l2.5万元, 合格率1O0%, l,256人: a letter read for 1 or 0 in scanned text; the rest is a fragment
     if before == "\n" and first in _DIGIT:
         # 89.⏎45%, 1,2⏎86.3万元: a line broken inside a number (a point or a short thousands group
         # ends the line before); the digits after the break are a fragment
@@ -294,8 +302,9 @@ def ends_word(text: str, start: int, grammar: Grammar) -> bool:
     low, high = _DIGIT_VALUES[first], _DIGIT_VALUES[second]
     if not (high == low + 1 or (first, second) in _RANGE_PAIRS):
         return True
-    ends = grammar.digit_word_ends
-    return ends is not None and ends.search(text, max(0, start - 4), start) is not None
+    ends = grammar.digit_word_ends.search(text, max(0, start - 4), start) if grammar.digit_word_ends else None
+    # no day is 初两 and no school year 高两 or 高四 (年初两三个, 调高三五个)
+    return ends is not None and first != "两" and (not ends.group().endswith("高") or first in "一二三")
 
 
 _DIGIT_VALUES = {"一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}

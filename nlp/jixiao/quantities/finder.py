@@ -41,6 +41,7 @@ def find_candidates(text: str, grammar: Grammar | None = None, raw: list[Candida
     return _merge_ranges(text, _resolve_overlaps(found), grammar)
 
 
+_CI_WORDS = frozenset("日年月生要级")  # 次日, 次年, 次月, 次生, 次要, 次级: 次 starts a word, ends no classifier
 _YI_AFTER = ("亿", "億", "多亿", "余亿")  # after a count of 个: spoken money (3.5个亿, 两个多亿)
 _FORMAL = re.compile("[壹贰叁肆伍陆柒捌玖拾佰仟]")  # 大写 digits
 BRACKET_REACH = 12  # characters after a numeral run searched for the bracket of a bracketed unit
@@ -85,6 +86,8 @@ def raw_candidates(text: str, grammar: Grammar | None = None) -> list[Candidate]
             # no general match where the numerals and marks are not followed by a unit's start
             lead = before_unit(text, position).end()  # (always matches: the run may be empty)
             m = general_match(text, position) if text[lead : lead + 1] in unit_firsts else None
+            if m is not None and text[m.end() - 1] == "次" and text[m.end() : m.end() + 1] in _CI_WORDS and m.end() - 2 >= lead:
+                m = general_match(text, position, m.end() - 1)  # 3所次年秋季: 3所 (次年 is a word), not 所次
             if m is not None and _cells_not_range(text, m, patterns):  # 1.2亿 -3.5%: the first cell alone
                 m = general_match(text, position, m.start("sep"))
             general = _general(text, patterns, grammar, m, patterns.general) if m is not None else None
@@ -96,10 +99,11 @@ def raw_candidates(text: str, grammar: Grammar | None = None) -> list[Candidate]
                 found.append(_fraction(text, patterns, grammar, position))
             if fixed_here:
                 found.append(_fixed(text, patterns, position))
-            # money without 元 where no unit follows (not 4万 of 4万余人次), or beside a count of 万 or
+            # money without 元 where no unit follows or the match was refused (not 4万 of 4万余人次;
+            # 500万支持…), or beside a count of 万 or
             # 亿 that the filters may yet drop (资金20余万对村部进行改造, 预算500万列入…: the longer
             # count wins where it stands)
-            if m is None or general is not None and general.label == "COUNT" and (
+            if m is None or general is None or general.label == "COUNT" and (
                     large_near(general.number + general.multiplier) is not None
                     or general.unit == "个" and text.startswith(_YI_AFTER, general.end)):  # 3.5个亿
                 if large is None:  # (2,600万, 12,345.67万: the run is 「2」, its thousands and decimals follow it)
@@ -159,6 +163,9 @@ def _general(text: str, patterns: Patterns, grammar: Grammar, m: re.Match[str] |
         return None  # 000‰ of 1 000‰, 05 of 2023-05: no quantity is written with a leading zero
     if grammar.unit_word_blocks and text[m.end(group) - 1 : m.end(group) + 1] in grammar.unit_word_blocks:
         return None  # 1日元旦
+    if (grammar.money_verb_blocks and label == "COUNT" and any(ch in "万亿萬億" for ch in number + (mult or ""))
+            and text[m.end(group) - 1 : m.end(group) + 1] in grammar.money_verb_blocks):
+        return None  # 财政安排500万支持…: money before a verb (the bare-money stage reads it), no count of 支
     if pattern is not patterns.general and _cells_not_range(text, m, patterns):
         return None  # -5% -3%: two cells, the second signed (raw_candidates re-reads plain matches)
     sign = (m.group("sign") or "") if pattern is not patterns.general else ""

@@ -80,6 +80,8 @@ class Grammar:
     approx_after_pattern: re.Pattern[str] | None = None
     approx_after_comparisons: tuple[str, ...] = ()
     unit_word_blocks: frozenset[str] = frozenset()
+    # (optional) words a classifier's character starts that make an amount of 万 or 亿 money, not a count
+    money_verb_blocks: frozenset[str] = frozenset()
     # the boundary after a unit of measure (5700m, not 5700mg): after Latin letters only, in newer
     # files; older ones (kept by models) put it after every unit
     latin_unit_boundary: str = "(?![A-Za-z])"
@@ -279,6 +281,8 @@ def _optional_keys(data: dict[str, Any]) -> dict[str, Any]:
         out["latin_unit_boundary"] = str(data["latin_unit_boundary"])
     if "unit_word_blocks" in data:
         out["unit_word_blocks"] = frozenset(data["unit_word_blocks"])
+    if "money_verb_blocks" in data:
+        out["money_verb_blocks"] = frozenset(data["money_verb_blocks"])
     expand = _expander(data["fragments"])
     for key in ("money_tail", "money_tail_lone", "approx_after_pattern"):
         if key in data:

@@ -30,7 +30,9 @@ def with_money_tail(text: str, c: Candidate, grammar: Grammar) -> Candidate:
     after = text[c.end : c.end + 1]
     if after and "\u4e00" <= after <= "\u9fff" and not text.startswith(grammar.money_classifier_followers, c.end):
         return c  # 三块展板: the count of what follows (not 五块上调为八块, 十块左右)
-    if any(cue in _clause_before(text, c.start) for cue in grammar.money_classifier_cues):
+    # the cue in the same clause (租金标准为每亩800元，涉及承包地126块: a count of plots)
+    clause = _CLAUSE_BEFORE.split(_clause_before(text, c.start))[-1]
+    if any(cue in clause for cue in grammar.money_classifier_cues):
         return replace(c, label="AMOUNT", rule="u_cur")
     return c
 
@@ -168,6 +170,7 @@ def money_context(text: str, start: int, end: int, grammar: Grammar) -> bool:
     return any(cue in window for cue in grammar.money_cues) or any(cue in after for cue in grammar.money_cues_after)
 
 
+_CLAUSE_BEFORE = re.compile("[，,、：:]")
 _CLAUSE_END = re.compile("[，,；;。：:！？!?\n]")
 
 

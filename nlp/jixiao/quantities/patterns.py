@@ -294,8 +294,9 @@ def _unescaped(pattern: str) -> str:
     return _ESCAPE.sub(one, pattern)
 
 
-# 个 between a number and 亿 (3.5个亿, 两个多亿, 十几个亿): spoken money, read as the number 亿
-_GE_YI = "(?:个(?=(?:余|多)?[亿億](?![万萬])))?"
+# 个 between a number and 亿 (3.5个亿, 两个多亿, 30多个亿, 十几个亿): spoken money, read as the
+# number 亿; not 12个亿元以上项目, 3个亿级产业集群 (counts of projects and clusters)
+_GE_YI = "(?:(?:余|多)?个(?=(?:余|多)?[亿億](?![万萬元级])))?"
 
 
 def _before_unit(grammar: Grammar, anchor_chars: str) -> tuple[re.Pattern[str], frozenset[str]]:
