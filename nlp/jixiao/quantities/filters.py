@@ -222,7 +222,7 @@ def _inside_number(text: str, c: Candidate, grammar: Grammar) -> bool:
     before, first = text[c.start - 1], text[c.start]
     if first == "一" and before in grammar.yi_word_starts:
         return c.number[1:2] in _CHINESE_DIGITS
-    if first in _WORD_FINAL_FIRSTS and len(c.number) > 1 and ends_word(text, c.start, grammar):
+    if first in WORD_FINAL_FIRSTS and len(c.number) > 1 and ends_word(text, c.start, grammar):
         return True  # 八两场 of 初八两场, 伍三支 of 队伍三支: the finder reads the count from the next digit
     if before in _DIGIT:
         # not a Chinese numeral after a code (PM2.5两项, G219两条); 〇 after digits is a zero misread (1〇〇人次)
@@ -278,7 +278,7 @@ def _formula_factor(text: str, c: Candidate) -> bool:
 
 
 _CHINESE_DIGITS = frozenset("一二两三四五六七八九十")
-_WORD_FINAL_FIRSTS = frozenset("伍陆拾零一二两三四五六七八九")
+WORD_FINAL_FIRSTS = frozenset("伍陆拾零一二两三四五六七八九")  # what may end a word before a count (ends_word)
 _PLAIN_DIGITS = frozenset("一二两三四五六七八九")
 _PLAIN_NUMERAL = frozenset("一二两三四五六七八九十百千万亿零〇点")
 _RANGE_PAIRS = frozenset({("一", "两"), ("三", "五"), ("三", "两")})  # digits that are no neighbours and say "a few"

@@ -13,7 +13,7 @@ from dataclasses import replace
 
 from jixiao.quantities.candidate import Candidate
 from jixiao.quantities.filters import (
-    cell_sign_at, ends_word, filter_flags, in_equation, sign_allowed, text_before, without_terms,
+    WORD_FINAL_FIRSTS, cell_sign_at, ends_word, filter_flags, in_equation, sign_allowed, text_before, without_terms,
 )
 from jixiao.quantities.grammar import Grammar, load_grammar
 from jixiao.quantities.money import bare_money, currency_before, money_shaped, prefixed_money, with_money_tail
@@ -80,7 +80,7 @@ def raw_candidates(text: str, grammar: Grammar | None = None) -> list[Candidate]
         positions = _starts(text, start, end, patterns)
         if end - start > 1 and text[start] == "一" and start and text[start - 1] in grammar.yi_word_starts:
             positions.append(start + 1)  # 统一三个: the 一 ends the word; the numeral starts after it
-        elif end - start > 1 and ends_word(text, start, grammar):
+        elif end - start > 1 and text[start] in WORD_FINAL_FIRSTS and ends_word(text, start, grammar):
             positions.append(start + 1)  # 初八两场, 队伍三支, 清零三处: the count starts at the next digit
         for position in positions:
             # no general match where the numerals and marks are not followed by a unit's start
@@ -99,13 +99,18 @@ def raw_candidates(text: str, grammar: Grammar | None = None) -> list[Candidate]
                 found.append(_fraction(text, patterns, grammar, position))
             if fixed_here:
                 found.append(_fixed(text, patterns, position))
-            # money without 元 where no unit follows or the match was refused (not 4万 of 4万余人次;
-            # 500万支持…), or beside a count of 万 or
+            # money without 元 where no unit follows or a count was refused before a verb (not 4万 of
+            # 4万余人次; 500万支持…), or beside a count of 万 or
             # 亿 that the filters may yet drop (资金20余万对村部进行改造, 预算500万列入…: the longer
             # count wins where it stands)
-            if m is None or general is None or general.label == "COUNT" and (
-                    large_near(general.number + general.multiplier) is not None
-                    or general.unit == "个" and text.startswith(_YI_AFTER, general.end)):  # 3.5个亿
+            if m is None:
+                bare = True
+            elif general is None:
+                bare = text[m.end() - 1 : m.end() + 1] in grammar.money_verb_blocks
+            else:
+                bare = general.label == "COUNT" and (large_near(general.number + general.multiplier) is not None
+                                                     or general.unit == "个" and text.startswith(_YI_AFTER, general.end))
+            if bare:  # (3.5个亿: the bare stage reads 个 before 亿)
                 if large is None:  # (2,600万, 12,345.67万: the run is 「2」, its thousands and decimals follow it)
                     groups = patterns.thousands.match(text, end)
                     large = large_near(text, start, (groups.end() if groups else end) + LARGE_REACH) is not None
