@@ -418,3 +418,36 @@ def test_an_output_name_ending_in_a_slash_is_refused(tmp_path: Path, report_path
     assert not (tmp_path / "newdir").exists()
     assert run(str(report_paths[1]), "-o", f"{tmp_path / 'tables'}/", "-f", "csv", "-q").exit_code == 0
     assert (tmp_path / "tables" / "spans.csv").is_file()
+
+
+def test_a_long_report_reports_its_steps_while_it_is_tagged(tmp_path: Path, report_paths: list[Path]) -> None:
+    """One very large report takes a minute with no input done meanwhile: the run's reporter hears
+    the file, the step and how far it is (the quantities a piece at a time), before the file is done."""
+    from dataclasses import replace
+
+    import jixiao
+    from jixiao.outputs.feedback import working_text
+    from jixiao.runner import tag_to_file
+
+    text = "\n".join(p.read_text("utf-8") for p in report_paths)
+    big = tmp_path / "big.txt"
+    big.write_text(text, "utf-8")
+    heard: list[tuple[tuple[str, str, float] | None, int]] = []
+
+    class Recorder:
+        def start(self, summary) -> None: ...  # type: ignore[no-untyped-def]
+        def advance(self, summary) -> None:  # type: ignore[no-untyped-def]
+            heard.append((summary.working, summary.done))
+        def failure(self, source: str, reason: str) -> None: ...
+        def stop(self, summary) -> None: ...  # type: ignore[no-untyped-def]
+
+    tagger = replace(jixiao.load(), chunk_chars=20_000)
+    summary = tag_to_file([big], tmp_path / "out.jsonl", model=tagger, reporter=Recorder())
+    assert summary.done == 1 and summary.failed == 0
+    steps = [w for w, done in heard if w is not None and done == 0]
+    shares = [share for (_, step, share) in steps if step == "quantities"]
+    assert {w[0] for w in steps} == {str(big)} and len(shares) >= len(text) // 20_000
+    assert shares == sorted(shares) and shares[-1] == 1.0 and 0 < shares[0] < 1
+    assert [step for (_, step, _) in steps][-2:] == ["sentences", "tables"]
+    assert heard[-1] == (None, 1)  # the file done: nothing in progress
+    assert working_text(steps[0]).startswith(f"big.txt: quantities {shares[0]:.0%}")

@@ -140,8 +140,10 @@ def test_plain_lines_report_progress_and_the_end(tmp_path: Path, report_paths: l
                 reporter=PlainLines(Console(file=stream), 0.0))
     lines = stream.getvalue().splitlines()
     assert lines[0] == "tagging 5 of 5 input(s) with jixiao-rules-test 0"
-    assert [line.split(",")[0] for line in lines[1:]] == [f"done {n}/5 input(s)" for n in (1, 2, 3, 4, 5, 5)]
-    assert all("chars/s, ETA " in line for line in lines[1:])
+    # the batch's steps while it is tagged (the five reports are one batch), then each input done
+    assert [line.split(",")[0] for line in lines[1:]] == [f"done {n}/5 input(s)" for n in (0, 0, 1, 2, 3, 4, 5, 5)]
+    assert [line.split("; ")[1] for line in lines[1:3]] == ["5 files: sentences", "5 files: tables"]
+    assert all("chars/s, ETA " in line for line in lines[1:]) and not any("; " in line for line in lines[3:])
 
 
 def test_progress_bar_on_a_terminal(tmp_path: Path, report_paths: list[Path], rules_model: Path) -> None:

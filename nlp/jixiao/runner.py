@@ -65,6 +65,10 @@ def load_settings() -> dict[str, Any]:
     return runtime_settings()
 
 
+# ``progress(name, step, share)``: the file (or "N files") being tagged, the step and how far it is
+Working = Callable[[str, str, float], None]
+
+
 class TaggingError(RuntimeError):
     """The run cannot go on (a worker died, the output cannot be written); work so far is kept."""
 
@@ -172,22 +176,27 @@ def guarded(source: str, work: Callable[[], Document], seconds: float | None) ->
         return TagResult(source, error=f"tagging failed ({type(exc).__name__}: {exc})")
 
 
-def tag_batch(tagger: Tagger, jobs: Sequence[tuple[str, str | None]], reading: Reading = Reading()) -> list[TagResult]:
+def tag_batch(tagger: Tagger, jobs: Sequence[tuple[str, str | None]], reading: Reading = Reading(),
+              progress: Working | None = None) -> list[TagResult]:
     """``tag_to_result`` of several files, their sentences scored together (``Tagger.tag_documents``):
     many short reports cost far less than one call each.
 
     Each file is read under its own time limit; the batch is tagged under the sum of its files'
     limits, and if it fails or runs over, each document is tagged again alone under its own, so
-    that a failure or a slow file still fails that file only, with its own reason."""
+    that a failure or a slow file still fails that file only, with its own reason. ``progress``
+    hears, with the name of the file (or the number of files) being tagged, the steps of
+    ``Tagger.tag_documents``."""
     seconds = reading.limits.seconds
     results = [guarded(path, partial(read_file, path, doc_id, limits=reading.limits,
                                      encoding_errors=reading.encoding_errors, join_lines=reading.join_lines), seconds)
                for path, doc_id in jobs]
     readable = [i for i, result in enumerate(results) if result.document is not None]
+    name = f"{len(readable)} files" if len(readable) > 1 else results[readable[0]].source if readable else ""
+    steps = None if progress is None else partial(progress, name)
     if len(readable) > 1:
         try:
             with deadline(seconds * len(readable) if seconds else None):
-                tagged = tagger.tag_documents([results[i].document for i in readable])  # type: ignore[misc]
+                tagged = tagger.tag_documents([results[i].document for i in readable], steps)  # type: ignore[misc]
         except (Exception, FileTimeout):  # noqa: BLE001 - each document is tried alone below
             tagged = None
         if tagged is not None:
@@ -195,7 +204,7 @@ def tag_batch(tagger: Tagger, jobs: Sequence[tuple[str, str | None]], reading: R
                 results[i] = TagResult(results[i].source, doc)
             return results
     for i in readable:
-        results[i] = guarded(results[i].source, partial(tagger.tag_document, results[i].document), seconds)
+        results[i] = guarded(results[i].source, partial(tagger.tag_document, results[i].document, steps), seconds)
     return results
 
 
@@ -740,8 +749,14 @@ def tag_to_file(paths: Sequence[str | Path] | Inputs, output: str | Path, *, mod
                                [{"source": p, "id": i} for p, i in zip(inputs.paths, inputs.ids)],
                                reading_record(reading),
                                {**kept_paths, **{p: _resolved(here, p) for p in inputs.paths}})
-                outcomes = _outcomes(tagger, ref, todo, active, reading, info, executor)
-                _run(journal, _problems(inputs) + [outcomes], summary, reporter or Silent())
+                shown = reporter or Silent()
+
+                def working(name: str, step: str, share: float) -> None:
+                    summary.working = (name, step, share)
+                    shown.advance(summary)
+
+                outcomes = _outcomes(tagger, ref, todo, active, reading, info, executor, working)
+                _run(journal, _problems(inputs) + [outcomes], summary, shown)
                 journal.sync()
                 if summary.total.documents == 0 and summary.failed and _published(layout):
                     # not one input could be read: an earlier OUT stays as it was rather than being
@@ -907,15 +922,17 @@ def _describe(model: dict[str, Any]) -> str:
 
 
 def _outcomes(tagger: Tagger, ref: ModelRef, todo: list[tuple[str, str | None]], workers: int,
-              reading: Reading, info: dict[str, str], executor: ProcessPoolExecutor | None) -> Iterator[Outcome]:
+              reading: Reading, info: dict[str, str], executor: ProcessPoolExecutor | None,
+              progress: Working | None = None) -> Iterator[Outcome]:
     """The outcomes of ``todo`` in input order; ``executor``: the workers started for the run (on
-    resume there may be fewer files left than workers; the surplus workers stay idle)."""
+    resume there may be fewer files left than workers; the surplus workers stay idle).
+    ``progress`` hears the steps of the batches this process tags alone."""
     settings = load_settings()
     parallel = executor is not None and len(todo) > 1
     jobs = batches(todo, settings.get("tagging", {}), parallel)
     if not parallel:
         return (replace(outcome_of(result, info, lazy=True), batch=number) for number, batch in enumerate(jobs)
-                for result in tag_batch(tagger, batch, reading))
+                for result in tag_batch(tagger, batch, reading, progress))
     outcomes = process_map(partial(_worker_outcomes, ref, reading, info), jobs, ref, workers, settings,
                            here=_here_if_timed(partial(_outcomes_here, tagger, reading, info)), executor=executor)
     return (replace(outcome, batch=number) for number, batch in enumerate(outcomes) for outcome in batch)
@@ -928,6 +945,7 @@ def _run(journal: Journal, streams: list[Iterator[Outcome]], summary: Summary, r
     try:
         for outcomes in streams:
             for outcome in outcomes:
+                summary.working = None
                 _write(journal, errors, outcome, summary, reporter)
                 # the documents of the first batch are done together: the steady rate starts after them
                 first_batch = outcome.batch if first_batch is None else first_batch

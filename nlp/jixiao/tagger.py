@@ -7,7 +7,7 @@ what is scored is exactly what users get.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -27,6 +27,10 @@ from jixiao.tables.records import typed_tables
 CHUNK_CHARS = 200_000
 # Characters of text read on either side of a piece: more than any quantity feature looks at.
 CHUNK_CONTEXT = 200
+
+# ``progress(step, share)``: what a long call is doing and how far it is, for a caller that shows it
+# (``jixiao tag`` on one very large report); ``share`` of that step done, from 0 to 1.
+Progress = Callable[[str, float], None]
 
 
 @dataclass(frozen=True)
@@ -49,7 +53,7 @@ class Tagger:
     model_version: str = "0"
     chunk_chars: int = CHUNK_CHARS
 
-    def tag_document(self, doc: Document) -> Document:
+    def tag_document(self, doc: Document, progress: Progress | None = None) -> Document:
         """Tag a document whose text (and, if present, sentences) are given.
 
         Document analysis happens here, once: ingestion returns text, tables and metadata only,
@@ -58,36 +62,50 @@ class Tagger:
         that reads them. Tables are typed here too (``jixiao.tables.records``), so the output, the
         audit and ``show`` all read the same table records.
         """
-        return self.tag_documents([doc])[0]
+        return self.tag_documents([doc], progress)[0]
 
-    def tag_documents(self, docs: Iterable[Document]) -> list[Document]:
+    def tag_documents(self, docs: Iterable[Document], progress: Progress | None = None) -> list[Document]:
         """``tag_document`` of each document; the classifier scores their sentences together,
         which makes many short documents much cheaper than one call each. ``docs`` may be any
-        iterable (a generator is read once, here)."""
+        iterable (a generator is read once, here). ``progress`` hears of each step (quantities,
+        a piece at a time; sentences; tables): a report of many megabytes takes a minute."""
         docs = list(docs)
         # every line break read as \n (the same length, so offsets index the document's own text)
         texts = [line_form(doc.text) for doc in docs]
         offsets = [[(s.start, s.end) for s in doc.sentences] if doc.sentences else split_offsets(text)
                    for doc, text in zip(docs, texts)]
-        spans = [self._quantities(text, o) if self.quantities is not None else doc.spans
-                 for doc, text, o in zip(docs, texts, offsets)]
+        total, done = sum(map(len, texts)) or 1, 0
+        spans = []
+        for doc, text, o in zip(docs, texts, offsets):
+            if self.quantities is None:
+                spans.append(doc.spans)
+                continue
+            spans.append(self._quantities(text, o, None if progress is None else
+                                          lambda piece, before=done: progress("quantities", (before + piece) / total)))
+            done += len(text)
+        if progress is not None:
+            progress("sentences", 0.0)
         if self.classifier is not None:
             # the classifier builds the sentence records itself (sections included), once
             sentences = [tuple(s) for s in self.classifier.classify_many(list(zip(texts, offsets)))]
         else:
             sentences = [doc.sentences if doc.sentences else sectioned_sentences(text, o)
                          for doc, text, o in zip(docs, texts, offsets)]
+        if progress is not None:
+            progress("tables", 0.0)
         return [replace(doc, spans=sp, sentences=se, tables=typed_tables(doc))
                 for doc, sp, se in zip(docs, spans, sentences)]
 
-    def _quantities(self, text: str, offsets: list[tuple[int, int]]) -> tuple[Span, ...]:
+    def _quantities(self, text: str, offsets: list[tuple[int, int]],
+                    done: Callable[[int], None] | None = None) -> tuple[Span, ...]:
         """The quantities of a text, a piece of about ``chunk_chars`` characters at a time: the
         extractor's working memory grows with the text it is given.
 
         Pieces are cut between sentences (a quantity never crosses one), at a paragraph end where
         there is one, and each is read with ``CHUNK_CONTEXT`` characters of the text on either
         side, so that every quantity is scored with the same context as in the whole text; a
-        piece keeps the quantities that start inside it."""
+        piece keeps the quantities that start inside it. ``done`` hears how many characters are
+        read after each piece."""
         assert self.quantities is not None
         if len(text) <= self.chunk_chars:
             return tuple(self.quantities.extract(text))
@@ -98,6 +116,8 @@ class Tagger:
             for span in self.quantities.extract(text[left : end + CHUNK_CONTEXT]):
                 if start <= span.start + left < end:
                     spans.append(span if not left else replace(span, start=span.start + left, end=span.end + left))
+            if done is not None:
+                done(end)
         return tuple(spans)
 
     def tag_text(self, text: str, doc_id: str = "text") -> Document:

@@ -42,6 +42,8 @@ class Summary:
     completed: bool = False
     published: bool = True  # False when no input could be read and an earlier OUT was left as it was
     first: tuple[float, int] | None = None  # (time, characters so far) when the first input was done
+    # (file or "N files", step, share done) of the batch being tagged in this process, while it is
+    working: tuple[str, str, float] | None = None
 
     def steady_rate(self) -> float | None:
         """Characters per second after the first batch of inputs: the speed once workers have
