@@ -197,7 +197,7 @@ _OCR_DIGITS = frozenset("lIOo")  # letters a scan reads for 1 and 0
 _OCR_GROUP = re.compile(r"[lIOo][ \u00a0]?[,，][ \u00a0]?$")  # l,256人: a thousands group after such a letter
 # … unless they end a word or code of letters (CO2, NO2, PO4, SO2: the digit is the code's)
 _LETTERS_BEFORE_OCR = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz")
-_BROKEN_BEFORE = re.compile(r"(?<=[^\s])[0-9０-９](?:[.．]|[,，][0-9０-９]{1,2})[ \t\u3000]*\r?\n$")
+_BROKEN_BEFORE = re.compile(r"(?<=[^\s])[0-9０-９](?:[.．]|[,，](?:[0-9０-９]{1,2})?)[ \t\u3000]*\r?\n$")
 _DECIMALS_BEFORE = re.compile(r"[.．][0-9０-９]+$")
 _LIST_NUMBER = re.compile(r"(?:^|[\n：:；;。！？]|是)[ \t\u3000]*[0-9０-９]{1,2}[.．][ \u00a0]*$")
 _POINT_BEFORE = re.compile(r"[0-9０-９][ \u00a0]*[.．·][ \u00a0]*$")
@@ -230,10 +230,11 @@ def _inside_number(text: str, c: Candidate, grammar: Grammar) -> bool:
     if first in _DIGIT and (before in _OCR_DIGITS and text[c.start - 2 : c.start - 1] not in _LETTERS_BEFORE_OCR
                             or before in ",， \u00a0" and _OCR_GROUP.search(text, max(0, c.start - 4), c.start)):
         return True  # 资金l2.5万元, 合格率1O0%, l,256人: a letter read for 1 or 0 in scanned text; the rest is a fragment
-    if before == "\n" and first in _DIGIT:
-        # 89.⏎45%, 1,2⏎86.3万元: a line broken inside a number (a point or a short thousands group
-        # ends the line before); the digits after the break are a fragment
-        return _BROKEN_BEFORE.search(text, max(0, c.start - 8), c.start) is not None
+    if before in "\n \t\u3000" and first in _DIGIT and (line := text.rfind("\n", max(0, c.start - 4), c.start)) >= 0 \
+            and not text[line + 1 : c.start].strip(" \t\u3000"):
+        # 89.⏎45%, 1,2⏎86.3万元, 12,⏎345.67万元: a line broken inside a number (a point, a separator or a
+        # short thousands group ends the line before); the digits after the break are a fragment
+        return _BROKEN_BEFORE.search(text, max(0, line - 7), line + 1) is not None
     if first not in _DIGIT or before not in _BEFORE_FRAGMENT:
         return False
     if before in "十百千" and _STAGE_BEFORE.search(text, max(0, c.start - 3), c.start):
@@ -339,8 +340,9 @@ _LIST_MARK = re.compile(r"[（(][一二三四五六七八九十0-9０-９]{1,3}[
 
 
 def _letter_code(text: str, c: Candidate, letter: re.Pattern[str]) -> bool:
-    """A count or measure whose digits touch a single Latin letter (N95口罩, A4纸, G20)."""
-    if c.label not in ("COUNT", "MEASURE") or c.start == 0 or not letter.fullmatch(text[c.start - 1]):
+    """A count or measure whose digits touch a single Latin letter (N95口罩, A4纸, G20); not one whose
+    comparator does (NH3-N≤5mg: a limit after the pollutant's code)."""
+    if c.label not in ("COUNT", "MEASURE") or c.start == 0 or c.comparator or not letter.fullmatch(text[c.start - 1]):
         return False
     return c.start < 2 or not letter.fullmatch(text[c.start - 2])
 

@@ -41,7 +41,9 @@ def find_candidates(text: str, grammar: Grammar | None = None, raw: list[Candida
     return _merge_ranges(text, _resolve_overlaps(found), grammar)
 
 
-_CI_WORDS = frozenset("日年月生要级")  # 次日, 次年, 次月, 次生, 次要, 次级: 次 starts a word, ends no classifier
+# 次日, 次年, 次月, 次生, 次要, 次级: 次 starts a word and ends no classifier (not 人次日常, 人次年度,
+# 场次月度, 户次生产, 人次生活, 人次日均: there 次 ends 人次 and the word after it is another)
+_CI_WORD = re.compile("次(?:日(?![常均])|年(?![度终])|月(?!度)|生(?![活产])|要|级)")
 _YI_AFTER = ("亿", "億", "多亿", "余亿")  # after a count of 个: spoken money (3.5个亿, 两个多亿)
 _FORMAL = re.compile("[壹贰叁肆伍陆柒捌玖拾佰仟]")  # 大写 digits
 BRACKET_REACH = 12  # characters after a numeral run searched for the bracket of a bracketed unit
@@ -86,7 +88,7 @@ def raw_candidates(text: str, grammar: Grammar | None = None) -> list[Candidate]
             # no general match where the numerals and marks are not followed by a unit's start
             lead = before_unit(text, position).end()  # (always matches: the run may be empty)
             m = general_match(text, position) if text[lead : lead + 1] in unit_firsts else None
-            if m is not None and text[m.end() - 1] == "次" and text[m.end() : m.end() + 1] in _CI_WORDS and m.end() - 2 >= lead:
+            if m is not None and text[m.end() - 1] == "次" and m.end() - 2 >= lead and _CI_WORD.match(text, m.end() - 1):
                 m = general_match(text, position, m.end() - 1)  # 3所次年秋季: 3所 (次年 is a word), not 所次
             if m is not None and _cells_not_range(text, m, patterns):  # 1.2亿 -3.5%: the first cell alone
                 m = general_match(text, position, m.start("sep"))

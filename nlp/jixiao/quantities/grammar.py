@@ -93,6 +93,10 @@ class Grammar:
     # 「预算 120 100%」 is two cells, not 120,100 %)
     unspaced_labels: tuple[str, ...] = ()
     yi_idioms: tuple[re.Pattern[str], ...] = ()
+    # (optional) people or things right after a bare 万-number: it counts them, no money (3万脱贫户)
+    not_money_after: tuple[str, ...] = ()
+    # (optional) things counted in 块 named right before the number (宣传展板30块): a count
+    money_classifier_not_after: tuple[str, ...] = ()
     yi_idiom_reach: int = 0
     name_lists: tuple[re.Pattern[str], ...] = ()
     name_list_reach: int = 24
@@ -324,6 +328,10 @@ def _optional_keys(data: dict[str, Any]) -> dict[str, Any]:
         out["name_cell"] = re.compile(filters["name_cell"])
     if "yi_idioms" in filters:
         out["yi_idioms"] = tuple(re.compile(p) for p in filters["yi_idioms"])
+    if "money_classifier_not_after" in data:
+        out["money_classifier_not_after"] = tuple(data["money_classifier_not_after"])
+    if "not_money_after" in filters:
+        out["not_money_after"] = _unique_longest_first(filters["not_money_after"])
         out["yi_idiom_reach"] = int(filters.get("yi_idiom_reach", 24))
     if "name_lists" in filters:
         out["name_lists"] = tuple(re.compile(p) for p in filters["name_lists"])

@@ -9,7 +9,7 @@ from dataclasses import replace
 from functools import lru_cache
 
 from jixiao.quantities.candidate import Candidate
-from jixiao.quantities.filters import SENTENCE_STOPS, in_equation, sign_allowed, text_since
+from jixiao.quantities.filters import SENTENCE_STOPS, in_equation, sign_allowed, text_before, text_since
 from jixiao.quantities.grammar import Grammar
 from jixiao.quantities.patterns import Patterns
 
@@ -30,6 +30,8 @@ def with_money_tail(text: str, c: Candidate, grammar: Grammar) -> Candidate:
     after = text[c.end : c.end + 1]
     if after and "\u4e00" <= after <= "\u9fff" and not text.startswith(grammar.money_classifier_followers, c.end):
         return c  # 三块展板: the count of what follows (not 五块上调为八块, 十块左右)
+    if grammar.money_classifier_not_after and text_before(text, c.start, 3).endswith(grammar.money_classifier_not_after):
+        return c  # 使用项目经费制作宣传展板30块: the boards are counted
     # the cue in the same clause (租金标准为每亩800元，涉及承包地126块: a count of plots)
     clause = _CLAUSE_BEFORE.split(_clause_before(text, c.start))[-1]
     if any(cue in clause for cue in grammar.money_classifier_cues):
@@ -162,6 +164,8 @@ def money_context(text: str, start: int, end: int, grammar: Grammar) -> bool:
     people or things (人口, 面积). Where the clause has words of both, the one nearer the number
     decides: 接待游客320万人次，实现旅游收入「26.5亿」 and 居民人均可支配收入「4.2万」 are money,
     补助资金发放人数3.2万 is not."""
+    if grammar.not_money_after and text.startswith(grammar.not_money_after, end):
+        return False  # 覆盖3万脱贫户, 解决3万群众饮水问题: the number counts them
     window = _clause_before(text, start)
     people = _last_end(window, grammar.not_money_cues)
     if people and people >= _last_end(window, grammar.money_cues):

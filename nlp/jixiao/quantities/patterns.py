@@ -248,7 +248,9 @@ def compile_patterns(grammar: Grammar) -> Patterns:
         terms=re.compile(trie(grammar.terms)) if grammar.terms else re.compile(NEVER),
         fixed=fixed,
         prefixed=LazyPattern(prefixed),
-        inner_starts=re.compile(rf"(?<=\D)\d|(?<=[\d{re.escape(marks)}])[^\d{re.escape(marks)}]"),
+        # (a comparator right after digits starts one too: PM10≤70μg, BOD5≤10mg, the code's digits before it)
+        inner_starts=re.compile(rf"(?<=\D)\d|(?<=[\d{re.escape(marks)}])[^\d{re.escape(marks)}]"
+                                rf"|(?<=\d)[{re.escape(''.join(grammar.comparator_ops))}]"),
         quantity_end=_quantity_end(grammar),
         range_head=re.compile(g(r"(?:{number})[ \u00a0\u3000]{0,2}{range_sep}{space}$")),
         large_near=re.compile("[万亿萬億]"),
