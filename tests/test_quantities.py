@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from jixiao.document.jsonl import decimal_str
+from jixiao.quantities.grammar import load_grammar
 from jixiao.quantities.numerals import parse_numeral
 from jixiao.quantities.rules import RuleExtractor
 from jixiao.quantities.tokenizer import char_digit_words
@@ -242,3 +243,20 @@ def test_a_grammar_that_widens_its_fragments_widens_the_run_before_the_unit() ->
     grammar = grammar_from_dict(data)
     found = [(s.unit, str(s.value), str(s.value_max)) for s in RuleExtractor(grammar).extract("新增3或5个岗位，另有4\t个。")]
     assert found == [("个", "3", "5"), ("个", "4", "None")]
+
+
+def test_an_older_grammar_file_without_the_newer_optional_keys_keeps_every_older_filter() -> None:
+    """A model saved before a key existed carries its own grammar file without it: the filters the
+    file does have must work as before (the idiom reach once depended on a later key)."""
+    import yaml
+
+    from jixiao.quantities.grammar import packaged_grammar_text, parse_grammar
+
+    data = yaml.safe_load(packaged_grammar_text())
+    for key in ("not_money_after",):
+        data["filters"].pop(key)
+    for key in ("money_classifier_not_after", "money_verb_blocks", "digit_word_ends"):
+        data.pop(key)
+    older = parse_grammar(yaml.safe_dump(data, allow_unicode=True))
+    assert older.yi_idiom_reach == load_grammar().yi_idiom_reach > 0
+    assert RuleExtractor(grammar=older).extract("成熟一个、进场一个、完工一个。") == []

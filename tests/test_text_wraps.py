@@ -198,3 +198,26 @@ def test_a_wrap_inside_a_number_or_a_bracket_is_joined_whatever_the_next_line_lo
     assert values(joined.text) == Counter({("AMOUNT", Decimal("23456700"), "元"): 1, ("AMOUNT", Decimal("8882900"), "元"): 1,
                                            ("AMOUNT", Decimal("12005000"), "元"): 1, ("COUNT", Decimal("3684"), "户"): 1,
                                            ("RATE", Decimal("98.16"), "%"): 1, ("RATE", Decimal("2.5"), "个百分点"): 1})
+
+
+def test_prose_copied_from_the_web_with_half_width_commas_is_joined_when_wrapped():
+    """Half-width commas in full lines are prose, not comma-separated records: a wrapped file of
+    web text is joined as the same text with full-width commas is (the records above, whose lines
+    all hold the same number of commas or end short of the column, stay as they are)."""
+    paragraph = ("2023年项目总投资4414.344467万元,其中市级补助资金2,650.5万元,区级配套1,763.84万元,"
+                 "完成老旧小区改造36个,惠及居民3,684户,新建排水管道约5700米,加装电梯18部,增设停车位326个,"
+                 "项目完成率100%,群众满意度96.5%。") * 4
+    for width in (16, 28, 44):
+        wrapped = "\n".join(paragraph[i : i + width] for i in range(0, len(paragraph), width))
+        joined = join_wrapped_lines(wrapped)
+        # (a line that happens to end a sentence keeps its break, in this file as in any other)
+        assert joined.text.replace("。\n", "。") == paragraph and joined.joins >= wrapped.count("\n") - 4, width
+
+
+def test_a_unit_cut_by_the_wrap_is_joined_without_a_space():
+    """Letters after a number are a unit (1.8mg/L, 12.5km): no space goes between its halves, as
+    one goes between two Latin words."""
+    from jixiao.ingest.pdf_lines import join_space
+
+    assert join_space("浓度为1.8m", "g/L，") == "" and join_space("长12.5k", "m") == ""
+    assert join_space("采用Data", "Envelopment") == " "

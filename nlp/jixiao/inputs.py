@@ -26,7 +26,7 @@ import os
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from typing import Any
 
 from jixiao.atomic import output_target
@@ -228,14 +228,20 @@ def assign_ids(paths: Sequence[str], root: str) -> list[str]:
     shared (full relative paths of distinct files differ, so it ends). An id is a label, not a
     path: a name that is not UTF-8 (GBK bytes from an archive) has each such byte written as
     ``\\xb1``, as every output can hold it, so the JSON records and the CSV and Parquet tables of
-    a run carry the same id (``jixiao.outputs.names``). Only if that form of a name is also
-    another file's real name does its id keep the name as the file system gave it.
+    a run carry the same id (``jixiao.outputs.names``). If that form of a name is also another
+    file's real name, the written form gets ``~1``, ``~2`` … before its suffix until it is no other
+    name's.
     """
     raw = [Path(os.path.relpath(os.path.abspath(p), root)).as_posix() for p in paths]
     relative = [readable(r) for r in raw]
-    if len(set(relative)) < len(set(raw)):  # a name written as \xb1 that another file has for real
-        clash = Counter(relative)
-        relative = [r if clash[r] == 1 else name for r, name in zip(relative, raw)]
+    taken = set(raw)
+    for i, (written, name) in enumerate(zip(relative, raw)):
+        if written != name and written in taken:  # a name written as \xb1 that another file has for real
+            n, path = 1, PurePosixPath(written)
+            while (marked := str(path.with_name(f"{path.stem}~{n}{path.suffix}"))) in taken:
+                n += 1
+            relative[i] = marked
+            taken.add(marked)
     full = [False] * len(paths)
     while True:
         ids = [r if f or not Path(r).suffix else r[: -len(Path(r).suffix)] for r, f in zip(relative, full)]

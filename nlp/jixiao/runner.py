@@ -667,7 +667,11 @@ def tag_files(paths: Iterable[str | Path] | Inputs, model: ModelRef | Tagger = N
 
 
 class Reporter(Protocol):
-    """What a run tells the person waiting for it (see nlp/jixiao/outputs/feedback.py)."""
+    """What a run tells the person waiting for it (see nlp/jixiao/outputs/feedback.py).
+
+    ``advance`` is called when an input is done, and also while this process tags a batch, with
+    ``summary.working`` set to what it is doing (an input may take a minute): count inputs by
+    ``summary.done``, not by calls."""
 
     def start(self, summary: Summary) -> None: ...
 
@@ -753,7 +757,10 @@ def tag_to_file(paths: Sequence[str | Path] | Inputs, output: str | Path, *, mod
 
                 def working(name: str, step: str, share: float) -> None:
                     summary.working = (name, step, share)
-                    shown.advance(summary)
+                    try:
+                        shown.advance(summary)
+                    except Exception:  # noqa: BLE001 - showing progress must never fail the file being tagged
+                        pass
 
                 outcomes = _outcomes(tagger, ref, todo, active, reading, info, executor, working)
                 _run(journal, _problems(inputs) + [outcomes], summary, shown)

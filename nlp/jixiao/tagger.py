@@ -30,7 +30,7 @@ CHUNK_CONTEXT = 200
 
 # ``progress(step, share)``: what a long call is doing and how far it is, for a caller that shows it
 # (``jixiao tag`` on one very large report); ``share`` of that step done, from 0 to 1.
-Progress = Callable[[str, float], None]
+StepProgress = Callable[[str, float], None]
 
 
 @dataclass(frozen=True)
@@ -53,7 +53,7 @@ class Tagger:
     model_version: str = "0"
     chunk_chars: int = CHUNK_CHARS
 
-    def tag_document(self, doc: Document, progress: Progress | None = None) -> Document:
+    def tag_document(self, doc: Document, progress: StepProgress | None = None) -> Document:
         """Tag a document whose text (and, if present, sentences) are given.
 
         Document analysis happens here, once: ingestion returns text, tables and metadata only,
@@ -64,7 +64,7 @@ class Tagger:
         """
         return self.tag_documents([doc], progress)[0]
 
-    def tag_documents(self, docs: Iterable[Document], progress: Progress | None = None) -> list[Document]:
+    def tag_documents(self, docs: Iterable[Document], progress: StepProgress | None = None) -> list[Document]:
         """``tag_document`` of each document; the classifier scores their sentences together,
         which makes many short documents much cheaper than one call each. ``docs`` may be any
         iterable (a generator is read once, here). ``progress`` hears of each step (quantities,

@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from jixiao.cli.console import Progress, err, fail, fail_cannot_write, out
+from jixiao.cli.console import EXIT_CANNOT_WRITE, Progress, err, fail, fail_cannot_write, out
 
 from jixiao.cli.convert_cmd import convert_app
 from jixiao.cli.help import Group
@@ -146,7 +146,10 @@ def split(
     result = split_documents(docs, (1 - dev - test, dev, test), seed=seed)
     data = {"seed": seed, "train": list(result.train), "dev": list(result.dev), "test": list(result.test),
             "covered": result.covered, "folds": [{"train": list(t), "test": h} for t, h in leave_one_out(docs)]}
-    write_text(output, json.dumps(data, ensure_ascii=False, indent=1) + "\n")
+    try:
+        write_text(output, json.dumps(data, ensure_ascii=False, indent=1) + "\n")
+    except OSError as exc:
+        fail_cannot_write(exc, output)
     for name in ("train", "dev", "test"):
         err().print(f"{name}: {len(data[name])} document(s)")
     if not result.covered:
@@ -186,7 +189,7 @@ def stats(
         readme = write.read_text("utf-8")
         write_text(write, replace_block(readme, block))
     except OSError as exc:
-        fail(f"{write}: cannot rewrite ({exc.strerror or exc})")
+        fail(f"{write}: cannot rewrite ({exc.strerror or exc})", EXIT_CANNOT_WRITE)
     except ValueError:
         fail(f"{write}: no counts block (<!-- counts:begin --> … <!-- counts:end -->)")
     err().print(f"updated the counts in {write}", markup=False)

@@ -26,7 +26,7 @@ def show(
 
     The page is self-contained (no external resources) and works offline.
     """
-    from jixiao.atomic import write_bytes
+    from jixiao.atomic import write_text
     from jixiao.settings import runtime_settings
     from jixiao.cli.inputs import refuse_overwriting_inputs
     from jixiao.document.jsonl import JSONL_SUFFIXES
@@ -43,18 +43,18 @@ def show(
             fail("--id picks a document from a JSON Lines file; FILE is a report")
         doc, model_info = tag_report(file, model)
     findings = audit_findings(doc)
-    page = render_html(doc, findings, model_info).encode("utf-8")
     try:
         # 0644, not the umask's choice: the page is meant to be shared; atomic, so no half page
-        write_bytes(target, page, permissions=PAGE_PERMISSIONS)
+        write_text(target, render_html(doc, findings, model_info), permissions=PAGE_PERMISSIONS)
+        size = target.stat().st_size
     except OSError as exc:
         fail_cannot_write(exc, target)
     issues = sum(s.kind in ("problem", "recommendation") for s in doc.sentences)
     audit = "audit not available" if findings is None else f"{len(findings)} finding(s)"
     err().print(f"{target}: {len(doc.spans)} quantities, {issues} problem/recommendation sentences, {audit}", markup=False)
     warn_mb = float(runtime_settings().get("show", {}).get("page_warning_mb", 50))
-    if len(page) > warn_mb * 1e6:
-        err().print(f"warning: {target} is {len(page) / 1e6:,.0f} MB ({len(doc.text):,} characters of report); a browser "
+    if warn_mb and size > warn_mb * 1e6:  # 0 turns the warning off, as 0 turns off the --max-* limits
+        err().print(f"warning: {target} is {size / 1e6:,.1f} MB ({len(doc.text):,} characters of report); a browser "
                     f"may open it slowly or not at all: `jixiao tag` gives the same data as JSON Lines", markup=False)
 
 

@@ -64,7 +64,7 @@ def join_lines(lines: Sequence[PdfLine]) -> str:
     parts = [lines[0].text]
     for previous, line in zip(lines, lines[1:]):
         if continues(previous, line, left, right):
-            parts.append(" " if latin_end(previous.text) and latin_start(line.text) else "")
+            parts.append(join_space(previous.text, line.text))
         else:
             parts.append("\n")
         parts.append(line.text)
@@ -97,6 +97,16 @@ def ends_sentence(text: str) -> bool:
 
 def latin_end(text: str) -> bool:
     return bool(text) and text[-1].isascii() and text[-1].isalpha()
+
+
+def join_space(before: str, after: str) -> str:
+    """What goes between two lines joined back into one: a space between two Latin words (Data
+    Envelopment), nothing elsewhere, nor inside a unit written after a number (1.8m⏎g/L is 1.8mg/L,
+    12.5k⏎m is 12.5km: the letters before the break follow a digit)."""
+    if not (latin_end(before) and latin_start(after)):
+        return ""
+    letters = len(before) - len(before.rstrip("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"))
+    return "" if letters < len(before) and before[-letters - 1].isdigit() and letters <= 3 else " "
 
 
 def latin_start(text: str) -> bool:

@@ -30,17 +30,17 @@ from bisect import bisect_left
 from collections.abc import Callable
 from typing import NamedTuple
 
-from jixiao.ingest.pdf_lines import ends_sentence, latin_end, latin_start, percentile
+from jixiao.ingest.pdf_lines import ends_sentence, join_space, percentile
 
 # A file needs this many prose lines before its line widths say anything.
 MIN_LINES = 8
 # A file whose lines average more characters than this holds a paragraph per line.
 MAX_MEAN_LINE = 120
 # The narrowest column a wrap is believed of (characters): records and verse are narrower.
-MIN_EDGE = 20
+MIN_EDGE = 14
 # The share of prose lines that must be full, and of full lines that must stop mid-clause and
 # go on in the next line, for the file to count as hard-wrapped.
-MIN_FULL_SHARE = 0.5
+MIN_FULL_SHARE = 0.4
 MIN_CONTINUED_SHARE = 0.6
 # More rows and list items than this share of the lines: a table or a list, never joined.
 MAX_STRUCTURED_SHARE = 0.3
@@ -99,7 +99,7 @@ def join_wrapped_lines(text: str) -> Unwrapped:
         if _continues(line.rstrip(), following, margin, measure, edge):
             parts[-1] = parts[-1].rstrip()
             following = following[min(margin, _lead(following)):]
-            parts.append(" " if latin_end(parts[-1]) and latin_start(following) else "")
+            parts.append(join_space(parts[-1], following))
             joins += 1
         else:
             parts.append("\n")
@@ -134,10 +134,16 @@ def _judge(sample: str) -> tuple[Callable[[str], int], float, int] | None:
             best = (share, measure, right - tolerance)
     if best is None or best[0] < MIN_FULL_SHARE:
         return None  # most files end here, before the costlier checks below
-    structured = sum(1 for line in content if "\t" in line or _is_row(line.strip(), _CSV) or _ITEM.match(line))
+    _, measure, edge = best
+    # (a line with half-width commas is a record where it is not as wide as the column or where
+    # every such line has as many commas: prose copied from the web and wrapped has its commas in
+    # full lines, and a different number in each)
+    records = [line for line in content if _is_row(line.strip(), _CSV) and not _ROW.search(line.strip())]
+    fixed_fields = len(records) >= len(content) / 2 and len({line.count(",") for line in records}) == 1
+    structured = sum(1 for line in content if "\t" in line or _ITEM.match(line) or _ROW.search(line.strip())
+                     or _is_row(line.strip(), _CSV) and (fixed_fields or measure(line) < edge))
     if structured > MAX_STRUCTURED_SHARE * len(content):
         return None
-    _, measure, edge = best
     margin = min(map(_lead, body))
     full = continued = 0
     for line, following in zip(lines, lines[1:]):
@@ -157,7 +163,8 @@ def _continues(line: str, following: str, margin: int, measure: Callable[[str], 
         return False
     if _lead(following) > margin or measure(line) < edge:
         return False  # indented past the margin: a paragraph's first line; short: its last
-    if ends_sentence(line) or _is_row(line.strip()) or _is_row(following.strip()):
+    # (half-width commas make no record of a full line: prose copied from the web keeps them)
+    if ends_sentence(line) or _ROW.search(line.strip()) or _is_row(following.strip()) and measure(following) < edge:
         return False
     # a number cut by the wrap (1\n2、甲12号楼 is 12、, not item 2) or a bracket the line leaves open
     # (；（\n3）对个人, （劲松二区\n227、228楼）) goes on whatever the next line looks like

@@ -100,7 +100,7 @@ class ProgressBar(Quiet):
         self.console.print(_start_line(summary), markup=False, highlight=False, soft_wrap=True)
         self.progress = Progress(TextColumn("tagging"), BarColumn(), MofNCompleteColumn(), TextColumn("{task.fields[rate]}"),
                                  TextColumn("{task.fields[failed]}"), TimeElapsedColumn(), TextColumn("ETA {task.fields[eta]}"),
-                                 TextColumn("{task.fields[now]}"), console=self.console, transient=True)
+                                 TextColumn("{task.fields[now]}", markup=False), console=self.console, transient=True)
         self.progress.start()
         self.task = self.progress.add_task("tag", total=summary.todo, rate="", failed="", eta="?", now="")
 

@@ -11,7 +11,7 @@ import re
 
 from jixiao.quantities.candidate import Candidate
 from jixiao.quantities.grammar import Grammar
-from jixiao.quantities.numerals import ascii_digits
+from jixiao.quantities.numerals import ascii_digits, is_range_pair
 from jixiao.quantities.patterns import Patterns, compile_patterns
 
 NOT_AFTER_WINDOW = 12  # characters before a candidate or sign searched for the quantity before it
@@ -197,7 +197,10 @@ _OCR_DIGITS = frozenset("lIOo")  # letters a scan reads for 1 and 0
 _OCR_GROUP = re.compile(r"[lIOo][ \u00a0]?[,，][ \u00a0]?$")  # l,256人: a thousands group after such a letter
 # … unless they end a word or code of letters (CO2, NO2, PO4, SO2: the digit is the code's)
 _LETTERS_BEFORE_OCR = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz")
-_BROKEN_BEFORE = re.compile(r"(?<=[^\s])[0-9０-９](?:[.．]|[,，](?:[0-9０-９]{1,2})?)[ \t\u3000]*\r?\n$")
+# (a comma alone at the line's end only after one to three digits and where the next line starts
+# with a group of three: 今年共实施项目12，⏎3个项目… and 截至2023，⏎120个… are two clauses)
+_BROKEN_BEFORE = re.compile(r"(?<=[^\s])[0-9０-９](?:[.．]|[,，][0-9０-９]{1,2}|(?<![0-9０-９]{4})(?P<comma>[,，]))[ \t\u3000]*\r?\n$")
+_GROUP_AFTER = re.compile(r"[0-9０-９]{3}(?![0-9０-９])")
 _DECIMALS_BEFORE = re.compile(r"[.．][0-9０-９]+$")
 _LIST_NUMBER = re.compile(r"(?:^|[\n：:；;。！？]|是)[ \t\u3000]*[0-9０-９]{1,2}[.．][ \u00a0]*$")
 _POINT_BEFORE = re.compile(r"[0-9０-９][ \u00a0]*[.．·][ \u00a0]*$")
@@ -234,7 +237,8 @@ def _inside_number(text: str, c: Candidate, grammar: Grammar) -> bool:
             and not text[line + 1 : c.start].strip(" \t\u3000"):
         # 89.⏎45%, 1,2⏎86.3万元, 12,⏎345.67万元: a line broken inside a number (a point, a separator or a
         # short thousands group ends the line before); the digits after the break are a fragment
-        return _BROKEN_BEFORE.search(text, max(0, line - 7), line + 1) is not None
+        broken = _BROKEN_BEFORE.search(text, max(0, line - 7), line + 1)
+        return broken is not None and (not broken.group("comma") or _GROUP_AFTER.match(text, c.start) is not None)
     if first not in _DIGIT or before not in _BEFORE_FRAGMENT:
         return False
     if before in "十百千" and _STAGE_BEFORE.search(text, max(0, c.start - 3), c.start):
@@ -282,7 +286,6 @@ _CHINESE_DIGITS = frozenset("一二两三四五六七八九十")
 WORD_FINAL_FIRSTS = frozenset("伍陆拾零一二两三四五六七八九")  # what may end a word before a count (ends_word)
 _PLAIN_DIGITS = frozenset("一二两三四五六七八九")
 _PLAIN_NUMERAL = frozenset("一二两三四五六七八九十百千万亿零〇点")
-_RANGE_PAIRS = frozenset({("一", "两"), ("三", "五"), ("三", "两")})  # digits that are no neighbours and say "a few"
 
 
 def ends_word(text: str, start: int, grammar: Grammar) -> bool:
@@ -300,15 +303,12 @@ def ends_word(text: str, start: int, grammar: Grammar) -> bool:
         return False
     if not start or not "\u4e00" <= text[start - 1] <= "\u9fff":
         return False
-    low, high = _DIGIT_VALUES[first], _DIGIT_VALUES[second]
-    if not (high == low + 1 or (first, second) in _RANGE_PAIRS):
+    if not is_range_pair(first, second):
         return True
     ends = grammar.digit_word_ends.search(text, max(0, start - 4), start) if grammar.digit_word_ends else None
     # no day is 初两 and no school year 高两 or 高四 (年初两三个, 调高三五个)
     return ends is not None and first != "两" and (not ends.group().endswith("高") or first in "一二三")
 
-
-_DIGIT_VALUES = {"一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
 
 
 def _is_cjk(ch: str) -> bool:

@@ -43,7 +43,7 @@ def find_candidates(text: str, grammar: Grammar | None = None, raw: list[Candida
 
 # 次日, 次年, 次月, 次生, 次要, 次级: 次 starts a word and ends no classifier (not 人次日常, 人次年度,
 # 场次月度, 户次生产, 人次生活, 人次日均: there 次 ends 人次 and the word after it is another)
-_CI_WORD = re.compile("次(?:日(?![常均])|年(?![度终])|月(?!度)|生(?![活产])|要|级)")
+_CI_WORD = re.compile("次(?:日(?![常均])|年(?![度终均底末初内])|月(?![度均底末初])|生(?![活产])|要|级)")
 _YI_AFTER = ("亿", "億", "多亿", "余亿")  # after a count of 个: spoken money (3.5个亿, 两个多亿)
 _FORMAL = re.compile("[壹贰叁肆伍陆柒捌玖拾佰仟]")  # 大写 digits
 BRACKET_REACH = 12  # characters after a numeral run searched for the bracket of a bracketed unit
@@ -108,7 +108,7 @@ def raw_candidates(text: str, grammar: Grammar | None = None) -> list[Candidate]
             if m is None:
                 bare = True
             elif general is None:
-                bare = text[m.end() - 1 : m.end() + 1] in grammar.money_verb_blocks
+                bare = _before_money_verb(text, m, grammar)
             else:
                 bare = general.label == "COUNT" and (large_near(general.number + general.multiplier) is not None
                                                      or general.unit == "个" and text.startswith(_YI_AFTER, general.end))
@@ -170,8 +170,7 @@ def _general(text: str, patterns: Patterns, grammar: Grammar, m: re.Match[str] |
         return None  # 000‰ of 1 000‰, 05 of 2023-05: no quantity is written with a leading zero
     if grammar.unit_word_blocks and text[m.end(group) - 1 : m.end(group) + 1] in grammar.unit_word_blocks:
         return None  # 1日元旦
-    if (grammar.money_verb_blocks and label == "COUNT" and any(ch in "万亿萬億" for ch in number + (mult or ""))
-            and text[m.end(group) - 1 : m.end(group) + 1] in grammar.money_verb_blocks):
+    if label == "COUNT" and any(ch in "万亿萬億" for ch in number + (mult or "")) and _before_money_verb(text, m, grammar):
         return None  # 财政安排500万支持…: money before a verb (the bare-money stage reads it), no count of 支
     if pattern is not patterns.general and _cells_not_range(text, m, patterns):
         return None  # -5% -3%: two cells, the second signed (raw_candidates re-reads plain matches)
@@ -203,6 +202,15 @@ def _general(text: str, patterns: Patterns, grammar: Grammar, m: re.Match[str] |
             and (unit in grammar.money_classifiers or text[end : end + 1] in patterns.tail_starts)):
         return with_money_tail(text, candidate, grammar)
     return candidate
+
+
+def _before_money_verb(text: str, m: re.Match[str], grammar: Grammar) -> bool:
+    """Whether the match's unit character starts one of the grammar's money verbs (500万支持…):
+    ``_general`` refuses the count there, and the bare-money stage reads the amount instead."""
+    if not grammar.money_verb_blocks:
+        return False
+    group = m.lastgroup if m.lastgroup in _UNIT_LABELS else next((name for name, _ in UNIT_GROUPS if m.group(name)), None)
+    return group is not None and text[m.end(group) - 1 : m.end(group) + 1] in grammar.money_verb_blocks
 
 
 _NEAR_WORDS = frozenset("近上约")  # before a bare multiplier and a unit of measure: 近百公里, 上千亩

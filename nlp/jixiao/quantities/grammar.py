@@ -328,11 +328,11 @@ def _optional_keys(data: dict[str, Any]) -> dict[str, Any]:
         out["name_cell"] = re.compile(filters["name_cell"])
     if "yi_idioms" in filters:
         out["yi_idioms"] = tuple(re.compile(p) for p in filters["yi_idioms"])
+        out["yi_idiom_reach"] = int(filters.get("yi_idiom_reach", 24))
     if "money_classifier_not_after" in data:
         out["money_classifier_not_after"] = tuple(data["money_classifier_not_after"])
     if "not_money_after" in filters:
         out["not_money_after"] = _unique_longest_first(filters["not_money_after"])
-        out["yi_idiom_reach"] = int(filters.get("yi_idiom_reach", 24))
     if "name_lists" in filters:
         out["name_lists"] = tuple(re.compile(p) for p in filters["name_lists"])
         out["name_list_reach"] = int(filters.get("name_list_reach", 24))

@@ -9,7 +9,9 @@ from dataclasses import replace
 from functools import lru_cache
 
 from jixiao.quantities.candidate import Candidate
-from jixiao.quantities.filters import SENTENCE_STOPS, in_equation, sign_allowed, text_before, text_since
+from jixiao.quantities.filters import (
+    CLAUSE_STOPS, SENTENCE_STOPS, in_equation, sign_allowed, text_before, text_since, text_until,
+)
 from jixiao.quantities.grammar import Grammar
 from jixiao.quantities.patterns import Patterns
 
@@ -33,7 +35,7 @@ def with_money_tail(text: str, c: Candidate, grammar: Grammar) -> Candidate:
     if grammar.money_classifier_not_after and text_before(text, c.start, 3).endswith(grammar.money_classifier_not_after):
         return c  # 使用项目经费制作宣传展板30块: the boards are counted
     # the cue in the same clause (租金标准为每亩800元，涉及承包地126块: a count of plots)
-    clause = _CLAUSE_BEFORE.split(_clause_before(text, c.start))[-1]
+    clause = text_since(text, c.start, CLAUSE_STOPS, MONEY_CUE_WINDOW)
     if any(cue in clause for cue in grammar.money_classifier_cues):
         return replace(c, label="AMOUNT", rule="u_cur")
     return c
@@ -120,8 +122,10 @@ def bare_money(text: str, patterns: Patterns, grammar: Grammar, position: int) -
         if not any(ch in written for ch in "万亿萬億") or number in ("万", "亿") or number_max in ("万", "亿"):
             return None
         named = currency_before(text, m.start(), grammar)  # 英镑500万由外方支付: the currency says money
-        # and so does 个亿 (前后投了3个亿): only money is counted so
-        if not named and "个" not in written and not money_context(text, m.start(), m.end(), grammar):
+        # and so does 个亿 ending the clause or before an approximation (前后投了3个亿, 3个亿左右)
+        spoken = "个" in written and (not (after := text_until(text, m.end(), CLAUSE_STOPS, 2))
+                                      or after.startswith(_GE_YI_NEXT))
+        if not named and not spoken and not money_context(text, m.start(), m.end(), grammar):
             return None
         # a space before or after a stage's multiplier (2 千5 百万) is no part of the numeral
         # 2千5百万元: 元 right after the number the general pattern could not read is the span's
@@ -140,6 +144,7 @@ def _last_characters(words: tuple[str, ...]) -> frozenset[str]:
     return frozenset(word[-1] for word in words)
 
 
+_GE_YI_NEXT = ("左右", "上下", "了", "的", "多", "余", "啊", "呢", "吧")  # after 3个亿 (or nothing): spoken money
 _APPROX_BEFORE = frozenset("约近超逾")  # one-character approximation words that may stand between them
 
 
@@ -164,18 +169,20 @@ def money_context(text: str, start: int, end: int, grammar: Grammar) -> bool:
     people or things (人口, 面积). Where the clause has words of both, the one nearer the number
     decides: 接待游客320万人次，实现旅游收入「26.5亿」 and 居民人均可支配收入「4.2万」 are money,
     补助资金发放人数3.2万 is not."""
-    if grammar.not_money_after and text.startswith(grammar.not_money_after, end):
-        return False  # 覆盖3万脱贫户, 解决3万群众饮水问题: the number counts them
     window = _clause_before(text, start)
+    money = _last_end(window, grammar.money_cues)
     people = _last_end(window, grammar.not_money_cues)
-    if people and people >= _last_end(window, grammar.money_cues):
+    if people and people >= money:
         return False
-    after = _CLAUSE_END.split(text[end : end + 8], 1)[0]  # not across a comma: 达到百万，投入资金…
-    return any(cue in window for cue in grammar.money_cues) or any(cue in after for cue in grammar.money_cues_after)
+    # the people right after the number (覆盖3万脱贫户), unless a money word right before it says
+    # who pays (省级补助50万企业自筹30万: 补助 ends the text before 50万)
+    if (grammar.not_money_after and text.startswith(grammar.not_money_after, end)
+            and not (money and money >= len(window) - 2)):
+        return False
+    after = text_until(text, end, CLAUSE_STOPS, 8)  # not across a comma: 达到百万，投入资金…
+    return money > 0 or any(cue in after for cue in grammar.money_cues_after)
 
 
-_CLAUSE_BEFORE = re.compile("[，,、：:]")
-_CLAUSE_END = re.compile("[，,；;。：:！？!?\n]")
 
 
 def _last_end(window: str, cues: tuple[str, ...]) -> int:

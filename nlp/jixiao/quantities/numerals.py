@@ -45,6 +45,18 @@ def parse_numeral(text: str) -> Numeral:
     return Numeral(_value(cleaned), None, approx)
 
 
+def is_range_pair(a: str, b: str) -> bool:
+    """Whether two Chinese digits side by side say "a few" (两三, 七八, 一两, 三五, 三两) rather than
+    one number digit by digit; the finder reads the first of any other pair as the end of a word
+    (初八两场)."""
+    if a not in _DIGITS or b not in _DIGITS or a in "零〇几" or b in "零〇几":
+        return False
+    return _DIGITS[b] == _DIGITS[a] + 1 or (a, b) in _RANGE_PAIRS
+
+
+_RANGE_PAIRS = frozenset({("一", "两"), ("三", "五"), ("三", "两")})  # not neighbours, and still "a few"
+
+
 def _adjacent_range(text: str) -> tuple[Decimal, Decimal] | None:
     """两三 → (2, 3); 三四十 → (30, 40); 一两万 → (10000, 20000); 三五个 → (3, 5), the one pair of
     digits that are not neighbours and still say "a few" (三五成群); 三两个 → (2, 3), written high to low. Digits after 点 are decimal
@@ -54,16 +66,11 @@ def _adjacent_range(text: str) -> tuple[Decimal, Decimal] | None:
         a, b = text[index], text[index + 1]
         if index > 0 and text[index - 1] in _DIGITS or text[index + 2 : index + 3] in _DIGITS.keys():
             continue  # inside a longer run of digits (三五〇, 二〇二三): read digit by digit
-        if a in _DIGITS and b in _DIGITS and a not in "零〇几" and b not in "零〇几":
-            low_digit, high_digit = _DIGITS[a], _DIGITS[b]
-            if high_digit == low_digit + 1 or (a == "一" and b == "两") or (a == "三" and b == "五"):
-                rest = text[index + 2 :]
-                head = text[:index]
-                low = _value(head + a + rest)
-                high = _value(head + b + rest)
-                return low, high
-            if a == "三" and b == "两":  # 三两个 says "two or three" as 两三个 does
-                return _value(text[:index] + b + text[index + 2 :]), _value(text[:index] + a + text[index + 2 :])
+        if is_range_pair(a, b):
+            low, high = (a, b) if (a, b) != ("三", "两") else (b, a)  # 三两个 says "two or three", as 两三个 does
+            rest = text[index + 2 :]
+            head = text[:index]
+            return _value(head + low + rest), _value(head + high + rest)
     return None
 
 
