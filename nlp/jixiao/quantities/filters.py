@@ -292,8 +292,9 @@ def ends_word(text: str, start: int, grammar: Grammar) -> bool:
     """Whether the first character of the run of numerals at ``start`` ends the word before it, so
     that the count starts at the next character: a formal digit before plain ones (队伍三支, 入伍
     三十人, 内陆十二个: 大写 numbers are written in 大写 throughout), 零 before a digit (清零三处),
-    and the first of two Chinese digits that make no range after a word (初八两场, 周五两场; 八两 is
-    never 82) or after a word that ends in a digit (高三两个班, 星期三两次: grammar.digit_word_ends)."""
+    the first of two Chinese digits that make no range wherever they stand (初八两场, 一、二两个标段:
+    八两 is never 82), and of two that make one after a word that ends in a digit (高三两个班,
+    星期三两次: grammar.digit_word_ends)."""
     first, second = text[start : start + 1], text[start + 1 : start + 2]
     if first in "伍陆拾":  # (伍万元 is 大写 throughout: 万 and 亿 have no other form)
         return second in _PLAIN_DIGITS or second == "十"
@@ -301,10 +302,10 @@ def ends_word(text: str, start: int, grammar: Grammar) -> bool:
         return second in _PLAIN_DIGITS
     if first not in _PLAIN_DIGITS or second not in _PLAIN_DIGITS or text[start + 2 : start + 3] in _PLAIN_NUMERAL:
         return False
-    if not start or not "\u4e00" <= text[start - 1] <= "\u9fff":
-        return False
     if not is_range_pair(first, second):
         return True
+    if not start or not "\u4e00" <= text[start - 1] <= "\u9fff":
+        return False
     ends = grammar.digit_word_ends.search(text, max(0, start - 4), start) if grammar.digit_word_ends else None
     # no day is 初两 and no school year 高两 or 高四 (年初两三个, 调高三五个)
     return ends is not None and first != "两" and (not ends.group().endswith("高") or first in "一二三")
@@ -340,11 +341,12 @@ _LIST_MARK = re.compile(r"[（(][一二三四五六七八九十0-9０-９]{1,3}[
 
 
 def _letter_code(text: str, c: Candidate, letter: re.Pattern[str]) -> bool:
-    """A count or measure whose digits touch a single Latin letter (N95口罩, A4纸, G20); not one whose
-    comparator does (NH3-N≤5mg: a limit after the pollutant's code)."""
+    """A count or measure whose digits touch a single Latin letter (N95口罩, A4纸, G20, 20cmC30); not
+    one whose comparator does (NH3-N≤5mg: a limit after the pollutant's code)."""
     if c.label not in ("COUNT", "MEASURE") or c.start == 0 or c.comparator or not letter.fullmatch(text[c.start - 1]):
         return False
-    return c.start < 2 or not letter.fullmatch(text[c.start - 2])
+    # (an upper-case letter right after a lower-case unit is a code of its own: 20cmC30)
+    return c.start < 2 or not letter.fullmatch(text[c.start - 2]) or text[c.start - 1].isupper() and text[c.start - 2].islower()
 
 
 def _rank(text: str, c: Candidate, grammar: Grammar) -> bool:

@@ -95,6 +95,8 @@ class Grammar:
     yi_idioms: tuple[re.Pattern[str], ...] = ()
     # (optional) people or things right after a bare 万-number: it counts them, no money (3万脱贫户)
     not_money_after: tuple[str, ...] = ()
+    # (optional) words of giving money before people: the people receive it (补贴农户500万)
+    money_to_people: tuple[str, ...] = ()
     # (optional) things counted in 块 named right before the number (宣传展板30块): a count
     money_classifier_not_after: tuple[str, ...] = ()
     yi_idiom_reach: int = 0
@@ -331,6 +333,8 @@ def _optional_keys(data: dict[str, Any]) -> dict[str, Any]:
         out["yi_idiom_reach"] = int(filters.get("yi_idiom_reach", 24))
     if "money_classifier_not_after" in data:
         out["money_classifier_not_after"] = tuple(data["money_classifier_not_after"])
+    if "money_to_people" in filters:
+        out["money_to_people"] = tuple(filters["money_to_people"])
     if "not_money_after" in filters:
         out["not_money_after"] = _unique_longest_first(filters["not_money_after"])
     if "name_lists" in filters:

@@ -132,7 +132,10 @@ def bare_money(text: str, patterns: Patterns, grammar: Grammar, position: int) -
         end = m.end() + 1 if text.startswith("元", m.end()) else m.end()
         # 20余万: the mark inside the numeral makes it approximate and is no part of its value
         marked = any(ch in written for ch in _INNER_MARKS)
-        return Candidate(m.start(), end, "AMOUNT", "bare_money", _numeral(number),
+        begin = m.start()
+        if number[:1] in "十百千万亿" and begin and patterns.several.match(text, begin - 1, begin):
+            begin, marked = begin - 1, True  # 涉及资金数百万: "several", the span from 数
+        return Candidate(begin, end, "AMOUNT", "bare_money", _numeral(number),
                          _numeral(number_max) if number_max else None,
                          unit=named or "元",
                          approx_marker=bool(m.group("a1")) or marked)
@@ -172,7 +175,14 @@ def money_context(text: str, start: int, end: int, grammar: Grammar) -> bool:
     window = _clause_before(text, start)
     money = _last_end(window, grammar.money_cues)
     people = _last_end(window, grammar.not_money_cues)
-    if people and people >= money:
+    while people and people >= money:
+        head = window[: people - _cue_length(window, people, grammar.not_money_cues)]
+        if head.endswith("其中"):  # 发放贷款30亿，其中农户15亿: a breakdown of the sum before it
+            people = _last_end(head[:-2], grammar.not_money_cues)
+            continue
+        counted = window[len(head) : people].endswith(_COUNT_WORDS)  # 发放人数3.2万: the word says a count
+        if not counted and grammar.money_to_people and head.rstrip("给向对为").endswith(grammar.money_to_people):
+            return True  # 补贴农户500万, 发放给脱贫户…: the people receive the money
         return False
     # the people right after the number (覆盖3万脱贫户), unless a money word right before it says
     # who pays (省级补助50万企业自筹30万: 补助 ends the text before 50万)
@@ -183,6 +193,14 @@ def money_context(text: str, start: int, end: int, grammar: Grammar) -> bool:
     return money > 0 or any(cue in after for cue in grammar.money_cues_after)
 
 
+
+
+_COUNT_WORDS = ("数", "人次", "对象", "量")  # people words that name the count itself (人数, 户数, 客流量)
+
+
+def _cue_length(window: str, end: int, cues: tuple[str, ...]) -> int:
+    """The length of the longest of ``cues`` ending at ``end`` in ``window``."""
+    return max((len(cue) for cue in cues if window.endswith(cue, 0, end)), default=0)
 
 
 def _last_end(window: str, cues: tuple[str, ...]) -> int:
