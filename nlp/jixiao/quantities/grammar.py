@@ -287,8 +287,6 @@ def _optional_keys(data: dict[str, Any]) -> dict[str, Any]:
         out["latin_unit_boundary"] = str(data["latin_unit_boundary"])
     if "unit_word_blocks" in data:
         out["unit_word_blocks"] = frozenset(data["unit_word_blocks"])
-    if "money_verb_blocks" in data:
-        out["money_verb_blocks"] = frozenset(data["money_verb_blocks"])
     expand = _expander(data["fragments"])
     for key in ("money_tail", "money_tail_lone", "approx_after_pattern"):
         if key in data:
@@ -331,12 +329,11 @@ def _optional_keys(data: dict[str, Any]) -> dict[str, Any]:
     if "yi_idioms" in filters:
         out["yi_idioms"] = tuple(re.compile(p) for p in filters["yi_idioms"])
         out["yi_idiom_reach"] = int(filters.get("yi_idiom_reach", 24))
-    if "money_classifier_not_after" in data:
-        out["money_classifier_not_after"] = tuple(data["money_classifier_not_after"])
-    if "money_to_people" in filters:
-        out["money_to_people"] = tuple(filters["money_to_people"])
-    if "not_money_after" in filters:
-        out["not_money_after"] = _unique_longest_first(filters["not_money_after"])
+    # word lists read as they are (each optional; a model's older grammar file may lack them)
+    for section, key, convert in ((data, "money_classifier_not_after", tuple), (data, "money_verb_blocks", frozenset),
+                                  (filters, "money_to_people", tuple), (filters, "not_money_after", _unique_longest_first)):
+        if key in section:
+            out[key] = convert(section[key])
     if "name_lists" in filters:
         out["name_lists"] = tuple(re.compile(p) for p in filters["name_lists"])
         out["name_list_reach"] = int(filters.get("name_list_reach", 24))
