@@ -221,3 +221,16 @@ def test_a_unit_cut_by_the_wrap_is_joined_without_a_space():
 
     assert join_space("浓度为1.8m", "g/L，") == "" and join_space("长12.5k", "m") == ""
     assert join_space("采用Data", "Envelopment") == " "
+
+
+def test_paragraphs_that_open_with_their_number_are_joined_when_wrapped():
+    """A report copied from a PDF where each part opens with 一、 on its first line: those lines are
+    as wide as the column, so they are paragraphs, not a list, and the file is joined."""
+    parts = ["一、项目基本情况。本项目年度预算资金为1,234,567.89元，实际支出1,200,000.00元，预算执行率97.2%。",
+             "二、绩效目标完成情况。全年共完成道路硬化12.5公里，新建桥梁3座，改造危房1,256户，群众满意度95%。",
+             "三、存在问题。部分项目资料收集不完整，合同管理不规范，绩效目标设置不够明确，预算执行进度偏慢。",
+             "四、有关建议。加强预算编制管理，提高预算编制的科学性和准确性，对于金额在500万元以上的项目开展评估。"] * 3
+    width = 36
+    wrapped = "\n".join(line for part in parts for line in (part[i : i + width] for i in range(0, len(part), width)))
+    joined = join_wrapped_lines(wrapped)
+    assert joined.text.split("\n") == parts

@@ -140,7 +140,9 @@ def _judge(sample: str) -> tuple[Callable[[str], int], float, int] | None:
     # full lines, and a different number in each)
     records = [line for line in content if _is_row(line.strip(), _CSV) and not _ROW.search(line.strip())]
     fixed_fields = len(records) >= len(content) / 2 and len({line.count(",") for line in records}) == 1
-    structured = sum(1 for line in content if "\t" in line or _ITEM.match(line) or _ROW.search(line.strip())
+    # (and a list item as wide as the column is a paragraph that opens with its number: 一、项目基本情况。本…)
+    structured = sum(1 for line in content if "\t" in line or _ROW.search(line.strip())
+                     or _ITEM.match(line) and measure(line.rstrip()) < edge
                      or _is_row(line.strip(), _CSV) and (fixed_fields or measure(line) < edge))
     if structured > MAX_STRUCTURED_SHARE * len(content):
         return None

@@ -111,7 +111,7 @@ def filter_flags(text: str, c: Candidate, grammar: Grammar) -> list[str]:
             and not _period_adjective(text, c, grammar)):
         flags.append("duration")
     if c.number == "一" and not c.multiplier and c.rule != "fraction" and (
-        before.endswith(grammar.yi_not_after)
+        before.endswith(grammar.yi_not_after) and not before.endswith(_NOT_TONGYI)
         # what it is like, or holding an event: "a"; after 只 or 仅 (仅有一座…的水库) "just one"
         or (text.startswith(grammar.yi_not_before, c.end) or before.endswith(grammar.yi_event_verbs)
             or grammar.yi_size_after is not None and grammar.yi_size_after.match(text, c.end) is not None)
@@ -220,13 +220,15 @@ def _inside_number(text: str, c: Candidate, grammar: Grammar) -> bool:
     reads it, wins the overlap anyway). So is a numeral that takes in the 一 ending a word before it
     (一三个 of 统一三个: the finder reads 三个 from the 三). Cheap tests of the character before come
     first: this runs for every candidate."""
-    if c.start == 0 or c.rule == "fraction":
+    if c.rule == "fraction":
+        return False
+    if text[c.start] in WORD_FINAL_FIRSTS and len(c.number) > 1 and ends_word(text, c.start, grammar):
+        return True  # 八两场 of 初八两场, 伍三支 of 队伍三支: the finder reads the count from the next digit
+    if c.start == 0:
         return False
     before, first = text[c.start - 1], text[c.start]
-    if first == "一" and before in grammar.yi_word_starts:
+    if first == "一" and yi_ends_word(text, c.start, grammar):
         return c.number[1:2] in _CHINESE_DIGITS
-    if first in WORD_FINAL_FIRSTS and len(c.number) > 1 and ends_word(text, c.start, grammar):
-        return True  # 八两场 of 初八两场, 伍三支 of 队伍三支: the finder reads the count from the next digit
     if before in _DIGIT:
         # not a Chinese numeral after a code (PM2.5两项, G219两条); 〇 after digits is a zero misread (1〇〇人次)
         return first in _MULTIPLIER_START or first in "〇○"
@@ -286,6 +288,17 @@ _CHINESE_DIGITS = frozenset("一二两三四五六七八九十")
 WORD_FINAL_FIRSTS = frozenset("伍陆拾零一二两三四五六七八九")  # what may end a word before a count (ends_word)
 _PLAIN_DIGITS = frozenset("一二两三四五六七八九")
 _PLAIN_NUMERAL = frozenset("一二两三四五六七八九十百千万亿零〇点")
+
+
+# words that end in 统 with no 一 after them: 系统一套 is one set, not 统一 + 套
+_NOT_TONGYI = ("系统", "传统", "总统", "血统", "正统", "体统")
+
+
+def yi_ends_word(text: str, start: int, grammar: Grammar) -> bool:
+    """Whether the 一 at ``start`` ends a word before it (统一三个, 唯一一家), so that a numeral after
+    it starts after it; not where the character before ends another word (系统一套)."""
+    return (start > 0 and text[start - 1] in grammar.yi_word_starts
+            and not (text[start - 1] == "统" and text[max(0, start - 2) : start] in _NOT_TONGYI))
 
 
 def ends_word(text: str, start: int, grammar: Grammar) -> bool:

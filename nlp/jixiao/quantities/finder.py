@@ -13,10 +13,12 @@ from dataclasses import replace
 
 from jixiao.quantities.candidate import Candidate
 from jixiao.quantities.filters import (
-    WORD_FINAL_FIRSTS, cell_sign_at, ends_word, filter_flags, in_equation, sign_allowed, text_before, without_terms,
+    WORD_FINAL_FIRSTS, cell_sign_at, ends_word, filter_flags, yi_ends_word, in_equation, sign_allowed, text_before, without_terms,
 )
 from jixiao.quantities.grammar import Grammar, load_grammar
-from jixiao.quantities.money import bare_money, currency_before, money_shaped, prefixed_money, with_money_tail
+from jixiao.quantities.money import (
+    bare_money, currency_before, money_context, money_shaped, prefixed_money, with_money_tail,
+)
 from jixiao.quantities.numerals import NumeralError, parse_numeral
 from jixiao.quantities.patterns import UNIT_GROUPS, LazyPattern, Patterns, compile_patterns, range_gap
 
@@ -80,7 +82,7 @@ def raw_candidates(text: str, grammar: Grammar | None = None) -> list[Candidate]
         # money without a unit needs 万 or 亿 in its numeral: in the run or just after a space
         large: bool | None = None
         positions = _starts(text, start, end, patterns)
-        if end - start > 1 and text[start] == "一" and start and text[start - 1] in grammar.yi_word_starts:
+        if end - start > 1 and text[start] == "一" and yi_ends_word(text, start, grammar):
             positions.append(start + 1)  # 统一三个: the 一 ends the word; the numeral starts after it
         elif end - start > 1 and text[start] in WORD_FINAL_FIRSTS and ends_word(text, start, grammar):
             positions.append(start + 1)  # 初八两场, 队伍三支, 清零三处: the count starts at the next digit
@@ -108,7 +110,7 @@ def raw_candidates(text: str, grammar: Grammar | None = None) -> list[Candidate]
             if m is None:
                 bare = True
             elif general is None:
-                bare = _before_money_verb(text, m, grammar)
+                bare = _before_money_verb(text, m, grammar)  # (the bare stage checks the context again)
             else:
                 bare = general.label == "COUNT" and (large_near(general.number + general.multiplier) is not None
                                                      or general.unit == "个" and text.startswith(_YI_AFTER, general.end))
@@ -170,7 +172,8 @@ def _general(text: str, patterns: Patterns, grammar: Grammar, m: re.Match[str] |
         return None  # 000‰ of 1 000‰, 05 of 2023-05: no quantity is written with a leading zero
     if grammar.unit_word_blocks and text[m.end(group) - 1 : m.end(group) + 1] in grammar.unit_word_blocks:
         return None  # 1日元旦
-    if label == "COUNT" and any(ch in "万亿萬億" for ch in number + (mult or "")) and _before_money_verb(text, m, grammar):
+    if (label == "COUNT" and any(ch in "万亿萬億" for ch in number + (mult or "")) and _before_money_verb(text, m, grammar)
+            and money_context(text, m.start(), m.end(group) - 1, grammar)):
         return None  # 财政安排500万支持…: money before a verb (the bare-money stage reads it), no count of 支
     if pattern is not patterns.general and _cells_not_range(text, m, patterns):
         return None  # -5% -3%: two cells, the second signed (raw_candidates re-reads plain matches)

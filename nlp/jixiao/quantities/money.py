@@ -177,8 +177,9 @@ def money_context(text: str, start: int, end: int, grammar: Grammar) -> bool:
     people = _last_end(window, grammar.not_money_cues)
     while people and people >= money:
         head = window[: people - _cue_length(window, people, grammar.not_money_cues)]
-        if head.endswith("其中"):  # 发放贷款30亿，其中农户15亿: a breakdown of the sum before it
-            people = _last_end(head[:-2], grammar.not_money_cues)
+        bare_head = head.rstrip("：: 向对给为")
+        if bare_head.endswith("其中"):  # 发放贷款30亿，其中(：)农户15亿: a breakdown of the sum before it
+            people = _last_end(bare_head[:-2], grammar.not_money_cues)
             continue
         counted = window[len(head) : people].endswith(_COUNT_WORDS)  # 发放人数3.2万: the word says a count
         if not counted and grammar.money_to_people and head.rstrip("给向对为").endswith(grammar.money_to_people):
