@@ -13,7 +13,8 @@ from dataclasses import replace
 
 from jixiao.quantities.candidate import Candidate
 from jixiao.quantities.filters import (
-    WORD_FINAL_FIRSTS, cell_sign_at, ends_word, filter_flags, yi_ends_word, in_equation, sign_allowed, text_before, without_terms,
+    WORD_FINAL_FIRSTS, cell_sign_at, ends_word, filter_flags, in_equation, sign_allowed, text_before, without_terms,
+    yi_ends_word,
 )
 from jixiao.quantities.grammar import Grammar, load_grammar
 from jixiao.quantities.money import (
