@@ -33,6 +33,10 @@ CHUNK_CONTEXT = 200
 StepProgress = Callable[[str, float], None]
 
 
+def _no_progress(step: str, share: float) -> None:
+    """The progress of a caller that shows none."""
+
+
 @dataclass(frozen=True)
 class TagResult:
     """One input's outcome: a tagged document, or the reason it could not be read."""
@@ -74,30 +78,25 @@ class Tagger:
         texts = [line_form(doc.text) for doc in docs]
         offsets = [[(s.start, s.end) for s in doc.sentences] if doc.sentences else split_offsets(text)
                    for doc, text in zip(docs, texts)]
-        total, done = sum(map(len, texts)) or 1, 0
-        spans = []
+        report = progress or _no_progress
+        total, done, spans = sum(map(len, texts)) or 1, 0, []
         for doc, text, o in zip(docs, texts, offsets):
-            if self.quantities is None:
-                spans.append(doc.spans)
-                continue
-            spans.append(self._quantities(text, o, None if progress is None else
-                                          lambda piece, before=done: progress("quantities", (before + piece) / total)))
+            piece_done = lambda piece, before=done: report("quantities", (before + piece) / total)  # noqa: E731
+            spans.append(self._quantities(text, o, piece_done) if self.quantities is not None else doc.spans)
             done += len(text)
-        if progress is not None:
-            progress("sentences", 0.0)
+        report("sentences", 0.0)
         if self.classifier is not None:
             # the classifier builds the sentence records itself (sections included), once
             sentences = [tuple(s) for s in self.classifier.classify_many(list(zip(texts, offsets)))]
         else:
             sentences = [doc.sentences if doc.sentences else sectioned_sentences(text, o)
                          for doc, text, o in zip(docs, texts, offsets)]
-        if progress is not None:
-            progress("tables", 0.0)
+        report("tables", 0.0)
         return [replace(doc, spans=sp, sentences=se, tables=typed_tables(doc))
                 for doc, sp, se in zip(docs, spans, sentences)]
 
     def _quantities(self, text: str, offsets: list[tuple[int, int]],
-                    done: Callable[[int], None] | None = None) -> tuple[Span, ...]:
+                    done: Callable[[int], None] = lambda end: None) -> tuple[Span, ...]:
         """The quantities of a text, a piece of about ``chunk_chars`` characters at a time: the
         extractor's working memory grows with the text it is given.
 
@@ -116,8 +115,7 @@ class Tagger:
             for span in self.quantities.extract(text[left : end + CHUNK_CONTEXT]):
                 if start <= span.start + left < end:
                     spans.append(span if not left else replace(span, start=span.start + left, end=span.end + left))
-            if done is not None:
-                done(end)
+            done(end)
         return tuple(spans)
 
     def tag_text(self, text: str, doc_id: str = "text") -> Document:

@@ -32,6 +32,11 @@ def starts_line(text: str, at: int) -> bool:
     return at == 0 or text[at - 1] == "\n"
 
 
+def several_before(text: str, start: int, patterns: Patterns) -> bool:
+    """Whether 数 right before ``start`` means "several" (数百吨, 数十万元, 涉及资金数百万; not 人数十万人)."""
+    return start > 0 and patterns.several.match(text, start - 1, start) is not None
+
+
 def text_before(text: str, start: int, width: int) -> str:
     """Up to ``width`` characters before ``start``, spaces and tabs right before it skipped."""
     end = space_before(text, start)

@@ -13,8 +13,8 @@ from dataclasses import replace
 
 from jixiao.quantities.candidate import Candidate
 from jixiao.quantities.filters import (
-    WORD_FINAL_FIRSTS, cell_sign_at, ends_word, filter_flags, in_equation, sign_allowed, text_before, without_terms,
-    yi_ends_word,
+    WORD_FINAL_FIRSTS, cell_sign_at, ends_word, filter_flags, in_equation, several_before, sign_allowed, text_before,
+    without_terms, yi_ends_word,
 )
 from jixiao.quantities.grammar import Grammar, load_grammar
 from jixiao.quantities.money import (
@@ -151,7 +151,7 @@ def _general(text: str, patterns: Patterns, grammar: Grammar, m: re.Match[str] |
         mult += m.group("mult2")  # 3千余万元: 千万, approximate
     # (a bare 万 or 亿 is a number only where the grammar's `number` lets it be one: 万余人次, 近万名)
     if (group == "u_me" and not a1 and all(ch in "十百千万亿" for ch in number) and number not in ("万", "亿")
-            and not cmp and not _several_before(text, m.start("n1"), patterns)
+            and not cmp and not several_before(text, m.start("n1"), patterns)
             and text[m.start("n1") - 1 : m.start("n1")] not in _NEAR_WORDS):
         return None  # 千瓦时 and 百米 alone are units, not quantities (数百吨 and 近百公里 are)
     unit, end = m.group(group), m.end()
@@ -195,7 +195,7 @@ def _general(text: str, patterns: Patterns, grammar: Grammar, m: re.Match[str] |
                 return None
             half, end = False, m.start("half")  # 一个半月: the count without 半, which the filters judge
     start = m.start("cmp") if cmp else m.start("sign") if sign else m.start("n1")
-    several = start == m.start("n1") and number[:1] in "十百千万亿" and _several_before(text, start, patterns)
+    several = start == m.start("n1") and number[:1] in "十百千万亿" and several_before(text, start, patterns)
     if several:
         start -= 1  # 数十万元: "several hundred thousand", approximate, the span from 数
     if unit == "元" and (named := currency_before(text, start, grammar)):
@@ -218,11 +218,6 @@ def _before_money_verb(text: str, m: re.Match[str], grammar: Grammar) -> bool:
 
 
 _NEAR_WORDS = frozenset("近上约")  # before a bare multiplier and a unit of measure: 近百公里, 上千亩
-
-
-def _several_before(text: str, start: int, patterns: Patterns) -> bool:
-    """Whether 数 right before ``start`` means "several" (数百吨, 数十万元; not 人数十万人)."""
-    return start > 0 and patterns.several.match(text, start - 1, start) is not None
 
 
 def _with_tenth(m: re.Match[str], number: str, number_max: str | None) -> tuple[str, str, str | None, int]:

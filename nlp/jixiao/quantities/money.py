@@ -10,7 +10,7 @@ from functools import lru_cache
 
 from jixiao.quantities.candidate import Candidate
 from jixiao.quantities.filters import (
-    CLAUSE_STOPS, SENTENCE_STOPS, in_equation, sign_allowed, text_before, text_since, text_until,
+    CLAUSE_STOPS, SENTENCE_STOPS, in_equation, several_before, sign_allowed, text_before, text_since, text_until,
 )
 from jixiao.quantities.grammar import Grammar
 from jixiao.quantities.patterns import Patterns
@@ -133,7 +133,7 @@ def bare_money(text: str, patterns: Patterns, grammar: Grammar, position: int) -
         # 20余万: the mark inside the numeral makes it approximate and is no part of its value
         marked = any(ch in written for ch in _INNER_MARKS)
         begin = m.start()
-        if number[:1] in "十百千万亿" and begin and patterns.several.match(text, begin - 1, begin):
+        if number[:1] in "十百千万亿" and several_before(text, begin, patterns):
             begin, marked = begin - 1, True  # 涉及资金数百万: "several", the span from 数
         return Candidate(begin, end, "AMOUNT", "bare_money", _numeral(number),
                          _numeral(number_max) if number_max else None,
