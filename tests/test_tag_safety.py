@@ -433,7 +433,19 @@ def test_stray_bytes_are_refused_or_replaced_and_counted(tmp_path: Path, report_
     noisy.write_bytes("项目资金100万元，执行率95%。".encode() * 3 + b"\xff\xfe\x81\x82")
     result = run("tag", str(noisy), "-o", str(tmp_path / "n.jsonl"), "--encoding-errors", "replace", "--model", str(rules_model))
     assert result.exit_code == 2
-    assert "more than 1% of its bytes are not UTF-8 or GB18030" in result.stderr
+    assert "4 of its 121 bytes are not utf-8 (more than the 1 that --encoding-errors replace replaces)" in result.stderr
+    # without --encoding-errors the same count is given, so that the user learns why not to replace
+    result = run("tag", str(noisy), "-o", str(tmp_path / "n.jsonl"), "--model", str(rules_model))
+    assert result.exit_code == 2 and "4 of its 121 bytes are not utf-8" in result.stderr
+    # one stray byte in a short note is damage, not another encoding: replace reads it
+    short = tmp_path / "short.txt"
+    short.write_bytes("项目资金100万元。".encode("gbk") + b"\xff" + "执行率95%。".encode("gbk"))
+    result = run("tag", str(short), "-o", str(tmp_path / "t.jsonl"), "--model", str(rules_model))
+    assert result.exit_code == 2 and "not valid gb18030: 1 byte(s) do not decode" in result.stderr
+    result = run("tag", str(short), "-o", str(tmp_path / "t.jsonl"), "--encoding-errors", "replace", "--model", str(rules_model))
+    assert result.exit_code == 0
+    (record,) = records_of(tmp_path / "t.jsonl")
+    assert record["text"] == "项目资金100万元。\ufffd执行率95%。" and record["meta"]["replaced_bytes"] == 1
 
 
 def run_text(path: Path) -> str:

@@ -8,7 +8,7 @@ GB18030 except for a few stray bytes (a truncated copy, a stray byte from anothe
 anyway: each byte that does not decode becomes U+FFFD, and the number of such bytes is returned
 so that the output records it (``meta.replaced_bytes``). Nothing is replaced silently: strict
 decoding is always tried first, and the lenient reading is taken only when at most
-``MAX_REPLACED_SHARE`` of the bytes are bad (more means the file is in another encoding, which
+``MAX_REPLACED_SHARE`` of the bytes are bad, or a single one (more means the file is in another encoding, which
 the detector is better at).
 """
 
@@ -55,18 +55,19 @@ def decode(data: bytes, path: str, errors: str = "strict") -> Decoded:
         return Decoded(text, encoding)
     except _Undecodable:
         pass
-    lenient = _lenient(data, path)
+    nearest = _nearest(data)
+    lenient = _lenient(nearest, len(data), path)
     if lenient is not None and errors == "replace":
         return lenient
     try:
         text, encoding = _detect(data, path)
     except IngestError as exc:
-        if lenient is None and errors == "replace":
-            raise IngestError(path, "cannot decode: no encoding detected, and more than "
-                                    f"{MAX_REPLACED_SHARE:.0%} of its bytes are not UTF-8 or GB18030 (the most "
-                                    "--encoding-errors replace replaces)") from exc
         if lenient is None:
-            raise
+            # say how far the file is from the nearest encoding: a damaged report is told from one
+            # in another encoding by the count, and the user learns why replacing does not apply
+            raise IngestError(path, f"cannot decode: no encoding detected, and {nearest.replaced} of its "
+                                    f"{len(data)} bytes are not {nearest.encoding} (more than the "
+                                    f"{_allowed(len(data))} that --encoding-errors replace replaces)") from exc
         raise IngestError(path, f"not valid {lenient.encoding}: {lenient.replaced} byte(s) do not decode; "
                                 "--encoding-errors replace reads it with them replaced") from exc
     return Decoded(text, encoding)
@@ -76,18 +77,30 @@ class _Undecodable(Exception):
     """Neither a byte-order mark nor strict UTF-8 or GB18030 fits."""
 
 
-def _lenient(data: bytes, path: str) -> Decoded | None:
-    """The UTF-8 or GB18030 reading with the fewest bad bytes, if they are few enough."""
+def _nearest(data: bytes) -> Decoded:
+    """The UTF-8 or GB18030 reading with the fewest bad bytes (each one U+FFFD)."""
     best: Decoded | None = None
     for encoding in ("utf-8", "gb18030"):
         escaped = data.decode(encoding, errors="surrogateescape")
         bad = len(_ESCAPED.findall(escaped))
         if best is None or bad < best.replaced:
             best = Decoded(_ESCAPED.sub("\ufffd", escaped), encoding, bad)
-    if best is None or best.replaced > MAX_REPLACED_SHARE * len(data):
+    assert best is not None
+    return best
+
+
+def _allowed(size: int) -> int:
+    """Bad bytes a lenient reading may have: ``MAX_REPLACED_SHARE`` of the file, and always one (a
+    stray byte in a short note is as plainly damage as in a long report)."""
+    return max(1, int(MAX_REPLACED_SHARE * size))
+
+
+def _lenient(nearest: Decoded, size: int, path: str) -> Decoded | None:
+    """The nearest reading, if its bad bytes are few enough and the rest is text."""
+    if nearest.replaced > _allowed(size):
         return None
     try:
-        return Decoded(_checked(best.text, path), best.encoding, best.replaced)
+        return Decoded(_checked(nearest.text, path), nearest.encoding, nearest.replaced)
     except IngestError:
         return None
 
