@@ -23,6 +23,7 @@ from jixiao.quantities.rules import RuleExtractor
 
 ROOT = Path(__file__).resolve().parent.parent
 REPORT_002 = ROOT / "corpus" / "raw" / "002_08510d5929f9f624.txt"
+REPORT_000 = ROOT / "corpus" / "raw" / "000_d6a03cfb2cfdfbfd.txt"  # with tables (rows of tabs)
 RAW = sorted((ROOT / "corpus" / "raw").glob("*.txt"))
 
 
@@ -123,7 +124,7 @@ def _records(make) -> str:
 ], ids=["csv", "csv of number groups", "csv with brackets", "space rows", "contents", "numbered list", "bracketed list", "column", "gongshi", "verse",
         "ragged prose", "tab table", "two lines"])
 def test_files_that_are_not_wrapped_are_left_as_they_are(text):
-    assert join_wrapped_lines(text) == (text, 0)
+    assert join_wrapped_lines(text) == (text, 0, ())
 
 
 def test_the_line_breaks_of_a_text_file_can_be_kept_as_they_are(tmp_path):
@@ -192,9 +193,9 @@ def test_a_wrap_inside_a_number_or_a_bracket_is_joined_whatever_the_next_line_lo
              "确保设施长期发挥效益。"]
     assert {len(x) for x in lines[:-1]} == {30}
     joined = join_wrapped_lines("\n".join(lines))
-    assert joined == ("".join(lines), len(lines) - 1)
+    assert joined[:2] == ("".join(lines), len(lines) - 1)
     with_margin = join_wrapped_lines("\n".join("  " + line for line in lines))  # pdftotext's left margin
-    assert with_margin == ("  " + "".join(lines), len(lines) - 1)
+    assert with_margin[:2] == ("  " + "".join(lines), len(lines) - 1)
     assert values(joined.text) == Counter({("AMOUNT", Decimal("23456700"), "元"): 1, ("AMOUNT", Decimal("8882900"), "元"): 1,
                                            ("AMOUNT", Decimal("12005000"), "元"): 1, ("COUNT", Decimal("3684"), "户"): 1,
                                            ("RATE", Decimal("98.16"), "%"): 1, ("RATE", Decimal("2.5"), "个百分点"): 1})
@@ -234,3 +235,81 @@ def test_paragraphs_that_open_with_their_number_are_joined_when_wrapped():
     wrapped = "\n".join(line for part in parts for line in (part[i : i + width] for i in range(0, len(part), width)))
     joined = join_wrapped_lines(wrapped)
     assert joined.text.split("\n") == parts
+
+
+@pytest.mark.parametrize(("width", "columns", "margin"), [(25, False, ""), (64, True, "    ")], ids=["25 chars", "64 columns, margin"])
+def test_every_character_the_join_keeps_is_found_where_the_index_map_puts_it(width, columns, margin):
+    """Offsets found before the join (a Word table's cells) are mapped into the joined text."""
+    text = wrapped_report(width, columns, margin)
+    unwrapped = join_wrapped_lines(text)
+    assert unwrapped.joins > 100 and len(unwrapped.edits) == unwrapped.joins
+    removed = {i for start, end, _ in unwrapped.edits for i in range(start, end)}
+    joined = unwrapped.index_map()
+    assert all(unwrapped.text[joined(i)] == ch for i, ch in enumerate(text) if i not in removed)
+    # an index inside a removed stretch lands on the join: where the next line's text begins
+    start, end, length = unwrapped.edits[0]
+    assert joined(start + 1) == joined(start) == start and unwrapped.text[joined(end)] == text[end]
+
+
+def _report_as_docx(lines_of, manual_breaks: bool = False) -> bytes:
+    """Report 000 as a Word document: its tab rows as Word tables, each prose paragraph as the
+    paragraphs (or, with ``manual_breaks``, the manual line breaks of one paragraph) ``lines_of`` makes."""
+    import io
+
+    import docx
+
+    document = docx.Document()
+    rows: list[list[str]] = []
+
+    def flush() -> None:
+        if rows:
+            table = document.add_table(rows=len(rows), cols=max(map(len, rows)))
+            for i, row in enumerate(rows):
+                for j, cell in enumerate(row):
+                    table.cell(i, j).text = cell
+            rows.clear()
+
+    for paragraph in clean(REPORT_000.read_text(encoding="utf-8")).text.split("\n"):  # (without Word's bookmarks)
+        if "\t" in paragraph:
+            rows.append(paragraph.split("\t"))
+            continue
+        flush()
+        if not paragraph.strip():
+            continue
+        lines = lines_of(paragraph)
+        if manual_breaks:
+            run = document.add_paragraph().add_run()
+            for k, line in enumerate(lines):
+                if k:
+                    run.add_break()
+                run.add_text(line)
+        else:
+            for line in lines:
+                document.add_paragraph(line)
+    flush()
+    out = io.BytesIO()
+    document.save(out)
+    return out.getvalue()
+
+
+@pytest.mark.parametrize("manual_breaks", [False, True], ids=["paragraph per line", "manual line breaks"])
+def test_a_word_document_with_the_lines_of_a_pdf_reads_as_the_document(manual_breaks):
+    """A .docx made from a PDF has a paragraph (or a manual line break) per line of the PDF: its
+    lines are joined back as a hard-wrapped text file's, and its tables stay where they are."""
+    plain = read_bytes(_report_as_docx(lambda p: [p]), "plain.docx")
+    assert "joined_line_breaks" not in plain.meta  # a paragraph per paragraph: left as it is
+    wrapped = read_bytes(_report_as_docx(lambda p: wrap(p, 26, False), manual_breaks), "wrapped.docx")
+    assert wrapped.meta["joined_line_breaks"] > 100
+    # (a line the wrap ended on a sentence's 。 or ； stays a line, and a space the wrap fell on goes
+    # with the join: the sentences and values are the same)
+    assert re.sub(r"\s", "", wrapped.text) == re.sub(r"\s", "", plain.text)
+    assert _cells(wrapped) == _cells(plain) and len(plain.tables) > 3
+    assert all(wrapped.text[c.start:c.end] == c.text for t in wrapped.tables for row in t.rows for c in row
+               if c.start is not None)
+    assert values(wrapped.text) == values(plain.text)
+    kept = read_bytes(_report_as_docx(lambda p: wrap(p, 26, False), manual_breaks), "kept.docx", join_lines=False)
+    assert "joined_line_breaks" not in kept.meta and kept.text.count("\n") > wrapped.text.count("\n") + 100
+
+
+def _cells(document) -> list[list[list[str]]]:
+    return [[[c.text for c in row] for row in t.rows] for t in document.tables]

@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 import os
 import re
+from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
 
@@ -22,12 +23,15 @@ from jixiao.ingest.extracted import Extracted
 from jixiao.ingest.limits import DEFAULT_LIMITS, Limits, check_characters, check_docx, check_pdf, check_text_bytes
 from jixiao.ingest.meta import detect_meta
 from jixiao.ingest.text_tables import find_text_tables
-from jixiao.ingest.text_wraps import join_wrapped_lines
+from jixiao.ingest.text_wraps import Unwrapped, join_wrapped_lines
 
 SUPPORTED_SUFFIXES: tuple[str, ...] = (".txt", ".text", ".docx", ".pdf", ".doc")
 _OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _ENCRYPTED_OOXML = "EncryptedPackage".encode("utf-16-le")
 _CONTAINERS = (b"PK\x03\x04", b"%PDF", _OLE, b"{\\rtf")
+# Formats whose lines may be a layout's and not the author's: their hard wraps are joined
+# (a PDF's are joined by ``pdf_lines`` from the page's geometry)
+_JOINED_FORMATS = frozenset({"txt", "docx", "doc"})
 
 
 # Formats people keep beside their reports that are not reports: refused by name rather than
@@ -166,7 +170,8 @@ def read_bytes(data: bytes, path: str, doc_id: str | None = None, *, limits: Lim
     (``jixiao.tagger``) on the text returned here, so the Document has no sentences yet.
     ``encoding_errors="replace"`` reads a text file with a few undecodable bytes, recording how
     many were replaced in ``meta.replaced_bytes``. ``join_lines=False`` keeps every line break of
-    a text file as it is; by default a hard-wrapped text file has the lines its layout broke
+    a text or Word file as it is; by default a hard-wrapped one (a text file saved at a fixed
+    width, a Word document with a paragraph per line of a PDF) has the lines its layout broke
     joined again (``jixiao.ingest.text_wraps``, counted in ``meta.joined_line_breaks``).
     """
     extracted, replaced = _extract(data, path, limits, encoding_errors)
@@ -174,17 +179,22 @@ def read_bytes(data: bytes, path: str, doc_id: str | None = None, *, limits: Lim
     cleaned = clean(extracted.text)
     if not cleaned.text.strip():
         raise IngestError(path, "no text in the file")
-    text, joins = (join_wrapped_lines(cleaned.text) if extracted.format == "txt" and join_lines
-                   else (cleaned.text, 0))
+    # a Word document made from a PDF often has a paragraph (or a manual line break) per line of
+    # the PDF's layout: joined back as in a hard-wrapped text file, its tables' offsets mapped along
+    unwrapped = Unwrapped(cleaned.text, 0)
+    if extracted.format in _JOINED_FORMATS and join_lines:
+        unwrapped = join_wrapped_lines(cleaned.text, _without_tables(cleaned, extracted.tables))
+    text, joins = unwrapped.text, unwrapped.joins
     meta = {"source": path, "sha256": hashlib.sha256(data).hexdigest(), "format": extracted.format}
     if extracted.encoding:
         meta["encoding"] = extracted.encoding
     if replaced:
         meta["replaced_bytes"] = replaced
     if joins:
-        meta["joined_line_breaks"] = joins  # a hard-wrapped text file, its lines joined back
+        meta["joined_line_breaks"] = joins  # a hard-wrapped file, its lines joined back
     meta.update(detect_meta(text))
-    tables = tuple(_remap_table(t, cleaned) for t in extracted.tables)
+    joined = unwrapped.index_map()
+    tables = tuple(_remap_table(t, lambda index: joined(cleaned.cleaned_index(index))) for t in extracted.tables)
     if extracted.format == "txt":
         tables = tuple(find_text_tables(text))
     return Document(id=doc_id or Path(path).stem, text=text, meta=meta, tables=tables)
@@ -216,9 +226,24 @@ def read_file(path: str | Path, doc_id: str | None = None, *, limits: Limits = D
     return read_bytes(data, name, doc_id, limits=limits, encoding_errors=encoding_errors, join_lines=join_lines)
 
 
-def _remap_table(table: Table, cleaned: CleanText) -> Table:
+def _without_tables(cleaned: CleanText, tables: tuple[Table, ...]) -> str | None:
+    """The cleaned text with the lines of the extracted tables left out (None: no tables)."""
+    if not tables:
+        return None
+    parts, last = [], 0
+    for table in tables:
+        if table.start is None or table.end is None:
+            continue
+        start, end = cleaned.cleaned_index(table.start), cleaned.cleaned_index(table.end)
+        parts.append(cleaned.text[last:start])
+        last = max(last, end)
+    return "".join(parts) + cleaned.text[last:]
+
+
+def _remap_table(table: Table, index_of: Callable[[int], int]) -> Table:
+    """The table with its offsets into the extracted text mapped to the document's (``index_of``)."""
     def at(index: int | None) -> int | None:
-        return None if index is None else cleaned.cleaned_index(index)
+        return None if index is None else index_of(index)
 
     rows = tuple(tuple(TableCell(c.text, at(c.start), at(c.end)) for c in row) for row in table.rows)
     return Table(rows=rows, start=at(table.start), end=at(table.end), caption=table.caption)

@@ -26,7 +26,7 @@ tables are found in the joined text as in any other.
 from __future__ import annotations
 
 import re
-from bisect import bisect_left
+from bisect import bisect_left, bisect_right
 from collections.abc import Callable
 from typing import NamedTuple
 
@@ -75,6 +75,26 @@ _DIGITS = frozenset("0123456789０１２３４５６７８９")
 class Unwrapped(NamedTuple):
     text: str
     joins: int  # line breaks removed
+    # per join, (start, end, length): the input's text[start:end] (white space, the line break and
+    # the next line's margin) became ``length`` characters (a space between Latin words, or none)
+    edits: tuple[tuple[int, int, int], ...] = ()
+
+    def index_map(self) -> Callable[[int], int]:
+        """The index in the joined text of each index of the input (one inside a removed stretch:
+        the join's place), so that offsets found before joining (a Word table's cells) stay right."""
+        starts = [start for start, _, _ in self.edits]
+        removed = [0]  # removed[k]: characters removed by the first k joins
+        for start, end, length in self.edits:
+            removed.append(removed[-1] + end - start - length)
+
+        def joined(index: int) -> int:
+            k = bisect_right(starts, index) - 1
+            if k < 0:
+                return index
+            start, end, _ = self.edits[k]
+            return start - removed[k] if index < end else index - removed[k + 1]
+
+        return joined
 
 
 def _columns(line: str) -> int:
@@ -86,25 +106,33 @@ def _columns(line: str) -> int:
 _MEASURES: tuple[tuple[Callable[[str], int], int, int], ...] = ((len, 1, MIN_EDGE), (_columns, 3, 2 * MIN_EDGE))
 
 
-def join_wrapped_lines(text: str) -> Unwrapped:
+def join_wrapped_lines(text: str, sample: str | None = None) -> Unwrapped:
     """``text`` with the line breaks that a fixed line width made removed (unchanged, with no
-    joins, when the file is not hard-wrapped)."""
-    judged = _judge(text[:SAMPLE_CHARS])
+    joins, when the file is not hard-wrapped). ``sample``: the text that decides whether it is
+    (default: ``text``; a Word document's paragraphs without its tables, whose rows are no
+    evidence either way and are never joined)."""
+    judged = _judge((text if sample is None else sample)[:SAMPLE_CHARS])
     if judged is None:
         return Unwrapped(text, 0)
     measure, edge, margin = judged
     lines = text.split("\n")
-    parts, joins = [lines[0]], 0
+    parts, edits = [lines[0]], []
+    position = 0  # where ``line`` starts in ``text``
     for line, following in zip(lines, lines[1:]):
+        after = position + len(line) + 1  # where ``following`` starts
         if _continues(line.rstrip(), following, margin, measure, edge):
+            trailing = len(parts[-1]) - len(parts[-1].rstrip())
             parts[-1] = parts[-1].rstrip()
-            following = following[min(margin, _lead(following)):]
-            parts.append(join_space(parts[-1], following))
-            joins += 1
+            lead = min(margin, _lead(following))
+            space = join_space(parts[-1], following[lead:])
+            edits.append((after - 1 - trailing, after + lead, len(space)))
+            parts.append(space)
+            following = following[lead:]
         else:
             parts.append("\n")
         parts.append(following)
-    return Unwrapped("".join(parts), joins)
+        position = after
+    return Unwrapped("".join(parts), len(edits), tuple(edits))
 
 
 def _judge(sample: str) -> tuple[Callable[[str], int], float, int] | None:
