@@ -347,14 +347,21 @@ def _heading_number(text: str, c: Candidate, grammar: Grammar) -> bool:
         return False
     number = text[c.start : c.end - 1]
     bare = number.rstrip(HORIZONTAL_SPACE)
+    line = text[text.rfind("\n", 0, c.start) + 1 : c.start].strip(" \t\u3000")
+    # after a caption word, or its number and a dash or point (表4-2 项目…, 附件2-1 项目…, 附件二 项目…)
+    part = _CAPTION_PART.search(line)
+    caption = line.endswith(grammar.heading_captions) or (
+        part is not None and line[: part.start()].endswith(grammar.heading_captions))
     if not _SECTION.fullmatch(bare):
-        return False
+        return caption and _CAPTION_NUMBER.fullmatch(bare) is not None
     if _YEAR.fullmatch(ascii_digits(bare)) or (bare != number and any(ch in bare for ch in ".．")):
         return True  # 2024项目库, 2023 项目支出情况; 2.3.1 项目资金 (not 完成3 项目标任务)
-    line = text[text.rfind("\n", 0, c.start) + 1 : c.start].strip(" \t\u3000")
-    return not line or line.endswith(grammar.heading_captions) or _LIST_MARK.fullmatch(line) is not None
+    return not line or caption or _LIST_MARK.fullmatch(line) is not None
 
 
+_CAPTION_PART = re.compile(r"[0-9０-９]{1,3}[-－—.．]$")  # the first part of a caption's number (表4-)
+# a caption's whole number where it is no section number: in words (附件二) or with a dash (附件2-1)
+_CAPTION_NUMBER = re.compile("[一二三四五六七八九十]{1,3}|[0-9０-９]{1,3}[-－—][0-9０-９]{1,3}")
 _LIST_MARK = re.compile(r"[（(][一二三四五六七八九十0-9０-９]{1,3}[）)]|[一二三四五六七八九十]{1,3}、|[0-9０-９]{1,2}[.．、]|[①-⑳]")
 
 
@@ -377,11 +384,20 @@ def _rank(text: str, c: Candidate, grammar: Grammar) -> bool:
 def _list_decimal(text: str, c: Candidate, grammar: Grammar) -> bool:
     """A decimal count at the start of a line that goes on as prose (「4.3个项目未按期完工」): a list
     number and a count, which the candidate starting after the point reads (a count of 4.3 items is
-    no count); a table cell alone on its line (「1.5个」) stays a decimal."""
+    no count); a table cell alone on its line (「1.5个」) stays a decimal. A list run into one line,
+    as web pages give it, starts its items after ：；。 (问题：1.3个部门未公开预算；2.2个部门…): there
+    the number is an item's when its point is followed by one digit."""
     if (grammar.list_decimal is None or c.label != "COUNT" or c.multiplier
             or grammar.list_decimal.fullmatch(c.number) is None or not _CJK.match(text, c.end)):
         return False
-    return starts_line(text, c.start)
+    if starts_line(text, c.start):
+        return True
+    stop = text_before(text, c.start, 4).rstrip(HORIZONTAL_SPACE)[-1:]
+    return stop != "" and stop in _ITEM_STOPS and _ONE_DECIMAL.fullmatch(c.number) is not None
+
+
+_ITEM_STOPS = frozenset("：:；;。")
+_ONE_DECIMAL = re.compile("[0-9０-９]{1,2}[.．][0-9０-９]")
 
 
 _CJK = re.compile("[\u4e00-\u9fff]")
@@ -475,7 +491,12 @@ def _keep_classifier(text: str, c: Candidate, grammar: Grammar) -> bool:
         return False
     cues = grammar.cued_classifiers.get(c.unit)
     if cues:
-        around = text_since(text, c.start, CLAUSE_STOPS, CUE_REACH) + text_until(text, c.end, CLAUSE_STOPS, CUE_AFTER)
+        since = text_since(text, c.start, CLAUSE_STOPS, CUE_REACH)
+        around = since + text_until(text, c.end, CLAUSE_STOPS, CUE_AFTER)
+        if since.lstrip(" \u3000").startswith("其中"):
+            # 其中 breaks down what the clause before counted (视频监控3,600路，其中156路无法使用)
+            clause = c.start - len(since)
+            around += text[max(0, clause - CUE_REACH) : clause]
         if not any(cue in around for cue in cues):
             return False  # 1路公交: a route's name; 视频监控3,600路 and 600路视频监控 count channels
     chinese = not any(ch.isdigit() for ch in c.number)

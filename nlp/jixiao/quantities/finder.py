@@ -316,10 +316,12 @@ def _merge_ranges(text: str, found: list[Candidate], grammar: Grammar) -> list[C
 def _cells_not_range(text: str, m: re.Match[str], patterns: Patterns) -> bool:
     """Whether a match read as a range 「n1 -n2 unit」 is two table cells, the second signed: the
     minus follows white space and precedes a digit, and a tab stands between them or the numbers
-    do not ascend (96.21 -2.23%, 1.2亿 -3.5%; 100 -200元 and 30 -50个 stay ranges)."""
+    do not ascend (96.21 -2.23%, 1.2亿 -3.5%; 100 -200元 and 30 -50个 stay ranges), or the first
+    is signed too (-6.24 -24.96%: no range runs from a negative number to a positive one)."""
     if m.group("n2") is None or not cell_sign_at(text, m.start("sep"), patterns):
         return False
-    return "\t" in text[m.end("n1") : m.start("sep")] or _descending(m.group("n1"), m.group("n2")) is not False
+    signed = bool("sign" in m.re.groupindex and m.group("sign")) or (m.start("n1") > 0 and text[m.start("n1") - 1] in "-－−")
+    return signed or "\t" in text[m.end("n1") : m.start("sep")] or _descending(m.group("n1"), m.group("n2")) is not False
 
 
 def _descending(low: str, high: str) -> bool | None:
