@@ -88,9 +88,9 @@ def main() -> int:
     parser.add_argument("--gold", type=Path, default=ROOT / "corpus" / "audit_gold.jsonl")
     parser.add_argument("--raw", type=Path, default=ROOT / "corpus" / "raw")
     args = parser.parse_args()
-    gold = [json.loads(line) for line in args.gold.read_text(encoding="utf-8").splitlines() if line.strip()]
+    gold = [json.loads(line) for line in args.gold.read_text(encoding="utf-8").split("\n") if line.strip()]
     if args.findings:
-        findings = [json.loads(line) for line in args.findings.read_text(encoding="utf-8").splitlines() if line.strip()]
+        findings = [json.loads(line) for line in args.findings.read_text(encoding="utf-8").split("\n") if line.strip()]
     else:
         findings = run_audit(args.raw)
     result = score(findings, gold)

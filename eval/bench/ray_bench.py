@@ -44,7 +44,9 @@ def jixiao(*args: str) -> tuple[float, str]:
 def shard_records(folder: Path) -> dict[str, dict]:  # type: ignore[type-arg]
     records = {}
     for shard in (folder / "documents").glob("*.jsonl"):
-        for line in shard.read_text("utf-8").splitlines():
+        for line in shard.read_text("utf-8").split("\n"):
+            if not line:
+                continue
             record = json.loads(line)
             records[record["id"]] = record
     return records
@@ -78,7 +80,7 @@ def main() -> None:
                 best[name] = min(best.get(name, seconds), seconds)
                 print(f"round {round_number + 1}: {name}: {seconds:.1f} s", flush=True)
         local = {json.loads(line)["id"]: json.loads(line) for line in
-                 next(work.glob("out-0-*-1.jsonl")).read_text("utf-8").splitlines()}
+                 next(work.glob("out-0-*-1.jsonl")).read_text("utf-8").split("\n") if line}
         on_ray = shard_records(next(p for p in work.glob("out-0-*-ray") if p.is_dir()))
         same = local == on_ray
         print(f"ray records equal the local records: {same}")

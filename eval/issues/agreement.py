@@ -27,7 +27,7 @@ Labels = list[tuple[str, frozenset[str]]]
 
 
 def read_jsonl(path: Path) -> list[dict[str, Any]]:
-    return [json.loads(line) for line in path.read_text("utf-8").splitlines() if line.strip()]
+    return [json.loads(line) for line in path.read_text("utf-8").split("\n") if line.strip()]
 
 
 def scores(reference: Labels, system: Labels) -> tuple[float, float, float, float]:

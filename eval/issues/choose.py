@@ -95,7 +95,7 @@ def main() -> None:
                              "cross-validation folds too: a batch measured before it joins the corpus")
     args = parser.parse_args()
     if args.table:
-        print(markdown_table([json.loads(line) for line in args.out.read_text("utf-8").splitlines() if line.strip()]))
+        print(markdown_table([json.loads(line) for line in args.out.read_text("utf-8").split("\n") if line.strip()]))
         return
     docs = load_corpus(args.corpus)
     splits = load_splits(args.corpus)

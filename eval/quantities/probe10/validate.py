@@ -10,7 +10,9 @@ SPAN_KEYS = ["text", "label", "value", "unit", "approx", "value_max", "op"]
 ok = True
 for name in ("cases_dev.jsonl", "cases_held.jsonl"):
     ids, counts, n = set(), {}, 0
-    for line_no, line in enumerate((HERE / name).read_text(encoding="utf-8").splitlines(), 1):
+    for line_no, line in enumerate((HERE / name).read_text(encoding="utf-8").split("\n"), 1):
+        if not line.strip():
+            continue
         case = json.loads(line)
         assert list(case) == KEYS, (name, line_no, list(case))
         assert case["id"] not in ids and case["source"] == "authored"
