@@ -115,7 +115,7 @@ def filter_flags(text: str, c: Candidate, grammar: Grammar) -> list[str]:
     if (c.label == "COUNT" and text.startswith(grammar.count_not_before, c.end + text.startswith(("多", "余"), c.end))
             and not _period_adjective(text, c, grammar)):
         flags.append("duration")
-    if c.number == "一" and not c.multiplier and c.rule != "fraction" and (
+    if c.number == "一" and not c.multiplier and c.rule != "fraction" and c.label != "RATE" and (  # (的一成: 10 %)
         before.endswith(grammar.yi_not_after) and not before.endswith(_NOT_TONGYI)
         # what it is like, or holding an event: "a"; after 只 or 仅 (仅有一座…的水库) "just one"
         or (text.startswith(grammar.yi_not_before, c.end) or before.endswith(grammar.yi_event_verbs)
@@ -139,7 +139,7 @@ def filter_flags(text: str, c: Candidate, grammar: Grammar) -> list[str]:
         flags.append("inside_number")
     if c.label == "RATE" and c.number in ("100", "１００") and _formula_factor(text, c):
         flags.append("not_after")  # 执行率＝实际支出/预算数×100%: the formula's factor, not a rate
-    if grammar.heading_words and _heading_number(text, c, grammar):
+    if grammar.heading_words and _heading_number(text, c, grammar) or _caption_number(text, c, grammar):
         flags.append("heading_number")
     if grammar.yi_idioms and c.label == "COUNT" and "一" in c.number and in_yi_idiom(text, c.start, c.end, grammar):
         flags.append("idiom")
@@ -168,10 +168,14 @@ def _code_shaped(text: str, c: Candidate, grammar: Grammar) -> bool:
 def _grade(text: str, c: Candidate, grammar: Grammar) -> bool:
     """A 类 after 为, 属于 or 达到 is a grade (结论为三类坝, 水质达到三类), not an enumeration; so is one
     that a count of what reached it follows (三类的4个), or 及以下 (四类及以下)."""
-    if grammar.grade_before is None or c.label != "COUNT" or c.unit not in grammar.grade_classifiers:
-        return False
-    return (grammar.grade_before.search(text_before(text, c.start, 6)) is not None
+    if (grammar.grade_before is None or c.label != "COUNT" or c.unit not in grammar.grade_classifiers
+            or c.number.startswith("两") or text.startswith(grammar.grade_counted_after, c.end)):
+        return False  # 两 counts (对象为两类), and so does a 类 of people or cases (为三类人员：…)
+    return (grammar.grade_before.search(text_before(text, c.start, GRADE_REACH)) is not None
             or grammar.grade_after is not None and grammar.grade_after.match(text, c.end) is not None)
+
+
+GRADE_REACH = 24  # characters before a 类 searched for what makes it a grade (评定为一类、二类、三类)
 
 
 ORDINAL_LIST_REACH = 40  # characters before a candidate searched for 第 and the earlier items
@@ -351,7 +355,7 @@ def _heading_number(text: str, c: Candidate, grammar: Grammar) -> bool:
     # after a caption word, or its number and a dash or point (表4-2 项目…, 附件2-1 项目…, 附件二 项目…)
     part = _CAPTION_PART.search(line)
     caption = line.endswith(grammar.heading_captions) or (
-        part is not None and line[: part.start()].endswith(grammar.heading_captions))
+        part is not None and line[: part.start()].rstrip(HORIZONTAL_SPACE).endswith(grammar.heading_captions))
     if not _SECTION.fullmatch(bare):
         return caption and _CAPTION_NUMBER.fullmatch(bare) is not None
     if _YEAR.fullmatch(ascii_digits(bare)) or (bare != number and any(ch in bare for ch in ".．")):
@@ -359,6 +363,25 @@ def _heading_number(text: str, c: Candidate, grammar: Grammar) -> bool:
     return not line or caption or _LIST_MARK.fullmatch(line) is not None
 
 
+def _caption_number(text: str, c: Candidate, grammar: Grammar) -> bool:
+    """A caption's number in two parts at the start of a line (表4-2 项目…, 图 2-1 批次抽检情况, 附件5-1
+    场馆运营情况): what follows is the caption's title, whatever word it starts with; not 报表2-3份 or
+    效果图2-3套, where no caption starts the line."""
+    if not grammar.heading_captions or c.label != "COUNT":
+        return False
+    line = text[text.rfind("\n", 0, c.start) + 1 : c.start].strip(HORIZONTAL_SPACE)
+    name = next((word for word in grammar.heading_captions if line.startswith(word)), None)
+    if name is None:
+        return False
+    rest = line[len(name) :].strip(HORIZONTAL_SPACE)
+    if not rest:  # 附件|5-1 场馆: the candidate is the whole number
+        return _CAPTION_WHOLE.match(text, c.start) is not None
+    # 表4-|2 项目: the candidate is the number's second part
+    return _CAPTION_PART.fullmatch(rest) is not None and _CAPTION_SECOND.match(text, c.start) is not None
+
+
+_CAPTION_WHOLE = re.compile(r"[0-9０-９]{1,3}[ \u00a0]*[-－—.．][ \u00a0]*[0-9０-９]{1,3}(?![0-9０-９.．])")
+_CAPTION_SECOND = re.compile(r"[0-9０-９]{1,3}(?![0-9０-９.．])")
 _CAPTION_PART = re.compile(r"[0-9０-９]{1,3}[-－—.．]$")  # the first part of a caption's number (表4-)
 # a caption's whole number where it is no section number: in words (附件二) or with a dash (附件2-1)
 _CAPTION_NUMBER = re.compile("[一二三四五六七八九十]{1,3}|[0-9０-９]{1,3}[-－—][0-9０-９]{1,3}")
@@ -392,12 +415,16 @@ def _list_decimal(text: str, c: Candidate, grammar: Grammar) -> bool:
         return False
     if starts_line(text, c.start):
         return True
-    stop = text_before(text, c.start, 4).rstrip(HORIZONTAL_SPACE)[-1:]
-    return stop != "" and stop in _ITEM_STOPS and _ONE_DECIMAL.fullmatch(c.number) is not None
+    before = text_before(text, c.start, 16).rstrip(HORIZONTAL_SPACE)
+    if before[-1:] == "" or before[-1] not in _ITEM_STOPS or _ONE_DECIMAL.fullmatch(c.number) is None:
+        return False
+    head = before[:-1]  # the clause the stop ends: 平均每村配备：2.5名, 户均：2.3人 keep their decimals
+    return _AVERAGE.search(head[max(head.rfind(ch) for ch in CLAUSE_STOPS) + 1 :]) is None
 
 
 _ITEM_STOPS = frozenset("：:；;。")
-_ONE_DECIMAL = re.compile("[0-9０-９]{1,2}[.．][0-9０-９]")
+_ONE_DECIMAL = re.compile("[0-9０-９][.．][0-9０-９]")  # 1.3个: an item from 1 to 9, one digit after its point
+_AVERAGE = re.compile("均|每|平均|负担|[/／]")
 
 
 _CJK = re.compile("[\u4e00-\u9fff]")
@@ -480,23 +507,41 @@ def _range_head(text: str, start: int, grammar: Grammar) -> str:
 
 CUE_REACH = 24  # characters before a cued classifier's count searched, within its clause, for a cue
 CUE_AFTER = 6  # characters after it searched the same way (600路视频监控: the cue follows the count)
+BREAKDOWN_CLAUSES = 8  # clauses of a sentence (and digit groups: 1,300) looked back through for the 其中 of a breakdown
+
+
+def _broken_down(text: str, start: int) -> str:
+    """The text before a breakdown that the clause at ``start`` belongs to: 其中 (or 另有 after it)
+    breaks down what the clause before it counted, so that clause's cue words apply to every part
+    (视频监控3,600路，其中乡镇1,300路，村级2,900路); empty when no 其中 opens a clause of the sentence
+    within a few clauses back."""
+    position = start
+    for _ in range(BREAKDOWN_CLAUSES):
+        clause = position - len(text_since(text, position, CLAUSE_STOPS, 2 * CUE_REACH))
+        if text[clause:position].lstrip(" \u3000").startswith("其中"):
+            return text[max(0, clause - CUE_REACH) : clause]
+        if clause == 0 or text[clause - 1] in SENTENCE_STOPS:
+            return ""
+        position = clause - 1
+    return ""
 
 
 def _keep_classifier(text: str, c: Candidate, grammar: Grammar) -> bool:
     if c.label == "RATE" and c.unit == "成":  # 12成员单位 (Arabic digits); 六成绩效目标, 八成员工 are rates
         return not c.number[:1].isdigit() or text[c.end - 1 : c.end + 1] not in grammar.rate_word_blocks
+    if c.label == "RATE" and c.unit in grammar.cued_classifiers:  # 上浮25个基点, not 布设12个基点
+        around = text_since(text, c.start, CLAUSE_STOPS, CUE_REACH) + text_until(text, c.end, CLAUSE_STOPS, CUE_AFTER)
+        return any(cue in around for cue in grammar.cued_classifiers[c.unit])
     if c.label != "COUNT":
         return True
     if text[c.end - 1 : c.end + 1] in grammar.classifier_word_blocks:
         return False
     cues = grammar.cued_classifiers.get(c.unit)
     if cues:
-        since = text_since(text, c.start, CLAUSE_STOPS, CUE_REACH)
-        around = since + text_until(text, c.end, CLAUSE_STOPS, CUE_AFTER)
-        if since.lstrip(" \u3000").startswith("其中"):
-            # 其中 breaks down what the clause before counted (视频监控3,600路，其中156路无法使用)
-            clause = c.start - len(since)
-            around += text[max(0, clause - CUE_REACH) : clause]
+        if text.startswith(grammar.cued_classifier_names.get(c.unit, ()), c.end):
+            return False  # 8路公交车: a route's name, whatever the clause speaks of
+        around = (text_since(text, c.start, CLAUSE_STOPS, CUE_REACH) + text_until(text, c.end, CLAUSE_STOPS, CUE_AFTER)
+                  + _broken_down(text, c.start))
         if not any(cue in around for cue in cues):
             return False  # 1路公交: a route's name; 视频监控3,600路 and 600路视频监控 count channels
     chinese = not any(ch.isdigit() for ch in c.number)

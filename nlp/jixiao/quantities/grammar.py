@@ -130,6 +130,8 @@ class Grammar:
     grade_before: re.Pattern[str] | None = None
     # (optional) what follows such a count when it is a grade (三类的4个, 四类及以下)
     grade_after: re.Pattern[str] | None = None
+    # … but a 类 of people or cases right before these counts kinds (补助对象为三类人员：…).
+    grade_counted_after: tuple[str, ...] = ()
     # (optional) words that end in a Chinese digit (初八, 周五, 星期三, 高三): a count right after
     # them starts at the next digit (初八两场 counts 两场, not 82)
     digit_word_ends: re.Pattern[str] | None = None
@@ -156,6 +158,8 @@ class Grammar:
     code_digits: int = 5
     # A classifier that counts only in the clause of one of its cue words (视频监控3,600路).
     cued_classifiers: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    # … and words right after such a count that make it a name whatever the cues (8路公交车, 2路车站点).
+    cued_classifier_names: dict[str, tuple[str, ...]] = field(default_factory=dict)
 
     def expand(self, pattern: str) -> str:
         """Replace ``{name}`` references recursively by their fragments."""
@@ -283,6 +287,8 @@ def _optional_keys(data: dict[str, Any]) -> dict[str, Any]:
             out[key] = _unique_longest_first(data[key])
     if "cued_classifiers" in data:
         out["cued_classifiers"] = {unit: tuple(cues) for unit, cues in data["cued_classifiers"].items()}
+    if "cued_classifier_names" in data:
+        out["cued_classifier_names"] = {unit: tuple(words) for unit, words in data["cued_classifier_names"].items()}
     if "latin_unit_boundary" in data:
         out["latin_unit_boundary"] = str(data["latin_unit_boundary"])
     if "unit_word_blocks" in data:
@@ -312,6 +318,8 @@ def _optional_keys(data: dict[str, Any]) -> dict[str, Any]:
         out["formal_currency"] = tuple(data["formal_currency"])
     if "grade_after" in filters:
         out["grade_after"] = re.compile(filters["grade_after"])
+    if "grade_counted_after" in filters:
+        out["grade_counted_after"] = tuple(filters["grade_counted_after"])
     if "digit_word_ends" in data:
         out["digit_word_ends"] = re.compile(f"(?:{data['digit_word_ends']})$")
     if "rank_before" in filters:
