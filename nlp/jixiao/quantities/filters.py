@@ -115,7 +115,9 @@ def filter_flags(text: str, c: Candidate, grammar: Grammar) -> list[str]:
     if (c.label == "COUNT" and text.startswith(grammar.count_not_before, c.end + text.startswith(("多", "余"), c.end))
             and not _period_adjective(text, c, grammar)):
         flags.append("duration")
-    if c.number == "一" and not c.multiplier and c.rule != "fraction" and c.label != "RATE" and (  # (的一成: 10 %)
+    # (的一成 is 10 %, but 的一成员单位, 为一成套设备 are 'a member unit', 'a set')
+    if c.number == "一" and not c.multiplier and c.rule != "fraction" and (
+        c.label != "RATE" or text[c.end - 1 : c.end + 1] in grammar.rate_word_blocks) and (
         before.endswith(grammar.yi_not_after) and not before.endswith(_NOT_TONGYI)
         # what it is like, or holding an event: "a"; after 只 or 仅 (仅有一座…的水库) "just one"
         or (text.startswith(grammar.yi_not_before, c.end) or before.endswith(grammar.yi_event_verbs)
@@ -382,7 +384,7 @@ def _caption_number(text: str, c: Candidate, grammar: Grammar) -> bool:
 
 _CAPTION_WHOLE = re.compile(r"[0-9０-９]{1,3}[ \u00a0]*[-－—.．][ \u00a0]*[0-9０-９]{1,3}(?![0-9０-９.．])")
 _CAPTION_SECOND = re.compile(r"[0-9０-９]{1,3}(?![0-9０-９.．])")
-_CAPTION_PART = re.compile(r"[0-9０-９]{1,3}[-－—.．]$")  # the first part of a caption's number (表4-)
+_CAPTION_PART = re.compile(r"(?:[0-9０-９]{1,3}[-－—.．]){1,3}$")  # the first parts of a caption's number (表4-, 表4-2-)
 # a caption's whole number where it is no section number: in words (附件二) or with a dash (附件2-1)
 _CAPTION_NUMBER = re.compile("[一二三四五六七八九十]{1,3}|[0-9０-９]{1,3}[-－—][0-9０-９]{1,3}")
 _LIST_MARK = re.compile(r"[（(][一二三四五六七八九十0-9０-９]{1,3}[）)]|[一二三四五六七八九十]{1,3}、|[0-9０-９]{1,2}[.．、]|[①-⑳]")

@@ -182,7 +182,8 @@ def money_context(text: str, start: int, end: int, grammar: Grammar) -> bool:
             people = _last_end(bare_head[:-2], grammar.not_money_cues)
             continue
         counted = window[len(head) : people].endswith(_COUNT_WORDS)  # 发放人数3.2万: the word says a count
-        if not counted and grammar.money_to_people and head.rstrip("给向对为").endswith(grammar.money_to_people):
+        if not counted and grammar.money_to_people and (head.rstrip("给向对为").endswith(grammar.money_to_people)
+                                                        or head.endswith(grammar.money_to_people)):  # (借给职工)
             return True  # 补贴农户500万, 发放给脱贫户…: the people receive the money
         return False
     # the people right after the number (覆盖3万脱贫户), unless a money word right before it says
