@@ -38,3 +38,13 @@ def test_a_figure_written_twice_is_two_expected_spans(tmp_path: Path) -> None:
     assert out.splitlines()[0].startswith("2 of 2 expected spans found exactly (1.000)")
     assert out.splitlines()[0].endswith("1 spans found that no case expects")
     assert "extra ('100%', 'RATE')" in out
+
+
+def test_a_text_with_a_raw_line_separator_is_one_case(tmp_path: Path) -> None:
+    """JSON Lines are split at \\n only: json.dumps leaves U+2028, U+0085 and U+2029 raw inside a
+    string, which str.splitlines would take for the end of the line."""
+    text = "预算资金100万元\u2028执行率95%\u0085共2个项目"
+    spans = [_span("100万元", "AMOUNT", "1000000", "元"), _span("95%", "RATE", "95", "%"), _span("2个", "COUNT", "2", "个")]
+    out = _score(tmp_path, [{"id": "t1", "text": text, "spans": spans}, {"id": "t2", "text": "完成3项。",
+                                                                         "spans": [_span("3项", "COUNT", "3", "项")]}])
+    assert out.splitlines()[0].startswith("4 of 4 expected spans found exactly (1.000)")
