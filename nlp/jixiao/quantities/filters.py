@@ -80,6 +80,11 @@ def sign_allowed(text: str, at: int, patterns: Patterns, grammar: Grammar) -> bo
     return patterns.quantity_end.search(text, max(0, at - NOT_AFTER_WINDOW), at) is None
 
 
+def _unspaced(piece: str) -> str:
+    """``piece`` without its horizontal white space (PDF text spaces words apart: 三类 ， 一是)."""
+    return "".join(ch for ch in piece if ch not in HORIZONTAL_SPACE)
+
+
 def cell_sign_at(text: str, at: int, patterns: Patterns) -> bool:
     """Whether the minus at ``at`` follows white space and precedes a digit (the grammar's
     ``cell_sign``): the sign of a table cell's number (96.21 -2.23%, 52%\t-23个百分点), unless the
@@ -171,12 +176,14 @@ def _grade(text: str, c: Candidate, grammar: Grammar) -> bool:
     """A 类 after 为, 属于 or 达到 is a grade (结论为三类坝, 水质达到三类), not an enumeration; so is one
     that a count of what reached it follows (三类的4个), or 及以下 (四类及以下)."""
     if (grammar.grade_before is None or c.label != "COUNT" or c.unit not in grammar.grade_classifiers
-            or c.number.startswith("两") or text.startswith(grammar.grade_counted_after, c.end)):
-        return False  # 两 counts (对象为两类), and so does a 类 of people or cases (为三类人员：…)
+            or c.number.strip(HORIZONTAL_SPACE) not in _GRADE_NUMERALS
+            or _unspaced(text[c.end : c.end + 8]).startswith(grammar.grade_counted_after)):
+        return False  # 两 and 32 count (对象为两类, 覆盖大类达到32类), and so does a 类 of people or cases (为三类人员：…)
     return (grammar.grade_before.search(text_before(text, c.start, GRADE_REACH)) is not None
             or grammar.grade_after is not None and grammar.grade_after.match(text, c.end) is not None)
 
 
+_GRADE_NUMERALS = frozenset("一二三四五12345１２３４５")  # a grade is a class 一 to 五 (GUIDELINES §4)
 GRADE_REACH = 24  # characters before a 类 searched for what makes it a grade (评定为一类、二类、三类)
 
 
@@ -393,8 +400,9 @@ _LIST_MARK = re.compile(r"[（(][一二三四五六七八九十0-9０-９]{1,3}[
 def _letter_code(text: str, c: Candidate, letter: re.Pattern[str]) -> bool:
     """A count or measure whose digits touch a single Latin letter (N95口罩, A4纸, G20, 20cmC30); not
     one whose comparator does (NH3-N≤5mg: a limit after the pollutant's code)."""
-    if c.label not in ("COUNT", "MEASURE") or c.start == 0 or c.comparator or not letter.fullmatch(text[c.start - 1]):
-        return False
+    if (c.label not in ("COUNT", "MEASURE") or c.start == 0 or c.comparator or not letter.fullmatch(text[c.start - 1])
+            or not text[c.start].isdigit()):
+        return False  # (a Chinese numeral after a letter is no code: 划分为A、B、C三类)
     # (an upper-case letter right after a lower-case unit is a code of its own: 20cmC30)
     return c.start < 2 or not letter.fullmatch(text[c.start - 2]) or text[c.start - 1].isupper() and text[c.start - 2].islower()
 
@@ -531,17 +539,26 @@ def _broken_down(text: str, start: int) -> str:
 def _keep_classifier(text: str, c: Candidate, grammar: Grammar) -> bool:
     if c.label == "RATE" and c.unit == "成":  # 12成员单位 (Arabic digits); 六成绩效目标, 八成员工 are rates
         return not c.number[:1].isdigit() or text[c.end - 1 : c.end + 1] not in grammar.rate_word_blocks
-    if c.label == "RATE" and c.unit in grammar.cued_classifiers:  # 上浮25个基点, not 布设12个基点
-        around = text_since(text, c.start, CLAUSE_STOPS, CUE_REACH) + text_until(text, c.end, CLAUSE_STOPS, CUE_AFTER)
-        return any(cue in around for cue in grammar.cued_classifiers[c.unit])
+    if c.label == "RATE" and c.unit in grammar.cued_classifiers:
+        # the rate that moves is named before the points, in their clause, or in the clause before where
+        # theirs says how it moved (利率为2.65%，较上年下降26个基点); not 布设12个基点, 依托12个基点开展利率宣传
+        cues = grammar.cued_classifiers[c.unit]
+        clause = text_since(text, c.start, CLAUSE_STOPS, CUE_REACH)
+        if any(cue in clause for cue in cues):
+            return True
+        if not any(word in clause for word in grammar.cued_rate_moves):
+            return False
+        return any(cue in text_since(text, c.start, SENTENCE_STOPS, 2 * CUE_REACH) for cue in cues)
     if c.label != "COUNT":
         return True
-    if text[c.end - 1 : c.end + 1] in grammar.classifier_word_blocks:
+    if (text[c.end - 1 : c.end + 1] in grammar.classifier_word_blocks
+            and text[c.end - 1 : c.end + 2] not in grammar.classifier_word_block_exceptions):
         return False
     cues = grammar.cued_classifiers.get(c.unit)
     if cues:
-        if text.startswith(grammar.cued_classifier_names.get(c.unit, ()), c.end):
-            return False  # 8路公交车: a route's name, whatever the clause speaks of
+        if (text.startswith(grammar.cued_classifier_names.get(c.unit, ()), c.end)
+                and not text.startswith(grammar.cued_classifier_names_not.get(c.unit, ()), c.end)):
+            return False  # 8路公交车, 8路车上: a route's name, whatever the clause speaks of (not 80路车载)
         around = (text_since(text, c.start, CLAUSE_STOPS, CUE_REACH) + text_until(text, c.end, CLAUSE_STOPS, CUE_AFTER)
                   + _broken_down(text, c.start))
         if not any(cue in around for cue in cues):

@@ -160,6 +160,11 @@ class Grammar:
     cued_classifiers: dict[str, tuple[str, ...]] = field(default_factory=dict)
     # … and words right after such a count that make it a name whatever the cues (8路公交车, 2路车站点).
     cued_classifier_names: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    cued_classifier_names_not: dict[str, tuple[str, ...]] = field(default_factory=dict)  # … but not these (车载)
+    # Words of a rate's move that let a cued rate unit take its cue from the clause before (较上年下降26个基点).
+    cued_rate_moves: tuple[str, ...] = ()
+    # Three characters that start with a classifier word block but are no word (12人均未签订: 人 counts).
+    classifier_word_block_exceptions: frozenset[str] = frozenset()
 
     def expand(self, pattern: str) -> str:
         """Replace ``{name}`` references recursively by their fragments."""
@@ -287,8 +292,13 @@ def _optional_keys(data: dict[str, Any]) -> dict[str, Any]:
             out[key] = _unique_longest_first(data[key])
     if "cued_classifiers" in data:
         out["cued_classifiers"] = {unit: tuple(cues) for unit, cues in data["cued_classifiers"].items()}
-    if "cued_classifier_names" in data:
-        out["cued_classifier_names"] = {unit: tuple(words) for unit, words in data["cued_classifier_names"].items()}
+    for key in ("cued_classifier_names", "cued_classifier_names_not"):
+        if key in data:
+            out[key] = {unit: tuple(words) for unit, words in data[key].items()}
+    if "cued_rate_moves" in data:
+        out["cued_rate_moves"] = tuple(data["cued_rate_moves"])
+    if "classifier_word_block_exceptions" in data:
+        out["classifier_word_block_exceptions"] = frozenset(data["classifier_word_block_exceptions"])
     if "latin_unit_boundary" in data:
         out["latin_unit_boundary"] = str(data["latin_unit_boundary"])
     if "unit_word_blocks" in data:

@@ -32,8 +32,9 @@ def with_money_tail(text: str, c: Candidate, grammar: Grammar) -> Candidate:
     after = text[c.end : c.end + 1]
     if after and "\u4e00" <= after <= "\u9fff" and not text.startswith(grammar.money_classifier_followers, c.end):
         return c  # 三块展板: the count of what follows (not 五块上调为八块, 十块左右)
-    if grammar.money_classifier_not_after and text_before(text, c.start, 3).endswith(grammar.money_classifier_not_after):
-        return c  # 使用项目经费制作宣传展板30块: the boards are counted
+    if grammar.money_classifier_not_after and text_before(text, c.start, 5).rstrip("共有计约达为了").endswith(
+            grammar.money_classifier_not_after):
+        return c  # 使用项目经费制作宣传展板30块, 入股分红的承包地共36块: the boards and plots are counted
     # the cue in the same clause (租金标准为每亩800元，涉及承包地126块: a count of plots)
     clause = text_since(text, c.start, CLAUSE_STOPS, MONEY_CUE_WINDOW)
     if any(cue in clause for cue in grammar.money_classifier_cues):

@@ -156,7 +156,7 @@ def _rate_factor(unit: str) -> tuple[Decimal, str]:
         return Decimal(1), "个百分点"
     if unit in ("千分点", "个千分点"):
         return Decimal("0.1"), "个百分点"
-    if unit in ("基点", "个基点", "BP", "bp", "BPs", "bps", "ＢＰ"):
+    if unit in ("基点", "个基点", "BP", "bp", "BPs", "bps", "ＢＰ", "个BP", "个bp"):
         return Decimal("0.01"), "个百分点"
     if unit == "‰":
         return Decimal("0.1"), "%"
