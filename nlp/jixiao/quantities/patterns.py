@@ -201,7 +201,9 @@ def compile_patterns(grammar: Grammar) -> Patterns:
     # (3.5个亿, 3个多亿: 个 before 亿, as money is spoken of)
     stage = arabic + r"(?:" + _GE_YI + r"(?:余|多)?[十百千]?(?:余|多)?[万亿萬億]{1,2}|[十百千](?=[0-9０-９]))"
     # … and a range of them (3-5亿, 30万-50万, 8000万～1.2亿, 三至五亿), the first end perhaps a plain number
-    one = (r"(?:(?:" + stage + r"零?)+(?:[0-9０-９]{1,4}(?![0-9０-９.．]))?|{chinese_number}(?:(?<=[万萬])[亿億])?"
+    # (两千余万, 一百多万, 二十余万: a Chinese numeral with the mark before its multiplier)
+    one = (r"(?:(?:" + stage + r"零?)+(?:[0-9０-９]{1,4}(?![0-9０-９.．]))?"
+           r"|{chinese_number}(?<![万亿萬億])(?:余|多)[万亿萬億]{1,2}|{chinese_number}(?:(?<=[万萬])[亿億])?"
            r"(?:(?<![万亿萬億])" + _GE_YI + r"(?:余|多)?[亿億])?)")
     # the first end of a range may be a plain number of up to three digits (3-5亿, 30-50万, 1.2-1.5亿;
     # not a year: 2019-5亿)
