@@ -146,7 +146,7 @@ def filter_flags(text: str, c: Candidate, grammar: Grammar) -> list[str]:
         flags.append("inside_number")
     if c.label == "RATE" and c.number in ("100", "１００") and _formula_factor(text, c):
         flags.append("not_after")  # 执行率＝实际支出/预算数×100%: the formula's factor, not a rate
-    if grammar.heading_words and _heading_number(text, c, grammar) or _caption_number(text, c, grammar):
+    if (grammar.heading_words and _heading_number(text, c, grammar)) or _caption_number(text, c, grammar):
         flags.append("heading_number")
     if grammar.yi_idioms and c.label == "COUNT" and "一" in c.number and in_yi_idiom(text, c.start, c.end, grammar):
         flags.append("idiom")
@@ -173,8 +173,10 @@ def _code_shaped(text: str, c: Candidate, grammar: Grammar) -> bool:
 
 
 def _grade(text: str, c: Candidate, grammar: Grammar) -> bool:
-    """A 类 after 为, 属于 or 达到 is a grade (结论为三类坝, 水质达到三类), not an enumeration; so is one
-    that a count of what reached it follows (三类的4个), or 及以下 (四类及以下)."""
+    """A 类 after 为, 属于, 达到, 优于, 保持在 … is a grade (结论为三类坝, 水质达到三类), not an enumeration; so
+    is one that a count of what reached it follows (三类的4个), or 及以下 (四类及以下), and every one of a
+    list or range of them (评定为一类、二类、三类). Only a class 一 to 五 is a grade, and a 类 of people or
+    cases, or one an enumeration follows (为三类人员, 主要为三类：一是…), counts."""
     if (grammar.grade_before is None or c.label != "COUNT" or c.unit not in grammar.grade_classifiers
             or c.number.strip(HORIZONTAL_SPACE) not in _GRADE_NUMERALS
             or _unspaced(text[c.end : c.end + 8]).startswith(grammar.grade_counted_after)):
