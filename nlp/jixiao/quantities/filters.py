@@ -553,8 +553,9 @@ def _keep_classifier(text: str, c: Candidate, grammar: Grammar) -> bool:
         return any(cue in text_since(text, c.start, SENTENCE_STOPS, 2 * CUE_REACH) for cue in cues)
     if c.label != "COUNT":
         return True
-    if (text[c.end - 1 : c.end + 1] in grammar.classifier_word_blocks
-            and text[c.end - 1 : c.end + 2] not in grammar.classifier_word_block_exceptions):
+    pair = text[c.end - 1 : c.end + 1]
+    if pair in grammar.classifier_word_blocks and not (
+            text[c.end + 1 : c.end + 2] and text[c.end + 1] in grammar.classifier_word_block_exceptions.get(pair, "")):
         return False
     cues = grammar.cued_classifiers.get(c.unit)
     if cues:

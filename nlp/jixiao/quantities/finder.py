@@ -214,7 +214,14 @@ def _before_money_verb(text: str, m: re.Match[str], grammar: Grammar) -> bool:
     if not grammar.money_verb_blocks:
         return False
     group = m.lastgroup if m.lastgroup in _UNIT_LABELS else next((name for name, _ in UNIT_GROUPS if m.group(name)), None)
-    return group is not None and text[m.end(group) - 1 : m.end(group) + 1] in grammar.money_verb_blocks
+    if group is None or text[m.end(group) - 1 : m.end(group) + 1] not in grammar.money_verb_blocks:
+        return False
+    # only an amount that a money word hands over right before it (财政安排500万支持…, 划拨2000万支援…); not
+    # people after another verb (可满足1.2万人居住需求, 组织1.2万人防汛演练, 完成1.2万户厕改造)
+    return text_before(text, m.start(), MONEY_VERB_REACH).rstrip(" \u00a0\u3000了").endswith(grammar.money_cues)
+
+
+MONEY_VERB_REACH = 8  # characters before such an amount searched for the money word that ends right before it
 
 
 _NEAR_WORDS = frozenset("近上约")  # before a bare multiplier and a unit of measure: 近百公里, 上千亩

@@ -95,6 +95,8 @@ class Grammar:
     yi_idioms: tuple[re.Pattern[str], ...] = ()
     # (optional) people or things right after a bare 万-number: it counts them, no money (3万脱贫户)
     not_money_after: tuple[str, ...] = ()
+    # (optional) … unless they pay the next sum, a money word right before the number (补助50万企业自筹30万)
+    not_money_payers: tuple[str, ...] = ()
     # (optional) words of giving money before people: the people receive it (补贴农户500万)
     money_to_people: tuple[str, ...] = ()
     # (optional) things counted in 块 named right before the number (宣传展板30块): a count
@@ -163,8 +165,8 @@ class Grammar:
     cued_classifier_names_not: dict[str, tuple[str, ...]] = field(default_factory=dict)  # … but not these (车载)
     # Words of a rate's move that let a cued rate unit take its cue from the clause before (较上年下降26个基点).
     cued_rate_moves: tuple[str, ...] = ()
-    # Three characters that start with a classifier word block but are no word (12人均未签订: 人 counts).
-    classifier_word_block_exceptions: frozenset[str] = frozenset()
+    # Per classifier word block, the characters after it that show it is no word (12人均未签订: 人 counts).
+    classifier_word_block_exceptions: dict[str, str] = field(default_factory=dict)
 
     def expand(self, pattern: str) -> str:
         """Replace ``{name}`` references recursively by their fragments."""
@@ -298,7 +300,8 @@ def _optional_keys(data: dict[str, Any]) -> dict[str, Any]:
     if "cued_rate_moves" in data:
         out["cued_rate_moves"] = tuple(data["cued_rate_moves"])
     if "classifier_word_block_exceptions" in data:
-        out["classifier_word_block_exceptions"] = frozenset(data["classifier_word_block_exceptions"])
+        out["classifier_word_block_exceptions"] = {pair: "".join(chars) for pair, chars
+                                                   in data["classifier_word_block_exceptions"].items()}
     if "latin_unit_boundary" in data:
         out["latin_unit_boundary"] = str(data["latin_unit_boundary"])
     if "unit_word_blocks" in data:
@@ -349,7 +352,8 @@ def _optional_keys(data: dict[str, Any]) -> dict[str, Any]:
         out["yi_idiom_reach"] = int(filters.get("yi_idiom_reach", 24))
     # word lists read as they are (each optional; a model's older grammar file may lack them)
     for section, key, convert in ((data, "money_classifier_not_after", tuple), (data, "money_verb_blocks", frozenset),
-                                  (filters, "money_to_people", tuple), (filters, "not_money_after", _unique_longest_first)):
+                                  (filters, "money_to_people", tuple), (filters, "not_money_after", _unique_longest_first),
+                                  (filters, "not_money_payers", tuple)):
         if key in section:
             out[key] = convert(section[key])
     if "name_lists" in filters:

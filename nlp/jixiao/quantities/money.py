@@ -32,8 +32,9 @@ def with_money_tail(text: str, c: Candidate, grammar: Grammar) -> Candidate:
     after = text[c.end : c.end + 1]
     if after and "\u4e00" <= after <= "\u9fff" and not text.startswith(grammar.money_classifier_followers, c.end):
         return c  # 三块展板: the count of what follows (not 五块上调为八块, 十块左右)
-    if grammar.money_classifier_not_after and text_before(text, c.start, 5).rstrip("共有计约达为了").endswith(
-            grammar.money_classifier_not_after):
+    before = text_before(text, c.start, 5)
+    if grammar.money_classifier_not_after and (before.endswith(grammar.money_classifier_not_after)
+                                               or before.rstrip("共有计约达为了").endswith(grammar.money_classifier_not_after)):
         return c  # 使用项目经费制作宣传展板30块, 入股分红的承包地共36块: the boards and plots are counted
     # the cue in the same clause (租金标准为每亩800元，涉及承包地126块: a count of plots)
     clause = text_since(text, c.start, CLAUSE_STOPS, MONEY_CUE_WINDOW)
@@ -186,16 +187,23 @@ def money_context(text: str, start: int, end: int, grammar: Grammar) -> bool:
         if not counted and grammar.money_to_people and (head.rstrip("给向对为").endswith(grammar.money_to_people)
                                                         or head.endswith(grammar.money_to_people)):  # (借给职工)
             return True  # 补贴农户500万, 发放给脱贫户…: the people receive the money
-        return False
+        # what the sum is, named right after it, outweighs people before it (带动1.2亿社会资本投入)
+        return text.startswith(grammar.money_cues_after, end)
     # the people right after the number (覆盖3万脱贫户), unless a money word right before it says
     # who pays (省级补助50万企业自筹30万: 补助 ends the text before 50万)
     if (grammar.not_money_after and text.startswith(grammar.not_money_after, end)
-            and not (money and money >= len(window) - 2)):
+            and not (money and money >= len(window.rstrip(" \u00a0\u3000")) and _payers_after(text, end, grammar))):
         return False
     after = text_until(text, end, CLAUSE_STOPS, 8)  # not across a comma: 达到百万，投入资金…
     return money > 0 or any(cue in after for cue in grammar.money_cues_after)
 
 
+
+
+def _payers_after(text: str, end: int, grammar: Grammar) -> bool:
+    """Whether the people named right after the number pay the next sum (省级补助50万企业自筹30万)."""
+    word = max((w for w in grammar.not_money_after if text.startswith(w, end)), key=len, default="")
+    return text.startswith(grammar.not_money_payers, end + len(word))
 
 
 _COUNT_WORDS = ("数", "人次", "对象", "量")  # people words that name the count itself (人数, 户数, 客流量)
