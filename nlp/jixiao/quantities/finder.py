@@ -18,7 +18,7 @@ from jixiao.quantities.filters import (
 )
 from jixiao.quantities.grammar import Grammar, load_grammar
 from jixiao.quantities.money import (
-    bare_money, currency_before, money_context, money_shaped, prefixed_money, with_money_tail,
+    bare_money, currency_before, money_context, money_shaped, phrase_after, prefixed_money, with_money_tail,
 )
 from jixiao.quantities.numerals import NumeralError, parse_numeral
 from jixiao.quantities.patterns import UNIT_GROUPS, LazyPattern, Patterns, compile_patterns, range_gap
@@ -214,14 +214,22 @@ def _before_money_verb(text: str, m: re.Match[str], grammar: Grammar) -> bool:
     if not grammar.money_verb_blocks:
         return False
     group = m.lastgroup if m.lastgroup in _UNIT_LABELS else next((name for name, _ in UNIT_GROUPS if m.group(name)), None)
-    if group is None or text[m.end(group) - 1 : m.end(group) + 1] not in grammar.money_verb_blocks:
+    if group is None:
         return False
-    # only an amount that a money word hands over right before it (财政安排500万支持…, 划拨2000万支援…); not
-    # people after another verb (可满足1.2万人居住需求, 组织1.2万人防汛演练, 完成1.2万户厕改造)
-    return text_before(text, m.start(), MONEY_VERB_REACH).rstrip(" \u00a0\u3000了").endswith(grammar.money_cues)
+    pair = text[m.end(group) - 1 : m.end(group) + 1]
+    if pair in grammar.money_verb_blocks:
+        return True
+    if pair not in grammar.money_noun_blocks:
+        return False
+    # where a count is as likely (1.2万人居住, 1.2万户厕): an amount a money word hands over right before it
+    # (安排资金500万人居环境整治), or one whose phrase names a fund (1.2亿人居环境整治资金); not 可满足1.2万人居住
+    # 需求, 完成1.2万户厕改造
+    phrase = phrase_after(text, m.end(group), grammar, MONEY_FUND_REACH)
+    return (any(fund in phrase for fund in grammar.money_noun_block_funds)
+            or text_before(text, m.start(), MONEY_FUND_REACH).rstrip(" \u00a0\u3000了").endswith(grammar.money_cues))
 
 
-MONEY_VERB_REACH = 8  # characters before such an amount searched for the money word that ends right before it
+MONEY_FUND_REACH = 10  # characters around such an amount searched for its money word or its fund
 
 
 _NEAR_WORDS = frozenset("近上约")  # before a bare multiplier and a unit of measure: 近百公里, 上千亩

@@ -82,6 +82,11 @@ class Grammar:
     unit_word_blocks: frozenset[str] = frozenset()
     # (optional) words a classifier's character starts that make an amount of 万 or 亿 money, not a count
     money_verb_blocks: frozenset[str] = frozenset()
+    # … and those after which a count is as likely: money only with a money word right before or a fund after
+    money_noun_blocks: frozenset[str] = frozenset()
+    money_noun_block_funds: tuple[str, ...] = ()
+    # verbs that end the phrase after an amount, where its fund is looked for
+    phrase_end_verbs: tuple[str, ...] = ()
     # the boundary after a unit of measure (5700m, not 5700mg): after Latin letters only, in newer
     # files; older ones (kept by models) put it after every unit
     latin_unit_boundary: str = "(?![A-Za-z])"
@@ -97,6 +102,8 @@ class Grammar:
     not_money_after: tuple[str, ...] = ()
     # (optional) … unless they pay the next sum, a money word right before the number (补助50万企业自筹30万)
     not_money_payers: tuple[str, ...] = ()
+    # (optional) … and a fund named after them makes the sum theirs (下达3000万困难群众救助资金)
+    not_money_funds: tuple[str, ...] = ()
     # (optional) words of giving money before people: the people receive it (补贴农户500万)
     money_to_people: tuple[str, ...] = ()
     # (optional) things counted in 块 named right before the number (宣传展板30块): a count
@@ -353,7 +360,9 @@ def _optional_keys(data: dict[str, Any]) -> dict[str, Any]:
     # word lists read as they are (each optional; a model's older grammar file may lack them)
     for section, key, convert in ((data, "money_classifier_not_after", tuple), (data, "money_verb_blocks", frozenset),
                                   (filters, "money_to_people", tuple), (filters, "not_money_after", _unique_longest_first),
-                                  (filters, "not_money_payers", tuple)):
+                                  (filters, "not_money_payers", tuple), (filters, "not_money_funds", tuple),
+                                  (data, "money_noun_blocks", frozenset), (data, "money_noun_block_funds", tuple),
+                                  (data, "phrase_end_verbs", tuple)):
         if key in section:
             out[key] = convert(section[key])
     if "name_lists" in filters:

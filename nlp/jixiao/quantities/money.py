@@ -184,15 +184,15 @@ def money_context(text: str, start: int, end: int, grammar: Grammar) -> bool:
             people = _last_end(bare_head[:-2], grammar.not_money_cues)
             continue
         counted = window[len(head) : people].endswith(_COUNT_WORDS)  # 发放人数3.2万: the word says a count
-        if not counted and grammar.money_to_people and (head.rstrip("给向对为").endswith(grammar.money_to_people)
-                                                        or head.endswith(grammar.money_to_people)):  # (借给职工)
+        if not counted and grammar.money_to_people and _gives_to(head, grammar):
             return True  # 补贴农户500万, 发放给脱贫户…: the people receive the money
         # what the sum is, named right after it, outweighs people before it (带动1.2亿社会资本投入)
         return text.startswith(grammar.money_cues_after, end)
     # the people right after the number (覆盖3万脱贫户), unless a money word right before it says
     # who pays (省级补助50万企业自筹30万: 补助 ends the text before 50万)
     if (grammar.not_money_after and text.startswith(grammar.not_money_after, end)
-            and not (money and money >= len(window.rstrip(" \u00a0\u3000")) and _payers_after(text, end, grammar))):
+            and not (money and money >= len(window.rstrip(" \u00a0\u3000")) and _payers_after(text, end, grammar))
+            and not _fund_after(text, end, grammar)):
         return False
     after = text_until(text, end, CLAUSE_STOPS, 8)  # not across a comma: 达到百万，投入资金…
     return money > 0 or any(cue in after for cue in grammar.money_cues_after)
@@ -206,6 +206,28 @@ def _payers_after(text: str, end: int, grammar: Grammar) -> bool:
     return text.startswith(grammar.not_money_payers, end + len(word))
 
 
+def _gives_to(head: str, grammar: Grammar) -> bool:
+    """Whether a word of giving money ends the text before a people word (补贴农户500万, 借给职工30万): the
+    people receive the money (not 借给企业的设备1.2万, 领取现金补贴的困难群众1.2万: a modifier between)."""
+    return head.rstrip("给向对为").endswith(grammar.money_to_people) or head.endswith(grammar.money_to_people)
+
+
+def phrase_after(text: str, end: int, grammar: Grammar, reach: int) -> str:
+    """The phrase after an amount, within its clause and up to the first verb that ends a noun phrase
+    (3000万困难群众救助资金; 十多万农户|发放补贴)."""
+    phrase = text_until(text, end, CLAUSE_STOPS, reach)
+    cut = min((at for at in (phrase.find(verb) for verb in grammar.phrase_end_verbs) if at >= 0), default=len(phrase))
+    return phrase[:cut]
+
+
+def _fund_after(text: str, end: int, grammar: Grammar) -> bool:
+    """Whether a fund is named in the phrase of the people that follow the number (下达3000万困难群众救助资金):
+    the sum is that fund, money (not 为十多万农户发放补贴)."""
+    phrase = phrase_after(text, end, grammar, FUND_REACH)
+    return any(fund in phrase for fund in grammar.not_money_funds)
+
+
+FUND_REACH = 10  # characters after a bare amount searched for the fund its people words belong to
 _COUNT_WORDS = ("数", "人次", "对象", "量")  # people words that name the count itself (人数, 户数, 客流量)
 
 
