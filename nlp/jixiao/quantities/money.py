@@ -188,8 +188,9 @@ def money_context(text: str, start: int, end: int, grammar: Grammar) -> bool:
             return True  # 补贴农户500万, 发放给脱贫户…: the people receive the money
         # what the sum is, named right after it, outweighs people before it (带动1.2亿社会资本投入)
         return text.startswith(grammar.money_cues_after, end)
-    # the people right after the number (覆盖3万脱贫户), unless a money word right before it says
-    # who pays (省级补助50万企业自筹30万: 补助 ends the text before 50万)
+    # the people right after the number (覆盖3万脱贫户), unless a money word right before it and a payer's
+    # verb after them say they pay the next sum (省级补助50万企业自筹30万), or a fund is named in their
+    # phrase (下达3000万困难群众救助资金)
     if (grammar.not_money_after and text.startswith(grammar.not_money_after, end)
             and not (money and money >= len(window.rstrip(" \u00a0\u3000")) and _payers_after(text, end, grammar))
             and not _fund_after(text, end, grammar)):
