@@ -84,6 +84,8 @@ class Grammar:
     money_verb_blocks: frozenset[str] = frozenset()
     # … and those after which a count is as likely: money only with a money word right before or a fund after
     money_noun_blocks: frozenset[str] = frozenset()
+    # money nouns right after 块 that make it money (发了500块慰问金)
+    money_classifier_nouns: tuple[str, ...] = ()
     money_noun_block_funds: tuple[str, ...] = ()
     # verbs that end the phrase after an amount, where its fund is looked for
     phrase_end_verbs: tuple[str, ...] = ()
@@ -362,7 +364,7 @@ def _optional_keys(data: dict[str, Any]) -> dict[str, Any]:
                                   (filters, "money_to_people", tuple), (filters, "not_money_after", _unique_longest_first),
                                   (filters, "not_money_payers", tuple), (filters, "not_money_funds", tuple),
                                   (data, "money_noun_blocks", frozenset), (data, "money_noun_block_funds", tuple),
-                                  (data, "phrase_end_verbs", tuple)):
+                                  (data, "phrase_end_verbs", tuple), (data, "money_classifier_nouns", tuple)):
         if key in section:
             out[key] = convert(section[key])
     if "name_lists" in filters:
