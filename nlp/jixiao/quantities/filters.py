@@ -380,7 +380,11 @@ def _caption_number(text: str, c: Candidate, grammar: Grammar) -> bool:
     效果图2-3套, where no caption starts the line."""
     if not grammar.heading_captions or c.label != "COUNT":
         return False
-    line = text[text.rfind("\n", 0, c.start) + 1 : c.start].strip(HORIZONTAL_SPACE)
+    # (every COUNT passes here: the line's start is looked for only as far back as a caption line reaches)
+    newline = text.rfind("\n", max(0, c.start - CAPTION_LINE_REACH), c.start)
+    if newline < 0 and c.start > CAPTION_LINE_REACH:
+        return False
+    line = text[newline + 1 : c.start].strip(HORIZONTAL_SPACE)
     name = next((word for word in grammar.heading_captions if line.startswith(word)), None)
     if name is None:
         return False
@@ -391,6 +395,7 @@ def _caption_number(text: str, c: Candidate, grammar: Grammar) -> bool:
     return _CAPTION_PART.fullmatch(rest) is not None and _CAPTION_SECOND.match(text, c.start) is not None
 
 
+CAPTION_LINE_REACH = 32  # characters before a count within which a caption's line must start (indent included)
 _CAPTION_WHOLE = re.compile(r"[0-9０-９]{1,3}[ \u00a0]*[-－—.．][ \u00a0]*[0-9０-９]{1,3}(?![0-9０-９.．])")
 _CAPTION_SECOND = re.compile(r"[0-9０-９]{1,3}(?![0-9０-９.．])")
 _CAPTION_PART = re.compile(r"(?:[0-9０-９]{1,3}[-－—.．]){1,3}$")  # the first parts of a caption's number (表4-, 表4-2-)
