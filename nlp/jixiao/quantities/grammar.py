@@ -123,6 +123,8 @@ class Grammar:
     # adjectives (12次月度考核) rather than make a duration (4个季度), and the row number of a table
     # rendered as lines (3  张德明  二组).
     percent_factors: dict[str, Decimal] = field(default_factory=dict)
+    # what each rate unit other than percent is worth, and the unit its value is given in (‰: 0.1, %)
+    rate_scales: dict[str, tuple[Decimal, str]] = field(default_factory=dict)
     count_period_adjectives: tuple[str, ...] = ()
     duration_classifiers: tuple[str, ...] = ()
     row_number_gap: re.Pattern[str] | None = None
@@ -298,6 +300,8 @@ def _optional_keys(data: dict[str, Any]) -> dict[str, Any]:
         out["currency_factors"] = {k: Decimal(str(v)) for k, v in data["currency_factors"].items()}
     if "factors" in data["percent"]:
         out["percent_factors"] = {k: Decimal(str(v)) for k, v in data["percent"]["factors"].items()}
+    if "scales" in data["percent"]:
+        out["rate_scales"] = {k: (Decimal(str(v[0])), str(v[1])) for k, v in data["percent"]["scales"].items()}
     for key in ("count_period_adjectives", "duration_classifiers"):
         if key in data:
             out[key] = _unique_longest_first(data[key])

@@ -136,7 +136,7 @@ def _scale(c: Candidate, low: Decimal, high: Decimal | None,
     elif c.label == "RATE":
         # a rate per 10^n written with a slash (12.36/10万) is read as a percent by the grammar's factor
         factor, unit = (grammar.percent_factors[c.unit], "%") if c.unit in grammar.percent_factors \
-            else _rate_factor(c.unit)
+            else grammar.rate_scales.get(c.unit, (Decimal(1), "%"))
     if factor != 1:
         low, high = low * factor, None if high is None else high * factor
     if c.jiao or c.fen:
@@ -145,28 +145,9 @@ def _scale(c: Candidate, low: Decimal, high: Decimal | None,
     return unit, low, high
 
 
-# 个百分点 as written with 多 or 余 after 个 (两个多百分点: approximate), with 半 (一个半百分点: half a
-# point more) or with a space inside it; every form is the unit 个百分点
-_POINT_FORMS = {"个百分点": "", "百分点": "", "个 百分点": "", "个多百分点": "approx", "个余百分点": "approx",
-                "个半百分点": "half"}
-
-
-def _rate_factor(unit: str) -> tuple[Decimal, str]:
-    if unit in _POINT_FORMS:
-        return Decimal(1), "个百分点"
-    if unit in ("千分点", "个千分点"):
-        return Decimal("0.1"), "个百分点"
-    if unit in ("基点", "个基点", "BP", "bp", "BPs", "bps", "ＢＰ", "个BP", "个bp"):
-        return Decimal("0.01"), "个百分点"
-    if unit == "‰":
-        return Decimal("0.1"), "%"
-    if unit == "‱":
-        return Decimal("0.01"), "%"
-    if unit == "倍":
-        return HUNDRED, "%"
-    if unit == "成":
-        return Decimal(10), "%"
-    return Decimal(1), "%"
+# 个百分点 written with 多 or 余 after 个 (两个多百分点: approximate) or with 半 (一个半百分点: half a
+# point more); the grammar's ``rate_scales`` give every form the unit 个百分点
+_POINT_FORMS = {"个多百分点": "approx", "个余百分点": "approx", "个半百分点": "half"}
 
 
 def exact_or_rounded(value: Fraction) -> Decimal:
