@@ -335,11 +335,8 @@ def _cells_not_range(text: str, m: re.Match[str], patterns: Patterns) -> bool:
     is signed too (-6.24 -24.96%: no range runs from a negative number to a positive one)."""
     if m.group("n2") is None or not cell_sign_at(text, m.start("sep"), patterns):
         return False
-    signed = bool("sign" in m.re.groupindex and m.group("sign")) or (m.start("n1") > 0 and text[m.start("n1") - 1] in _MINUSES)
+    signed = bool("sign" in m.re.groupindex and m.group("sign")) or (m.start("n1") > 0 and text[m.start("n1") - 1] in patterns.minus_signs)
     return signed or "\t" in text[m.end("n1") : m.start("sep")] or _descending(m.group("n1"), m.group("n2")) is not False
-
-
-_MINUSES = "-－−–﹣"  # the minus signs of cell_sign
 
 
 def _descending(low: str, high: str) -> bool | None:

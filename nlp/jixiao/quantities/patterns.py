@@ -121,6 +121,7 @@ class Patterns:
     large_near: re.Pattern[str]  # 万 or 亿, without which there is no money without a unit
     bracket_near: re.Pattern[str]  # an opening bracket, without which there is no bracketed unit
     tail_starts: frozenset[str]  # characters that can start jiao or fen after a yuan (五元三毛)
+    minus_signs: frozenset[str]  # the sign characters that make a value negative (- － − ﹣ –)
     cell_sign: re.Pattern[str]  # white space and a minus before a digit: a new cell's sign unless a range reads
     unit_start: re.Pattern[str]  # a classifier or a measure unit (not a currency word) starts here
     prefix_codes: re.Pattern[str]  # an ISO code of another currency, where a prefixed amount is tried too
@@ -259,6 +260,7 @@ def compile_patterns(grammar: Grammar) -> Patterns:
         bracket_near=re.compile(g("{bracket_open}") if brackets else NEVER),
         sign_starts=frozenset("".join(grammar.sign_chars) + "".join(w[0] for w in grammar.sign_words)
                               + "".join(grammar.comparator_ops)),
+        minus_signs=frozenset(grammar.sign_chars) - frozenset(grammar.plus_signs),
         prefix_signs=re.compile(f"[{re.escape(sign_chars)}]" if sign_chars else NEVER),
         thousands=re.compile(f"(?:{thousands})+(?:[.．][0-9０-９]+)?"),
         # without the lookbehind, which would make the engine try every position of the text
