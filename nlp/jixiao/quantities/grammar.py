@@ -190,6 +190,11 @@ class Grammar:
         mark = re.compile(self.expand("{range_sep}"))
         return frozenset(ch for ch in self.fragments["range_sep"] if mark.fullmatch(ch))
 
+    @cached_property
+    def approx_reach(self) -> int:
+        """How far before a span the words that make it approximate or not can begin (大约有, 签约达)."""
+        return max(map(len, (*self.approx_before, *self.approx_false_words, *self.approx_false_exceptions)), default=0)
+
     def has(self, fragment: str) -> bool:
         """Whether the grammar defines a fragment (older grammar files lack the newer ones)."""
         return fragment in self.fragments

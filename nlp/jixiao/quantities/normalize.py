@@ -182,9 +182,7 @@ def _approx_around(text: str, c: Candidate, grammar: Grammar) -> bool:
     end = c.start
     while end > 0 and text[end - 1] in _SPACES:
         end -= 1  # 约 5700m: a space after the word does not change it
-    # as far back as the longest word that makes it approximate or not (大约有, 签约达)
-    reach = max(map(len, (*grammar.approx_before, *grammar.approx_false_words, *grammar.approx_false_exceptions)), default=0)
-    before = text[max(0, end - reach) : end]
+    before = text[max(0, end - grammar.approx_reach) : end]  # as far back as the longest word that decides
     after = text[c.end : c.end + 2]
     if after[:1] in _SPACES and after:
         after = text[c.end : c.end + 4].lstrip(_SPACES)[:2]
