@@ -126,6 +126,7 @@ def filter_flags(text: str, c: Candidate, grammar: Grammar) -> list[str]:
         before.endswith(grammar.yi_not_after) and not before.endswith(_NOT_TONGYI)
         # what it is like, or holding an event: "a"; after 只 or 仅 (仅有一座…的水库) "just one"
         or (text.startswith(grammar.yi_not_before, c.end) or before.endswith(grammar.yi_event_verbs)
+            or c.unit in grammar.yi_determiner_classifiers
             or grammar.yi_size_after is not None and grammar.yi_size_after.match(text, c.end) is not None)
         and not _just(text, c, grammar)
     ):
