@@ -103,6 +103,9 @@ def filter_flags(text: str, c: Candidate, grammar: Grammar) -> list[str]:
     if before.endswith(grammar.not_after) or (before[-1:] in grammar.range_chars
                                               and _range_head(text, c.start, grammar).endswith(grammar.not_after)):
         flags.append("not_after")
+    elif (c.label == "COUNT" and grammar.count_not_after and before.endswith(grammar.count_not_after)
+          and not before[:-1].endswith(grammar.currency)):
+        flags.append("not_after")  # 6.2张/千人: the denominator of a per-unit value (360万元/1.2万人 divides two sums)
     elif grammar.code_after and before.endswith(grammar.code_after) and _code_shaped(text, c, grammar):
         flags.append("not_after")
     elif grammar.code_before is not None and _code_before(text, c.start, grammar.code_before):
