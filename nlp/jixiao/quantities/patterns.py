@@ -142,7 +142,8 @@ def compile_patterns(grammar: Grammar) -> Patterns:
     tenth = g("(?P<tenth>{rate_tenth})?") if grammar.has("rate_tenth") else ""
     # a measure unit that begins with a count classifier (人公里 after 人) is read whole: the count
     # alternative, tried first, gives way where one follows
-    compound = [u for u in grammar.measure_units if any(u != c and u.startswith(c) for c in grammar.count_classifiers)]
+    classifiers = frozenset(grammar.count_classifiers)
+    compound = [u for u in grammar.measure_units if any(u[:k] in classifiers for k in range(1, len(u)))]
     not_compound = f"(?!{trie(compound)})" if compound else ""
     # a Latin unit ends at a word boundary (5700m, not 5700mg)
     latin_boundary = grammar.latin_unit_boundary
