@@ -162,6 +162,22 @@ def test_an_older_grammar_file_keeps_its_behaviour() -> None:
         ("2.5亿美元", "美元", None), ("-22.2%", "%", None), ("4.52(万人)", "人", None), ("≥95%", "%", ">=")]
 
 
+def test_a_grammar_file_without_rate_scales_reads_rate_units_as_before() -> None:
+    """``percent.scales`` states what ‰, 成, 倍, 千分点 and 基点 are worth; a model's grammar file from
+    before the key reads them with the same values (not as plain percent)."""
+    import yaml
+
+    from jixiao.quantities.grammar import grammar_from_dict, packaged_grammar_text
+
+    data = yaml.safe_load(packaged_grammar_text())
+    del data["percent"]["scales"]
+    text = "发病率为5‰，三成群众，增长2倍，提高2个百分点，下降5个千分点，利率上浮25个基点。"
+    values = [(text[s.start : s.end], str(s.value), s.unit) for s in RuleExtractor(grammar_from_dict(data)).extract(text)]
+    assert values == [(text[s.start : s.end], str(s.value), s.unit) for s in RuleExtractor().extract(text)] == [
+        ("5‰", "0.5", "%"), ("三成", "30", "%"), ("2倍", "200", "%"), ("2个百分点", "2", "个百分点"),
+        ("5个千分点", "0.5", "个百分点"), ("25个基点", "0.25", "个百分点")]
+
+
 def test_lazy_patterns_compile_on_first_use() -> None:
     """The signed, bracketed, fraction and currency-sign patterns are compiled only when a text
     needs them (a start-up cost a short document without signs or brackets never pays), and then

@@ -279,6 +279,17 @@ def _with_dots(units: list[str], dots: list[str] | tuple[str, ...]) -> list[str]
             for variant in ([unit.replace(first, dot) for dot in dots] if first in unit else [unit])]
 
 
+# What the rate units meant in grammar files written before ``percent.scales`` existed (a model keeps
+# the grammar it was trained with): the same values the key now states, so an older model reads 5‰,
+# 三成 and 2个百分点 as it always did.
+_SCALES_BEFORE_THE_KEY: dict[str, list[str]] = {
+    "‰": ["0.1", "%"], "‱": ["0.01", "%"], "倍": ["100", "%"], "成": ["10", "%"],
+    **{unit: ["1", "个百分点"] for unit in ("个百分点", "百分点", "个 百分点", "个多百分点", "个余百分点", "个半百分点")},
+    "千分点": ["0.1", "个百分点"], "个千分点": ["0.1", "个百分点"],
+    **{unit: ["0.01", "个百分点"] for unit in ("基点", "个基点", "BP", "bp", "BPs", "bps", "ＢＰ", "个BP", "个bp")},
+}
+
+
 def _optional_keys(data: dict[str, Any]) -> dict[str, Any]:
     """The optional keys; absent ones keep the dataclass defaults (the older behaviour)."""
     filters = data["filters"]
@@ -307,8 +318,8 @@ def _optional_keys(data: dict[str, Any]) -> dict[str, Any]:
         out["currency_factors"] = {k: Decimal(str(v)) for k, v in data["currency_factors"].items()}
     if "factors" in data["percent"]:
         out["percent_factors"] = {k: Decimal(str(v)) for k, v in data["percent"]["factors"].items()}
-    if "scales" in data["percent"]:
-        out["rate_scales"] = {k: (Decimal(str(v[0])), str(v[1])) for k, v in data["percent"]["scales"].items()}
+    scales = data["percent"].get("scales", _SCALES_BEFORE_THE_KEY)
+    out["rate_scales"] = {k: (Decimal(str(v[0])), str(v[1])) for k, v in scales.items()}
     for key in ("count_period_adjectives", "duration_classifiers"):
         if key in data:
             out[key] = _unique_longest_first(data[key])
