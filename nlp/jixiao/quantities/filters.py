@@ -103,9 +103,8 @@ def filter_flags(text: str, c: Candidate, grammar: Grammar) -> list[str]:
     if before.endswith(grammar.not_after) or (before[-1:] in grammar.range_chars
                                               and _range_head(text, c.start, grammar).endswith(grammar.not_after)):
         flags.append("not_after")
-    elif (c.label == "COUNT" and grammar.count_not_after and before.endswith(grammar.count_not_after)
-          and not before[:-1].endswith(grammar.currency)):
-        flags.append("not_after")  # 6.2张/千人: the denominator of a per-unit value (360万元/1.2万人 divides two sums)
+    elif c.label == "COUNT" and _denominator(text, c, grammar):
+        flags.append("not_after")  # 6.2张/千人, 1名/600名学生: the denominator of a per-unit value
     elif grammar.code_after and before.endswith(grammar.code_after) and _code_shaped(text, c, grammar):
         flags.append("not_after")
     elif grammar.code_before is not None and _code_before(text, c.start, grammar.code_before):
@@ -162,6 +161,23 @@ def filter_flags(text: str, c: Candidate, grammar: Grammar) -> list[str]:
     if grammar.name_numbers is not None and grammar.name_numbers.match(text, c.start):
         flags.append("name_number")
     return flags
+
+
+DENOMINATOR_REACH = 12  # characters before a count after a slash searched for what makes it a denominator
+_SLASHES = ("/", "／")
+
+
+def _denominator(text: str, c: Candidate, grammar: Grammar) -> bool:
+    """Whether a count right after a slash is the denominator of a per-unit value: a bare scale
+    (6.2张/千人, 单位：张/千人) or the count of a ratio to one (1名/600名学生). Elsewhere a slash pairs or
+    divides two quantities (56人/48人, 360万元/1.2万人), each a span."""
+    if grammar.count_denominator_before is None:
+        return False
+    before = text_before(text, c.start, DENOMINATOR_REACH)
+    if not before.endswith(_SLASHES):
+        return False
+    return (all(ch in "十百千万" for ch in c.number.strip(HORIZONTAL_SPACE) + c.multiplier)
+            or grammar.count_denominator_before.search(before) is not None)
 
 
 def _just(text: str, c: Candidate, grammar: Grammar) -> bool:

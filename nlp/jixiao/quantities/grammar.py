@@ -150,7 +150,8 @@ class Grammar:
     digit_word_ends: re.Pattern[str] | None = None
     # (optional) event verbs before 一 that make it "a" (开展一次调查) unless 只 or 仅 comes first
     yi_event_verbs: tuple[str, ...] = ()
-    count_not_after: tuple[str, ...] = ()  # a count after a slash is a denominator (6.2张/千人)
+    # the text before a count after a slash that makes it a per-unit denominator (1名/600名学生)
+    count_denominator_before: re.Pattern[str] | None = None
     yi_determiner_classifiers: tuple[str, ...] = ()  # 一款 is "a" wherever it stands (unless 只 or 仅)
     # (optional) text right before a Chinese 一期/三届, or before 一次 after an event verb, that makes
     # it a count: "just" (只安排了一期, 仅开展一次); and what after 一期 keeps it a phase (一期工程)
@@ -355,8 +356,8 @@ def _optional_keys(data: dict[str, Any]) -> dict[str, Any]:
         out["grade_classifiers"] = tuple(filters.get("grade_classifiers", ()))
     if "yi_event_verbs" in filters:
         out["yi_event_verbs"] = _unique_longest_first(filters["yi_event_verbs"])
-    if "count_not_after" in filters:
-        out["count_not_after"] = tuple(filters["count_not_after"])
+    if "count_denominator_before" in filters:
+        out["count_denominator_before"] = re.compile(filters["count_denominator_before"])
     if "yi_determiner_classifiers" in filters:
         out["yi_determiner_classifiers"] = tuple(filters["yi_determiner_classifiers"])
     if "ordinal_just" in data:
