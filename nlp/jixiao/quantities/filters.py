@@ -425,14 +425,13 @@ _LIST_MARK = re.compile(r"[（(][一二三四五六七八九十0-9０-９]{1,3}[
 
 
 def _letter_code(text: str, c: Candidate, letter: re.Pattern[str]) -> bool:
-    """A count or measure whose digits touch a Latin letter code (N95口罩, A4纸, G20, DN150, 20cmC30); not
+    """A count or measure whose digits touch a single Latin letter (N95口罩, A4纸, G20, 20cmC30); not
     one whose comparator does (NH3-N≤5mg: a limit after the pollutant's code)."""
     if (c.label not in ("COUNT", "MEASURE") or c.start == 0 or c.comparator or not letter.fullmatch(text[c.start - 1])
             or not text[c.start].isdigit()):
         return False  # (a Chinese numeral after a letter is no code: 划分为A、B、C三类)
     # (an upper-case letter right after a lower-case unit is a code of its own: 20cmC30)
-    # (two upper-case letters are a code too: DN150套管, MU10页岩砖; 20cmC30)
-    return c.start < 2 or not letter.fullmatch(text[c.start - 2]) or text[c.start - 1].isupper()
+    return c.start < 2 or not letter.fullmatch(text[c.start - 2]) or text[c.start - 1].isupper() and text[c.start - 2].islower()
 
 
 def _rank(text: str, c: Candidate, grammar: Grammar) -> bool:
