@@ -641,7 +641,7 @@ def without_terms(text: str, found: list[Candidate], patterns: Patterns) -> list
         return found
     covered = bytearray(len(text))
     for m in patterns.terms.finditer(text):
-        if not _numeral_continues_into(text, m.start()):
+        if not _numeral_continues_into(text, m.start()) and not patterns.term_counts.match(text, m.start()):
             covered[m.start() : m.end()] = b"\x01" * (m.end() - m.start())
     return [c for c in found if not any(covered[c.start : c.end])]
 
@@ -650,7 +650,8 @@ def in_term(text: str, start: int, end: int, patterns: Patterns) -> bool:
     """Whether a name, slogan or idiom from the grammar overlaps [start, end)."""
     reach = patterns.longest_term
     for m in patterns.terms.finditer(text, max(0, start - reach), min(len(text), end + reach)):
-        if m.start() < end and start < m.end() and not _numeral_continues_into(text, m.start()):
+        if (m.start() < end and start < m.end() and not _numeral_continues_into(text, m.start())
+                and not patterns.term_counts.match(text, m.start())):
             return True
     return False
 

@@ -150,6 +150,7 @@ class Grammar:
     digit_word_ends: re.Pattern[str] | None = None
     # (optional) event verbs before 一 that make it "a" (开展一次调查) unless 只 or 仅 comes first
     yi_event_verbs: tuple[str, ...] = ()
+    term_counts: re.Pattern[str] | None = None  # where a term is a count after all (仅发生一起)
     # the text before a count after a slash that makes it a per-unit denominator (1名/600名学生)
     count_denominator_before: re.Pattern[str] | None = None
     yi_determiner_classifiers: tuple[str, ...] = ()  # 一款 is "a" wherever it stands (unless 只 or 仅)
@@ -356,6 +357,8 @@ def _optional_keys(data: dict[str, Any]) -> dict[str, Any]:
         out["grade_classifiers"] = tuple(filters.get("grade_classifiers", ()))
     if "yi_event_verbs" in filters:
         out["yi_event_verbs"] = _unique_longest_first(filters["yi_event_verbs"])
+    if "term_counts" in filters:
+        out["term_counts"] = re.compile(filters["term_counts"])
     if "count_denominator_before" in filters:
         out["count_denominator_before"] = re.compile(filters["count_denominator_before"])
     if "yi_determiner_classifiers" in filters:

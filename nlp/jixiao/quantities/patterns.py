@@ -114,6 +114,7 @@ class Patterns:
     prefixed: LazyPattern  # money after a currency sign: ￥1,200.00, $500万
     anchor: re.Pattern[str]
     longest_term: int
+    term_counts: re.Pattern[str]  # where a term is a count after all (只发生一起事故)
     inner_starts: re.Pattern[str]  # where a new candidate may start inside a run of anchor characters
     quantity_end: re.Pattern[str]  # a quantity right before a sign makes it a range mark
     range_head: re.Pattern[str]  # the lower end of a range and its mark, ending where the upper end starts
@@ -241,6 +242,7 @@ def compile_patterns(grammar: Grammar) -> Patterns:
         unit_firsts=unit_firsts,
         anchor=re.compile(f"[{anchor_chars}]+"),
         longest_term=max((len(t) for t in grammar.terms), default=0),
+        term_counts=grammar.term_counts or re.compile(NEVER),
         general=general,
         signed=signed,
         bracketed=bracketed,
