@@ -347,8 +347,6 @@ def _optional_keys(data: dict[str, Any]) -> dict[str, Any]:
         out["row_number_gap"] = re.compile(filters["row_number_gap"])
     if "code_before" in filters:
         out["code_before"] = re.compile(filters["code_before"])
-    if "ordinal_list_before" in filters:
-        out["ordinal_list_before"] = re.compile(filters["ordinal_list_before"])
     if "frequency_before" in filters:
         out["frequency_before"] = re.compile(filters["frequency_before"])
         out["frequency_units"] = tuple(filters.get("frequency_units", ()))
@@ -357,44 +355,33 @@ def _optional_keys(data: dict[str, Any]) -> dict[str, Any]:
         out["grade_classifiers"] = tuple(filters.get("grade_classifiers", ()))
     if "yi_event_verbs" in filters:
         out["yi_event_verbs"] = _unique_longest_first(filters["yi_event_verbs"])
-    if "term_counts" in filters:
-        out["term_counts"] = re.compile(filters["term_counts"])
-    if "count_denominator_before" in filters:
-        out["count_denominator_before"] = re.compile(filters["count_denominator_before"])
-    if "yi_determiner_classifiers" in filters:
-        out["yi_determiner_classifiers"] = tuple(filters["yi_determiner_classifiers"])
     if "ordinal_just" in data:
         out["ordinal_just"] = re.compile(f"(?:{data['ordinal_just']})$")
         out["ordinal_phase_after"] = tuple(data.get("ordinal_phase_after", ()))
     if "formal_currency" in data:
         out["formal_currency"] = tuple(data["formal_currency"])
-    if "grade_after" in filters:
-        out["grade_after"] = re.compile(filters["grade_after"])
-    if "grade_counted_after" in filters:
-        out["grade_counted_after"] = tuple(filters["grade_counted_after"])
     if "digit_word_ends" in data:
         out["digit_word_ends"] = re.compile(f"(?:{data['digit_word_ends']})$")
     if "rank_before" in filters:
         out["rank_before"] = re.compile(f"(?:{filters['rank_before']})$")
         out["rank_classifiers"] = tuple(filters.get("rank_classifiers", ()))
-    if "list_decimal" in filters:
-        out["list_decimal"] = re.compile(filters["list_decimal"])
-    if "code_letter" in filters:
-        out["code_letter"] = re.compile(filters["code_letter"])
     if "code_after" in filters:
         out["code_after"] = _unique_longest_first(filters["code_after"])
         out["code_digits"] = int(filters.get("code_digits", 5))
-    if "name_cell" in filters:
-        out["name_cell"] = re.compile(filters["name_cell"])
     if "yi_idioms" in filters:
         out["yi_idioms"] = tuple(re.compile(p) for p in filters["yi_idioms"])
         out["yi_idiom_reach"] = int(filters.get("yi_idiom_reach", 24))
-    # word lists read as they are (each optional; a model's older grammar file may lack them)
+    # word lists and patterns read as they are (each optional; a model's older grammar file may lack them)
     for section, key, convert in ((data, "money_classifier_not_after", tuple), (data, "money_verb_blocks", frozenset),
                                   (filters, "money_to_people", tuple), (filters, "not_money_after", _unique_longest_first),
                                   (filters, "not_money_payers", tuple), (filters, "not_money_funds", tuple),
                                   (data, "money_noun_blocks", frozenset), (data, "money_noun_block_funds", tuple),
-                                  (data, "phrase_end_verbs", tuple), (data, "money_classifier_nouns", tuple)):
+                                  (data, "phrase_end_verbs", tuple), (data, "money_classifier_nouns", tuple),
+                                  (filters, "grade_counted_after", tuple), (filters, "yi_determiner_classifiers", tuple),
+                                  (filters, "ordinal_list_before", re.compile), (filters, "grade_after", re.compile),
+                                  (filters, "list_decimal", re.compile), (filters, "code_letter", re.compile),
+                                  (filters, "name_cell", re.compile), (filters, "term_counts", re.compile),
+                                  (filters, "count_denominator_before", re.compile)):
         if key in section:
             out[key] = convert(section[key])
     if "name_lists" in filters:
