@@ -154,6 +154,9 @@ class Grammar:
     # the text before a count after a slash that makes it a per-unit denominator (1名/600名学生)
     count_denominator_before: re.Pattern[str] | None = None
     yi_determiner_classifiers: tuple[str, ...] = ()  # 一款 is "a" wherever it stands (unless 只 or 仅)
+    # (optional) words of reaching or passing right before a lone 万 or 亿 with no unit that make it a sum
+    # where the clause speaks of money (销售额破亿, 月收入过万); without them a lone 万 or 亿 is no number
+    lone_scale_money_after: tuple[str, ...] = ()
     # (optional) text right before a Chinese 一期/三届, or before 一次 after an event verb, that makes
     # it a count: "just" (只安排了一期, 仅开展一次); and what after 一期 keeps it a phase (一期工程)
     ordinal_just: re.Pattern[str] | None = None
@@ -378,6 +381,7 @@ def _optional_keys(data: dict[str, Any]) -> dict[str, Any]:
                                   (data, "money_noun_blocks", frozenset), (data, "money_noun_block_funds", tuple),
                                   (data, "phrase_end_verbs", tuple), (data, "money_classifier_nouns", tuple),
                                   (filters, "grade_counted_after", tuple), (filters, "yi_determiner_classifiers", tuple),
+                                  (data, "lone_scale_money_after", tuple),
                                   (filters, "ordinal_list_before", re.compile), (filters, "grade_after", re.compile),
                                   (filters, "list_decimal", re.compile), (filters, "code_letter", re.compile),
                                   (filters, "name_cell", re.compile), (filters, "term_counts", re.compile),

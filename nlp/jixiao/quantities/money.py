@@ -123,7 +123,9 @@ def bare_money(text: str, patterns: Patterns, grammar: Grammar, position: int) -
     if m:
         number, number_max = m.group("n1"), m.group("n2")
         written = number + (number_max or "")
-        if not any(ch in written for ch in "万亿萬億") or number in ("万", "亿") or number_max in ("万", "亿"):
+        if not any(ch in written for ch in "万亿萬億") or number_max in ("万", "亿"):
+            return None
+        if number in ("万", "亿", "万亿") and not (number_max is None and _lone_scale_money(text, m.start(), m.end(), grammar)):
             return None
         named = currency_before(text, m.start(), grammar)  # 英镑500万由外方支付: the currency says money
         # and so does 个亿 ending the clause or before an approximation (前后投了3个亿, 3个亿左右)
@@ -144,6 +146,18 @@ def bare_money(text: str, patterns: Patterns, grammar: Grammar, position: int) -
                          unit=named or "元",
                          approx_marker=bool(m.group("a1")) or marked)
     return None
+
+
+_LONE_SCALE_FOLLOWERS = ("的", "了", "大关")  # 破亿的企业, 过万了, 突破亿大关: nothing more is counted
+
+
+def _lone_scale_money(text: str, start: int, end: int, grammar: Grammar) -> bool:
+    """A lone 万, 亿 or 万亿 after a word of reaching or passing (销售额破亿, 月收入过万) with no word going on
+    after it: the grammar's ``lone_scale_money_after`` (the money context is checked by the caller)."""
+    if not start or text[start - 1] not in grammar.lone_scale_money_after:
+        return False
+    after = text[end : end + 1]
+    return not after or not "\u4e00" <= after <= "\u9fff" or text.startswith(_LONE_SCALE_FOLLOWERS, end)
 
 
 @lru_cache(maxsize=8)

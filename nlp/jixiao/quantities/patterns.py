@@ -211,7 +211,10 @@ def compile_patterns(grammar: Grammar) -> Patterns:
     # the first end of a range may be a plain number of up to three digits (3-5亿, 30-50万, 1.2-1.5亿;
     # not a year: 2019-5亿)
     plain = r"[0-9０-９]{1,3}(?:[.．][0-9０-９]+)?"
-    bare_money = g(r"(?P<n1>" + one + "|" + plain + r"(?={space}{range_sep}))"
+    # a lone 万 or 亿 right after a word of reaching or passing (销售额破亿): ``bare_money`` decides
+    passing = "".join(sorted({w for w in grammar.lone_scale_money_after if len(w) == 1}))
+    lone = rf"|(?<=[{re.escape(passing)}])(?:万亿|[万亿](?![万亿]))" if passing else ""
+    bare_money = g(r"(?P<n1>" + one + lone + "|" + plain + r"(?={space}{range_sep}))"
                    r"(?:{space}(?P<sep>{range_sep}){space}(?P<n2>" + one + r"))?(?P<a1>余|多)?")
     # raw_candidates relies on 一半 / 百分 (半个百分点: half a percentage point)
     fixed = re.compile(r"(?P<half>一半)|(?P<full>百分之?百)|(?P<point>半个(?P<more>多)?百分点)")
