@@ -71,8 +71,8 @@ def sign_allowed(text: str, at: int, patterns: Patterns, grammar: Grammar) -> bo
     last = before[-1]
     if last.isdigit() or last.isascii() and last.isalpha() or last in "%％‰‱.．":
         return False
-    if text[at] in grammar.dash_signs and _is_cjk(last) and last not in "为是至到":
-        return False  # 项目概况–300万元: an en dash typed as a Chinese dash after a word, no minus
+    if text[at] in grammar.dash_signs and _is_cjk(last) and not text_before(text, at, 4).endswith(grammar.dash_minus_after):
+        return False  # 项目概况–300万元: an en dash typed as a Chinese dash after a word, no minus (增长–12.6% has one)
     if text[at - 1 : at] in ("万", "亿", "萬", "億"):  # right after it: 10万-$30万 (across a gap: a new cell)
         return False
     if text[at] == "负" and last in grammar.sign_not_after:
@@ -105,6 +105,8 @@ def filter_flags(text: str, c: Candidate, grammar: Grammar) -> list[str]:
         flags.append("not_after")
     elif c.label == "COUNT" and _denominator(text, c, grammar):
         flags.append("not_after")  # 6.2张/千人, 1名/600名学生: the denominator of a per-unit value
+    elif _bare_scale(c) and grammar.scale_denominator_before is not None and grammar.scale_denominator_before.search(before):
+        flags.append("not_after")  # 每千人拥有…2.8名: the same denominator written with 每
     elif grammar.code_after and before.endswith(grammar.code_after) and _code_shaped(text, c, grammar):
         flags.append("not_after")
     elif grammar.code_before is not None and _code_before(text, c.start, grammar.code_before):
@@ -176,8 +178,12 @@ def _denominator(text: str, c: Candidate, grammar: Grammar) -> bool:
     before = text_before(text, c.start, DENOMINATOR_REACH)
     if not before.endswith(_SLASHES):
         return False
-    return (all(ch in "十百千万" for ch in c.number.strip(HORIZONTAL_SPACE) + c.multiplier)
-            or grammar.count_denominator_before.search(before) is not None)
+    return _bare_scale(c) or grammar.count_denominator_before.search(before) is not None
+
+
+def _bare_scale(c: Candidate) -> bool:
+    """Whether the candidate's number is a scale alone (千人, 百户, 十万人), no digit counting it."""
+    return all(ch in "十百千万" for ch in c.number.strip(HORIZONTAL_SPACE) + c.multiplier)
 
 
 def _just(text: str, c: Candidate, grammar: Grammar) -> bool:

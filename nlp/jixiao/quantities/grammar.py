@@ -59,6 +59,8 @@ class Grammar:
     currency_prefixes: tuple[str, ...] = ()
     plus_signs: tuple[str, ...] = ()
     dash_signs: tuple[str, ...] = ()  # signs that are also typed as a Chinese dash: no minus right after a word
+    # … except right after these words, where a dash sign is a minus (增长率为–3.5%, 同比增长–12.6%)
+    dash_minus_after: tuple[str, ...] = ("为", "是", "至", "到")
     rate_word_blocks: frozenset[str] = frozenset()  # 成本, 成员: 成 starting a word is no rate
     heading_words: frozenset[str] = frozenset()  # 1.1 项目概况: the words a section number stands before
     heading_captions: tuple[str, ...] = ()  # 附件2 项目清单: caption words before such a number
@@ -153,6 +155,8 @@ class Grammar:
     term_counts: re.Pattern[str] | None = None  # where a term is a count after all (仅发生一起)
     # the text before a count after a slash that makes it a per-unit denominator (1名/600名学生)
     count_denominator_before: re.Pattern[str] | None = None
+    # (optional) the text before a bare scale that makes it a per-unit denominator (每千人, 每百户)
+    scale_denominator_before: re.Pattern[str] | None = None
     yi_determiner_classifiers: tuple[str, ...] = ()  # 一款 is "a" wherever it stands (unless 只 or 仅)
     # (optional) words of reaching or passing right before a lone 万 or 亿 with no unit that make it a sum
     # where the clause speaks of money (销售额破亿, 月收入过万); without them a lone 万 or 亿 is no number
@@ -301,7 +305,8 @@ def _optional_keys(data: dict[str, Any]) -> dict[str, Any]:
     out: dict[str, Any] = {}
     if "comparator_ops" in data:
         out["comparator_ops"] = {ch: op for op, chars in data["comparator_ops"].items() for ch in chars}
-    for key in ("thousand_units", "sign_chars", "sign_words", "currency_prefixes", "plus_signs", "dash_signs", "sign_not_after", "signed_labels",
+    for key in ("thousand_units", "sign_chars", "sign_words", "currency_prefixes", "plus_signs", "dash_signs", "dash_minus_after",
+                "sign_not_after", "signed_labels",
                 "money_classifiers", "money_classifier_cues", "money_classifier_followers", "arabic_only_units", "bracket_not_after",
                 "half_after_labels", "approx_after_comparisons", "unspaced_labels"):
         if key in data:
@@ -385,7 +390,8 @@ def _optional_keys(data: dict[str, Any]) -> dict[str, Any]:
                                   (filters, "ordinal_list_before", re.compile), (filters, "grade_after", re.compile),
                                   (filters, "list_decimal", re.compile), (filters, "code_letter", re.compile),
                                   (filters, "name_cell", re.compile), (filters, "term_counts", re.compile),
-                                  (filters, "count_denominator_before", re.compile)):
+                                  (filters, "count_denominator_before", re.compile),
+                                  (filters, "scale_denominator_before", re.compile)):
         if key in section:
             out[key] = convert(section[key])
     if "name_lists" in filters:
