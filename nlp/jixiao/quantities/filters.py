@@ -105,8 +105,9 @@ def filter_flags(text: str, c: Candidate, grammar: Grammar) -> list[str]:
         flags.append("not_after")
     elif c.label == "COUNT" and _denominator(text, c, grammar):
         flags.append("not_after")  # 6.2张/千人, 1名/600名学生: the denominator of a per-unit value
-    elif _bare_scale(c) and grammar.scale_denominator_before is not None and grammar.scale_denominator_before.search(before):
-        flags.append("not_after")  # 每千人拥有…2.8名: the same denominator written with 每
+    elif (_bare_scale(c) and grammar.scale_denominator_before is not None and grammar.scale_denominator_before.search(before)
+          and not (grammar.scale_norm_after is not None and grammar.scale_norm_after.match(text, c.end))):
+        flags.append("not_after")  # 每千人拥有…2.8名: the same denominator written with 每 (每百名学生配备1名 counts)
     elif grammar.code_after and before.endswith(grammar.code_after) and _code_shaped(text, c, grammar):
         flags.append("not_after")
     elif grammar.code_before is not None and _code_before(text, c.start, grammar.code_before):

@@ -157,6 +157,8 @@ class Grammar:
     count_denominator_before: re.Pattern[str] | None = None
     # (optional) the text before a bare scale that makes it a per-unit denominator (每千人, 每百户)
     scale_denominator_before: re.Pattern[str] | None = None
+    # … unless a staffing norm's verb follows in its clause (每百名学生配备1名): then it counts
+    scale_norm_after: re.Pattern[str] | None = None
     yi_determiner_classifiers: tuple[str, ...] = ()  # 一款 is "a" wherever it stands (unless 只 or 仅)
     # (optional) words of reaching or passing right before a lone 万 or 亿 with no unit that make it a sum
     # where the clause speaks of money (销售额破亿, 月收入过万); without them a lone 万 or 亿 is no number
@@ -391,7 +393,7 @@ def _optional_keys(data: dict[str, Any]) -> dict[str, Any]:
                                   (filters, "list_decimal", re.compile), (filters, "code_letter", re.compile),
                                   (filters, "name_cell", re.compile), (filters, "term_counts", re.compile),
                                   (filters, "count_denominator_before", re.compile),
-                                  (filters, "scale_denominator_before", re.compile)):
+                                  (filters, "scale_denominator_before", re.compile), (filters, "scale_norm_after", re.compile)):
         if key in section:
             out[key] = convert(section[key])
     if "name_lists" in filters:

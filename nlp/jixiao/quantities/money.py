@@ -152,12 +152,17 @@ _LONE_SCALE_FOLLOWERS = ("的", "了", "大关")  # 破亿的企业, 过万了, 
 
 
 def _lone_scale_money(text: str, start: int, end: int, grammar: Grammar) -> bool:
-    """A lone 万, 亿 or 万亿 after a word of reaching or passing (销售额破亿, 月收入过万) with no word going on
-    after it: the grammar's ``lone_scale_money_after`` (the money context is checked by the caller)."""
+    """A lone 万, 亿 or 万亿 after a word of reaching or passing (销售额破亿, 月收入过万) with no word going
+    on after it: the grammar's ``lone_scale_money_after``. Its own clause must name money: the
+    money context the caller checks reaches back over commas, and 金额破亿，参与商户过万 counts
+    商户, no money."""
     if not start or text[start - 1] not in grammar.lone_scale_money_after:
         return False
     after = text[end : end + 1]
-    return not after or not "\u4e00" <= after <= "\u9fff" or text.startswith(_LONE_SCALE_FOLLOWERS, end)
+    if after and "\u4e00" <= after <= "\u9fff" and not text.startswith(_LONE_SCALE_FOLLOWERS, end):
+        return False
+    clause = text_since(text, start, CLAUSE_STOPS, MONEY_CUE_WINDOW)
+    return any(cue in clause for cue in grammar.money_cues)
 
 
 @lru_cache(maxsize=8)
