@@ -257,6 +257,18 @@ _POINT_BEFORE = re.compile(r"[0-9０-９][ \u00a0]*[.．·][ \u00a0]*$")
 _SPACED_DIGITS_BEFORE = re.compile(r"(?:^|[^0-9０-９.．])[0-9０-９](?:[ \u00a0][0-9０-９.．])+[ \u00a0]$")
 
 
+def _ocr_read(text: str, end: int) -> bool:
+    """Whether the letters right before ``end`` are a scan's reading of digits (l and I for 1, O and o
+    for 0): one to three of them, not the end of a word or code of letters (CO2, NO2, No.5)."""
+    start = end
+    while start > 0 and end - start < OCR_RUN and text[start - 1] in _OCR_DIGITS:
+        start -= 1
+    return start < end and (start == 0 or text[start - 1] not in _LETTERS_BEFORE_OCR)
+
+
+OCR_RUN = 3  # letters read for digits in a row, at most
+
+
 def _inside_number(text: str, c: Candidate, grammar: Grammar) -> bool:
     """A candidate that starts inside a longer number the grammar did not read whole: a multiplier
     right after Arabic digits (千万 of 2千万, 十余 of 3十余人; a Chinese numeral after a code is a
@@ -279,9 +291,12 @@ def _inside_number(text: str, c: Candidate, grammar: Grammar) -> bool:
     if before in _DIGIT:
         # not a Chinese numeral after a code (PM2.5两项, G219两条); 〇 after digits is a zero misread (1〇〇人次)
         return first in _MULTIPLIER_START or first in "〇○"
-    if first in _DIGIT and (before in _OCR_DIGITS and text[c.start - 2 : c.start - 1] not in _LETTERS_BEFORE_OCR
-                            or before in ",， \u00a0" and _OCR_GROUP.search(text, max(0, c.start - 4), c.start)):
-        return True  # 资金l2.5万元, 合格率1O0%, l,256人: a letter read for 1 or 0 in scanned text; the rest is a fragment
+    if first in _DIGIT and (before in _OCR_DIGITS and _ocr_read(text, c.start)
+                            or before in ",， \u00a0" and _OCR_GROUP.search(text, max(0, c.start - 4), c.start)
+                            or before in ".．" and text[c.start - 2 : c.start - 1] in _OCR_DIGITS and _ocr_read(text, c.start - 1)):
+        # 资金l2.5万元, 合格率1O0%, 人员经费lO5.6万元, l,256人, 总投资l.26亿元, 9O.25%: a letter read for 1 or 0 in
+        # scanned text; the rest is a fragment
+        return True
     if before in "\n \t\u3000" and first in _DIGIT and (line := text.rfind("\n", max(0, c.start - 4), c.start)) >= 0 \
             and not text[line + 1 : c.start].strip(" \t\u3000"):
         # 89.⏎45%, 1,2⏎86.3万元, 12,⏎345.67万元: a line broken inside a number (a point, a separator or a
