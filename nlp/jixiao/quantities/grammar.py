@@ -88,6 +88,7 @@ class Grammar:
     money_noun_blocks: frozenset[str] = frozenset()
     # money nouns right after 块 that make it money (发了500块慰问金)
     money_classifier_nouns: tuple[str, ...] = ()
+    money_classifier_noun_pattern: re.Pattern[str] | None = None  # 三十块物业费: a money word ending its phrase
     money_noun_block_funds: tuple[str, ...] = ()
     # verbs that end the phrase after an amount, where its fund is looked for
     phrase_end_verbs: tuple[str, ...] = ()
@@ -387,6 +388,7 @@ def _optional_keys(data: dict[str, Any]) -> dict[str, Any]:
                                   (filters, "not_money_payers", tuple), (filters, "not_money_funds", tuple),
                                   (data, "money_noun_blocks", frozenset), (data, "money_noun_block_funds", tuple),
                                   (data, "phrase_end_verbs", tuple), (data, "money_classifier_nouns", tuple),
+                                  (data, "money_classifier_noun_pattern", re.compile),
                                   (filters, "grade_counted_after", tuple), (filters, "yi_determiner_classifiers", tuple),
                                   (data, "lone_scale_money_after", tuple),
                                   (filters, "ordinal_list_before", re.compile), (filters, "grade_after", re.compile),

@@ -29,8 +29,10 @@ def with_money_tail(text: str, c: Candidate, grammar: Grammar) -> Candidate:
         return replace(c, end=tail.end(), label="AMOUNT", rule="u_cur", jiao=jiao or ("0" if fen else ""), fen=fen)
     if c.label == "AMOUNT" or c.number_max is not None:
         return c
-    if grammar.money_classifier_nouns and text.startswith(grammar.money_classifier_nouns, c.end):
-        return replace(c, label="AMOUNT", rule="u_cur")  # 发了500块慰问金, 交了3000块学费: the money noun says it
+    if (grammar.money_classifier_nouns and text.startswith(grammar.money_classifier_nouns, c.end)
+            or c.unit in grammar.money_classifiers and grammar.money_classifier_noun_pattern is not None
+            and grammar.money_classifier_noun_pattern.match(text, c.end)):
+        return replace(c, label="AMOUNT", rule="u_cur")  # 发了500块慰问金, 交了三十块物业费: the money noun says it
     after = text[c.end : c.end + 1]
     if after and "\u4e00" <= after <= "\u9fff" and not text.startswith(grammar.money_classifier_followers, c.end):
         return c  # 三块展板: the count of what follows (not 五块上调为八块, 十块左右)
