@@ -213,6 +213,7 @@ def _grade(text: str, c: Candidate, grammar: Grammar) -> bool:
 
 
 _GRADE_NUMERALS = frozenset("一二三四五12345１２３４５")  # a grade is a class 一 to 五 (GUIDELINES §4)
+_GRADE_WORDS = frozenset("一二三四五")  # … and one named in words alone (``grade_word_blocks``)
 GRADE_REACH = 24  # characters before a 类 searched for what makes it a grade (评定为一类、二类、三类)
 
 
@@ -604,6 +605,8 @@ def _keep_classifier(text: str, c: Candidate, grammar: Grammar) -> bool:
     if pair in grammar.classifier_word_blocks and not (
             text[c.end + 1 : c.end + 2] and text[c.end + 1] in grammar.classifier_word_block_exceptions.get(pair, "")):
         return False
+    if pair in grammar.grade_word_blocks and c.number.strip(HORIZONTAL_SPACE) in _GRADE_WORDS:
+        return False  # 按四类岗位标准: a grade (等6类岗位, 等5类岗位 count)
     cues = grammar.cued_classifiers.get(c.unit)
     if cues:
         if (text.startswith(grammar.cued_classifier_names.get(c.unit, ()), c.end)

@@ -192,6 +192,9 @@ class Grammar:
     cued_rate_moves: tuple[str, ...] = ()
     # Per classifier word block, the characters after it that show it is no word (12人均未签订: 人 counts).
     classifier_word_block_exceptions: dict[str, str] = field(default_factory=dict)
+    # Classifier pairs that are a grade only after a grade's numeral, 一 to 五 (按四类岗位标准 is a grade;
+    # 等6类岗位 counts kinds of post).
+    grade_word_blocks: frozenset[str] = frozenset()
 
     def expand(self, pattern: str) -> str:
         """Replace ``{name}`` references recursively by their fragments."""
@@ -350,6 +353,8 @@ def _optional_keys(data: dict[str, Any]) -> dict[str, Any]:
         out["latin_unit_boundary"] = str(data["latin_unit_boundary"])
     if "unit_word_blocks" in data:
         out["unit_word_blocks"] = frozenset(data["unit_word_blocks"])
+    if "grade_word_blocks" in data:
+        out["grade_word_blocks"] = frozenset(data["grade_word_blocks"])
     expand = _expander(data["fragments"])
     for key in ("money_tail", "money_tail_lone", "approx_after_pattern"):
         if key in data:
