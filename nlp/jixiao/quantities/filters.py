@@ -454,7 +454,18 @@ def _letter_code(text: str, c: Candidate, letter: re.Pattern[str]) -> bool:
             or not text[c.start].isdigit()):
         return False  # (a Chinese numeral after a letter is no code: 划分为A、B、C三类)
     # (an upper-case letter right after a lower-case unit is a code of its own: 20cmC30)
-    return c.start < 2 or not letter.fullmatch(text[c.start - 2]) or text[c.start - 1].isupper() and text[c.start - 2].islower()
+    if c.start < 2 or not letter.fullmatch(text[c.start - 2]) or text[c.start - 1].isupper() and text[c.start - 2].islower():
+        return True
+    # a long run of letters and digits before it: a code (统一社会信用代码91350200MA2Y7KQ83L), not a word
+    # before a number (CODcr30mg) nor a unit and a times sign or a model name (500kVAx2台, 1000Mbps2条)
+    start = c.start
+    while start > 0 and c.start - start < CODE_RUN and (text[start - 1] in _DIGIT or letter.fullmatch(text[start - 1])):
+        start -= 1
+    return c.start - start >= CODE_MIN and sum(ch in _DIGIT for ch in text[start : c.start]) >= CODE_MIN_DIGITS
+
+
+CODE_RUN = 24  # characters of letters and digits read back from a number for a code it ends
+CODE_MIN, CODE_MIN_DIGITS = 10, 4  # … the shortest such code, and its fewest digits
 
 
 def _rank(text: str, c: Candidate, grammar: Grammar) -> bool:
@@ -605,8 +616,9 @@ def _keep_classifier(text: str, c: Candidate, grammar: Grammar) -> bool:
     if pair in grammar.classifier_word_blocks and not (
             text[c.end + 1 : c.end + 2] and text[c.end + 1] in grammar.classifier_word_block_exceptions.get(pair, "")):
         return False
-    if pair in grammar.grade_word_blocks and c.number.strip(HORIZONTAL_SPACE) in _GRADE_WORDS:
-        return False  # 按四类岗位标准: a grade (等6类岗位, 等5类岗位 count)
+    if pair in grammar.grade_word_blocks and c.number.strip(HORIZONTAL_SPACE) in _GRADE_WORDS and not (
+            text[c.end + 1 : c.end + 2] and text[c.end + 1] in grammar.classifier_word_block_exceptions.get(pair, "")):
+        return False  # 按四类岗位标准, 四类闸5座: a grade (等6类岗位, 3类闸门, 三类闸门 count)
     cues = grammar.cued_classifiers.get(c.unit)
     if cues:
         if (text.startswith(grammar.cued_classifier_names.get(c.unit, ()), c.end)
