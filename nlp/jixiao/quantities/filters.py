@@ -613,11 +613,12 @@ def _keep_classifier(text: str, c: Candidate, grammar: Grammar) -> bool:
     if c.label != "COUNT":
         return True
     pair = text[c.end - 1 : c.end + 1]
-    if pair in grammar.classifier_word_blocks and not (
-            text[c.end + 1 : c.end + 2] and text[c.end + 1] in grammar.classifier_word_block_exceptions.get(pair, "")):
+    # (the character after a blocked pair may show it is no word after all: 12人均未签订, 三类闸门)
+    after = text[c.end + 1 : c.end + 2]
+    excepted = bool(after) and after in grammar.classifier_word_block_exceptions.get(pair, "")
+    if pair in grammar.classifier_word_blocks and not excepted:
         return False
-    if pair in grammar.grade_word_blocks and c.number.strip(HORIZONTAL_SPACE) in _GRADE_WORDS and not (
-            text[c.end + 1 : c.end + 2] and text[c.end + 1] in grammar.classifier_word_block_exceptions.get(pair, "")):
+    if pair in grammar.grade_word_blocks and c.number.strip(HORIZONTAL_SPACE) in _GRADE_WORDS and not excepted:
         return False  # 按四类岗位标准, 四类闸5座: a grade (等6类岗位, 3类闸门, 三类闸门 count)
     cues = grammar.cued_classifiers.get(c.unit)
     if cues:
