@@ -657,14 +657,30 @@ def _keep_numeral(text: str, c: Candidate) -> bool:
 
 
 def _inside_short_quote(text: str, start: int, end: int) -> bool:
+    """Whether [start, end) stands in a short quoted phrase (“三个一”, “两不愁三保障”): a slogan's name.
+    A quotation of speech is no name (``_speech``)."""
     left = text[max(0, start - QUOTED_MAX) : start]
     for opening, closing in _QUOTES.items():
         at = left.rfind(opening)
         if at >= 0 and closing not in left[at + 1 :]:
             close = text.find(closing, end, end + QUOTED_MAX)
-            if close >= 0:
+            if close >= 0 and not _speech(text, start - len(left) + at, close):
                 return True
     return False
+
+
+_SENTENCE_END = frozenset("。！？!?")
+_SPEAKER_AFTER = re.compile(r"[\u4e00-\u9fff]{0,8}?(?:说|表示|坦言|介绍|称|告诉|反映|回忆|感慨|算账)")
+
+
+def _speech(text: str, opening: int, closing: int) -> bool:
+    """Whether the quotation from ``opening`` to ``closing`` is speech rather than a name: it ends a
+    sentence (“县里砸了三千万。”), a colon opens it (他说：“…”), or a clause of it ends where a speaker
+    is named after it (“光拆迁补偿就是两个亿，”指挥部负责人说). A slogan's halves may stand apart with a
+    comma (“两个确保，三个提升”): a comma alone shows no speech."""
+    if text[closing - 1 : closing] in _SENTENCE_END or text[opening - 1 : opening] in ("：", ":"):
+        return True
+    return text[closing - 1 : closing] in ("，", ",") and _SPEAKER_AFTER.match(text, closing + 1) is not None
 
 
 def _chinese_or_short(number: str) -> bool:
