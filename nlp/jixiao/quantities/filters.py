@@ -669,16 +669,21 @@ def _inside_short_quote(text: str, start: int, end: int) -> bool:
     return False
 
 
-_SENTENCE_END = frozenset("。！？!?")
+_SENTENCE_END = frozenset("。！？!?.")  # (a half-width full stop too: 老李说:"…收了一百多吨猕猴桃.")
+# words right after a quotation that make it a name (“三个到位，两个确保”是…, …的目标, …工程)
+_NAMED_AFTER = ("是", "的", "等", "工程", "目标", "要求", "为", "活动", "行动", "原则", "理念", "机制", "模式")
 _SPEAKER_AFTER = re.compile(r"[\u4e00-\u9fff]{0,8}?(?:说|表示|坦言|介绍|称|告诉|反映|回忆|感慨|算账)")
 
 
 def _speech(text: str, opening: int, closing: int) -> bool:
     """Whether the quotation from ``opening`` to ``closing`` is speech rather than a name: it ends a
-    sentence (“县里砸了三千万。”), a colon opens it (他说：“…”), or a clause of it ends where a speaker
-    is named after it (“光拆迁补偿就是两个亿，”指挥部负责人说). A slogan's halves may stand apart with a
-    comma (“两个确保，三个提升”): a comma alone shows no speech."""
-    if text[closing - 1 : closing] in _SENTENCE_END or text[opening - 1 : opening] in ("：", ":"):
+    sentence (“县里砸了三千万。”), a colon opens it (他说：“花了三千万”) unless a word after it makes it a
+    name (答：“三个到位，两个确保”是…), or a clause of it ends where a speaker is named after it
+    (“光拆迁补偿就是两个亿，”指挥部负责人说). A slogan's halves may stand apart with a comma (“两个确保，
+    三个提升”): a comma alone shows no speech."""
+    if text[closing - 1 : closing] in _SENTENCE_END:
+        return True
+    if text[opening - 1 : opening] in ("：", ":") and not text.startswith(_NAMED_AFTER, closing + 1):
         return True
     return text[closing - 1 : closing] in ("，", ",") and _SPEAKER_AFTER.match(text, closing + 1) is not None
 
