@@ -146,7 +146,7 @@ def filter_flags(text: str, c: Candidate, grammar: Grammar) -> list[str]:
         flags.append("frequency")
     if _name_cell(text, c, grammar):
         flags.append("name_cell")
-    if not _keep_numeral(text, c):
+    if not _keep_numeral(text, c, grammar):
         flags.append("numeral")
     if _inside_number(text, c, grammar):
         flags.append("inside_number")
@@ -645,7 +645,7 @@ _QUOTES = {"“": "”", "「": "」", "\"": "\""}
 QUOTED_MAX = 8
 
 
-def _keep_numeral(text: str, c: Candidate) -> bool:
+def _keep_numeral(text: str, c: Candidate, grammar: Grammar) -> bool:
     """大写 numerals belong to money; a Chinese numeral inside a short quoted phrase is a slogan."""
     if c.number[:1].isdigit():  # Arabic and mixed numerals (4万余) start with a digit
         return True
@@ -653,10 +653,10 @@ def _keep_numeral(text: str, c: Candidate) -> bool:
         return False
     if any(ch.isdigit() for ch in c.number):
         return True
-    return not _inside_short_quote(text, c.start, c.end)
+    return not _inside_short_quote(text, c.start, c.end, grammar)
 
 
-def _inside_short_quote(text: str, start: int, end: int) -> bool:
+def _inside_short_quote(text: str, start: int, end: int, grammar: Grammar) -> bool:
     """Whether [start, end) stands in a short quoted phrase (“三个一”, “两不愁三保障”): a slogan's name.
     A quotation of speech is no name (``_speech``)."""
     left = text[max(0, start - QUOTED_MAX) : start]
@@ -664,28 +664,28 @@ def _inside_short_quote(text: str, start: int, end: int) -> bool:
         at = left.rfind(opening)
         if at >= 0 and closing not in left[at + 1 :]:
             close = text.find(closing, end, end + QUOTED_MAX)
-            if close >= 0 and not _speech(text, start - len(left) + at, close):
+            if close >= 0 and not _speech(text, start - len(left) + at, close, grammar):
                 return True
     return False
 
 
 _SENTENCE_END = frozenset("。！？!?.")  # (a half-width full stop too: 老李说:"…收了一百多吨猕猴桃.")
-# words right after a quotation that make it a name (“三个到位，两个确保”是…, …的目标, …工程)
-_NAMED_AFTER = ("是", "的", "等", "工程", "目标", "要求", "为", "活动", "行动", "原则", "理念", "机制", "模式")
-_SPEAKER_AFTER = re.compile(r"[\u4e00-\u9fff]{0,8}?(?:说|表示|坦言|介绍|称|告诉|反映|回忆|感慨|算账)")
 
 
-def _speech(text: str, opening: int, closing: int) -> bool:
+def _speech(text: str, opening: int, closing: int, grammar: Grammar) -> bool:
     """Whether the quotation from ``opening`` to ``closing`` is speech rather than a name: it ends a
     sentence (“县里砸了三千万。”), a colon opens it (他说：“花了三千万”) unless a word after it makes it a
     name (答：“三个到位，两个确保”是…), or a clause of it ends where a speaker is named after it
     (“光拆迁补偿就是两个亿，”指挥部负责人说). A slogan's halves may stand apart with a comma (“两个确保，
-    三个提升”): a comma alone shows no speech."""
+    三个提升”): a comma alone shows no speech. The words are the grammar's (``quote_named_after``,
+    ``quote_speaker_after``); a grammar without them reads every short quotation as a name."""
+    if grammar.quote_speaker_after is None:
+        return False
     if text[closing - 1 : closing] in _SENTENCE_END:
         return True
-    if text[opening - 1 : opening] in ("：", ":") and not text.startswith(_NAMED_AFTER, closing + 1):
+    if text[opening - 1 : opening] in ("：", ":") and not text.startswith(grammar.quote_named_after, closing + 1):
         return True
-    return text[closing - 1 : closing] in ("，", ",") and _SPEAKER_AFTER.match(text, closing + 1) is not None
+    return text[closing - 1 : closing] in ("，", ",") and grammar.quote_speaker_after.match(text, closing + 1) is not None
 
 
 def _chinese_or_short(number: str) -> bool:

@@ -195,6 +195,10 @@ class Grammar:
     # Classifier pairs that are a grade only after a grade's numeral, 一 to 五 (按四类岗位标准 is a grade;
     # 等6类岗位 counts kinds of post).
     grade_word_blocks: frozenset[str] = frozenset()
+    # A short quotation is speech, not a slogan's name, where a speaker is named after it
+    # (“…就是两个亿，”指挥部负责人说), unless one of these words after it names it (答：“三个到位，两个确保”是…).
+    quote_speaker_after: re.Pattern[str] | None = None
+    quote_named_after: tuple[str, ...] = ()
 
     def expand(self, pattern: str) -> str:
         """Replace ``{name}`` references recursively by their fragments."""
@@ -355,6 +359,10 @@ def _optional_keys(data: dict[str, Any]) -> dict[str, Any]:
         out["unit_word_blocks"] = frozenset(data["unit_word_blocks"])
     if "grade_word_blocks" in data:
         out["grade_word_blocks"] = frozenset(data["grade_word_blocks"])
+    if "quote_speaker_after" in data:
+        out["quote_speaker_after"] = re.compile(str(data["quote_speaker_after"]))
+    if "quote_named_after" in data:
+        out["quote_named_after"] = tuple(data["quote_named_after"])
     expand = _expander(data["fragments"])
     for key in ("money_tail", "money_tail_lone", "approx_after_pattern"):
         if key in data:
