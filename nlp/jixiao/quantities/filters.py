@@ -8,6 +8,7 @@ rules drop it and the learned component sees the reasons as features. Names, slo
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 
 from jixiao.quantities.candidate import Candidate
 from jixiao.quantities.grammar import Grammar
@@ -258,12 +259,18 @@ _POINT_BEFORE = re.compile(r"[0-9０-９][ \u00a0]*[.．·][ \u00a0]*$")
 _SPACED_DIGITS_BEFORE = re.compile(r"(?:^|[^0-9０-９.．])[0-9０-９](?:[ \u00a0][0-9０-９.．])+[ \u00a0]$")
 
 
+def _run_start(text: str, end: int, belongs: Callable[[str], bool], limit: int) -> int:
+    """Where the run of at most ``limit`` characters that ``belongs`` accepts, ending at ``end``, starts."""
+    start = end
+    while start > 0 and end - start < limit and belongs(text[start - 1]):
+        start -= 1
+    return start
+
+
 def _ocr_read(text: str, end: int) -> bool:
     """Whether the letters right before ``end`` are a scan's reading of digits (l and I for 1, O and o
     for 0): one to three of them, not the end of a word or code of letters (CO2, NO2, No.5)."""
-    start = end
-    while start > 0 and end - start < OCR_RUN and text[start - 1] in _OCR_DIGITS:
-        start -= 1
+    start = _run_start(text, end, _OCR_DIGITS.__contains__, OCR_RUN)
     return start < end and (start == 0 or text[start - 1] not in _LETTERS_BEFORE_OCR)
 
 
@@ -458,9 +465,7 @@ def _letter_code(text: str, c: Candidate, letter: re.Pattern[str]) -> bool:
         return True
     # a long run of letters and digits before it: a code (统一社会信用代码91350200MA2Y7KQ83L), not a word
     # before a number (CODcr30mg) nor a unit and a times sign or a model name (500kVAx2台, 1000Mbps2条)
-    start = c.start
-    while start > 0 and c.start - start < CODE_RUN and (text[start - 1] in _DIGIT or letter.fullmatch(text[start - 1])):
-        start -= 1
+    start = _run_start(text, c.start, lambda ch: ch in _DIGIT or letter.fullmatch(ch) is not None, CODE_RUN)
     return c.start - start >= CODE_MIN and sum(ch in _DIGIT for ch in text[start : c.start]) >= CODE_MIN_DIGITS
 
 

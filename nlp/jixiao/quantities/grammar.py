@@ -357,12 +357,6 @@ def _optional_keys(data: dict[str, Any]) -> dict[str, Any]:
         out["latin_unit_boundary"] = str(data["latin_unit_boundary"])
     if "unit_word_blocks" in data:
         out["unit_word_blocks"] = frozenset(data["unit_word_blocks"])
-    if "grade_word_blocks" in data:
-        out["grade_word_blocks"] = frozenset(data["grade_word_blocks"])
-    if "quote_speaker_after" in data:
-        out["quote_speaker_after"] = re.compile(str(data["quote_speaker_after"]))
-    if "quote_named_after" in data:
-        out["quote_named_after"] = tuple(data["quote_named_after"])
     expand = _expander(data["fragments"])
     for key in ("money_tail", "money_tail_lone", "approx_after_pattern"):
         if key in data:
@@ -402,6 +396,8 @@ def _optional_keys(data: dict[str, Any]) -> dict[str, Any]:
                                   (data, "money_noun_blocks", frozenset), (data, "money_noun_block_funds", tuple),
                                   (data, "phrase_end_verbs", tuple), (data, "money_classifier_nouns", tuple),
                                   (data, "money_classifier_noun_pattern", re.compile),
+                                  (data, "grade_word_blocks", frozenset), (data, "quote_speaker_after", re.compile),
+                                  (data, "quote_named_after", tuple),
                                   (filters, "grade_counted_after", tuple), (filters, "yi_determiner_classifiers", tuple),
                                   (data, "lone_scale_money_after", tuple),
                                   (filters, "ordinal_list_before", re.compile), (filters, "grade_after", re.compile),
