@@ -586,6 +586,27 @@ CUE_AFTER = 6  # characters after it searched the same way (600路视频监控: 
 BREAKDOWN_CLAUSES = 8  # clauses of a sentence (and digit groups: 1,300) looked back through for the 其中 of a breakdown
 
 
+# after a count: a list or range of them, or a slogan (1针1管), whose line is no wrapped clause
+LINE_LIST_MARKS = "、至到~～-－和及与0123456789０１２３４５６７８９"
+
+
+def _line_above(text: str, c: Candidate, grammar: Grammar) -> str:
+    """The end of the line above a count of a ``cued_across_lines`` classifier that stands first on its
+    own line (视频监控\n「2.6万路」): the clause the layout broke there, or the label of an infographic's
+    figure; the clause the line above breaks down with 其中 too (…其中公安自建1.8万路、社会资源\n「8,000路」).
+    Empty where the count does not open its line or starts a list, a range or a slogan there (\n1路、3路、5路
+    延伸至新区, \n1针1管规范操作)."""
+    if c.unit not in grammar.cued_across_lines:
+        return ""
+    line = text.rfind("\n", 0, c.start)
+    after = text[c.end : c.end + 1]
+    if line < 1 or text[line + 1 : c.start].strip(HORIZONTAL_SPACE) or (after and after in LINE_LIST_MARKS):
+        return ""
+    if text[line - 1] in SENTENCE_STOPS or text[line - 1] in "，,":
+        return ""
+    return text_since(text, line, CLAUSE_STOPS, CUE_REACH) + _broken_down(text, line)
+
+
 def _broken_down(text: str, start: int) -> str:
     """The text before a breakdown that the clause at ``start`` belongs to: 其中 (or 另有 after it)
     breaks down what the clause before it counted, so that clause's cue words apply to every part
@@ -631,7 +652,7 @@ def _keep_classifier(text: str, c: Candidate, grammar: Grammar) -> bool:
                 and not text.startswith(grammar.cued_classifier_names_not.get(c.unit, ()), c.end)):
             return False  # 8路公交车, 8路车上: a route's name, whatever the clause speaks of (not 80路车载)
         around = (text_since(text, c.start, CLAUSE_STOPS, CUE_REACH) + text_until(text, c.end, CLAUSE_STOPS, CUE_AFTER)
-                  + _broken_down(text, c.start))
+                  + _broken_down(text, c.start) + _line_above(text, c, grammar))
         if not any(cue in around for cue in cues):
             return False  # 1路公交: a route's name; 视频监控3,600路 and 600路视频监控 count channels
     chinese = not any(ch.isdigit() for ch in c.number)

@@ -199,6 +199,9 @@ class Grammar:
     # (“…就是两个亿，”指挥部负责人说), unless one of these words after it names it (答：“三个到位，两个确保”是…).
     quote_speaker_after: re.Pattern[str] | None = None
     quote_named_after: tuple[str, ...] = ()
+    # Cued classifiers whose count, standing first on its line, takes its cue from the line above: a PDF
+    # wraps a clause there and an infographic puts a figure under its label (视频监控\n2.6万路).
+    cued_across_lines: tuple[str, ...] = ()
 
     def expand(self, pattern: str) -> str:
         """Replace ``{name}`` references recursively by their fragments."""
@@ -397,7 +400,7 @@ def _optional_keys(data: dict[str, Any]) -> dict[str, Any]:
                                   (data, "phrase_end_verbs", tuple), (data, "money_classifier_nouns", tuple),
                                   (data, "money_classifier_noun_pattern", re.compile),
                                   (data, "grade_word_blocks", frozenset), (data, "quote_speaker_after", re.compile),
-                                  (data, "quote_named_after", tuple),
+                                  (data, "quote_named_after", tuple), (data, "cued_across_lines", tuple),
                                   (filters, "grade_counted_after", tuple), (filters, "yi_determiner_classifiers", tuple),
                                   (data, "lone_scale_money_after", tuple),
                                   (filters, "ordinal_list_before", re.compile), (filters, "grade_after", re.compile),
