@@ -473,11 +473,15 @@ CODE_RUN = 24  # characters of letters and digits read back from a number for a 
 CODE_MIN, CODE_MIN_DIGITS = 10, 4  # … the shortest such code, and its fewest digits
 
 
+# characters before a 位 or 名 searched for the ranking words (进入全国电子商务进农村综合示范县前「10名」)
+RANK_REACH = 24
+
+
 def _rank(text: str, c: Candidate, grammar: Grammar) -> bool:
     """A 位 or 名 after 排名前, 列全市后 is a rank (列全市后三位, 排名前10名), not a count."""
     if grammar.rank_before is None or c.label != "COUNT" or c.unit not in grammar.rank_classifiers:
         return False
-    return grammar.rank_before.search(text_before(text, c.start, 12)) is not None
+    return grammar.rank_before.search(text_before(text, c.start, RANK_REACH)) is not None
 
 
 def _list_decimal(text: str, c: Candidate, grammar: Grammar) -> bool:

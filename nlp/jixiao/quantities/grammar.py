@@ -111,6 +111,10 @@ class Grammar:
     not_money_funds: tuple[str, ...] = ()
     # (optional) words of giving money before people: the people receive it (补贴农户500万)
     money_to_people: tuple[str, ...] = ()
+    # Words that say which people, between such a word and the people (发放给困难退役军人…).
+    people_modifiers: tuple[str, ...] = ()
+    # Words that name a sum as money only right after it (两千多万工资; not 1.2万务工人员追回工资).
+    money_names_after: tuple[str, ...] = ()
     # (optional) things counted in 块 named right before the number (宣传展板30块): a count
     money_classifier_not_after: tuple[str, ...] = ()
     yi_idiom_reach: int = 0
@@ -394,7 +398,7 @@ def _optional_keys(data: dict[str, Any]) -> dict[str, Any]:
         out["yi_idiom_reach"] = int(filters.get("yi_idiom_reach", 24))
     # word lists and patterns read as they are (each optional; a model's older grammar file may lack them)
     for section, key, convert in ((data, "money_classifier_not_after", tuple), (data, "money_verb_blocks", frozenset),
-                                  (filters, "money_to_people", tuple), (filters, "not_money_after", _unique_longest_first),
+                                  (filters, "money_to_people", tuple), (filters, "people_modifiers", _unique_longest_first), (filters, "money_names_after", _unique_longest_first), (filters, "not_money_after", _unique_longest_first),
                                   (filters, "not_money_payers", tuple), (filters, "not_money_funds", tuple),
                                   (data, "money_noun_blocks", frozenset), (data, "money_noun_block_funds", tuple),
                                   (data, "phrase_end_verbs", tuple), (data, "money_classifier_nouns", tuple),

@@ -202,15 +202,17 @@ def money_context(text: str, start: int, end: int, grammar: Grammar) -> bool:
     people = _last_end(window, grammar.not_money_cues)
     while people and people >= money:
         head = window[: people - _cue_length(window, people, grammar.not_money_cues)]
-        bare_head = head.rstrip("：: 向对给为")
+        bare_head = _without_modifiers(head, grammar).rstrip("：: 向对给为")
         if bare_head.endswith("其中"):  # 发放贷款30亿，其中(：)农户15亿: a breakdown of the sum before it
             people = _last_end(bare_head[:-2], grammar.not_money_cues)
             continue
         counted = window[len(head) : people].endswith(_COUNT_WORDS)  # 发放人数3.2万: the word says a count
-        if not counted and grammar.money_to_people and _gives_to(head, grammar):
+        # (the people end right before the number: 发放退役军人优待证1.2万 counts cards)
+        given = not counted and not window[people:].strip(" \u00a0\u3000") and grammar.money_to_people
+        if given and _gives_to(head, grammar):
             return True  # 补贴农户500万, 发放给脱贫户…: the people receive the money
-        # what the sum is, named right after it, outweighs people before it (带动1.2亿社会资本投入)
-        return text.startswith(grammar.money_cues_after, end)
+        # what the sum is, named right after it, outweighs people before it (带动1.2亿社会资本投入, 讨回了两千多万工资)
+        return text.startswith(grammar.money_cues_after + grammar.money_names_after, end)
     # the people right after the number (覆盖3万脱贫户), unless a money word right before it and a payer's
     # verb after them say they pay the next sum (省级补助50万企业自筹30万), or a fund is named in their
     # phrase (下达3000万困难群众救助资金)
@@ -219,7 +221,7 @@ def money_context(text: str, start: int, end: int, grammar: Grammar) -> bool:
             and not _fund_after(text, end, grammar)):
         return False
     after = text_until(text, end, CLAUSE_STOPS, 8)  # not across a comma: 达到百万，投入资金…
-    return money > 0 or any(cue in after for cue in grammar.money_cues_after)
+    return money > 0 or any(cue in after for cue in grammar.money_cues_after) or text.startswith(grammar.money_names_after, end)
 
 
 
@@ -232,8 +234,17 @@ def _payers_after(text: str, end: int, grammar: Grammar) -> bool:
 
 def _gives_to(head: str, grammar: Grammar) -> bool:
     """Whether a word of giving money ends the text before a people word (补贴农户500万, 借给职工30万): the
-    people receive the money (not 借给企业的设备1.2万, 领取现金补贴的困难群众1.2万: a modifier between)."""
+    people receive the money (not 借给企业的设备1.2万, 领取现金补贴的困难群众1.2万: a modifier between). Words
+    that only say which people (``people_modifiers``: 困难, 退役) may stand between (发放给困难退役军人1,200万)."""
+    head = _without_modifiers(head, grammar)
     return head.rstrip("给向对为").endswith(grammar.money_to_people) or head.endswith(grammar.money_to_people)
+
+
+def _without_modifiers(head: str, grammar: Grammar) -> str:
+    """``head`` without the words at its end that only say which people follow (困难, 退役)."""
+    while grammar.people_modifiers and head.endswith(grammar.people_modifiers):
+        head = head[: -len(next(m for m in grammar.people_modifiers if head.endswith(m)))]
+    return head
 
 
 def phrase_after(text: str, end: int, grammar: Grammar, reach: int) -> str:
