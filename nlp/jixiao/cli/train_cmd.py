@@ -105,11 +105,16 @@ def _install_grammar(model: Path, code: Any, train: list, dev: list, test: list)
     The model keeps its own copy of the grammar, so a later grammar change does not alter it."""
     from jixiao.evaluation.crossval import predict_spans
     from jixiao.evaluation.score import score_documents
+    from jixiao.lazy_regex import compile_all
     from jixiao.quantities.grammar import GRAMMAR_FILE, load_grammar, packaged_grammar_text
+    from jixiao.quantities.patterns import compile_patterns
     from jixiao.quantities.rules import RuleExtractor
     from jixiao.training.package import install_part
 
-    extractor = RuleExtractor(load_grammar())
+    grammar = load_grammar()
+    # every pattern compiled now: an invalid one is reported here, not in the middle of tagging
+    compile_all((grammar, compile_patterns(grammar)))
+    extractor = RuleExtractor(grammar)
     with Progress("scoring dev and test on the tagging path"):
         scores = {name: _span_scores(score_documents(docs, predict_spans(extractor, docs), sentences=False)[0])
                   for name, docs in (("dev", dev), ("test", test)) if docs}

@@ -18,6 +18,7 @@ from jixiao.document.sections import MAX_HEADING_CHARS, names_part
 from jixiao.issues.inputs import SentenceInput
 from jixiao.issues.rules import KeywordRules
 from jixiao.issues.scanner import KeywordScanner
+from jixiao.lazy_regex import Regex
 
 # The only heading context a model may weigh, and only as a soft prior: whether a sentence stands
 # under a part that prescribes (建议, 整改要求) or one that reports practice (经验, 做法). These
@@ -48,7 +49,7 @@ def cue_scanner(rules: KeywordRules, skip: Collection[str] = ()) -> KeywordScann
     return KeywordScanner([group for name, group in _keyword_groups(rules) if name not in skip])
 
 
-def _keyword_groups(rules: KeywordRules) -> list[tuple[str, tuple[re.Pattern[str], ...]]]:
+def _keyword_groups(rules: KeywordRules) -> list[tuple[str, tuple[Regex, ...]]]:
     """(column name, patterns) of the keyword columns, the first columns of ``cue_names``."""
     groups = [rules.problem, rules.recommendation, rules.not_problem, *rules.cues.values(),
               *(rules.categories[c] for c in CATEGORIES)]

@@ -20,6 +20,8 @@ from dataclasses import dataclass
 from itertools import product
 from typing import Protocol
 
+from jixiao.lazy_regex import Regex
+
 LANGUAGE_LIMIT = 20_000  # larger finite languages are treated as infinite
 _META = set(".^$*+?{}[]\\|()")
 _CLASS_ESCAPES = set("dDsSwWbBAZ")  # \d, \s, … : character sets or positions, unknown here
@@ -40,7 +42,7 @@ class Needs:
     required: frozenset[str] | None
 
 
-def pattern_needs(pattern: re.Pattern[str]) -> Needs:
+def pattern_needs(pattern: Regex) -> Needs:
     """The literals of a compiled pattern; patterns with flags beyond the default need every text."""
     if pattern.flags & ~re.UNICODE:
         return Needs(None, None)

@@ -10,7 +10,6 @@ kinds, and an uncategorised guess is more often a false alarm.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
@@ -19,6 +18,7 @@ from pathlib import Path
 
 from jixiao.document.model import CATEGORIES, Document, Sentence
 from jixiao.document.sections import NOT_PRESCRIBING
+from jixiao.lazy_regex import Regex, lazy_compile
 from jixiao.yaml_data import load_yaml
 
 
@@ -29,11 +29,11 @@ class KeywordRules:
     a list and retrain without touching Python."""
 
     text: str  # the YAML they were compiled from, saved with every model that uses them
-    problem: tuple[re.Pattern[str], ...]
-    recommendation: tuple[re.Pattern[str], ...]
-    not_problem: tuple[re.Pattern[str], ...]
-    categories: dict[str, tuple[re.Pattern[str], ...]]
-    cues: dict[str, tuple[re.Pattern[str], ...]] = field(default_factory=dict)  # feature-only groups
+    problem: tuple[Regex, ...]
+    recommendation: tuple[Regex, ...]
+    not_problem: tuple[Regex, ...]
+    categories: dict[str, tuple[Regex, ...]]
+    cues: dict[str, tuple[Regex, ...]] = field(default_factory=dict)  # feature-only groups
 
 
 KEYWORDS_FILE = "keywords.yaml"
@@ -51,7 +51,9 @@ def parse_keywords(text: str) -> KeywordRules:
     """Compile the YAML ``text`` of a keyword file (cached: every model built from the same lists
     shares one compiled copy)."""
     data = load_yaml(text)
-    compile_all = lambda items: tuple(re.compile(p) for p in items)  # noqa: E731
+    # compiled at the first search (jixiao.lazy_regex): the scanner reads their literals without
+    # compiling them, and runs most of them on no sentence of a short document
+    compile_all = lambda items: tuple(lazy_compile(p) for p in items)  # noqa: E731
     return KeywordRules(
         text=text,
         problem=compile_all(data["kind"]["problem"]),
@@ -72,7 +74,7 @@ def save_keywords(rules: KeywordRules, folder: Path) -> None:
     (folder / KEYWORDS_FILE).write_text(rules.text, "utf-8")
 
 
-def _hits(patterns: tuple[re.Pattern[str], ...], text: str) -> int:
+def _hits(patterns: tuple[Regex, ...], text: str) -> int:
     return sum(1 for p in patterns if p.search(text))
 
 

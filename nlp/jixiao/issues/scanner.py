@@ -26,6 +26,7 @@ import numpy as np
 
 from jixiao.issues.literals import Needs, pattern_needs
 from jixiao.issues.ngrams import run_starts
+from jixiao.lazy_regex import Regex
 
 SEPARATOR = "\x00"  # between sentences in the scanned text; no literal contains it
 
@@ -34,13 +35,13 @@ class KeywordScanner:
     """``fires(texts)``: a (texts x groups) boolean matrix, True where any pattern of the group
     matches the text (``re.Pattern.search``)."""
 
-    def __init__(self, groups: Sequence[Sequence[re.Pattern[str]]]) -> None:
+    def __init__(self, groups: Sequence[Sequence[Regex]]) -> None:
         self.groups = [tuple(group) for group in groups]
         self.always: list[int] = []  # groups with a pattern that matches every text (the empty string)
         self.exact_groups: dict[str, set[int]] = {}  # literal -> groups it decides
         self.triggers: dict[str, set[int]] = {}  # literal -> patterns it makes worth running
-        self.checked: list[tuple[int, re.Pattern[str]]] = []  # (group, pattern) run as regex after a trigger
-        self.unfiltered: list[tuple[int, re.Pattern[str]]] = []  # (group, pattern) run on every text
+        self.checked: list[tuple[int, Regex]] = []  # (group, pattern) run as regex after a trigger
+        self.unfiltered: list[tuple[int, Regex]] = []  # (group, pattern) run on every text
         for g, group in enumerate(self.groups):
             for pattern in group:
                 needs = pattern_needs(pattern)

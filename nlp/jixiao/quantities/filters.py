@@ -12,6 +12,7 @@ from collections.abc import Callable
 
 from jixiao.quantities.candidate import Candidate
 from jixiao.quantities.grammar import Grammar
+from jixiao.lazy_regex import Regex
 from jixiao.quantities.numerals import ascii_digits, is_range_pair
 from jixiao.quantities.patterns import Patterns, compile_patterns
 
@@ -221,7 +222,7 @@ GRADE_REACH = 24  # characters before a 类 searched for what makes it a grade (
 ORDINAL_LIST_REACH = 40  # characters before a candidate searched for 第 and the earlier items
 
 
-def _ordinal_item(text: str, c: Candidate, pattern: re.Pattern[str]) -> bool:
+def _ordinal_item(text: str, c: Candidate, pattern: Regex) -> bool:
     """Whether the candidate is a later item of an ordinal list (第1、2项, 第一、二、三条): the items
     before it end in a list mark and the first is written in the candidate's script (第一、3个项目
     is the first point, then a count)."""
@@ -229,7 +230,7 @@ def _ordinal_item(text: str, c: Candidate, pattern: re.Pattern[str]) -> bool:
     return m is not None and m.group("first")[0].isdigit() == c.number.lstrip()[:1].isdigit()
 
 
-def _code_before(text: str, start: int, pattern: re.Pattern[str]) -> bool:
+def _code_before(text: str, start: int, pattern: Regex) -> bool:
     """Whether the text right before ``start`` (spaces skipped, twelve characters at most) ends as a
     code does; ``^`` in the pattern means the start of the text, not of the window."""
     end = space_before(text, start)
@@ -454,7 +455,7 @@ _CAPTION_NUMBER = re.compile("[一二三四五六七八九十]{1,3}|[0-9０-９]
 _LIST_MARK = re.compile(r"[（(][一二三四五六七八九十0-9０-９]{1,3}[）)]|[一二三四五六七八九十]{1,3}、|[0-9０-９]{1,2}[.．、]|[①-⑳]")
 
 
-def _letter_code(text: str, c: Candidate, letter: re.Pattern[str]) -> bool:
+def _letter_code(text: str, c: Candidate, letter: Regex) -> bool:
     """A count or measure whose digits touch a single Latin letter (N95口罩, A4纸, G20, 20cmC30); not
     one whose comparator does (NH3-N≤5mg: a limit after the pollutant's code)."""
     if (c.label not in ("COUNT", "MEASURE") or c.start == 0 or c.comparator or not letter.fullmatch(text[c.start - 1])
@@ -567,7 +568,7 @@ def in_yi_idiom(text: str, start: int, end: int, grammar: Grammar) -> bool:
     return overlaps(text, start, end, grammar.yi_idioms, grammar.yi_idiom_reach)
 
 
-def overlaps(text: str, start: int, end: int, patterns: tuple[re.Pattern[str], ...], reach: int) -> bool:
+def overlaps(text: str, start: int, end: int, patterns: tuple[Regex, ...], reach: int) -> bool:
     """Whether a match of one of ``patterns`` within ``reach`` characters overlaps [start, end)."""
     low, high = max(0, start - reach), min(len(text), end + reach)
     for pattern in patterns:

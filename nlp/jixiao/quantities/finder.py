@@ -21,7 +21,8 @@ from jixiao.quantities.money import (
     bare_money, currency_before, money_context, money_shaped, phrase_after, prefixed_money, with_money_tail,
 )
 from jixiao.quantities.numerals import NumeralError, parse_numeral
-from jixiao.quantities.patterns import UNIT_GROUPS, LazyPattern, Patterns, compile_patterns, range_gap
+from jixiao.lazy_regex import LazyPattern
+from jixiao.quantities.patterns import UNIT_GROUPS, Patterns, compile_patterns, range_gap
 
 _UNIT_LABELS = dict(UNIT_GROUPS)
 FRACTION_REACH = 14  # characters after a run of numerals within which its 分之 must come

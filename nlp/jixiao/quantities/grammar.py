@@ -11,6 +11,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
+from jixiao.lazy_regex import LazyPattern, lazy_compile
 from jixiao.yaml_data import load_yaml
 
 _REF = re.compile(r"\{([a-z_]+)\}")
@@ -47,7 +48,7 @@ class Grammar:
     ordinal_classifier_counts_after: tuple[str, ...]
     # numerals that only count, never order (两): 两期 and 两届 count even where 三期 names a phase
     ordinal_classifier_cardinals: tuple[str, ...]
-    address_after: re.Pattern[str]
+    address_after: LazyPattern
     not_money_cues: tuple[str, ...]
     # Optional keys (added with issue 14): a grammar file without them, such as a model's copy from
     # before, keeps the behaviour it was trained with: no signs, no bracketed units, no foreign
@@ -66,7 +67,7 @@ class Grammar:
     heading_captions: tuple[str, ...] = ()  # 附件2 项目清单: caption words before such a number
     yi_word_starts: frozenset[str] = frozenset()  # 统一三个: the 一 ends the word 统一
     heading_word_exceptions: frozenset[str] = frozenset()  # 3项目标: 项目 only begins 项目标
-    yi_size_after: re.Pattern[str] | None = None  # 一条长2.5公里的道路: a dimension with its figure
+    yi_size_after: LazyPattern | None = None  # 一条长2.5公里的道路: a dimension with its figure
     sign_not_after: tuple[str, ...] = ()
     foreign_currency: tuple[str, ...] = ()
     foreign_prefixes: tuple[str, ...] = ()
@@ -77,9 +78,9 @@ class Grammar:
     # words right after 块 that start no counted noun (五块上调为八块, 十块左右)
     money_classifier_followers: tuple[str, ...] = ()
     signed_labels: tuple[str, ...] = ()
-    money_tail: re.Pattern[str] | None = None
-    money_tail_lone: re.Pattern[str] | None = None
-    approx_after_pattern: re.Pattern[str] | None = None
+    money_tail: LazyPattern | None = None
+    money_tail_lone: LazyPattern | None = None
+    approx_after_pattern: LazyPattern | None = None
     approx_after_comparisons: tuple[str, ...] = ()
     unit_word_blocks: frozenset[str] = frozenset()
     # (optional) words a classifier's character starts that make an amount of 万 or 亿 money, not a count
@@ -88,7 +89,7 @@ class Grammar:
     money_noun_blocks: frozenset[str] = frozenset()
     # money nouns right after 块 that make it money (发了500块慰问金)
     money_classifier_nouns: tuple[str, ...] = ()
-    money_classifier_noun_pattern: re.Pattern[str] | None = None  # 三十块物业费: a money word ending its phrase
+    money_classifier_noun_pattern: LazyPattern | None = None  # 三十块物业费: a money word ending its phrase
     money_noun_block_funds: tuple[str, ...] = ()
     # verbs that end the phrase after an amount, where its fund is looked for
     phrase_end_verbs: tuple[str, ...] = ()
@@ -102,7 +103,7 @@ class Grammar:
     # labels whose number is never written with spaced digit groups (a rate after a number cell:
     # 「预算 120 100%」 is two cells, not 120,100 %)
     unspaced_labels: tuple[str, ...] = ()
-    yi_idioms: tuple[re.Pattern[str], ...] = ()
+    yi_idioms: tuple[LazyPattern, ...] = ()
     # (optional) people or things right after a bare 万-number: it counts them, no money (3万脱贫户)
     not_money_after: tuple[str, ...] = ()
     # (optional) … unless they pay the next sum, a money word right before the number (补助50万企业自筹30万)
@@ -118,13 +119,13 @@ class Grammar:
     # (optional) things counted in 块 named right before the number (宣传展板30块): a count
     money_classifier_not_after: tuple[str, ...] = ()
     yi_idiom_reach: int = 0
-    name_lists: tuple[re.Pattern[str], ...] = ()
+    name_lists: tuple[LazyPattern, ...] = ()
     name_list_reach: int = 24
     # counts that refer back to things named before (两次调查的满意度分别为), matched from the count
-    referring_counts: tuple[re.Pattern[str], ...] = ()
+    referring_counts: tuple[LazyPattern, ...] = ()
     # numbers that are part of a code or a name, matched from the candidate's start (201类, 五间房村):
     # the grammar file's patterns as one alternation, tried once per candidate
-    name_numbers: re.Pattern[str] | None = None
+    name_numbers: LazyPattern | None = None
     # Optional keys added for text from other registers (authored quantities_2): rates per 10^n written
     # with a slash (孕产妇死亡率12.36/10万), the period words that follow an event count as
     # adjectives (12次月度考核) rather than make a duration (4个季度), and the row number of a table
@@ -134,58 +135,58 @@ class Grammar:
     rate_scales: dict[str, tuple[Decimal, str]] = field(default_factory=dict)
     count_period_adjectives: tuple[str, ...] = ()
     duration_classifiers: tuple[str, ...] = ()
-    row_number_gap: re.Pattern[str] | None = None
+    row_number_gap: LazyPattern | None = None
     # A count of events after 每… in the same clause is a frequency (每季度开展1～2次): SCHEME's
     # table of non-spans and GUIDELINES §4 ("frequencies with 每 are never spans").
     frequency_units: tuple[str, ...] = ()
-    frequency_before: re.Pattern[str] | None = None
-    code_before: re.Pattern[str] | None = None  # a chainage before a number: a position, not a count
-    ordinal_list_before: re.Pattern[str] | None = None  # 第1、 before 2项: a later item of an ordinal list
+    frequency_before: LazyPattern | None = None
+    code_before: LazyPattern | None = None  # a chainage before a number: a position, not a count
+    ordinal_list_before: LazyPattern | None = None  # 第1、 before 2项: a later item of an ordinal list
     # A table cell that is only a name of this form (一组, 五组: a 村民小组 in a 公示 row) counts
     # nothing (GUIDELINES §4).
-    name_cell: re.Pattern[str] | None = None
+    name_cell: LazyPattern | None = None
     # A count with one of these classifiers right after this pattern is a grade, not a count
     # (鉴定结论为三类坝, 水质达到三类); an enumeration (分为三类, 效益和满意度三类指标) stays a COUNT.
     grade_classifiers: tuple[str, ...] = ()
-    grade_before: re.Pattern[str] | None = None
+    grade_before: LazyPattern | None = None
     # (optional) what follows such a count when it is a grade (三类的4个, 四类及以下)
-    grade_after: re.Pattern[str] | None = None
+    grade_after: LazyPattern | None = None
     # … but a 类 of people or cases right before these counts kinds (补助对象为三类人员：…).
     grade_counted_after: tuple[str, ...] = ()
     # (optional) words that end in a Chinese digit (初八, 周五, 星期三, 高三): a count right after
     # them starts at the next digit (初八两场 counts 两场, not 82)
-    digit_word_ends: re.Pattern[str] | None = None
+    digit_word_ends: LazyPattern | None = None
     # (optional) event verbs before 一 that make it "a" (开展一次调查) unless 只 or 仅 comes first
     yi_event_verbs: tuple[str, ...] = ()
-    term_counts: re.Pattern[str] | None = None  # where a term is a count after all (仅发生一起)
+    term_counts: LazyPattern | None = None  # where a term is a count after all (仅发生一起)
     # the text before a count after a slash that makes it a per-unit denominator (1名/600名学生)
-    count_denominator_before: re.Pattern[str] | None = None
+    count_denominator_before: LazyPattern | None = None
     # (optional) the text before a bare scale that makes it a per-unit denominator (每千人, 每百户)
-    scale_denominator_before: re.Pattern[str] | None = None
+    scale_denominator_before: LazyPattern | None = None
     # … unless a staffing norm's verb follows in its clause (每百名学生配备1名): then it counts
-    scale_norm_after: re.Pattern[str] | None = None
+    scale_norm_after: LazyPattern | None = None
     yi_determiner_classifiers: tuple[str, ...] = ()  # 一款 is "a" wherever it stands (unless 只 or 仅)
     # (optional) words of reaching or passing right before a lone 万 or 亿 with no unit that make it a sum
     # where the clause speaks of money (销售额破亿, 月收入过万); without them a lone 万 or 亿 is no number
     lone_scale_money_after: tuple[str, ...] = ()
     # (optional) text right before a Chinese 一期/三届, or before 一次 after an event verb, that makes
     # it a count: "just" (只安排了一期, 仅开展一次); and what after 一期 keeps it a phase (一期工程)
-    ordinal_just: re.Pattern[str] | None = None
+    ordinal_just: LazyPattern | None = None
     ordinal_phase_after: tuple[str, ...] = ()
     # (optional) currency words that are money only after a 大写 numeral or 人民币 (人民币叁仟圆整, not 三圆环)
     formal_currency: tuple[str, ...] = ()
     # A count with one of these classifiers right after this pattern is a rank (列全市后三位,
     # 排名前10名), not a count.
     rank_classifiers: tuple[str, ...] = ()
-    rank_before: re.Pattern[str] | None = None
+    rank_before: LazyPattern | None = None
     # A decimal count at the start of a line that reads as a list number and a count (「4.3个项目未
     # 按期完工」 is item 4 and 3 projects): the count is read from the digits after the point.
-    list_decimal: re.Pattern[str] | None = None
+    list_decimal: LazyPattern | None = None
     # A number right after one of these words is a code (电话010-87654321) when it has ``code_digits``
     # digits or more or a dash inside; a short count after them (卫星电话12部) stays a count.
     code_after: tuple[str, ...] = ()
     # A count or measure right against one Latin letter (N95口罩, A4纸) is a code, not a quantity.
-    code_letter: re.Pattern[str] | None = None
+    code_letter: LazyPattern | None = None
     code_digits: int = 5
     # A classifier that counts only in the clause of one of its cue words (视频监控3,600路).
     cued_classifiers: dict[str, tuple[str, ...]] = field(default_factory=dict)
@@ -201,7 +202,7 @@ class Grammar:
     grade_word_blocks: frozenset[str] = frozenset()
     # A short quotation is speech, not a slogan's name, where a speaker is named after it
     # (“…就是两个亿，”指挥部负责人说), unless one of these words after it names it (答：“三个到位，两个确保”是…).
-    quote_speaker_after: re.Pattern[str] | None = None
+    quote_speaker_after: LazyPattern | None = None
     quote_named_after: tuple[str, ...] = ()
     # Cued classifiers whose count, standing first on its line, takes its cue from the line above: a PDF
     # wraps a clause there and an infographic puts a figure under its label (视频监控\n2.6万路).
@@ -280,7 +281,7 @@ def grammar_from_dict(data: dict[str, Any]) -> Grammar:
         ordinal_forms=tuple(data["ordinal_forms"]),
         ordinal_classifier_counts_after=tuple(data.get("ordinal_classifier_counts_after", [])),
         ordinal_classifier_cardinals=tuple(data.get("ordinal_classifier_cardinals", [])),
-        address_after=re.compile(data.get("address_after", "(?!x)x")),
+        address_after=lazy_compile(data.get("address_after", "(?!x)x")),
         not_money_cues=_unique_longest_first(filters["not_money_cues"]),
         **_optional_keys(data),
     )
@@ -332,7 +333,7 @@ def _optional_keys(data: dict[str, Any]) -> dict[str, Any]:
         if key in data:
             out[key] = frozenset(data[key])
     if filters.get("yi_size_after"):
-        out["yi_size_after"] = re.compile(filters["yi_size_after"])
+        out["yi_size_after"] = lazy_compile(filters["yi_size_after"])
     if "heading_captions" in data:
         out["heading_captions"] = tuple(sorted(data["heading_captions"], key=len, reverse=True))
     if "foreign_currency" in data:
@@ -367,34 +368,34 @@ def _optional_keys(data: dict[str, Any]) -> dict[str, Any]:
     expand = _expander(data["fragments"])
     for key in ("money_tail", "money_tail_lone", "approx_after_pattern"):
         if key in data:
-            out[key] = re.compile(expand(data[key]))
+            out[key] = lazy_compile(expand(data[key]))
     if "row_number_gap" in filters:
-        out["row_number_gap"] = re.compile(filters["row_number_gap"])
+        out["row_number_gap"] = lazy_compile(filters["row_number_gap"])
     if "code_before" in filters:
-        out["code_before"] = re.compile(filters["code_before"])
+        out["code_before"] = lazy_compile(filters["code_before"])
     if "frequency_before" in filters:
-        out["frequency_before"] = re.compile(filters["frequency_before"])
+        out["frequency_before"] = lazy_compile(filters["frequency_before"])
         out["frequency_units"] = tuple(filters.get("frequency_units", ()))
     if "grade_before" in filters:
-        out["grade_before"] = re.compile(f"(?:{filters['grade_before']})$")
+        out["grade_before"] = lazy_compile(f"(?:{filters['grade_before']})$")
         out["grade_classifiers"] = tuple(filters.get("grade_classifiers", ()))
     if "yi_event_verbs" in filters:
         out["yi_event_verbs"] = _unique_longest_first(filters["yi_event_verbs"])
     if "ordinal_just" in data:
-        out["ordinal_just"] = re.compile(f"(?:{data['ordinal_just']})$")
+        out["ordinal_just"] = lazy_compile(f"(?:{data['ordinal_just']})$")
         out["ordinal_phase_after"] = tuple(data.get("ordinal_phase_after", ()))
     if "formal_currency" in data:
         out["formal_currency"] = tuple(data["formal_currency"])
     if "digit_word_ends" in data:
-        out["digit_word_ends"] = re.compile(f"(?:{data['digit_word_ends']})$")
+        out["digit_word_ends"] = lazy_compile(f"(?:{data['digit_word_ends']})$")
     if "rank_before" in filters:
-        out["rank_before"] = re.compile(f"(?:{filters['rank_before']})$")
+        out["rank_before"] = lazy_compile(f"(?:{filters['rank_before']})$")
         out["rank_classifiers"] = tuple(filters.get("rank_classifiers", ()))
     if "code_after" in filters:
         out["code_after"] = _unique_longest_first(filters["code_after"])
         out["code_digits"] = int(filters.get("code_digits", 5))
     if "yi_idioms" in filters:
-        out["yi_idioms"] = tuple(re.compile(p) for p in filters["yi_idioms"])
+        out["yi_idioms"] = tuple(lazy_compile(p) for p in filters["yi_idioms"])
         out["yi_idiom_reach"] = int(filters.get("yi_idiom_reach", 24))
     # word lists and patterns read as they are (each optional; a model's older grammar file may lack them)
     for section, key, convert in ((data, "money_classifier_not_after", tuple), (data, "money_verb_blocks", frozenset),
@@ -402,25 +403,25 @@ def _optional_keys(data: dict[str, Any]) -> dict[str, Any]:
                                   (filters, "not_money_payers", tuple), (filters, "not_money_funds", tuple),
                                   (data, "money_noun_blocks", frozenset), (data, "money_noun_block_funds", tuple),
                                   (data, "phrase_end_verbs", tuple), (data, "money_classifier_nouns", tuple),
-                                  (data, "money_classifier_noun_pattern", re.compile),
-                                  (data, "grade_word_blocks", frozenset), (data, "quote_speaker_after", re.compile),
+                                  (data, "money_classifier_noun_pattern", lazy_compile),
+                                  (data, "grade_word_blocks", frozenset), (data, "quote_speaker_after", lazy_compile),
                                   (data, "quote_named_after", tuple), (data, "cued_across_lines", tuple),
                                   (filters, "grade_counted_after", tuple), (filters, "yi_determiner_classifiers", tuple),
                                   (data, "lone_scale_money_after", tuple),
-                                  (filters, "ordinal_list_before", re.compile), (filters, "grade_after", re.compile),
-                                  (filters, "list_decimal", re.compile), (filters, "code_letter", re.compile),
-                                  (filters, "name_cell", re.compile), (filters, "term_counts", re.compile),
-                                  (filters, "count_denominator_before", re.compile),
-                                  (filters, "scale_denominator_before", re.compile), (filters, "scale_norm_after", re.compile)):
+                                  (filters, "ordinal_list_before", lazy_compile), (filters, "grade_after", lazy_compile),
+                                  (filters, "list_decimal", lazy_compile), (filters, "code_letter", lazy_compile),
+                                  (filters, "name_cell", lazy_compile), (filters, "term_counts", lazy_compile),
+                                  (filters, "count_denominator_before", lazy_compile),
+                                  (filters, "scale_denominator_before", lazy_compile), (filters, "scale_norm_after", lazy_compile)):
         if key in section:
             out[key] = convert(section[key])
     if "name_lists" in filters:
-        out["name_lists"] = tuple(re.compile(p) for p in filters["name_lists"])
+        out["name_lists"] = tuple(lazy_compile(p) for p in filters["name_lists"])
         out["name_list_reach"] = int(filters.get("name_list_reach", 24))
     if filters.get("name_numbers"):
-        out["name_numbers"] = re.compile("|".join(f"(?:{p})" for p in filters["name_numbers"]))
+        out["name_numbers"] = lazy_compile("|".join(f"(?:{p})" for p in filters["name_numbers"]))
     if "referring_counts" in filters:
-        out["referring_counts"] = tuple(re.compile(p) for p in filters["referring_counts"])
+        out["referring_counts"] = tuple(lazy_compile(p) for p in filters["referring_counts"])
     return out
 
 

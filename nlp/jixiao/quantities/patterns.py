@@ -8,12 +8,11 @@ characters instead of trying hundreds one by one.
 from __future__ import annotations
 
 import re
-import sys
-from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 
 from jixiao.quantities.grammar import Grammar
+from jixiao.lazy_regex import LazyPattern, Regex
 
 UNIT_GROUPS: tuple[tuple[str, str], ...] = (
     ("u_pw", "RATE"),
@@ -60,45 +59,6 @@ def trie(items: tuple[str, ...] | list[str]) -> str:
     return "(?:" + emit(tree) + ")" if tree else NEVER
 
 
-class LazyPattern:
-    """A regular expression compiled the first time it is used.
-
-    Compiling the grammar's patterns is most of a model's start-up (the general pattern and its
-    signed and bracketed variants take about 8 ms each). The variants, the fractions and the
-    money after a currency sign are tried only where a sign, a bracket, 分之 or a currency sign
-    occurs, which a short document often lacks: compiled on first use, a run that never needs
-    them never pays for them. ``match``, ``search`` and ``finditer`` are those of ``re.Pattern``.
-    """
-
-    __slots__ = ("pattern", "_compiled")
-
-    def __init__(self, pattern: str) -> None:
-        self.pattern = pattern
-        self._compiled: re.Pattern[str] | None = None
-
-    @property
-    def is_compiled(self) -> bool:
-        return self._compiled is not None
-
-    @property
-    def compiled(self) -> re.Pattern[str]:
-        if self._compiled is None:
-            self._compiled = re.compile(self.pattern)
-        return self._compiled
-
-    def match(self, text: str, pos: int = 0, endpos: int = sys.maxsize) -> re.Match[str] | None:
-        return self.compiled.match(text, pos, endpos)
-
-    def search(self, text: str, pos: int = 0, endpos: int = sys.maxsize) -> re.Match[str] | None:
-        return self.compiled.search(text, pos, endpos)
-
-    def finditer(self, text: str, pos: int = 0, endpos: int = sys.maxsize) -> Iterator[re.Match[str]]:
-        return self.compiled.finditer(text, pos, endpos)
-
-    def __repr__(self) -> str:
-        return f"LazyPattern({self.pattern!r})"
-
-
 @dataclass(frozen=True)
 class Patterns:
     general: re.Pattern[str]
@@ -106,25 +66,25 @@ class Patterns:
     bracketed: LazyPattern | None  # ... with the unit in brackets: 4.52(万人)
     has_half: bool
     has_tenth: bool
-    several: re.Pattern[str]  # 数 before a numeral that starts with 十百千万亿: "several" (数十万元)
+    several: Regex  # 数 before a numeral that starts with 十百千万亿: "several" (数十万元)
     fraction: LazyPattern
-    bare_money: re.Pattern[str]
-    terms: re.Pattern[str]
-    fixed: re.Pattern[str]
+    bare_money: Regex
+    terms: Regex
+    fixed: Regex
     prefixed: LazyPattern  # money after a currency sign: ￥1,200.00, $500万
     anchor: re.Pattern[str]
     longest_term: int
-    term_counts: re.Pattern[str]  # where a term is a count after all (只发生一起事故)
+    term_counts: Regex  # where a term is a count after all (只发生一起事故)
     inner_starts: re.Pattern[str]  # where a new candidate may start inside a run of anchor characters
-    quantity_end: re.Pattern[str]  # a quantity right before a sign makes it a range mark
-    range_head: re.Pattern[str]  # the lower end of a range and its mark, ending where the upper end starts
+    quantity_end: Regex  # a quantity right before a sign makes it a range mark
+    range_head: Regex  # the lower end of a range and its mark, ending where the upper end starts
     sign_starts: frozenset[str]  # characters a signed quantity can start with (a sign or a comparator)
     large_near: re.Pattern[str]  # 万 or 亿, without which there is no money without a unit
     bracket_near: re.Pattern[str]  # an opening bracket, without which there is no bracketed unit
     tail_starts: frozenset[str]  # characters that can start jiao or fen after a yuan (五元三毛)
     minus_signs: frozenset[str]  # the sign characters that make a value negative (- － − ﹣ –)
-    cell_sign: re.Pattern[str]  # white space and a minus before a digit: a new cell's sign unless a range reads
-    unit_start: re.Pattern[str]  # a classifier or a measure unit (not a currency word) starts here
+    cell_sign: Regex  # white space and a minus before a digit: a new cell's sign unless a range reads
+    unit_start: Regex  # a classifier or a measure unit (not a currency word) starts here
     prefix_codes: re.Pattern[str]  # an ISO code of another currency, where a prefixed amount is tried too
     prefix_signs: re.Pattern[str]  # the last character of a currency sign (￥, $ of US$): where prefixed amounts are tried
     thousands: re.Pattern[str]  # the digit groups after a thousands separator and the decimals after them (,345.67 of 12,345.67万)
@@ -217,7 +177,7 @@ def compile_patterns(grammar: Grammar) -> Patterns:
     bare_money = g(r"(?P<n1>" + one + lone + "|" + plain + r"(?={space}{range_sep}))"
                    r"(?:{space}(?P<sep>{range_sep}){space}(?P<n2>" + one + r"))?(?P<a1>余|多)?")
     # raw_candidates relies on 一半 / 百分 (半个百分点: half a percentage point)
-    fixed = re.compile(r"(?P<half>一半)|(?P<full>百分之?百)|(?P<point>半个(?P<more>多)?百分点)")
+    fixed = LazyPattern(r"(?P<half>一半)|(?P<full>百分之?百)|(?P<point>半个(?P<more>多)?百分点)")
     # currency signs: the yuan signs and the signs of other currencies, whole (US$, HK$), longest
     # first; ``prefixed_money`` tries the pattern just before every sign character it finds
     signs = tuple(sorted(dict.fromkeys((*grammar.currency_prefixes, *grammar.foreign_prefixes)), key=len, reverse=True))
@@ -245,23 +205,23 @@ def compile_patterns(grammar: Grammar) -> Patterns:
         unit_firsts=unit_firsts,
         anchor=re.compile(f"[{anchor_chars}]+"),
         longest_term=max((len(t) for t in grammar.terms), default=0),
-        term_counts=grammar.term_counts or re.compile(NEVER),
+        term_counts=grammar.term_counts or LazyPattern(NEVER),
         general=general,
         signed=signed,
         bracketed=bracketed,
         has_half=grammar.has("half"),
         has_tenth=grammar.has("rate_tenth"),
-        several=re.compile(g("{several}") if grammar.has("several") else NEVER),
+        several=LazyPattern(g("{several}") if grammar.has("several") else NEVER),
         fraction=LazyPattern(fraction),
-        bare_money=re.compile(bare_money),
-        terms=re.compile(trie(grammar.terms)) if grammar.terms else re.compile(NEVER),
+        bare_money=LazyPattern(bare_money),
+        terms=LazyPattern(trie(grammar.terms) if grammar.terms else NEVER),
         fixed=fixed,
         prefixed=LazyPattern(prefixed),
         # (a comparator right after digits starts one too: PM10≤70μg, BOD5≤10mg, the code's digits before it)
         inner_starts=re.compile(rf"(?<=\D)\d|(?<=[\d{re.escape(marks)}])[^\d{re.escape(marks)}]"
                                 rf"|(?<=\d)[{re.escape(''.join(grammar.comparator_ops))}]"),
         quantity_end=_quantity_end(grammar),
-        range_head=re.compile(g(r"(?:{number})[ \u00a0\u3000]{0,2}{range_sep}{space}$")),
+        range_head=LazyPattern(g(r"(?:{number})[ \u00a0\u3000]{0,2}{range_sep}{space}$")),
         large_near=re.compile("[万亿萬億]"),
         bracket_near=re.compile(g("{bracket_open}") if brackets else NEVER),
         sign_starts=frozenset("".join(grammar.sign_chars) + "".join(w[0] for w in grammar.sign_words)
@@ -271,9 +231,9 @@ def compile_patterns(grammar: Grammar) -> Patterns:
         thousands=re.compile(f"(?:{thousands})+(?:[.．][0-9０-９]+)?"),
         # without the lookbehind, which would make the engine try every position of the text
         prefix_codes=re.compile(alternation(grammar.foreign_codes) + "(?![A-Za-z])" if grammar.foreign_codes else NEVER),
-        unit_start=re.compile(f"(?!{trie(grammar.currency + grammar.foreign_currency)})"
+        unit_start=LazyPattern(f"(?!{trie(grammar.currency + grammar.foreign_currency)})"
                               f"(?:{trie(grammar.count_classifiers)}|{trie(grammar.measure_units)})"),
-        cell_sign=re.compile(g("{cell_sign}") if grammar.has("cell_sign") else NEVER),
+        cell_sign=LazyPattern(g("{cell_sign}") if grammar.has("cell_sign") else NEVER),
         # 大写 digits too: contracts write 壹仟贰佰叁拾肆元伍角陆分
         tail_starts=frozenset(
             "0123456789０１２３４５６７８９零〇一二两三四五六七八九壹贰叁肆伍陆柒捌玖" if grammar.money_tail else ""),
@@ -350,10 +310,10 @@ def _compiled_gap(pattern: str) -> re.Pattern[str]:
     return re.compile(pattern)
 
 
-def _quantity_end(grammar: Grammar) -> re.Pattern[str]:
+def _quantity_end(grammar: Grammar) -> LazyPattern:
     """A quantity ending the text before a sign: then the sign is a range mark (30万元-50万元, 3个-5个),
     unless a word merely ends like a unit (增幅-3%, 同比-2%)."""
     words = (*grammar.currency, *grammar.foreign_currency, *grammar.percent_symbols, *grammar.percent_words,
              *grammar.measure_units, *grammar.count_classifiers, "倍", "成")
-    return re.compile(r"[0-9０-９零〇一二两三四五六七八九十百千万亿萬億][余多来几]?[ \u00a0\u3000]{0,2}"
+    return LazyPattern(r"[0-9０-９零〇一二两三四五六七八九十百千万亿萬億][余多来几]?[ \u00a0\u3000]{0,2}"
                       + alternation(sorted(set(words), key=len, reverse=True)) + r"[ \u00a0\u3000]{0,2}$")
