@@ -104,7 +104,9 @@ def filter_flags(text: str, c: Candidate, grammar: Grammar) -> list[str]:
     before = text_before(text, c.start, 4)
     if before.endswith(grammar.not_after) or (before[-1:] in grammar.range_chars
                                               and _range_head(text, c.start, grammar).endswith(grammar.not_after)):
-        flags.append("not_after")
+        if not (c.unit in grammar.not_after_counts.get(next((w for w in grammar.not_after if before.endswith(w)), ""), ())
+                and not _is_cjk(text[c.end : c.end + 1] or "。")):
+            flags.append("not_after")  # (共附表「12张」，: the sheets counted; not 附表3张家界市…, a caption)
     elif c.label == "COUNT" and _denominator(text, c, grammar):
         flags.append("not_after")  # 6.2张/千人, 1名/600名学生: the denominator of a per-unit value
     elif (_bare_scale(c) and grammar.scale_denominator_before is not None and grammar.scale_denominator_before.search(before)

@@ -116,6 +116,8 @@ class Grammar:
     people_modifiers: tuple[str, ...] = ()
     # Words that name a sum as money only right after it (两千多万工资; not 1.2万务工人员追回工资).
     money_names_after: tuple[str, ...] = ()
+    # Per word of ``not_after``, the classifiers after which its number counts (附表 + 12张: sheets, no table number).
+    not_after_counts: dict[str, tuple[str, ...]] = field(default_factory=dict)
     # (optional) things counted in 块 named right before the number (宣传展板30块): a count
     money_classifier_not_after: tuple[str, ...] = ()
     yi_idiom_reach: int = 0
@@ -415,6 +417,8 @@ def _optional_keys(data: dict[str, Any]) -> dict[str, Any]:
                                   (filters, "scale_denominator_before", lazy_compile), (filters, "scale_norm_after", lazy_compile)):
         if key in section:
             out[key] = convert(section[key])
+    if "not_after_counts" in filters:
+        out["not_after_counts"] = {word: tuple(units) for word, units in filters["not_after_counts"].items()}
     if "name_lists" in filters:
         out["name_lists"] = tuple(lazy_compile(p) for p in filters["name_lists"])
         out["name_list_reach"] = int(filters.get("name_list_reach", 24))
