@@ -5,7 +5,8 @@ Every ``import`` and ``from … import`` in every module under ``nlp/jixiao`` co
 stands: a lazy import inside a function is a dependency too, only a later one. The order:
 
     base  the frozen records (``document.model``), the protocols of the tagger's parts
-          (``components``), the registry, the atomic writer and the default configs: shared by every layer
+          (``components``), the registry, the atomic writer, the default configs and the lazily
+          compiled patterns (``lazy_regex``): shared by every layer
     ingest      → file bytes to text, tables and metadata
     document    → sentences, sections, the JSON Lines reader and writer
     corpus      → corpus files and formats built on documents
@@ -32,7 +33,7 @@ PACKAGE = Path(__file__).resolve().parent.parent / "nlp" / "jixiao"
 # (layer, module prefixes), lowest first; the longest matching prefix decides a module's layer.
 LAYERS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("base", ("jixiao.document.model", "jixiao.components", "jixiao.registry", "jixiao.atomic", "jixiao.configs", "jixiao.yaml_data",
-              "jixiao.settings", "jixiao.model_files", "jixiao.linebreaks")),
+              "jixiao.settings", "jixiao.model_files", "jixiao.linebreaks", "jixiao.lazy_regex")),
     ("ingest", ("jixiao.ingest",)),
     ("document", ("jixiao.document",)),
     ("corpus", ("jixiao.corpus",)),
