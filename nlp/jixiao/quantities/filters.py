@@ -50,9 +50,14 @@ CLAUSE_STOPS = "，," + SENTENCE_STOPS
 
 
 def text_since(text: str, start: int, stops: str, width: int | None = None) -> str:
-    """The text before ``start`` back to the last of ``stops`` (and at most ``width`` characters)."""
+    """The text before ``start`` back to the last of ``stops`` (and at most ``width`` characters). A
+    comma between digits is a thousands separator, no stop (视频监控｜≥1,200路｜1,236路: the clause
+    reaches back past 1,200)."""
     low = 0 if width is None else max(0, start - width)
-    return text[max(low, *(text.rfind(ch, low, start) + 1 for ch in stops)) : start]
+    cut = max(low, *(text.rfind(ch, low, start) + 1 for ch in stops))
+    while cut > low + 1 and text[cut - 1] in ",，" and text[cut - 2].isdigit() and text[cut : cut + 1].isdigit():
+        cut = max(low, *(text.rfind(ch, low, cut - 1) + 1 for ch in stops))
+    return text[cut:start]
 
 
 def text_until(text: str, end: int, stops: str, width: int) -> str:
@@ -98,9 +103,26 @@ def cell_sign_at(text: str, at: int, patterns: Patterns) -> bool:
     return m is not None and m.end() == at + 2
 
 
+_GAP = re.compile("[ \u00a0\u2009\u202f\u3000]{3,}")
+_GAP_BEFORE = re.compile("(?:\t|[ \u00a0\u2009\u202f\u3000]{2,})$")
+
+
+def _cell_gap(text: str, c: Candidate) -> bool:
+    """Whether the candidate spans the gap between two cells of a row: a tab inside it, or a run of
+    three or more spaces inside it where its number stands as a cell of its own (a gap before it) and
+    its unit begins a word (10    8    部分群众). Justified PDF text spaces a quantity wide too (书屋12   个，),
+    and that stays one (SCHEME §1 rule 7)."""
+    if "\t" in text[c.start : c.end]:
+        return True
+    return (_GAP.search(text, c.start, c.end) is not None and _is_cjk(text[c.end : c.end + 1])
+            and _GAP_BEFORE.search(text, max(0, c.start - 8), c.start) is not None)
+
+
 def filter_flags(text: str, c: Candidate, grammar: Grammar) -> list[str]:
     """Names of the grammar's filters that reject this candidate (empty: the rules keep it)."""
     flags = []
+    if _cell_gap(text, c):
+        flags.append("cell_gap")  # 10    8    部分群众: the gap between two cells, no quantity
     before = text_before(text, c.start, 4)
     if before.endswith(grammar.not_after) or (before[-1:] in grammar.range_chars
                                               and _range_head(text, c.start, grammar).endswith(grammar.not_after)):

@@ -143,9 +143,13 @@ def bare_money(text: str, patterns: Patterns, grammar: Grammar, position: int) -
         begin = m.start()
         if number[:1] in "十百千万亿" and several_before(text, begin, patterns):
             begin, marked = begin - 1, True  # 涉及资金数百万: "several", the span from 数
-        return Candidate(begin, end, "AMOUNT", "bare_money", _numeral(number),
+        # a comparator symbol right before it is the span's, as before any quantity (控制数 ≤280万)
+        # (a space may stand between them, as it may before a quantity with 元: ≤ 280万)
+        at = begin - 2 if begin > 1 and text[begin - 1] == " " else begin - 1
+        comparator = text[at] if at >= 0 and text[at] in grammar.comparator_ops else None
+        return Candidate(at if comparator else begin, end, "AMOUNT", "bare_money", _numeral(number),
                          _numeral(number_max) if number_max else None,
-                         unit=named or "元",
+                         unit=named or "元", comparator=comparator,
                          approx_marker=bool(m.group("a1")) or marked)
     return None
 
