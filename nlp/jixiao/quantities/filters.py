@@ -103,17 +103,15 @@ def cell_sign_at(text: str, at: int, patterns: Patterns) -> bool:
     return m is not None and m.end() == at + 2
 
 
-_GAP = re.compile("[ \u00a0\u2009\u202f\u3000]{3,}")
+_GAP = re.compile("\t|[ \u00a0\u2009\u202f\u3000]{3,}")
 _GAP_BEFORE = re.compile("(?:\t|[ \u00a0\u2009\u202f\u3000]{2,})$")
 
 
 def _cell_gap(text: str, c: Candidate) -> bool:
-    """Whether the candidate spans the gap between two cells of a row: a tab inside it, or a run of
-    three or more spaces inside it where its number stands as a cell of its own (a gap before it) and
-    its unit begins a word (10    8    部分群众). Justified PDF text spaces a quantity wide too (书屋12   个，),
-    and that stays one (SCHEME §1 rule 7)."""
-    if "\t" in text[c.start : c.end]:
-        return True
+    """Whether the candidate spans the gap between two cells of a row: a tab or a run of three or more
+    spaces inside it, where its number stands as a cell of its own (such a gap before it) and its unit
+    begins a word (10    8    部分群众). Justified PDF text spaces a quantity wide too (书屋12   个，), and
+    that stays one (SCHEME §1 rule 7), as does a quantity whose grammar reads a tab as a space."""
     return (_GAP.search(text, c.start, c.end) is not None and _is_cjk(text[c.end : c.end + 1])
             and _GAP_BEFORE.search(text, max(0, c.start - 8), c.start) is not None)
 
