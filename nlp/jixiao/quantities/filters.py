@@ -10,9 +10,9 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
+from jixiao.lazy_regex import Regex
 from jixiao.quantities.candidate import Candidate
 from jixiao.quantities.grammar import Grammar
-from jixiao.lazy_regex import Regex
 from jixiao.quantities.numerals import ascii_digits, is_range_pair
 from jixiao.quantities.patterns import Patterns, compile_patterns
 

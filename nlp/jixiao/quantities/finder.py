@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import replace
 
+from jixiao.lazy_regex import LazyPattern
 from jixiao.quantities.candidate import Candidate
 from jixiao.quantities.filters import (
     WORD_FINAL_FIRSTS, cell_sign_at, ends_word, filter_flags, in_equation, several_before, sign_allowed, text_before,
@@ -21,7 +22,6 @@ from jixiao.quantities.money import (
     bare_money, currency_before, money_context, money_shaped, phrase_after, prefixed_money, with_money_tail,
 )
 from jixiao.quantities.numerals import NumeralError, parse_numeral
-from jixiao.lazy_regex import LazyPattern
 from jixiao.quantities.patterns import UNIT_GROUPS, Patterns, compile_patterns, range_gap
 
 _UNIT_LABELS = dict(UNIT_GROUPS)

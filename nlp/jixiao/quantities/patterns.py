@@ -11,8 +11,8 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
-from jixiao.quantities.grammar import Grammar
 from jixiao.lazy_regex import LazyPattern, Regex
+from jixiao.quantities.grammar import Grammar
 
 UNIT_GROUPS: tuple[tuple[str, str], ...] = (
     ("u_pw", "RATE"),
