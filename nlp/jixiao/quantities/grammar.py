@@ -215,6 +215,12 @@ class Grammar:
         return _expander(self.fragments)(pattern)
 
     @cached_property
+    def money_words_right_after(self) -> tuple[str, ...]:
+        """The words that, right after a sum, name it money: ``money_cues_after`` and the words that do so
+        only there (``money_names_after``: 两千多万工资), joined once per grammar for ``str.startswith``."""
+        return self.money_cues_after + self.money_names_after
+
+    @cached_property
     def range_chars(self) -> frozenset[str]:
         """The characters of the range mark (its fragment is a character class): a candidate right
         after one of them may be the upper end of a range."""
@@ -401,7 +407,9 @@ def _optional_keys(data: dict[str, Any]) -> dict[str, Any]:
         out["yi_idiom_reach"] = int(filters.get("yi_idiom_reach", 24))
     # word lists and patterns read as they are (each optional; a model's older grammar file may lack them)
     for section, key, convert in ((data, "money_classifier_not_after", tuple), (data, "money_verb_blocks", frozenset),
-                                  (filters, "money_to_people", tuple), (filters, "people_modifiers", _unique_longest_first), (filters, "money_names_after", _unique_longest_first), (filters, "not_money_after", _unique_longest_first),
+                                  (filters, "money_to_people", tuple), (filters, "people_modifiers", _unique_longest_first),
+                                  (filters, "money_names_after", _unique_longest_first),
+                                  (filters, "not_money_after", _unique_longest_first),
                                   (filters, "not_money_payers", tuple), (filters, "not_money_funds", tuple),
                                   (data, "money_noun_blocks", frozenset), (data, "money_noun_block_funds", tuple),
                                   (data, "phrase_end_verbs", tuple), (data, "money_classifier_nouns", tuple),

@@ -216,7 +216,7 @@ def money_context(text: str, start: int, end: int, grammar: Grammar) -> bool:
         if given and _gives_to(head, grammar):
             return True  # 补贴农户500万, 发放给脱贫户…: the people receive the money
         # what the sum is, named right after it, outweighs people before it (带动1.2亿社会资本投入, 讨回了两千多万工资)
-        return text.startswith(grammar.money_cues_after + grammar.money_names_after, end)
+        return text.startswith(grammar.money_words_right_after, end)
     # the people right after the number (覆盖3万脱贫户), unless a money word right before it and a payer's
     # verb after them say they pay the next sum (省级补助50万企业自筹30万), or a fund is named in their
     # phrase (下达3000万困难群众救助资金)
