@@ -140,8 +140,8 @@ def _judge(sample: str) -> tuple[Callable[[str], int], float, int] | None:
     lines = sample.split("\n")
     # a first look at bare line lengths, which settles most files (one paragraph per line) at
     # once: wrapped lines are nearly all about as long as the longest, in characters or, give or
-    # take the half-width characters in them, in columns
-    lengths = sorted(filter(None, map(len, lines)))
+    # take the half-width characters in them, in columns (lines of tab-separated cells aside)
+    lengths = sorted(len(line) for line in lines if line and "\t" not in line)
     if len(lengths) < MIN_LINES:
         return None
     longest = lengths[min(len(lengths) - 1, int(RIGHT_PERCENTILE * (len(lengths) - 1) + 0.5))]
@@ -168,11 +168,13 @@ def _judge(sample: str) -> tuple[Callable[[str], int], float, int] | None:
     # full lines, and a different number in each)
     records = [line for line in content if _is_row(line.strip(), _CSV) and not _ROW.search(line.strip())]
     fixed_fields = len(records) >= len(content) / 2 and len({line.count(",") for line in records}) == 1
-    # (and a list item as wide as the column is a paragraph that opens with its number: 一、项目基本情况。本…)
-    structured = sum(1 for line in content if "\t" in line or _ROW.search(line.strip())
+    # (and a list item as wide as the column is a paragraph that opens with its number: 一、项目基本情况。本…;
+    # the lines of tab-separated cells are left out of the count: they are never joined, and a report
+    # whose tables are such lines is no less a wrapped one in its prose)
+    structured = sum(1 for line in body if _ROW.search(line.strip())
                      or _ITEM.match(line) and measure(line.rstrip()) < edge
                      or _is_row(line.strip(), _CSV) and (fixed_fields or measure(line) < edge))
-    if structured > MAX_STRUCTURED_SHARE * len(content):
+    if structured > MAX_STRUCTURED_SHARE * len(body):
         return None
     margin = min(map(_lead, body))
     full = continued = 0
