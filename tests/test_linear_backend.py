@@ -187,6 +187,20 @@ def test_none_offset_moves_only_the_none_logit(small_model, gold_docs) -> None: 
     assert sum(k != "none" for k in shifted.scores(inputs)[0]) > sum(k != "none" for k in small_model.scores(inputs)[0])
 
 
+def test_the_heading_prior_moves_the_items_of_a_part_but_not_its_own_heading(small_model) -> None:  # type: ignore[no-untyped-def]
+    """``prior_strength``: under a part that prescribes the recommendation logit gains the
+    strength, under one that reports practice it loses it; the line that only opens the part
+    (「六、政策调整和完善建议」) and any line outside such parts are not moved."""
+    from dataclasses import replace
+
+    model = replace(small_model, settings={**small_model.settings, "prior_strength": 2.0})
+    rec = model.kind_classes.index("recommendation")
+    inputs = [SentenceInput("六、政策调整和完善建议", "recommendation"), SentenceInput("（二）严把事前评估关口。", "recommendation"),
+              SentenceInput("（二）严把事前评估关口。", "experience"), SentenceInput("一、主要工作开展情况", "experience"),
+              SentenceInput("（二）严把事前评估关口。", "problem"), SentenceInput("（二）严把事前评估关口。", "other")]
+    assert model.section_prior(inputs)[:, rec].tolist() == [0.0, 2.0, -2.0, 0.0, 0.0, 0.0]
+
+
 def test_clause_categories_take_the_higher_of_the_sentence_and_a_strong_clause(small_model, gold_docs) -> None:  # type: ignore[no-untyped-def]
     """``clause_categories``: kinds and kind scores are untouched; each category of a problem or
     remedy scores the higher of the whole sentence and any clause of at least ``clause_min_chars``

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from jixiao.document.sections import assign_sections, names_part
+from jixiao.document.sections import assign_sections, names_part, opens_part
 from jixiao.document.sentences import split_offsets
 
 
@@ -27,6 +27,9 @@ def test_a_heading_fused_with_its_first_item_opens_the_part() -> None:
     ("（二）整改要求", "recommendation"), ("五、相关建议", "recommendation"), ("四、主要做法", "experience"),
     ("一、基本情况", "description"), ("（二）部门职能", "description"), ("4.评价标准", "description"),
     ("（二）项目绩效目标", "description"), ("二、附件", "other"),
+    # the parts that report work done: their list items are measures taken, not remedies
+    ("一、主要工作开展情况", "experience"), ("一、整改工作开展情况", "experience"), ("二、整改落实情况", "experience"),
+    ("三、绩效目标完成情况", "experience"), ("（四）项目进展情况", "experience"), ("九、下一步工作", "recommendation"),
 ])
 def test_heading_words_of_audit_and_inspection_documents(heading: str, kind: str) -> None:
     found = sections_of(f"{heading}\n部分单位未按规定开展绩效自评。")
@@ -64,3 +67,14 @@ def test_a_line_that_only_names_a_part_is_told_from_a_terse_statement(line: str,
     """``names_part`` reads one line without its document: the classifier's ``form:names_part``
     column, which tells a heading from a list item that states a shortcoming or a remedy."""
     assert names_part(line) is expected
+
+
+@pytest.mark.parametrize("line, opens", [
+    ("六、政策调整和完善建议", True), ("（三）存在问题", True), ("1.存在问题", True), ("整改要求：", True),
+    ("四、意见和建议(一)完善绩效目标设置。", False), ("四、意见和建议1.完善绩效目标设置。", False),
+    ("三、审计建议：加强合同管理。", False), ("（二）加快预算执行进度。", False),
+])
+def test_a_part_heading_fused_with_its_first_item_does_not_only_open_the_part(line: str, opens: bool) -> None:
+    """``opens_part``: a line that is a part's heading and nothing else (the classifier leaves its
+    kind to its own words); fused with its first item it takes that item's kind (GUIDELINES)."""
+    assert opens_part(line) is opens

@@ -13,6 +13,8 @@ calibration only) and scored through the tagging path (predicted sentence bounda
 - the probe set (`eval/issues/probe/`, 45 short documents written independently in a dozen
   registers and forms, for evaluation only), in context;
 - the dev half of the second probe (`eval/issues/probe2/`, twelve more registers), in context;
+- the dev halves of the third and fourth probes (`eval/issues/probe3/`: evaluation reports, notices and
+  audits; `eval/issues/probe4/`: whole reports, mostly `none`), in context;
 - with --cv, leave-one-report-out over the four reports that are not the test report, in context
   and with every sentence on its own.
 The test report is never scored here. One JSON line per setting is appended to --out.
@@ -38,6 +40,9 @@ from jixiao.training.data import TrainingDataError, data_hash, load_corpus, load
 CORPUS = Path("corpus")
 PROBE = Path("eval/issues/probe/documents.jsonl")
 PROBE2_DEV = Path("eval/issues/probe2/documents_dev.jsonl")  # the held half is never scored here
+# (and the same for the third and fourth probes)
+LATER_DEV = {"probe3_dev": Path("eval/issues/probe3/documents_dev.jsonl"),
+             "probe4_dev": Path("eval/issues/probe4/documents_dev.jsonl")}
 
 
 def figures(metrics: dict) -> dict[str, float]:  # type: ignore[type-arg]
@@ -48,11 +53,12 @@ def figures(metrics: dict) -> dict[str, float]:  # type: ignore[type-arg]
 
 def markdown_table(rows: list[dict]) -> str:  # type: ignore[type-arg]
     """One row per setting: shift (in context and blind), dev, four-report cross-validation, the
-    probe and the second probe's dev half."""
+    probe and the dev halves of the later probes (empty where a row was measured before they existed)."""
     head = ("| backend | settings | shift kind | shift categories | blind kind | blind categories | dev kind | "
             "dev categories | dev blind kind | CV4 kind | CV4 categories | CV4 blind kind | probe kind | probe categories | "
-            "probe2 dev kind | probe2 dev categories |\n"
-            "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
+            "probe2 dev kind | probe2 dev categories | probe3 dev kind | probe3 dev categories | probe4 dev kind | "
+            "probe4 dev categories |\n"
+            "|---|---|" + "---:|" * 18)
     lines = [head]
     for r in rows:
         cv = r.get("cv4", {})
@@ -63,7 +69,8 @@ def markdown_table(rows: list[dict]) -> str:  # type: ignore[type-arg]
                  *(f"{cv[key]:.3f}" if key in cv else "" for key in ("kind", "categories")),
                  f"{r['cv4_blind']['kind']:.3f}" if "cv4_blind" in r else "",
                  *(f"{r['probe'][key]:.3f}" if "probe" in r else "" for key in ("kind", "categories")),
-                 *(f"{r['probe2_dev'][key]:.3f}" if "probe2_dev" in r else "" for key in ("kind", "categories"))]
+                 *(f"{r[part][key]:.3f}" if part in r else ""
+                   for part in ("probe2_dev", *LATER_DEV) for key in ("kind", "categories"))]
         lines.append("| " + " | ".join(cells) + " |")
     return "\n".join(lines)
 
@@ -104,6 +111,7 @@ def main() -> None:
     shift = read_split(CORPUS, "shift").documents
     probe = read_data_file(PROBE).documents
     probe2 = read_data_file(PROBE2_DEV).documents
+    later = {name: read_data_file(path).documents for name, path in LATER_DEV.items()}
     tuning = [d for d in docs if d.id not in set(splits["test"])] + extra
     for argument in args.settings:
         backend, _, raw = argument.partition(":")
@@ -117,7 +125,8 @@ def main() -> None:
                "dev": figures(score_documents(dev, predict(tagger, dev), spans=False)[0]),
                "dev_blind": figures(score_documents(dev, predict(tagger, dev, context="none"), spans=False)[0]),
                "probe": figures(score_documents(probe, predict(tagger, probe), spans=False)[0]),
-               "probe2_dev": figures(score_documents(probe2, predict(tagger, probe2), spans=False)[0])}
+               "probe2_dev": figures(score_documents(probe2, predict(tagger, probe2), spans=False)[0]),
+               **{name: figures(score_documents(docs, predict(tagger, docs), spans=False)[0]) for name, docs in later.items()}}
         if args.cv:
             row["cv4"] = figures(crossval_issues(tuning, [backend], {backend: settings})[backend])
             row["cv4_blind"] = figures(crossval_issues(tuning, [backend], {backend: settings}, context="none")[backend])

@@ -37,7 +37,9 @@ _ANY_MARKER = re.compile("|".join(f"(?P<m{i}>{pattern.pattern[1:]})" for i, (_, 
 _PROBLEM = re.compile(r"问题|不足|短板|薄弱|审计发现|检查发现|巡察发现|督查发现|评价发现|抽查发现|扣分原因|扣分情况|差距")
 _NEUTRAL = re.compile(r"需要?说明的?的?问题")
 _RECOMMEND = re.compile(r"建议|措施|整改|下一步|改进|对策|举措|审计意见|处理意见|审查意见|审议意见|有关要求|工作要求|今后")
-_EXPERIENCE = re.compile(r"经验|做法|成效|亮点")
+# (and the parts that report the work done: 主要工作开展情况, 整改工作开展情况, 整改落实情况, 工作完成情况;
+# the list items under them are measures taken, written as imperatives: 「（二）建立整改台账。」)
+_EXPERIENCE = re.compile(r"经验|做法|成效|亮点|开展情况|落实情况|完成情况|进展情况|主要工作")
 # Parts that describe the unit, the project, its targets or the evaluation's method: the lists
 # under them are duties (「4、加强集体资产监管，加快推进产业发展」), targets and criteria written
 # as imperatives. A heading that itself prescribes or finds fault (「完善绩效目标」,
@@ -86,6 +88,19 @@ def names_part(line: str) -> bool:
     test, without the document around it."""
     # the kind first: most lines name no part, which one scan tells
     return heading_kind(line) != "other" and heading_level(line) is not None
+
+
+# A list item's marker past the start of a line, or a colon with text after it: a heading fused with
+# its first item (「四、意见和建议(一)完善绩效目标设置。」, 「三、审计建议：加强合同管理。」), which
+# takes the item's kind
+_INNER_ITEM = re.compile(r"[（(]\s*(?:[一二三四五六七八九十]+|\d{1,2})\s*[）)]|(?<![\d.．])\d{1,2}\s*[、.．](?!\d)|[：:]\s*\S")
+
+
+def opens_part(line: str) -> bool:
+    """Whether a line is only the heading of a part (「六、政策调整和完善建议」, 「（三）存在问题」), not
+    fused with its first item: such a line is ``none`` unless its own words prescribe, whatever part
+    it opens."""
+    return names_part(line) and _INNER_ITEM.search(line, 1) is None
 
 
 def _fused_heading(line: str) -> tuple[float | None, str | None]:

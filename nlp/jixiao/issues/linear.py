@@ -24,7 +24,7 @@ import numpy as np
 import yaml
 
 from jixiao.document.model import CATEGORIES
-from jixiao.document.sections import NOT_PRESCRIBING
+from jixiao.document.sections import MAX_HEADING_CHARS, NOT_PRESCRIBING, opens_part
 from jixiao.issues.cue_features import SECTIONS, cue_features, cue_names, cue_scanner
 from jixiao.issues.inputs import SentenceInput
 from jixiao.issues.ngrams import NgramIndex, run_starts
@@ -46,6 +46,10 @@ class Features(NamedTuple):
     cols: np.ndarray
     values: np.ndarray
     cues: np.ndarray
+
+
+# the heading contexts the prior moves (see ``LinearIssueModel.section_prior``)
+_PRIOR_SECTIONS = frozenset({"recommendation", *NOT_PRESCRIBING})
 
 
 @dataclass
@@ -152,7 +156,8 @@ class LinearIssueModel(ScoredClassifier):
         (「制定有效的绩效监控机制」) is a remedy under a part that prescribes (建议, 整改要求), a
         practice under a part that reports one (经验, 做法) and a duty, target or criterion under a
         part that describes (职能, 绩效目标, 评价标准), so the recommendation logit gains
-        ``prior_strength`` under the first and loses it under the others. Problem against none is
+        ``prior_strength`` under the first and loses it under the others. A line that itself names
+        a part is not moved: it is that part's heading, ``none`` unless its words prescribe. Problem against none is
         never moved by a heading: a shortcoming is read from its own words. The content model is
         trained without the prior.
 
@@ -167,6 +172,8 @@ class LinearIssueModel(ScoredClassifier):
         if strength and "recommendation" in self.kind_classes:
             rec = self.kind_classes.index("recommendation")
             for i, inp in enumerate(inputs):
+                if inp.section in _PRIOR_SECTIONS and len(inp.text) <= MAX_HEADING_CHARS and opens_part(inp.text):
+                    continue  # the heading that opens a part (「六、政策调整和完善建议」) is read by its own words
                 if inp.section == "recommendation":
                     offsets[i, rec] = strength
                 elif inp.section in NOT_PRESCRIBING:

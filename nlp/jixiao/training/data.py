@@ -19,7 +19,7 @@ SPLITS_FILE = "splits.json"
 
 
 # meta.set values that no training path may read: the shift split and the classifier's probe sets
-EVALUATION_ONLY_SETS = frozenset({"shift-dev", "issues-probe", "issues-probe2", "issues-probe3"})
+EVALUATION_ONLY_SETS = frozenset({"shift-dev", "issues-probe", "issues-probe2", "issues-probe3", "issues-probe4"})
 
 
 class TrainingDataError(ValueError):
