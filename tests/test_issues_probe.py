@@ -54,15 +54,17 @@ def test_the_bundled_classifier_keeps_its_probe_figures(probe) -> None:  # type:
     ("probe2", "issues-probe2", {"dev": (0.94, 0.80), "held": (0.91, 0.79)}),
     # 40 documents of evaluation reports, finance-bureau notices and audits; dev 0.948 / 0.812, held 0.947 / 0.817
     ("probe3", "issues-probe3", {"dev": (0.93, 0.79), "held": (0.93, 0.79)}),
+    # 16 whole reports, two thirds of their sentences none; dev 0.927 / 0.783, held 0.929 / 0.814
+    ("probe4", "issues-probe4", {"dev": (0.91, 0.77), "held": (0.91, 0.80)}),
 ])
 def test_the_later_probes_are_never_trained_on_and_keep_their_figures(tmp_path: Path, folder: str, probe_set: str,
                                                                       floors: dict[str, tuple[float, float]]) -> None:
-    """The second and third probes (``eval/issues/probe2/``, ``probe3/``), each split at random into
+    """The second, third and fourth probes (``eval/issues/probe2/``, ``probe3/``, ``probe4/``), each split at random into
     a dev half for error analysis and a held half: refused by the training loader, and floors a
     little under the shipped figures (kind macro-F1, category micro-F1)."""
     probe = ROOT / "eval" / "issues" / folder
     halves = {half: read_data_file(probe / f"documents_{half}.jsonl").documents for half in ("dev", "held")}
-    assert len(halves["dev"]) == len(halves["held"]) >= 20
+    assert len(halves["dev"]) == len(halves["held"]) >= 8
     assert all(d.meta.get("set") == probe_set and d.meta.get("half") == half
                for half, docs in halves.items() for d in docs)
     copy = tmp_path / "corpus"
