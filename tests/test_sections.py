@@ -30,6 +30,8 @@ def test_a_heading_fused_with_its_first_item_opens_the_part() -> None:
     # the parts that report work done: their list items are measures taken, not remedies
     ("一、主要工作开展情况", "experience"), ("一、整改工作开展情况", "experience"), ("二、整改落实情况", "experience"),
     ("三、绩效目标完成情况", "experience"), ("（四）项目进展情况", "experience"), ("九、下一步工作", "recommendation"),
+    # … but a plan of work is no report of it, and an item that names the work is a sentence, no heading of such a part
+    ("四、下一步主要工作", "recommendation"), ("三、2025年主要工作安排", "other"), ("（二）健全项目进展情况跟踪机制。", "other"),
 ])
 def test_heading_words_of_audit_and_inspection_documents(heading: str, kind: str) -> None:
     found = sections_of(f"{heading}\n部分单位未按规定开展绩效自评。")
@@ -72,7 +74,7 @@ def test_a_line_that_only_names_a_part_is_told_from_a_terse_statement(line: str,
 @pytest.mark.parametrize("line, opens", [
     ("六、政策调整和完善建议", True), ("（三）存在问题", True), ("1.存在问题", True), ("整改要求：", True),
     ("四、意见和建议(一)完善绩效目标设置。", False), ("四、意见和建议1.完善绩效目标设置。", False),
-    ("三、审计建议：加强合同管理。", False), ("（二）加快预算执行进度。", False),
+    ("三、审计建议：加强合同管理。", False), ("（二）加快预算执行进度。", False), ("（一）加强对审计发现问题的整改。", False),
 ])
 def test_a_part_heading_fused_with_its_first_item_does_not_only_open_the_part(line: str, opens: bool) -> None:
     """``opens_part``: a line that is a part's heading and nothing else (the classifier leaves its

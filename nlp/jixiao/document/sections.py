@@ -37,9 +37,13 @@ _ANY_MARKER = re.compile("|".join(f"(?P<m{i}>{pattern.pattern[1:]})" for i, (_, 
 _PROBLEM = re.compile(r"问题|不足|短板|薄弱|审计发现|检查发现|巡察发现|督查发现|评价发现|抽查发现|扣分原因|扣分情况|差距")
 _NEUTRAL = re.compile(r"需要?说明的?的?问题")
 _RECOMMEND = re.compile(r"建议|措施|整改|下一步|改进|对策|举措|审计意见|处理意见|审查意见|审议意见|有关要求|工作要求|今后")
-# (and the parts that report the work done: 主要工作开展情况, 整改工作开展情况, 整改落实情况, 工作完成情况;
-# the list items under them are measures taken, written as imperatives: 「（二）建立整改台账。」)
-_EXPERIENCE = re.compile(r"经验|做法|成效|亮点|开展情况|落实情况|完成情况|进展情况|主要工作")
+_EXPERIENCE = re.compile(r"经验|做法|成效|亮点")
+# The parts that report the work done (主要工作开展情况, 整改工作开展情况, 整改落实情况, 项目进展情况): the
+# list items under them are measures taken, written as imperatives (「（二）强化绩效目标管理。」). Only
+# in a line that is no sentence: an item or a demand that names the work (「（二）健全项目进展情况跟踪机制。」,
+# 「要定期通报整改落实情况。」) opens no such part. (Not 主要工作: 下一步主要工作, 2025年主要工作安排 plan.)
+_WORK_DONE = re.compile(r"开展情况|落实情况|完成情况|进展情况")
+_SENTENCE_END = ("。", "；", ";")
 # Parts that describe the unit, the project, its targets or the evaluation's method: the lists
 # under them are duties (「4、加强集体资产监管，加快推进产业发展」), targets and criteria written
 # as imperatives. A heading that itself prescribes or finds fault (「完善绩效目标」,
@@ -51,8 +55,8 @@ _NOT_DESCRIPTION = re.compile(r"不|未|无|缺|低|差|偏|滞后|加强|完善
                               r"|做好|科学|合理|加快|推进|确保")
 # the alternations joined as they are (wrapped in groups, they would lose the skip): the words of
 # a problem, recommendation or experience part, and those of any part
-_ANY_PART = re.compile("|".join(p.pattern for p in (_PROBLEM, _RECOMMEND, _EXPERIENCE)))
-_PART_WORD = re.compile("|".join(p.pattern for p in (_PROBLEM, _RECOMMEND, _EXPERIENCE, _DESCRIPTION)))
+_ANY_PART = re.compile("|".join(p.pattern for p in (_PROBLEM, _RECOMMEND, _EXPERIENCE, _WORK_DONE)))
+_PART_WORD = re.compile("|".join(p.pattern for p in (_PROBLEM, _RECOMMEND, _EXPERIENCE, _WORK_DONE, _DESCRIPTION)))
 # 「二、主要问题 1、…」, 「三、审计建议：（一）…」: a numbered heading of a few characters that names a
 # part, then a space or colon and the first item on the same line
 _FUSED = re.compile(r"^\s*(?P<head>(第[一二三四五六七八九十]+部分|[一二三四五六七八九十]+\s*[、.．]|[（(]\s*[一二三四五六七八九十]+\s*[）)]"
@@ -98,9 +102,9 @@ _INNER_ITEM = re.compile(r"[（(]\s*(?:[一二三四五六七八九十]+|\d{1,2}
 
 def opens_part(line: str) -> bool:
     """Whether a line is only the heading of a part (「六、政策调整和完善建议」, 「（三）存在问题」), not
-    fused with its first item: such a line is ``none`` unless its own words prescribe, whatever part
-    it opens."""
-    return names_part(line) and _INNER_ITEM.search(line, 1) is None
+    fused with its first item and not a sentence (「（一）加强对审计发现问题的整改。」 is a terse item):
+    such a line is ``none`` unless its own words prescribe, whatever part it opens."""
+    return names_part(line) and not line.rstrip().endswith(_SENTENCE_END) and _INNER_ITEM.search(line, 1) is None
 
 
 def _fused_heading(line: str) -> tuple[float | None, str | None]:
@@ -126,6 +130,8 @@ def heading_kind(text: str) -> str:
     found = [(m.start(), "problem") for m in _PROBLEM.finditer(text)]
     found += [(m.start(), "recommendation") for m in _RECOMMEND.finditer(text)]
     found += [(m.start(), "experience") for m in _EXPERIENCE.finditer(text)]
+    if not text.rstrip().endswith(_SENTENCE_END):
+        found += [(m.start(), "experience") for m in _WORK_DONE.finditer(text)]
     if found:
         return max(found)[1]
     return "description" if _DESCRIPTION.search(text) and not _NOT_DESCRIPTION.search(text) else "other"
