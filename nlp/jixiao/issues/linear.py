@@ -156,9 +156,9 @@ class LinearIssueModel(ScoredClassifier):
         (「制定有效的绩效监控机制」) is a remedy under a part that prescribes (建议, 整改要求), a
         practice under a part that reports one (经验, 做法) and a duty, target or criterion under a
         part that describes (职能, 绩效目标, 评价标准), so the recommendation logit gains
-        ``prior_strength`` under the first and loses it under the others. A line that itself names
-        a part is not moved: it is that part's heading, ``none`` unless its words prescribe. Problem against none is
-        never moved by a heading: a shortcoming is read from its own words. The content model is
+        ``prior_strength`` under the first and loses it under the others. The line that only opens a
+        part (``sections.opens_part``) is not moved: it is ``none`` unless its own words prescribe.
+        Problem against none is never moved by a heading: a shortcoming is read from its own words. The content model is
         trained without the prior.
 
         ``none_offset`` lowers the ``none`` logit of every sentence alike (0 in the shipped model:
