@@ -396,14 +396,14 @@ def yi_ends_word(text: str, start: int, grammar: Grammar) -> bool:
 
 def ends_word(text: str, start: int, grammar: Grammar) -> bool:
     """Whether the first character of the run of numerals at ``start`` ends the word before it, so
-    that the count starts at the next character: a formal digit before plain ones (队伍三支, 入伍
-    三十人, 内陆十二个: 大写 numbers are written in 大写 throughout), 零 before a digit (清零三处),
+    that the count starts at the next character: a formal digit before plain ones or 几 or 数 (队伍三支,
+    入伍三十人, 内陆十二个, 队伍几十个: 大写 numbers are written in 大写 throughout), 零 before a digit (清零三处),
     the first of two Chinese digits that make no range wherever they stand (初八两场, 一、二两个标段:
     八两 is never 82), and of two that make one after a word that ends in a digit (高三两个班,
     星期三两次: grammar.digit_word_ends)."""
     first, second = text[start : start + 1], text[start + 1 : start + 2]
-    if first in "伍陆拾":  # (伍万元 is 大写 throughout: 万 and 亿 have no other form)
-        return second in _PLAIN_DIGITS or second == "十"
+    if first in "伍陆拾":  # (伍万元 is 大写 throughout: 万 and 亿 have no other form; 队伍几十个, 入伍数十人)
+        return second in _PLAIN_DIGITS or second in "十几数"
     if first == "零":
         return second in _PLAIN_DIGITS
     if first not in _PLAIN_DIGITS or second not in _PLAIN_DIGITS or text[start + 2 : start + 3] in _PLAIN_NUMERAL:
@@ -650,19 +650,24 @@ def _broken_down(text: str, start: int) -> str:
     return ""
 
 
+def rate_points_cued(text: str, start: int, unit: str, grammar: Grammar) -> bool:
+    """Whether points of a rate (基点, BP) at ``start`` have their rate: the rate that moves is
+    named before the points, in their clause, or in the clause before where theirs says how it moved
+    (利率为2.65%，较上年下降26个基点); not 布设12个基点, 依托12个基点开展利率宣传."""
+    cues = grammar.cued_classifiers[unit]
+    clause = text_since(text, start, CLAUSE_STOPS, CUE_REACH)
+    if any(cue in clause for cue in cues):
+        return True
+    if not any(word in clause for word in grammar.cued_rate_moves):
+        return False
+    return any(cue in text_since(text, start, SENTENCE_STOPS, 2 * CUE_REACH) for cue in cues)
+
+
 def _keep_classifier(text: str, c: Candidate, grammar: Grammar) -> bool:
     if c.label == "RATE" and c.unit == "成":  # 12成员单位 (Arabic digits); 六成绩效目标, 八成员工 are rates
         return not c.number[:1].isdigit() or text[c.end - 1 : c.end + 1] not in grammar.rate_word_blocks
     if c.label == "RATE" and c.unit in grammar.cued_classifiers:
-        # the rate that moves is named before the points, in their clause, or in the clause before where
-        # theirs says how it moved (利率为2.65%，较上年下降26个基点); not 布设12个基点, 依托12个基点开展利率宣传
-        cues = grammar.cued_classifiers[c.unit]
-        clause = text_since(text, c.start, CLAUSE_STOPS, CUE_REACH)
-        if any(cue in clause for cue in cues):
-            return True
-        if not any(word in clause for word in grammar.cued_rate_moves):
-            return False
-        return any(cue in text_since(text, c.start, SENTENCE_STOPS, 2 * CUE_REACH) for cue in cues)
+        return rate_points_cued(text, c.start, c.unit, grammar)
     if c.label != "COUNT":
         return True
     pair = text[c.end - 1 : c.end + 1]

@@ -14,8 +14,8 @@ from dataclasses import replace
 from jixiao.lazy_regex import LazyPattern
 from jixiao.quantities.candidate import Candidate
 from jixiao.quantities.filters import (
-    WORD_FINAL_FIRSTS, cell_sign_at, ends_word, filter_flags, in_equation, several_before, sign_allowed, text_before,
-    without_terms, yi_ends_word,
+    WORD_FINAL_FIRSTS, cell_sign_at, ends_word, filter_flags, in_equation, rate_points_cued, several_before, sign_allowed,
+    text_before, without_terms, yi_ends_word,
 )
 from jixiao.quantities.grammar import Grammar, load_grammar
 from jixiao.quantities.money import (
@@ -96,6 +96,8 @@ def raw_candidates(text: str, grammar: Grammar | None = None) -> list[Candidate]
                 m = general_match(text, position, m.end() - 1)  # 3所次年秋季: 3所 (次年 is a word), not 所次
             if m is not None and _cells_not_range(text, m, patterns):  # 1.2亿 -3.5%: the first cell alone
                 m = general_match(text, position, m.start("sep"))
+            if m is not None and _counted_points(text, m, grammar):  # 布设12个基点: points counted with 个
+                m = general_match(text, position, m.start(m.lastgroup) + 1)
             general = _general(text, patterns, grammar, m, patterns.general) if m is not None else None
             if general is not None:
                 found.append(general)
@@ -128,6 +130,15 @@ def raw_candidates(text: str, grammar: Grammar | None = None) -> list[Candidate]
         if not (code.start() and text[code.start() - 1].isascii() and text[code.start() - 1].isalpha()):
             found.append(prefixed_money(text, patterns, grammar, code.end() - 1))
     return [c for c in found if c is not None]
+
+
+def _counted_points(text: str, m: re.Match[str], grammar: Grammar) -> bool:
+    """Whether a rate's points written with 个 (12个基点) have no rate that moves: then they are
+    places counted with 个 (布设12个基点用于沉降监测: 「12个」), which the count before 基点 reads."""
+    group = m.lastgroup
+    if group is None or _UNIT_LABELS.get(group) != "RATE" or not m.group(group).startswith("个"):
+        return False
+    return m.group(group) in grammar.cued_classifiers and not rate_points_cued(text, m.start("n1"), m.group(group), grammar)
 
 
 def _starts(text: str, start: int, end: int, patterns: Patterns) -> list[int]:
