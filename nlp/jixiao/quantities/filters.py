@@ -663,6 +663,14 @@ def rate_points_cued(text: str, start: int, unit: str, grammar: Grammar) -> bool
     return any(cue in text_since(text, start, SENTENCE_STOPS, 2 * CUE_REACH) for cue in cues)
 
 
+def points_counted(text: str, start: int, unit: str, grammar: Grammar) -> bool:
+    """Whether 基点 written with 个 at ``start`` are places counted with 个 (布设12个基点: 「12个」):
+    neither a rate nor a word of a rate's move stands in their clause (同业存单价格下行15个基点 are
+    points of a rate whose name the grammar may not know, and no count)."""
+    clause = text_since(text, start, CLAUSE_STOPS, CUE_REACH)
+    return not any(word in clause for word in grammar.cued_rate_moves) and not rate_points_cued(text, start, unit, grammar)
+
+
 def _keep_classifier(text: str, c: Candidate, grammar: Grammar) -> bool:
     if c.label == "RATE" and c.unit == "成":  # 12成员单位 (Arabic digits); 六成绩效目标, 八成员工 are rates
         return not c.number[:1].isdigit() or text[c.end - 1 : c.end + 1] not in grammar.rate_word_blocks

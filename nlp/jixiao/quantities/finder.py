@@ -14,7 +14,7 @@ from dataclasses import replace
 from jixiao.lazy_regex import LazyPattern
 from jixiao.quantities.candidate import Candidate
 from jixiao.quantities.filters import (
-    WORD_FINAL_FIRSTS, cell_sign_at, ends_word, filter_flags, in_equation, rate_points_cued, several_before, sign_allowed,
+    WORD_FINAL_FIRSTS, cell_sign_at, ends_word, filter_flags, in_equation, points_counted, several_before, sign_allowed,
     text_before, without_terms, yi_ends_word,
 )
 from jixiao.quantities.grammar import Grammar, load_grammar
@@ -138,7 +138,7 @@ def _counted_points(text: str, m: re.Match[str], grammar: Grammar) -> bool:
     group = m.lastgroup
     if group is None or _UNIT_LABELS.get(group) != "RATE" or not m.group(group).startswith("个"):
         return False
-    return m.group(group) in grammar.cued_classifiers and not rate_points_cued(text, m.start("n1"), m.group(group), grammar)
+    return m.group(group) in grammar.cued_classifiers and points_counted(text, m.start("n1"), m.group(group), grammar)
 
 
 def _starts(text: str, start: int, end: int, patterns: Patterns) -> list[int]:
