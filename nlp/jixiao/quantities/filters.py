@@ -667,8 +667,10 @@ def points_counted(text: str, start: int, unit: str, grammar: Grammar) -> bool:
     """Whether 基点 written with 个 at ``start`` are places counted with 个 (布设12个基点: 「12个」):
     neither a rate nor a word of a rate's move stands in their clause (同业存单价格下行15个基点 are
     points of a rate whose name the grammar may not know, and no count)."""
+    # (the clause read once: without a word of a move, ``rate_points_cued`` is its cues alone)
     clause = text_since(text, start, CLAUSE_STOPS, CUE_REACH)
-    return not any(word in clause for word in grammar.cued_rate_moves) and not rate_points_cued(text, start, unit, grammar)
+    return not any(word in clause for word in grammar.cued_rate_moves) and not any(
+        cue in clause for cue in grammar.cued_classifiers[unit])
 
 
 def _keep_classifier(text: str, c: Candidate, grammar: Grammar) -> bool:
